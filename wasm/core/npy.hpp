@@ -1,0 +1,36 @@
+// npy.hpp: NumPy .npy files, as numpy.save writes them (format versions 1.0, 2.0, 3.0).
+//
+// Index: 1. NpyArray  2. parse_npy (bytes -> array)  3. encode_npy (array -> bytes)
+//        4. latent_set_from_npy (a 4-D N x C x H x W array -> LatentSet)
+//
+// Accepted: little-endian float32 ('<f4') or float64 ('<f8'), C order. Anything else (another
+// dtype, big-endian, Fortran order, a truncated or corrupt file) throws strata::Error whose
+// message starts with the file's name and says what is wrong. Byte parsing is separate from file
+// reading so the page can parse a dropped file with the same code.
+#pragma once
+#include "latent.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+// 1. A parsed array, values widened to double --------------------------------------------------
+struct NpyArray {
+    std::vector<std::size_t> shape;
+    std::string dtype;            // "<f4" or "<f8", as in the file's header
+    std::vector<double> values;   // product(shape) numbers, C order
+};
+
+// 2. Parse the bytes of a .npy file; `name` is used in error messages.
+NpyArray parse_npy(const unsigned char* bytes, std::size_t size, const std::string& name);
+
+// 3. Encode a float32 C-order array as .npy (format 1.0) bytes.
+std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector<std::size_t>& shape);
+
+// 4. A 4-D array N x C x H x W as a latent set; checks the rank of the array, NaN and Inf (naming
+// the sample index) and that N >= 1.
+LatentSet latent_set_from_npy(const NpyArray& array, const std::string& name, double sigma);
+
+}  // namespace strata

@@ -1,0 +1,33 @@
+// settings.hpp: every setting of the analysis, with METHOD.md's names and defaults.
+//
+// Index: 1. GeometrySettings  2. parsing helpers for the names used in configs, the CLI and URLs
+#pragma once
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+// 1. The settings of METHOD.md sections 3-7 ------------------------------------------------------
+struct GeometrySettings {
+    bool centered = true;                      // `centered`: centre the mode fibres (section 3)
+    std::optional<double> rank_rtol;           // `rank_rtol`: overrides max(I_n, m_n) * 2^-23
+    std::string metric = "log-euclidean";      // section 5 metric name
+    std::array<double, 3> weights{1, 1, 1};    // w_1, w_2, w_3 of the product distance
+    double spd_eps = 1e-6;                     // `spd_eps` regularisation of log/affine metrics
+    double fixed_rank_k = 1.0;                 // `fixed_rank_k`
+    std::optional<double> bandwidth;           // h; median heuristic on the clean set if unset
+    double energy = 0.95;                      // `energy` threshold eta of dim_eta (section 6)
+    int threads = 0;                           // worker threads; 0 = hardware concurrency
+};
+
+// 2. Names --------------------------------------------------------------------------------------
+// The four per-factor metrics of METHOD.md section 5, in the order the page lists them.
+const std::vector<std::string>& metric_names();
+bool is_metric_name(const std::string& name);
+
+// Throws strata::Error naming `what` (e.g. "--energy") when a setting is out of range.
+void validate(const GeometrySettings& s);
+
+}  // namespace strata
