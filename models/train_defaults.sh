@@ -1,0 +1,30 @@
+#!/bin/sh
+# train_defaults.sh: trains and exports the default models shipped in models/ (docs/trainer.md).
+#
+#   models/train_defaults.sh [STRATA] [KIND...]     (default: build/native/native_trainer/strata; cae dae vae sparse beta-vae)
+#
+# Each run goes to runs/<kind>/ (git-ignored; checkpoints allow --resume after a kill), is exported
+# to ONNX, and its encoder.onnx, decoder.onnx, config.json and training_log.json are copied to
+# models/<kind>/. models/manifest.json is then rebuilt with models/make_manifest.py.
+# Epochs: chosen so the three paper models train in about 40 minutes on 2 cores (docs/trainer.md).
+set -eu
+cd "$(dirname "$0")/.."
+STRATA=${1:-build/native/native_trainer/strata}
+[ $# -gt 0 ] && shift
+KINDS=${*:-cae dae vae sparse beta-vae}
+for kind in $KINDS; do
+  case $kind in
+    cae) epochs=6 ;;
+    dae) epochs=6 ;;
+    vae) epochs=10 ;;
+    *) epochs=5 ;;
+  esac
+  if [ -f runs/$kind/checkpoint.pt ]; then
+    "$STRATA" train --out runs/$kind --resume --epochs $epochs
+  else
+    "$STRATA" train --kind $kind --out runs/$kind --epochs $epochs --seed 1 --threads 2
+  fi
+  "$STRATA" export runs/$kind
+  mkdir -p models/$kind
+  cp runs/$kind/encoder.onnx runs/$kind/decoder.onnx runs/$kind/config.json runs/$kind/training_log.json models/$kind/
+done

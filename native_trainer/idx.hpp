@@ -1,0 +1,62 @@
+// idx.hpp: MNIST-format IDX files (images and labels), plain or gzipped (torch-free).
+//
+// Index: 1. IdxImages / IdxLabels  2. parsing bytes  3. files and dataset folders  4. writing
+//
+// The format (http://yann.lecun.com/exdb/mnist/): a big-endian magic 0x00000803 (unsigned bytes,
+// 3 dimensions) or 0x00000801 (1 dimension), then each dimension as a big-endian uint32, then the
+// data. Everything is checked: magic, dimensions, that the data size matches exactly, and that the
+// images and labels of a split have the same count. A bad file throws strata::Error whose message
+// starts with the file's name. Gzip is recognised by its magic bytes, not by the file name.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace strata::data {
+
+// 1. Parsed files --------------------------------------------------------------------------------
+struct IdxImages {
+    std::size_t count = 0;
+    int rows = 0, cols = 0;
+    std::vector<std::uint8_t> pixels;   // count * rows * cols bytes, image after image, row-major
+};
+
+struct IdxLabels {
+    std::vector<std::uint8_t> labels;
+};
+
+// 2. Parsing (bytes already decompressed); `name` prefixes every error message.
+IdxImages parse_idx_images(const std::uint8_t* bytes, std::size_t size, const std::string& name);
+IdxLabels parse_idx_labels(const std::uint8_t* bytes, std::size_t size, const std::string& name);
+
+// 3. Files -----------------------------------------------------------------------------------------
+// Reads a file and gunzips it when it starts with the gzip magic (1f 8b).
+std::vector<std::uint8_t> read_maybe_gzip(const std::string& path);
+
+// The folder Debian's dataset-fashion-mnist installs.
+const char* default_data_dir();
+
+enum class Split { Train, Test };
+
+struct Dataset {
+    IdxImages images;
+    IdxLabels labels;
+    std::string images_path, labels_path;   // the files actually read
+};
+
+// Loads a split from a folder holding the four standard files, each plain or with a .gz suffix:
+// train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte
+// (the dotted names "train-images.idx3-ubyte" of some MNIST mirrors work too). `limit` > 0 keeps
+// only the first `limit` images. Throws when the files are missing (naming what was looked for),
+// corrupt, not 28x28, or when images and labels disagree in count.
+Dataset load_split(const std::string& dir, Split split, std::size_t limit = 0);
+
+// Images [first, first + count) as floats in [0, 1] (pixel / 255), N x 1 x rows x cols.
+std::vector<float> to_unit_floats(const IdxImages& images, std::size_t first, std::size_t count);
+
+// 4. Writing plain (uncompressed) IDX files, e.g. the sample data of models/sample/ -----------------
+std::vector<std::uint8_t> encode_idx_images(const IdxImages& images);
+std::vector<std::uint8_t> encode_idx_labels(const IdxLabels& labels);
+
+}  // namespace strata::data

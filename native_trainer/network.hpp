@@ -1,0 +1,52 @@
+// network.hpp: the layers of the default autoencoder, as plain data (torch-free).
+//
+// Index: 1. LayerSpec  2. NetworkSpec  3. default_network()
+//
+// One table describes the network; model.cpp builds the LibTorch modules from it, and after
+// training fills in the weights so onnx_export.cpp can write ONNX without LibTorch. Our stand-in
+// for the paper's unpublished SCTC block (docs/trainer.md):
+//   encoder  Conv 1->32 k4 s2 p1, BN, ReLU        28 -> 14
+//            Conv 32->64 k4 s2 p1, BN, ReLU       14 -> 7
+//            Conv 64->64 k3 s1 p1, BN, ReLU        7 -> 7    = latent z (CAE, DAE, sparse)
+//   VAE      mu = Conv 64->64 k1, logvar = Conv 64->64 k1 on the last block's output
+//   decoder  ConvT 64->64 k4 s2 p1, BN, ReLU       7 -> 14
+//            ConvT 64->32 k4 s2 p1, BN, ReLU      14 -> 28
+//            ConvT 32->1 k3 s1 p1, Sigmoid        28 -> 28   = x_hat
+// Convolutions followed by batch norm have no bias (the BN shift plays its role).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace strata::train {
+
+enum class Activation { None, Relu, Sigmoid };
+
+// 1. One convolution block -----------------------------------------------------------------------
+struct LayerSpec {
+    std::string name;          // "enc1", "mu", ... (names of initializers in the ONNX files)
+    bool transposed = false;   // ConvTranspose (weight [in, out, k, k]) or Conv (weight [out, in, k, k])
+    int in = 0, out = 0, kernel = 1, stride = 1, pad = 0;
+    bool bias = false;
+    bool batch_norm = false;
+    Activation activation = Activation::None;
+
+    // Filled in from a trained model (empty in the architecture table).
+    std::vector<float> weight, bias_values;
+    std::vector<float> bn_gamma, bn_beta, bn_mean, bn_var;
+    double bn_eps = 1e-5;
+};
+
+// 2. A whole network -------------------------------------------------------------------------------
+struct NetworkSpec {
+    std::string kind;                   // the KindSpec name
+    bool variational = false;
+    std::vector<LayerSpec> encoder;     // x -> z (or -> h before the heads)
+    LayerSpec mu, logvar;               // variational only
+    std::vector<LayerSpec> decoder;     // z -> x_hat
+    int latent_c = 64, latent_h = 7, latent_w = 7;
+};
+
+// 3. The architecture of every kind (weights empty).
+NetworkSpec default_network(const std::string& kind, bool variational);
+
+}  // namespace strata::train

@@ -1,0 +1,36 @@
+// noise.hpp: the reproducible Gaussian numbers of `strata characterize` (torch-free).
+//
+// Index: 1. gaussian_stream  2. add_noise (METHOD.md section 1)  3. vae_sample (section 2)
+//
+// Why our own generator: the noise e and the VAE's reparameterisation e must be the same numbers
+// on every machine and in the page (JavaScript), so they cannot come from std::normal_distribution
+// (implementation-defined) or torch (version-defined). The rule, simple enough to port:
+//   state  = seed XOR (0x9E3779B97F4A7C15 * (index + 1)) XOR (purpose << 56)
+//   next() = SplitMix64: state += 0x9E3779B97F4A7C15; z = state;
+//            z = (z ^ z>>30) * 0xBF58476D1CE4E5B9; z = (z ^ z>>27) * 0x94D049BB133111EB; z ^ z>>31
+//   u      = (next() >> 11) * 2^-53                       (uniform in [0, 1))
+//   pairs  : r = sqrt(-2 ln(1 - u1)), e0 = r cos(2 pi u2), e1 = r sin(2 pi u2)   (Box-Muller)
+// One stream per image (index = the image's position in the test split) and per purpose, so the
+// numbers of image i do not depend on N, and the same e_i serves every sigma.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace strata::noise {
+
+enum Purpose : std::uint64_t { kInputNoise = 1, kVaeSample = 2 };
+
+// 1. `count` standard normal numbers of the stream (seed, index, purpose).
+std::vector<float> gaussian_stream(std::uint64_t seed, std::uint64_t index, Purpose purpose, std::size_t count);
+
+// 2. y = clip(x + sigma * e, 0, 1) for `count` images of `pixels` values, image k being test image
+// first_index + k. Clipping can be turned off (METHOD.md: on by default).
+std::vector<float> add_noise(const std::vector<float>& x, std::size_t count, std::size_t pixels, double sigma,
+                             std::uint64_t seed, std::uint64_t first_index = 0, bool clip = true);
+
+// 3. z = mu + exp(logvar / 2) * e for `count` latents of `size` values, e from kVaeSample streams.
+std::vector<float> vae_sample(const std::vector<float>& mu, const std::vector<float>& logvar, std::size_t count,
+                              std::size_t size, std::uint64_t seed, std::uint64_t first_index = 0);
+
+}  // namespace strata::noise
