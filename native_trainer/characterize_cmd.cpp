@@ -1,6 +1,124 @@
-// characterize_cmd.cpp: `strata characterize` (placeholder while the runner lands).
+// characterize_cmd.cpp: `strata characterize`, the paper's study on trained models.
+//
+// Index: 1. flags  2. the command (run, write JSON, CSV and latents)
+//
+//   strata characterize [--models DIR] [--data DIR] [--n 300] [--sigmas LIST] [--seed S]
+//                       [--vae-latent sample|mean] [geometry flags] --out RESULT.json
+//                       [--csv DIR] [--dump-latents DIR]
+//
+// --dump-latents DIR writes one float32 .npy per model and noise level, N x C x H x W, named
+// <model>_sigma<sigma>.npy (VAE kinds: <model>_<sample|mean>_sigma<sigma>.npy), sigma printed
+// with %g (e.g. cae_sigma0.1.npy); `strata geometry --clean cae_sigma0.npy --noisy 0.1=...`
+// reproduces the analysis from them.
+#include "args.hpp"
+#include "characterize.hpp"
 #include "commands.hpp"
 #include "error.hpp"
+#include "fileio.hpp"
+#include "geometry_flags.hpp"
+#include "npy.hpp"
+#include "results_csv.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
 namespace strata::cmd {
-int characterize(const Args&) { throw Error("characterize: not built yet"); }
+namespace {
+
+// 1. Flags -------------------------------------------------------------------------------------------
+std::vector<FlagSpec> characterize_flags() {
+    std::vector<FlagSpec> f = {
+        {"--models", "folder with manifest.json or model subfolders (default models)"},
+        {"--data", "MNIST-format IDX folder (default Debian's Fashion-MNIST)"},
+        {"--n", "first N test images (default 300)"},
+        {"--sigmas", "noise levels, comma-separated, starting with 0 (default 0,0.05,0.1,0.15,0.2,0.25,0.3)"},
+        {"--seed", "seed of the noise and of VAE sampling (default 0)"},
+        {"--vae-latent", "sample (z = mu + exp(logvar/2) e, default) or mean (z = mu)"},
+        {"--torch-threads", "LibTorch threads for the encoder and decoder (default 2)"},
+        {"--out", "result JSON (required)"},
+        {"--csv", "also write summary.csv and samples.csv into this folder"},
+        {"--dump-latents", "write every latent set as .npy into this folder"},
+        {"--quiet", "no progress on stderr", true},
+    };
+    for (FlagSpec& g : geometry_flag_specs()) f.push_back(g);
+    return f;
+}
+
+std::string sigma_text(double s) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", s);
+    return b;
+}
+
+}  // namespace
+
+// 2. The command ----------------------------------------------------------------------------------------
+int characterize(const Args& args) {
+    ArgParser p(args, characterize_flags());
+    if (p.help_requested()) {
+        std::fputs(p.help_text("strata characterize [--models DIR] [options] --out RESULT.json [--csv DIR] "
+                               "[--dump-latents DIR]").c_str(), stdout);
+        return 0;
+    }
+    if (!p.positional().empty()) throw Error("unexpected argument '" + p.positional()[0] + "'");
+    study::StudySettings s;
+    s.data_dir = p.text("--data", "");
+    const long n = p.integer("--n", 300);
+    if (n < 2) throw Error("--n: at least 2 images are needed");
+    s.n = std::size_t(n);
+    if (p.has("--sigmas")) s.sigmas = p.numbers("--sigmas");
+    const long seed = p.integer("--seed", 0);
+    if (seed < 0) throw Error("--seed: must be >= 0");
+    s.seed = std::uint64_t(seed);
+    s.vae_latent = p.text("--vae-latent", "sample");
+    s.torch_threads = int(p.integer("--torch-threads", 2));
+    s.geometry = parse_geometry_flags(p);
+    const std::string out = p.required("--out");
+    const bool quiet = p.has("--quiet");
+    study::validate(s);
+
+    const auto models = study::find_models(p.text("--models", "models"));
+    study::StudyResult r = study::run_study(models, s, quiet);
+    write_file_atomic(out, r.json.dump(1) + "\n");
+
+    if (auto dir = p.get("--csv")) {
+        std::vector<CsvSet> rows;
+        for (const auto& m : r.models) {
+            const std::string label = m.encoded.entry.name + (m.encoded.variational ? "/" + s.vae_latent : "");
+            for (std::size_t i = 0; i < m.geometry.sets.size(); ++i)
+                rows.push_back({label, &m.geometry.sets[i], m.encoded.psnr[i].mean, m.encoded.psnr[i].std});
+        }
+        write_csv_tables(*dir, rows);
+    }
+    if (auto dir = p.get("--dump-latents")) {
+        make_directories(*dir);
+        for (const auto& m : r.models)
+            for (std::size_t i = 0; i < m.encoded.sets.size(); ++i) {
+                const LatentSet& set = m.encoded.sets[i];
+                const auto bytes = encode_npy_f32(m.encoded.latents_f32[i].data(),
+                                                  {set.n, std::size_t(set.shape.C), std::size_t(set.shape.H), std::size_t(set.shape.W)});
+                const std::string name = m.encoded.entry.name + (m.encoded.variational ? "_" + s.vae_latent : "") +
+                                         "_sigma" + sigma_text(set.sigma) + ".npy";
+                write_file_atomic(*dir + "/" + name, bytes.data(), bytes.size());
+            }
+    }
+    if (!quiet) {
+        for (const auto& m : r.models) {
+            std::fprintf(stderr, "%s (%s%s):\n", m.encoded.entry.name.c_str(), m.encoded.entry.kind.c_str(),
+                         m.encoded.variational ? (", " + s.vae_latent).c_str() : "");
+            for (std::size_t i = 0; i < m.geometry.sets.size(); ++i) {
+                const SetResult& set = m.geometry.sets[i];
+                double amax = 0;
+                for (double a : set.principal_angles_deg) amax = std::max(amax, a);
+                std::fprintf(stderr, "  sigma %-5g PSNR %6.2f dB  strata %-3zu %-10s hilbert_dim %-4d max angle %6.2f deg\n",
+                             set.sigma, m.encoded.psnr[i].mean, set.strata.size(), set.smooth ? "smooth" : "stratified",
+                             set.hilbert_dim, amax);
+            }
+        }
+        std::fprintf(stderr, "strata characterize: wrote %s (encode %.2f s, decode %.2f s, analysis %.2f s, total %.2f s)\n",
+                     out.c_str(), r.encode_s, r.decode_s, r.analysis_s, r.total_s);
+    }
+    return 0;
+}
+
 }  // namespace strata::cmd

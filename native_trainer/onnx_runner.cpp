@@ -1,1 +1,210 @@
-// placeholder
+// onnx_runner.cpp: the ONNX interpreter. Index: 1. loading and validation  2. the ops  3. running
+#include "onnx_runner.hpp"
+
+#include "error.hpp"
+#include "fileio.hpp"
+
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <torch/torch.h>
+
+#include <cstring>
+#include <set>
+
+namespace strata::onnxrt {
+
+struct Node {
+    std::string name, op;
+    std::vector<std::string> inputs, outputs;
+    std::vector<std::int64_t> strides{1, 1}, pads{0, 0}, dilations{1, 1};
+    std::int64_t group = 1;
+};
+
+struct OnnxModel::Impl {
+    std::string name;
+    std::vector<std::string> inputs, outputs;
+    std::map<std::string, std::string> metadata;
+    std::map<std::string, torch::Tensor> initializers;
+    std::vector<Node> nodes;
+};
+
+OnnxModel::OnnxModel() : impl_(std::make_unique<Impl>()) {}
+OnnxModel::OnnxModel(OnnxModel&&) noexcept = default;
+OnnxModel& OnnxModel::operator=(OnnxModel&&) noexcept = default;
+OnnxModel::~OnnxModel() = default;
+const std::string& OnnxModel::name() const { return impl_->name; }
+const std::vector<std::string>& OnnxModel::input_names() const { return impl_->inputs; }
+const std::vector<std::string>& OnnxModel::output_names() const { return impl_->outputs; }
+std::string OnnxModel::metadata(const std::string& key) const {
+    auto it = impl_->metadata.find(key);
+    return it == impl_->metadata.end() ? "" : it->second;
+}
+
+// 1. Loading and validation ------------------------------------------------------------------------
+namespace {
+
+const std::set<std::string> kSupported = {"Conv", "ConvTranspose", "Relu", "Sigmoid", "Add", "Mul", "Exp",
+                                          "Identity", "Tanh"};
+
+torch::Tensor initializer_tensor(const onnx::TensorProto& t, const std::string& file) {
+    if (t.data_type() != onnx::TensorProto::FLOAT)
+        throw Error(file + ": initializer '" + t.name() + "' is not float32 (only float32 models are supported)");
+    if (t.has_data_location() && t.data_location() == onnx::TensorProto::EXTERNAL)
+        throw Error(file + ": initializer '" + t.name() + "' uses external data (not supported)");
+    std::vector<std::int64_t> dims(t.dims().begin(), t.dims().end());
+    std::int64_t count = 1;
+    for (auto d : dims) count *= d;
+    torch::Tensor out = torch::empty(dims, torch::kFloat32);
+    if (!t.raw_data().empty()) {
+        if (std::int64_t(t.raw_data().size()) != count * 4)
+            throw Error(file + ": initializer '" + t.name() + "' has " + std::to_string(t.raw_data().size()) +
+                        " bytes, its shape needs " + std::to_string(count * 4));
+        std::memcpy(out.data_ptr<float>(), t.raw_data().data(), t.raw_data().size());
+    } else {
+        if (t.float_data_size() != count)
+            throw Error(file + ": initializer '" + t.name() + "' has the wrong number of values");
+        std::memcpy(out.data_ptr<float>(), t.float_data().data(), std::size_t(count) * 4);
+    }
+    return out;
+}
+
+std::vector<std::int64_t> ints(const onnx::AttributeProto& a) { return {a.ints().begin(), a.ints().end()}; }
+
+Node parse_node(const onnx::NodeProto& n, const std::string& file) {
+    Node node;
+    node.name = n.name().empty() ? n.op_type() : n.name();
+    node.op = n.op_type();
+    if (!n.domain().empty() && n.domain() != "ai.onnx")
+        throw Error(file + ": node '" + node.name + "' is from domain '" + n.domain() + "' (only the default ONNX domain is supported)");
+    if (!kSupported.count(node.op)) {
+        std::string list;
+        for (const auto& s : kSupported) list += (list.empty() ? "" : ", ") + s;
+        throw Error(file + ": unsupported op '" + node.op + "' in node '" + node.name + "' (supported: " + list + ")");
+    }
+    node.inputs.assign(n.input().begin(), n.input().end());
+    node.outputs.assign(n.output().begin(), n.output().end());
+    for (const auto& a : n.attribute()) {
+        const std::string& k = a.name();
+        if (k == "strides") node.strides = ints(a);
+        else if (k == "dilations") node.dilations = ints(a);
+        else if (k == "group") node.group = a.i();
+        else if (k == "kernel_shape") {}   // implied by the weight
+        else if (k == "pads") {
+            auto p = ints(a);
+            if (p.size() != 4 || p[0] != p[2] || p[1] != p[3])
+                throw Error(file + ": node '" + node.name + "': only symmetric 2-D pads are supported");
+            node.pads = {p[0], p[1]};
+        } else if (k == "auto_pad") {
+            if (a.s() != "NOTSET") throw Error(file + ": node '" + node.name + "': auto_pad " + a.s() + " is not supported");
+        } else {
+            throw Error(file + ": node '" + node.name + "': attribute '" + k + "' of " + node.op + " is not supported");
+        }
+    }
+    return node;
+}
+
+}  // namespace
+
+OnnxModel OnnxModel::load(const std::string& path) {
+    const auto bytes = cmd::read_file(path);
+    return from_bytes(std::string(bytes.begin(), bytes.end()), path);
+}
+
+OnnxModel OnnxModel::from_bytes(const std::string& bytes, const std::string& file) {
+    onnx::ModelProto m;
+    if (bytes.empty() || !m.ParseFromString(bytes))
+        throw Error(file + ": not a valid ONNX file (corrupt or truncated protobuf)");
+    try {
+        onnx::checker::check_model(m);
+    } catch (const std::exception& e) {
+        throw Error(file + ": fails the ONNX checker: " + e.what());
+    }
+    OnnxModel model;
+    Impl& im = *model.impl_;
+    im.name = file;
+    for (const auto& p : m.metadata_props()) im.metadata[p.key()] = p.value();
+    const auto& g = m.graph();
+    for (const auto& t : g.initializer()) im.initializers[t.name()] = initializer_tensor(t, file);
+    for (const auto& v : g.input())
+        if (!im.initializers.count(v.name())) im.inputs.push_back(v.name());
+    for (const auto& v : g.output()) im.outputs.push_back(v.name());
+    for (const auto& n : g.node()) im.nodes.push_back(parse_node(n, file));
+    return model;
+}
+
+// 2. The ops ---------------------------------------------------------------------------------------------
+namespace {
+
+torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {
+    auto need = [&](std::size_t k) {
+        if (in.size() < k) throw Error("node '" + n.name + "' (" + n.op + ") needs " + std::to_string(k) + " inputs");
+    };
+    if (n.op == "Conv" || n.op == "ConvTranspose") {
+        need(2);
+        if (in[0].dim() != 4) throw Error("node '" + n.name + "': expected a 4-D input, got " + std::to_string(in[0].dim()) + "-D");
+        const torch::Tensor bias = in.size() > 2 ? in[2] : torch::Tensor();
+        if (n.op == "Conv")
+            return torch::conv2d(in[0], in[1], bias, n.strides, n.pads, n.dilations, n.group);
+        return torch::conv_transpose2d(in[0], in[1], bias, n.strides, n.pads, /*output_padding=*/0, n.group, n.dilations);
+    }
+    need(1);
+    if (n.op == "Relu") return torch::relu(in[0]);
+    if (n.op == "Sigmoid") return torch::sigmoid(in[0]);
+    if (n.op == "Exp") return torch::exp(in[0]);
+    if (n.op == "Tanh") return torch::tanh(in[0]);
+    if (n.op == "Identity") return in[0];
+    need(2);
+    if (n.op == "Add") return in[0] + in[1];
+    if (n.op == "Mul") return in[0] * in[1];
+    throw Error("node '" + n.name + "': unsupported op " + n.op);
+}
+
+}  // namespace
+
+// 3. Running -----------------------------------------------------------------------------------------------
+std::map<std::string, FloatTensor> OnnxModel::run(const std::map<std::string, FloatTensor>& inputs) const {
+    torch::NoGradGuard no_grad;
+    std::map<std::string, torch::Tensor> values = impl_->initializers;
+    for (const std::string& name : impl_->inputs) {
+        auto it = inputs.find(name);
+        if (it == inputs.end()) throw Error(impl_->name + ": missing input '" + name + "'");
+        std::int64_t count = 1;
+        for (auto d : it->second.shape) count *= d;
+        if (count != std::int64_t(it->second.data.size()))
+            throw Error(impl_->name + ": input '" + name + "' has " + std::to_string(it->second.data.size()) +
+                        " values, its shape needs " + std::to_string(count));
+        values[name] = torch::from_blob(const_cast<float*>(it->second.data.data()), it->second.shape, torch::kFloat32);
+    }
+    for (const Node& n : impl_->nodes) {
+        std::vector<torch::Tensor> in;
+        for (const std::string& i : n.inputs) {
+            if (i.empty()) { in.emplace_back(); continue; }   // optional input left out
+            auto it = values.find(i);
+            if (it == values.end()) throw Error(impl_->name + ": node '" + n.name + "' reads '" + i + "', which nothing produced");
+            in.push_back(it->second);
+        }
+        try {
+            values[n.outputs.at(0)] = run_node(n, in);
+        } catch (const c10::Error& e) {
+            throw Error(impl_->name + ": node '" + n.name + "' (" + n.op + ") failed: " +
+                        std::string(e.what_without_backtrace()).substr(0, 300));
+        } catch (const Error& e) {
+            throw Error(impl_->name + ": " + e.what());
+        }
+    }
+    std::map<std::string, FloatTensor> out;
+    for (const std::string& name : impl_->outputs) {
+        const torch::Tensor t = values.at(name).contiguous();
+        FloatTensor f;
+        f.shape.assign(t.sizes().begin(), t.sizes().end());
+        f.data.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+        out[name] = std::move(f);
+    }
+    return out;
+}
+
+}  // namespace strata::onnxrt
+
+namespace strata::onnxrt {
+void set_threads(int threads) { torch::set_num_threads(threads > 0 ? threads : 1); }
+}  // namespace strata::onnxrt

@@ -5,6 +5,7 @@
 #   strata_onnx_export    torch-free: NetworkSpec -> checked ONNX files (Debian's libonnx)
 #   strata_torch          LibTorch: the module, the training loop, the ONNX graph runner; the only
 #                         translation units that include <torch/torch.h> (about 20 s each)
+#   strata_characterize   torch-free: the study (noise, encoding via the runner, analysis, JSON)
 #   strata                gets the three subcommands
 find_package(Torch REQUIRED)
 find_package(ONNX REQUIRED)
@@ -16,6 +17,7 @@ set(_tdir ${CMAKE_CURRENT_LIST_DIR})
 add_library(strata_trainer_base STATIC
   ${_tdir}/idx.cpp ${_tdir}/kinds.cpp ${_tdir}/network.cpp ${_tdir}/config.cpp
   ${_tdir}/noise.cpp ${_tdir}/progress.cpp)
+
 target_include_directories(strata_trainer_base PUBLIC ${_tdir})
 target_link_libraries(strata_trainer_base PUBLIC strata_cli ZLIB::ZLIB nlohmann_json::nlohmann_json)
 
@@ -25,6 +27,9 @@ target_link_libraries(strata_onnx_export PUBLIC strata_trainer_base onnx onnx_pr
 add_library(strata_torch STATIC ${_tdir}/model.cpp ${_tdir}/train.cpp ${_tdir}/onnx_runner.cpp)
 target_link_libraries(strata_torch PUBLIC strata_trainer_base onnx onnx_proto ${TORCH_LIBRARIES})
 
+add_library(strata_characterize STATIC ${_tdir}/characterize.cpp)
+target_link_libraries(strata_characterize PUBLIC strata_trainer_base strata_torch)
+
 target_sources(strata PRIVATE ${_tdir}/train_cmd.cpp ${_tdir}/export_cmd.cpp ${_tdir}/characterize_cmd.cpp)
 target_compile_definitions(strata PRIVATE STRATA_HAVE_TRAINER)
-target_link_libraries(strata PRIVATE strata_torch strata_onnx_export)
+target_link_libraries(strata PRIVATE strata_characterize strata_torch strata_onnx_export)

@@ -1,0 +1,69 @@
+// characterize.hpp: the paper's study on a set of trained models (torch-free API).
+//
+// Index: 1. where the models are  2. the study settings  3. one model's encoded sets  4. the run
+//
+// For each model: the first N test images, noisy copies y = clip(x + sigma e, 0, 1) for every
+// sigma (noise.hpp), latents from encoder.onnx (VAE: sampled or mean, noise.hpp), reconstructions
+// from decoder.onnx and their PSNR against the clean images, then the core's analyze_geometry on
+// the latent sets (clean first). The ONNX files run in onnx_runner (LibTorch ops), i.e. exactly
+// the files the page runs in ONNX Runtime Web.
+#pragma once
+#include "analysis.hpp"
+#include "json.hpp"
+#include "psnr.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace strata::study {
+
+// 1. Models ------------------------------------------------------------------------------------------
+struct ModelEntry {
+    std::string name, kind, encoder_path, decoder_path;
+};
+// DIR/manifest.json when present (its "models" list); otherwise every subfolder holding
+// encoder.onnx and decoder.onnx (sorted by name), or DIR itself when it holds them. The kind comes
+// from the manifest, a config.json beside the files, or the encoder's "kind" metadata.
+std::vector<ModelEntry> find_models(const std::string& dir);
+
+// 2. Settings -----------------------------------------------------------------------------------------
+struct StudySettings {
+    std::string data_dir;                 // IDX folder (default Debian's Fashion-MNIST)
+    std::size_t n = 300;                  // first N test images
+    std::vector<double> sigmas = {0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3};   // sigmas[0] must be 0
+    std::uint64_t seed = 0;               // noise and VAE sampling streams
+    std::string vae_latent = "sample";    // "sample" | "mean"
+    int torch_threads = 2;
+    std::size_t batch = 100;              // images per encoder/decoder call
+    GeometrySettings geometry;
+};
+void validate(const StudySettings& s);    // throws strata::Error naming the flag
+
+// 3. One model, encoded -------------------------------------------------------------------------------------
+struct EncodedModel {
+    ModelEntry entry;
+    bool variational = false;
+    std::string sha256, decoder_sha256;
+    std::vector<LatentSet> sets;          // one per sigma, clean first
+    std::vector<std::vector<float>> latents_f32;   // the same latents as float32 (for .npy dumps)
+    std::vector<PsnrStats> psnr;          // per sigma
+    double encode_s = 0, decode_s = 0;
+};
+EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images, const StudySettings& s);
+
+// 4. The whole run: JSON {"settings", "models"} as METHOD.md section 9 asks; fills the analysis
+// results per model. Progress lines go to stderr unless quiet.
+struct ModelResult {
+    EncodedModel encoded;
+    GeometryResult geometry;
+    double analysis_s = 0;
+};
+struct StudyResult {
+    Json json;
+    std::vector<ModelResult> models;
+    double encode_s = 0, decode_s = 0, analysis_s = 0, total_s = 0;
+};
+StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings& s, bool quiet);
+
+}  // namespace strata::study

@@ -1,0 +1,56 @@
+// onnx_runner.hpp: runs an ONNX file natively, node by node, with LibTorch ops (torch-free API).
+//
+// Index: 1. FloatTensor  2. OnnxModel (load + validate, run)
+//
+// Why: `strata characterize` must compute latents from exactly the files the page runs in ONNX
+// Runtime Web, and Debian has no ONNX Runtime. The files are small feed-forward graphs, so an
+// interpreter over the op set our exporter emits is enough: Conv, ConvTranspose, Relu, Sigmoid,
+// plus Add, Mul, Exp, Identity, Tanh (so a hand-edited or future graph with a sampling step or a
+// residual still runs). Float32 tensors only. Loading validates everything before running:
+// protobuf parse, onnx::checker, supported ops and attributes; each failure throws strata::Error
+// naming the file.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace strata::onnxrt {
+
+// 1. A dense float32 tensor in C order -------------------------------------------------------------
+struct FloatTensor {
+    std::vector<std::int64_t> shape;
+    std::vector<float> data;
+};
+
+// 2. A loaded model ---------------------------------------------------------------------------------
+class OnnxModel {
+public:
+    static OnnxModel load(const std::string& path);
+    static OnnxModel from_bytes(const std::string& bytes, const std::string& name);
+    OnnxModel(OnnxModel&&) noexcept;
+    OnnxModel& operator=(OnnxModel&&) noexcept;
+    ~OnnxModel();
+
+    const std::string& name() const;
+    const std::vector<std::string>& input_names() const;    // graph inputs that are not initializers
+    const std::vector<std::string>& output_names() const;
+    std::string metadata(const std::string& key) const;     // "" when absent (e.g. "kind")
+
+    // Runs the graph. Inputs by name; returns every graph output by name. Throws strata::Error on a
+    // missing input or a shape the graph cannot take (naming the node).
+    std::map<std::string, FloatTensor> run(const std::map<std::string, FloatTensor>& inputs) const;
+
+private:
+    OnnxModel();
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata::onnxrt
+
+namespace strata::onnxrt {
+// LibTorch's intra-op threads for run() (LibTorch starts with 1 here).
+void set_threads(int threads);
+}  // namespace strata::onnxrt
