@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace strata {
@@ -28,6 +29,7 @@ struct StratumCount {
 
 struct SetResult {
     std::string name;
+    bool clean = false;                                 // the reference set (sets[0])
     double sigma = 0.0;
     std::size_t n = 0;
     LatentShape shape;
@@ -51,13 +53,16 @@ struct GeometryResult {
     GeometrySettings settings;   // as given
     double bandwidth = 0.0;      // h actually used
     std::vector<SetResult> sets; // clean first, then the noisy sets in the order given
+    // Wall-clock seconds per stage ("points", "distances", "spectra", "angles"), for benchmarks
+    // and the page's timings; not part of the results proper.
+    std::vector<std::pair<std::string, double>> stage_seconds;
 };
 
 // Progress: called with a short stage label and the fraction done in [0, 1].
 using ProgressFn = std::function<void(const std::string& stage, double fraction)>;
 
-// 3. Runs the analysis. sets[0] is the clean set; every set must have the same shape and the same
-// number of samples as the clean set (the same images at another noise level), at least 2.
+// 3. Runs the analysis. sets[0] is the clean set; every set must have the clean set's latent shape
+// and at least 2 samples (normally the same images at another noise level).
 // Throws strata::Error on bad input (names the set).
 GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const GeometrySettings& settings,
                                 const ProgressFn& progress = {});

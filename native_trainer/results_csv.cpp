@@ -1,0 +1,77 @@
+// results_csv.cpp: summary and per-sample CSV tables.
+#include "results_csv.hpp"
+
+#include "fileio.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace strata::cmd {
+
+namespace {
+
+std::string num(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", x);
+    return buf;
+}
+
+// Quotes a text field when it holds a comma, a quote or a line break (RFC 4180).
+std::string field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += (c == '"') ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string triple(const std::array<int, 3>& r) {
+    return std::to_string(r[0]) + " " + std::to_string(r[1]) + " " + std::to_string(r[2]);
+}
+
+}  // namespace
+
+std::string summary_csv(const std::vector<CsvSet>& sets) {
+    std::string out =
+        "model,set,sigma,n,strata,smooth,top_stratum,top_stratum_count,mean_erank1,mean_erank2,mean_erank3,"
+        "hilbert_dim,kernel_min_eigenvalue,max_angle_deg,mean_angle_deg,cross_stratum_pairs,psnr_mean,psnr_std\n";
+    for (const CsvSet& c : sets) {
+        const SetResult& r = *c.set;
+        double er[3] = {0, 0, 0};
+        for (const auto& e : r.effective_ranks)
+            for (int k = 0; k < 3; ++k) er[k] += e[std::size_t(k)] / double(r.n);
+        const auto& a = r.principal_angles_deg;
+        double mean_angle = 0.0;
+        for (double x : a) mean_angle += x / double(a.size());
+        out += field(c.model) + "," + field(r.name) + "," + num(r.sigma) + "," + std::to_string(r.n) + "," +
+               std::to_string(r.strata.size()) + "," + (r.smooth ? "true" : "false") + "," +
+               (r.strata.empty() ? "" : triple(r.strata[0].ranks)) + "," +
+               (r.strata.empty() ? "" : std::to_string(r.strata[0].count)) + "," + num(er[0]) + "," + num(er[1]) + "," +
+               num(er[2]) + "," + std::to_string(r.hilbert_dim) + "," + num(r.kernel_min_eigenvalue) + "," +
+               (a.empty() ? "" : num(*std::max_element(a.begin(), a.end()))) + "," + (a.empty() ? "" : num(mean_angle)) +
+               "," + (r.cross_stratum_pairs ? std::to_string(*r.cross_stratum_pairs) : "") + "," +
+               (c.psnr_mean ? num(*c.psnr_mean) : "") + "," + (c.psnr_std ? num(*c.psnr_std) : "") + "\n";
+    }
+    return out;
+}
+
+std::string samples_csv(const std::vector<CsvSet>& sets) {
+    std::string out = "model,set,sigma,index,r1,r2,r3,erank1,erank2,erank3,x,y\n";
+    for (const CsvSet& c : sets) {
+        const SetResult& r = *c.set;
+        for (std::size_t i = 0; i < r.n; ++i) {
+            out += field(c.model) + "," + field(r.name) + "," + num(r.sigma) + "," + std::to_string(i);
+            for (int k : r.ranks[i]) out += "," + std::to_string(k);
+            for (double e : r.effective_ranks[i]) out += "," + num(e);
+            out += "," + num(r.embedding_2d[i][0]) + "," + num(r.embedding_2d[i][1]) + "\n";
+        }
+    }
+    return out;
+}
+
+void write_csv_tables(const std::string& dir, const std::vector<CsvSet>& sets) {
+    make_directories(dir);
+    write_file_atomic(dir + "/summary.csv", summary_csv(sets));
+    write_file_atomic(dir + "/samples.csv", samples_csv(sets));
+}
+
+}  // namespace strata::cmd

@@ -1,0 +1,28 @@
+// results_csv.hpp: CSV tables of analysis results, for spreadsheets and plotting tools.
+//
+//   summary.csv  one row per (model, set): sigma, n, strata count, smooth, the most frequent
+//                stratum, mean effective ranks, hilbert_dim, kernel_min_eigenvalue, max and mean
+//                principal angle, cross-stratum pairs, and PSNR where known
+//   samples.csv  one row per (model, set, sample): ranks, effective ranks, 2-D coordinates
+#pragma once
+#include "analysis.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::cmd {
+
+struct CsvSet {
+    std::string model;               // "" for `strata geometry`
+    const SetResult* set = nullptr;
+    std::optional<double> psnr_mean, psnr_std;
+};
+
+std::string summary_csv(const std::vector<CsvSet>& sets);
+std::string samples_csv(const std::vector<CsvSet>& sets);
+
+// Writes DIR/summary.csv and DIR/samples.csv atomically (creates DIR).
+void write_csv_tables(const std::string& dir, const std::vector<CsvSet>& sets);
+
+}  // namespace strata::cmd

@@ -1,0 +1,69 @@
+// distance.hpp: distances on the product manifold of SPSD matrices (METHOD.md section 5).
+//
+// Index: 1. the four per-factor metrics  2. the weighted product distance of two points
+//        3. sets of points and their pairwise distance blocks  4. cross-stratum pairs
+//
+// All functions return *squared* distances: that is what the kernel needs, and it avoids a
+// square root and its loss of accuracy near zero.
+#pragma once
+#include "settings.hpp"
+#include "spsd.hpp"
+
+#include <Eigen/Dense>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace strata {
+
+// 1. Per-factor metrics ---------------------------------------------------------------------------
+// S_e = S + e (tr S / I) I regularises the log-based metrics (e = spd_eps; a zero S uses e I).
+// With spd_eps = 0 the matrices must be positive definite (else strata::Error).
+double regularization_shift(const SpsdFactor& S, double spd_eps);        // e tr S / I, or e
+Eigen::MatrixXd regularized_log(const SpsdFactor& S, double spd_eps);    // log(S_e)
+
+// `log-euclidean`: || log S_e - log T_e ||_F^2
+double log_euclidean_sq(const SpsdFactor& S, const SpsdFactor& T, double spd_eps);
+// `bures-wasserstein`: tr S + tr T - 2 ||A^T B||_* with S = A A^T, T = B B^T (thin factors)
+double bures_wasserstein_sq(const SpsdFactor& S, const SpsdFactor& T);
+// `affine-invariant`: || log(S_e^-1/2 T_e S_e^-1/2) ||_F^2
+double affine_invariant_sq(const SpsdFactor& S, const SpsdFactor& T, double spd_eps);
+// `fixed-rank` (Bonnabel and Sepulchre 2009) at r = min(rank_S, rank_T):
+// ||Theta||_F^2 + k || log(R_S^-1 R_T^2 R_S^-1) ||_F^2
+double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T, double k);
+
+// 2. d_PM^2 = sum_n w_n d(S(n), T(n))^2 with the metric named in the settings -----------------------
+double factor_distance_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T,
+                          const GeometrySettings& settings);
+double product_distance_sq(const SpsdPoint& P, const std::array<int, 3>& ranks_P, const SpsdPoint& Q,
+                           const std::array<int, 3>& ranks_Q, const GeometrySettings& settings);
+
+// 3. A set of points prepared for its metric --------------------------------------------------------
+// `log-euclidean` maps each factor isometrically to a vector, so a whole block of distances is
+// ||a||^2 + ||b||^2 - 2 a.b: one matrix product. Each point becomes the row
+//     [ sqrt(w_1) vech(log S_e(1)), sqrt(w_2) vech(log S_e(2)), sqrt(w_3) vech(log S_e(3)) ]
+// where vech keeps the lower triangle with off-diagonals times sqrt(2), so that the Euclidean
+// norm of a row difference is exactly d_PM. The other metrics keep the points and go pair by pair.
+struct PointSet {
+    std::vector<SpsdPoint> points;            // empty for log-euclidean (features replace them)
+    std::vector<std::array<int, 3>> ranks;
+    Eigen::MatrixXd features;                 // log-euclidean only: one row per point
+    std::size_t size() const { return ranks.size(); }
+};
+
+// Builds the set for `settings.metric` (moves the points in).
+PointSet make_point_set(std::vector<SpsdPoint> points, std::vector<std::array<int, 3>> ranks,
+                        const GeometrySettings& settings);
+// Row vector of one point's log-euclidean features (as in PointSet::features).
+Eigen::RowVectorXd log_euclidean_features(const SpsdPoint& p, const GeometrySettings& settings);
+
+// Squared distances between every point of A and every point of B (|A| x |B|).
+Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const GeometrySettings& settings);
+// Within one set: symmetric, zero diagonal.
+Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& settings);
+
+// 4. Pairs whose rank triples differ (the pair crosses strata) -------------------------------------
+std::int64_t cross_stratum_pairs(const std::vector<std::array<int, 3>>& ranks);   // i < j in one set
+std::int64_t cross_stratum_pairs(const std::vector<std::array<int, 3>>& a, const std::vector<std::array<int, 3>>& b);
+
+}  // namespace strata
