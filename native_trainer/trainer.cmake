@@ -7,10 +7,11 @@
 #                         translation units that include <torch/torch.h> (about 20 s each)
 #   strata_characterize   torch-free: the study (noise, encoding via the runner, analysis, JSON)
 #   strata                gets the three subcommands
-find_package(Torch REQUIRED)
-find_package(ONNX REQUIRED)
-find_package(ZLIB REQUIRED)
-find_package(nlohmann_json 3 REQUIRED)
+# GLOBAL: the imported targets are also used by tests/trainer (another directory scope).
+find_package(Torch REQUIRED GLOBAL)
+find_package(ONNX REQUIRED GLOBAL)
+find_package(ZLIB REQUIRED GLOBAL)
+find_package(nlohmann_json 3 REQUIRED GLOBAL)
 
 set(_tdir ${CMAKE_CURRENT_LIST_DIR})
 
