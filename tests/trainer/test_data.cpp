@@ -189,3 +189,13 @@ TEST_CASE("config: kinds, overrides, JSON round trip, bad keys") {
     bad.epochs = 0;
     CHECK(error_of([&] { train::resolve_recipe(bad); }).find("--epochs") == 0);
 }
+
+TEST_CASE("idx: models/sample holds the first 1000 test images and labels as plain IDX") {
+    const std::string dir = std::string(STRATA_SOURCE_DIR) + "/models/sample";
+    const auto sample = data::load_split(dir, data::Split::Test);
+    CHECK(sample.images_path == dir + "/t10k-images-idx3-ubyte");   // plain, not gzipped
+    REQUIRE(sample.images.count == 1000);
+    const auto full = data::load_split(data::default_data_dir(), data::Split::Test, 1000);
+    CHECK(sample.images.pixels == full.images.pixels);
+    CHECK(sample.labels.labels == full.labels.labels);
+}
