@@ -6,23 +6,28 @@
 # Each run goes to runs/<kind>/ (git-ignored; checkpoints allow --resume after a kill), is exported
 # to ONNX, and its encoder.onnx, decoder.onnx, config.json and training_log.json are copied to
 # models/<kind>/. models/manifest.json is then rebuilt with models/make_manifest.py.
-# Epochs: chosen so the three paper models train in about 40 minutes on 2 cores (docs/trainer.md).
+# Epochs: chosen so the three paper models train in about 50 minutes on 2 cores (docs/trainer.md).
+#
+# THREADS (default 1) is LibTorch's thread count per run. One thread per run, with two runs side by
+# side (KINDS split over two invocations), beat one run with two OpenMP threads on our shared
+# 2-core machine: OpenMP threads spin at barriers when a core is taken by another process.
 set -eu
 cd "$(dirname "$0")/.."
+THREADS=${THREADS:-1}
 STRATA=${1:-build/native/native_trainer/strata}
 [ $# -gt 0 ] && shift
 KINDS=${*:-cae dae vae sparse beta-vae}
 for kind in $KINDS; do
   case $kind in
-    cae) epochs=6 ;;
-    dae) epochs=6 ;;
-    vae) epochs=10 ;;
+    cae) epochs=5 ;;
+    dae) epochs=5 ;;
+    vae) epochs=8 ;;
     *) epochs=5 ;;
   esac
   if [ -f runs/$kind/checkpoint.pt ]; then
-    "$STRATA" train --out runs/$kind --resume --epochs $epochs
+    "$STRATA" train --out runs/$kind --resume --epochs $epochs --threads $THREADS
   else
-    "$STRATA" train --kind $kind --out runs/$kind --epochs $epochs --seed 1 --threads 2
+    "$STRATA" train --kind $kind --out runs/$kind --epochs $epochs --seed 1 --threads $THREADS
   fi
   "$STRATA" export runs/$kind
   mkdir -p models/$kind

@@ -34,7 +34,7 @@ struct StudySettings {
     std::vector<double> sigmas = {0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3};   // sigmas[0] must be 0
     std::uint64_t seed = 0;               // noise and VAE sampling streams
     std::string vae_latent = "sample";    // "sample" | "mean"
-    int torch_threads = 2;
+    int torch_threads = 1;                // 1: faster than 2 OpenMP threads whenever another process runs
     std::size_t batch = 100;              // images per encoder/decoder call
     GeometrySettings geometry;
 };

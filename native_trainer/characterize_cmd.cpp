@@ -34,7 +34,7 @@ std::vector<FlagSpec> characterize_flags() {
         {"--sigmas", "noise levels, comma-separated, starting with 0 (default 0,0.05,0.1,0.15,0.2,0.25,0.3)"},
         {"--seed", "seed of the noise and of VAE sampling (default 0)"},
         {"--vae-latent", "sample (z = mu + exp(logvar/2) e, default) or mean (z = mu)"},
-        {"--torch-threads", "LibTorch threads for the encoder and decoder (default 2)"},
+        {"--torch-threads", "LibTorch threads for the encoder and decoder (default 1; more only on an idle machine)"},
         {"--out", "result JSON (required)"},
         {"--csv", "also write summary.csv and samples.csv into this folder"},
         {"--dump-latents", "write every latent set as .npy into this folder"},
@@ -71,7 +71,7 @@ int characterize(const Args& args) {
     if (seed < 0) throw Error("--seed: must be >= 0");
     s.seed = std::uint64_t(seed);
     s.vae_latent = p.text("--vae-latent", "sample");
-    s.torch_threads = int(p.integer("--torch-threads", 2));
+    s.torch_threads = int(p.integer("--torch-threads", 1));
     s.geometry = parse_geometry_flags(p);
     const std::string out = p.required("--out");
     const bool quiet = p.has("--quiet");
