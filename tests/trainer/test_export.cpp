@@ -6,6 +6,10 @@
 #include "model.hpp"
 #include "onnx_export.hpp"
 #include "onnx_runner.hpp"
+#include "idx.hpp"
+#include "sha256.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <doctest/doctest.h>
 
@@ -158,6 +162,43 @@ TEST_CASE("export: the checker rejects a broken graph and the runner an unsuppor
     CHECK(error_of([&] { train::check_onnx_bytes(unknown, "u.onnx"); }).find("u.onnx: fails the ONNX checker") == 0);
     CHECK(error_of([&] { onnxrt::OnnxModel::from_bytes(unknown, "u.onnx"); }).find("u.onnx: fails the ONNX checker") == 0);
     CHECK(error_of([&] { onnxrt::OnnxModel::from_bytes(softmax, "s.onnx"); }).find("s.onnx: unsupported op 'Softmax'") == 0);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("models") {
+
+// The shipped files themselves: hashes as in the manifest, checker, and the native runner against
+// ONNX Runtime Web on the first 32 sample images (both run the same file: max abs diff <= 1e-4).
+TEST_CASE("models/: every shipped model matches its manifest hash, passes the checker and runs alike in ORT Web") {
+    const std::string root = std::string(STRATA_SOURCE_DIR) + "/models";
+    const auto mb = cmd::read_file(root + "/manifest.json");
+    const auto manifest = nlohmann::json::parse(mb.begin(), mb.end());
+    REQUIRE(manifest.at("models").size() >= 3);
+    const auto ds = data::load_split(root + "/sample", data::Split::Test, 32);
+    const auto x = data::to_unit_floats(ds.images, 0, 32);
+    for (const auto& m : manifest.at("models")) {
+        const std::string name = m.at("name");
+        CAPTURE(name);
+        for (const char* part : {"encoder", "decoder"}) {
+            const std::string path = root + "/" + m.at("files").at(part).at("path").get<std::string>();
+            const auto bytes = cmd::read_file(path);
+            CHECK(sha256_hex(bytes.data(), bytes.size()) == m.at("files").at(part).at("sha256").get<std::string>());
+            CHECK_NOTHROW(train::check_onnx_bytes(std::string(bytes.begin(), bytes.end()), path));
+        }
+        const auto enc = onnxrt::OnnxModel::load(root + "/" + name + "/encoder.onnx");
+        const auto dec = onnxrt::OnnxModel::load(root + "/" + name + "/decoder.onnx");
+        const auto native = enc.run({{"x", {{32, 1, 28, 28}, x}}});
+        const auto names = enc.output_names();
+        const auto ort = run_ort(root + "/" + name + "/encoder.onnx", "x", x, "32,1,28,28", names);
+        for (const auto& o : names) CHECK(fixtures::max_abs_diff(native.at(o).data, ort.at(o)) <= 1e-4f);
+        const auto& z = native.at(names[0]).data;
+        const auto xn = dec.run({{"z", {{32, 64, 7, 7}, z}}}).at("x_hat").data;
+        const auto xo = run_ort(root + "/" + name + "/decoder.onnx", "z", z, "32,64,7,7", {"x_hat"}).at("x_hat");
+        const float d = fixtures::max_abs_diff(xn, xo);
+        MESSAGE(name << ": max |native runner - ORT Web| on x_hat = " << d);
+        CHECK(d <= 1e-4f);
+    }
 }
 
 }  // TEST_SUITE

@@ -26,6 +26,10 @@ TEST_CASE("every kind has the paper's shapes: 1x28x28 in, 64x7x7 latent, 1x28x28
         CHECK(out.x_hat.min().item<float>() > 0.0f);
         CHECK(out.x_hat.max().item<float>() < 1.0f);
         CHECK(out.mu.defined() == k.variational);
+        // The architecture of docs/trainer.md (and of bench/trainer/pytorch_reference.py).
+        std::int64_t params = 0;
+        for (const auto& p : m->parameters()) params += p.numel();
+        CHECK(params == (k.variational ? 177569 : 169249));
         if (k.variational) {
             CHECK(out.logvar.sizes() == torch::IntArrayRef({3, 64, 7, 7}));
             CHECK(m->encode(torch::rand({2, 1, 28, 28})).size() == 2);
