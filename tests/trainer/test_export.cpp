@@ -82,10 +82,10 @@ TEST_CASE("batch-norm folding equals conv + batch norm (Conv and ConvTranspose)"
 TEST_CASE("export: checked files with the agreed names and a dynamic batch; parity with LibTorch and ORT Web") {
     const auto x = fixtures::test_images(32);
     const torch::Tensor xt = torch::from_blob(const_cast<float*>(x.data()), {32, 1, 28, 28}, torch::kFloat32);
-    for (const char* kind : {"cae", "vae"}) {
+    for (const std::string kind : {"cae", "vae"}) {
         CAPTURE(kind);
         const std::string dir = fixtures::tiny_run(kind);
-        const bool variational = std::string(kind) == "vae";
+        const bool variational = kind == "vae";
         for (const char* f : {"/encoder.onnx", "/decoder.onnx"}) {
             const auto bytes = cmd::read_file(dir + f);
             CHECK_NOTHROW(train::check_onnx_bytes(std::string(bytes.begin(), bytes.end()), dir + f));

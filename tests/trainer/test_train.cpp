@@ -85,7 +85,7 @@ TEST_CASE("determinism: same seed and threads give the same weights, another see
 }
 
 TEST_CASE("checkpoint/resume: 2 epochs == 1 epoch + resume 1 == Ctrl-C after 1 batch + resume") {
-    for (const char* kind : {"vae", "dae"}) {   // both random paths: VAE sampling and DAE noise
+    for (const std::string kind : {"vae", "dae"}) {   // both random paths: VAE sampling and DAE noise
         CAPTURE(kind);
         const std::string full = fixtures::temp_dir("full"), split = fixtures::temp_dir("split"),
                           stopped = fixtures::temp_dir("stopped");
