@@ -189,6 +189,34 @@ Eigen::MatrixXd feature_distances(const Eigen::MatrixXd& A, const Eigen::MatrixX
     return D.cwiseMax(0.0);   // round-off can make a tiny distance negative
 }
 
+// The same within one set, exploiting symmetry: only the lower triangle of the Gram matrix F F^T
+// is formed, which halves the work. With two or more threads the rows are split in halves: one
+// thread forms the two diagonal triangles (symmetric rank updates), the other the full
+// off-diagonal block; the two shares are equal.
+Eigen::MatrixXd feature_distances_within(const Eigen::MatrixXd& F, int threads) {
+    const Eigen::Index n = F.rows(), h = n / 2;
+    Eigen::MatrixXd G = Eigen::MatrixXd::Zero(n, n);
+    if (worker_count(threads) >= 2 && n >= 64) {
+        parallel_each(2, threads, [&](std::size_t part) {
+            if (part == 0) {
+                G.topLeftCorner(h, h).selfadjointView<Eigen::Lower>().rankUpdate(F.topRows(h));
+                G.bottomRightCorner(n - h, n - h).selfadjointView<Eigen::Lower>().rankUpdate(F.bottomRows(n - h));
+            } else {
+                G.bottomLeftCorner(n - h, h).noalias() = F.bottomRows(n - h) * F.topRows(h).transpose();
+            }
+        });
+    } else {
+        G.selfadjointView<Eigen::Lower>().rankUpdate(F);
+    }
+    const Eigen::VectorXd nf = G.diagonal();
+    Eigen::MatrixXd D(n, n);
+    for (Eigen::Index j = 0; j < n; ++j) {
+        D(j, j) = 0.0;
+        for (Eigen::Index i = j + 1; i < n; ++i) D(i, j) = D(j, i) = std::max(0.0, nf(i) + nf(j) - 2.0 * G(i, j));
+    }
+    return D;
+}
+
 }  // namespace
 
 Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const GeometrySettings& s) {
@@ -204,8 +232,7 @@ Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const Geometry
 Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& s) {
     Eigen::MatrixXd D;
     if (s.metric == "log-euclidean") {
-        D = feature_distances(A.features, A.features, s.threads);
-        D = (0.5 * (D + D.transpose())).eval();
+        D = feature_distances_within(A.features, s.threads);
     } else {
         D = Eigen::MatrixXd::Zero(Eigen::Index(A.size()), Eigen::Index(A.size()));
         // Rows have uneven work (j > i only); interleave them so both threads get a fair share.

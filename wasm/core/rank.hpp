@@ -32,7 +32,8 @@ std::array<int, 3> rank_triple(const SpsdPoint& p, const std::optional<double>& 
 std::vector<StratumCount> count_strata(const std::vector<std::array<int, 3>>& ranks);
 
 // 4. Effective rank (Roy and Vetterli 2007): exp of the entropy of the normalised singular values.
-// 0 for a zero matrix.
+// 0 for a zero matrix. Singular values at round-off level (l_i <= l_1 * max(I_n, m_n) * 2^-52)
+// count as 0: their square roots (~1e-8 s_1) would otherwise add round-off noise to the entropy.
 double effective_rank(const SpsdFactor& f);
 
 }  // namespace strata

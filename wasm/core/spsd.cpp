@@ -46,9 +46,9 @@ SpsdFactor decompose(const Eigen::MatrixXd& S, int cols) {
     return f;
 }
 
-SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered) {
+SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, bool gram_route) {
     const Eigen::Index I = Z.rows(), m = Z.cols();
-    if (I <= m || (centered && m < 2)) return decompose(covariance(Z, centered), int(m));
+    if (!gram_route || I <= m || (centered && m < 2)) return decompose(covariance(Z, centered), int(m));
 
     const Eigen::MatrixXd Zc = centered ? Eigen::MatrixXd(Z.colwise() - Z.rowwise().mean()) : Z;
     const double scale = centered ? 1.0 / double(m - 1) : 1.0 / double(m);
@@ -71,9 +71,10 @@ SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered) {
     return f;
 }
 
-SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered) {
+SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered, bool gram_route) {
     SpsdPoint p;
-    for (int mode = 1; mode <= 3; ++mode) p.factors[mode - 1] = mode_factor(unfold(z, shape, mode), centered);
+    for (int mode = 1; mode <= 3; ++mode)
+        p.factors[mode - 1] = mode_factor(unfold(z, shape, mode), centered, gram_route);
     return p;
 }
 

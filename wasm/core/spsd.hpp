@@ -43,13 +43,17 @@ SpsdFactor decompose(const Eigen::MatrixXd& S, int cols);
 // U = Zc V diag(sqrt((m - 1) l))^-1 are S's eigenvectors. That halves the work of the most
 // expensive step of the analysis. Directions with eigenvalue at round-off level
 // (l_i <= l_1 * m * 2^-52) are dropped from U and get l_i = 0.
-SpsdFactor mode_factor(const Eigen::MatrixXd& unfolding, bool centered);
+SpsdFactor mode_factor(const Eigen::MatrixXd& unfolding, bool centered, bool gram_route = true);
 
 // 4. The point P = (S(1), S(2), S(3)) of one latent ---------------------------------------------
 struct SpsdPoint {
     std::array<SpsdFactor, 3> factors;   // factors[n-1] is mode n
 };
 
-SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered);
+// `gram_route = false` forces the direct I x I decomposition. The Gram route's eigenvectors for
+// the smallest kept eigenvalues are accurate only to about eps * l_1 / l_i; that is harmless for
+// `log-euclidean` and `bures-wasserstein` (which weight them by about l_i) but the
+// `affine-invariant` and `fixed-rank` metrics amplify it, so they take the direct route.
+SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered, bool gram_route = true);
 
 }  // namespace strata
