@@ -291,10 +291,19 @@ def check(strata, workdir):
 
 
 # 5. --bench ------------------------------------------------------------------------------------------
-def bench(n, repeat):
-    rng = np.random.default_rng(7)
-    base, clean = synthetic(n, (64, 7, 7), 0.0, rng)
-    sets = [(0.0, clean)] + [(s, synthetic(n, None, s, rng, base)[1]) for s in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)]
+def bench(n, repeat, save=None, load=None):
+    sigmas = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+    if load:   # the same files bench_geometry --latents reads
+        sets = [(0.0, np.load(os.path.join(load, "clean.npy"))[:n])]
+        sets += [(s, np.load(os.path.join(load, f"sigma_{s:g}.npy"))[:n]) for s in sigmas]
+    else:
+        rng = np.random.default_rng(7)
+        base, clean = synthetic(n, (64, 7, 7), 0.0, rng)
+        sets = [(0.0, clean)] + [(s, synthetic(n, None, s, rng, base)[1]) for s in sigmas]
+    if save:
+        os.makedirs(save, exist_ok=True)
+        for s, Z in sets:
+            np.save(os.path.join(save, "clean.npy" if s == 0 else f"sigma_{s:g}.npy"), Z)
     best = float("inf")
     for _ in range(repeat):
         t = time.perf_counter()
@@ -313,11 +322,13 @@ def main():
     ap.add_argument("--workdir", default="/tmp/strata-reference")
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--save", help="--bench: also write the latents as DIR/clean.npy, DIR/sigma_<s>.npy")
+    ap.add_argument("--load", help="--bench: read the latents from such a folder instead")
     a = ap.parse_args()
     if a.check:
         return check(a.strata, a.workdir)
     if a.bench:
-        return bench(a.n, a.repeat)
+        return bench(a.n, a.repeat, a.save, a.load)
     ap.print_help()
     return 2
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# bench_core.sh: the core benchmark of issue 2, everything on the same latents in one run.
+#
+#   1. numpy/scipy reference (vectorised) on synthetic 64x7x7 latents, N = 300, clean + 6 noisy;
+#      it also saves those latents to build/bench-latents
+#   2. the native core on the same files (2 threads, then 1), and its scaling with N
+#   3. the WebAssembly core under Node on the same files (2 threads)
+# Needs the native and wasm presets built (scripts/test.sh does both). Results: docs/core.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs
+dir=build/bench-latents
+/usr/bin/python3 bench/reference_geometry.py --bench --repeat 3 --save "$dir"
+./build/native/bench/bench_geometry --latents "$dir" --repeat 5
+./build/native/bench/bench_geometry --latents "$dir" --repeat 5 --threads 1
+node build/wasm/bench/bench_geometry.js --latents "$dir" --repeat 3 --threads 2
+node build/wasm/bench/bench_geometry.js --latents "$dir" --repeat 3 --threads 1
+./build/native/bench/bench_geometry --scaling --repeat 3

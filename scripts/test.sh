@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# test.sh: build everything and run every test, from a fresh Debian 12 machine.
+#
+# 1. set-up: Debian packages (scripts/setup.sh) and the page's npm packages (web/, locked)
+# 2. native: configure, build and ctest the `native` preset (core unit tests, CLI end-to-end
+#    tests, the numpy/scipy reference check, the trainer's tests)
+# 3. WebAssembly: the `wasm` preset, its core tests run under Node
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs EMSDK_PYTHON=/usr/bin/python3   # Debian emscripten quirks (RECIPES.md)
+
+bash scripts/setup.sh all
+if [ -f web/package-lock.json ]; then
+  npm ci --prefix web --no-audit --no-fund
+fi
+
+echo "== native"
+cmake --workflow --preset native
+
+echo "== wasm"
+cmake --workflow --preset wasm
