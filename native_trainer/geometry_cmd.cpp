@@ -137,13 +137,17 @@ int geometry(const Args& raw) {
         write_csv_tables(*dir, rows);
     }
     if (!quiet) {
-        for (const SetResult& r : result.sets)
-            std::fprintf(stderr, "  sigma %-5g n %-5zu strata %-3zu %-10s hilbert_dim %-4d max angle %s\n", r.sigma, r.n,
-                         r.strata.size(), r.smooth ? "smooth" : "stratified", r.hilbert_dim,
-                         r.principal_angles_deg.empty()
-                             ? "-"
-                             : (std::to_string(*std::max_element(r.principal_angles_deg.begin(),
-                                                                 r.principal_angles_deg.end())) + " deg").c_str());
+        for (const SetResult& r : result.sets) {
+            std::fprintf(stderr, "  sigma %-5g n %-5zu strata %-3zu %-10s hilbert_dim %-4d", r.sigma, r.n, r.strata.size(),
+                         r.smooth ? "smooth" : "stratified", r.hilbert_dim);
+            const auto& a = r.principal_angles_deg;
+            if (!a.empty()) {
+                double mean = 0.0;
+                for (double x : a) mean += x / double(a.size());
+                std::fprintf(stderr, " angles mean %6.2f max %6.2f deg", mean, *std::max_element(a.begin(), a.end()));
+            }
+            std::fprintf(stderr, "\n");
+        }
         std::fprintf(stderr, "strata geometry: wrote %s (%.3f s)\n", out_path.c_str(), seconds);
     }
     return 0;
