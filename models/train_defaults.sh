@@ -6,7 +6,8 @@
 # Each run goes to runs/<kind>/ (git-ignored; checkpoints allow --resume after a kill), is exported
 # to ONNX, and its encoder.onnx, decoder.onnx, config.json and training_log.json are copied to
 # models/<kind>/. models/manifest.json is then rebuilt with models/make_manifest.py.
-# Epochs: chosen so the three paper models train in about 50 minutes on 2 cores (docs/trainer.md).
+# Epochs (docs/trainer.md): cae 5, dae 5, vae 8, sparse and beta-vae 3 (about an hour of training on
+# 2 cores for all five, two runs side by side).
 #
 # THREADS (default 1) is LibTorch's thread count per run. One thread per run, with two runs side by
 # side (KINDS split over two invocations), beat one run with two OpenMP threads on our shared
@@ -22,7 +23,7 @@ for kind in $KINDS; do
     cae) epochs=5 ;;
     dae) epochs=5 ;;
     vae) epochs=8 ;;
-    *) epochs=5 ;;
+    *) epochs=3 ;;
   esac
   if [ -f runs/$kind/checkpoint.pt ]; then
     "$STRATA" train --out runs/$kind --resume --epochs $epochs --threads $THREADS
