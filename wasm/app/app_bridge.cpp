@@ -1,0 +1,134 @@
+// app_bridge.cpp: the embind functions web/main.mjs calls on the interface module.
+//
+// Index: 1. results in (grid, models, one set at a time, labels, progress)
+//        2. view state in and out (noise level, selection, model toggles; for the URL and tests)
+//        3. the embind table
+//
+// Results come as the parsed JS objects of `strata characterize`'s JSON (one sets[] entry at a
+// time), read with emscripten::val, so no JSON parser is needed in C++.
+#include "app_state.hpp"
+
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <algorithm>
+#include <string>
+
+using emscripten::val;
+
+namespace {
+
+std::vector<double> doubles(const val& a) { return emscripten::vecFromJSArray<double>(a); }
+
+std::array<int, 3> triple(const val& a) { return {a[0].as<int>(), a[1].as<int>(), a[2].as<int>()}; }
+
+bool has(const val& o, const char* k) { return o.hasOwnProperty(k) && !o[k].isNull() && !o[k].isUndefined(); }
+
+// 1. Results in --------------------------------------------------------------------------------------------
+void set_grid(const val& sigmas, int n) {
+    app::AppState& s = app::state();
+    s.sigmas = doubles(sigmas);
+    s.n = n;
+    s.sigma_index = std::clamp(s.sigma_index, 0, std::max(0, int(s.sigmas.size()) - 1));
+    for (auto& m : s.models) m.sets.assign(s.sigmas.size(), app::SetView{});
+}
+
+int add_model(const std::string& name, const std::string& kind) {
+    app::AppState& s = app::state();
+    app::ModelView m;
+    m.name = name;
+    m.kind = kind;
+    m.sets.assign(s.sigmas.size(), app::SetView{});
+    s.models.push_back(std::move(m));
+    return int(s.models.size()) - 1;
+}
+
+void clear_models() { app::state().models.clear(); }
+
+// One entry of a model's sets[] (with psnr_mean / psnr_std) at grid index k.
+void set_result(int model, int k, const val& set, double bandwidth) {
+    app::AppState& s = app::state();
+    if (model < 0 || std::size_t(model) >= s.models.size()) return;
+    app::ModelView& m = s.models[std::size_t(model)];
+    if (k < 0 || std::size_t(k) >= m.sets.size()) return;
+    m.bandwidth = bandwidth;
+    app::SetView v;
+    v.sigma = set["sigma"].as<double>();
+    const unsigned n = set["ranks"]["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) v.ranks.push_back(triple(set["ranks"][i]));
+    const unsigned ns = set["strata"]["length"].as<unsigned>();
+    for (unsigned i = 0; i < ns; ++i)
+        v.strata.push_back({triple(set["strata"][i]["ranks"]), set["strata"][i]["count"].as<int>()});
+    v.smooth = set["smooth"].as<bool>();
+    v.hilbert_dim = set["hilbert_dim"].as<int>();
+    v.kernel_spectrum = doubles(set["kernel_spectrum"]);
+    v.kernel_min_eigenvalue = set["kernel_min_eigenvalue"].as<double>();
+    const unsigned ne = set["embedding_2d"]["length"].as<unsigned>();
+    for (unsigned i = 0; i < ne; ++i)
+        v.embedding.push_back({set["embedding_2d"][i][0].as<double>(), set["embedding_2d"][i][1].as<double>()});
+    if (has(set, "principal_angles_deg")) v.angles_deg = doubles(set["principal_angles_deg"]);
+    v.psnr_mean = has(set, "psnr_mean") ? set["psnr_mean"].as<double>() : 0.0;
+    v.psnr_std = has(set, "psnr_std") ? set["psnr_std"].as<double>() : 0.0;
+    v.present = true;
+    m.sets[std::size_t(k)] = std::move(v);
+}
+
+void set_labels(const val& labels) { app::state().labels = emscripten::vecFromJSArray<int>(labels); }
+
+void set_progress(double fraction, const std::string& status) {
+    app::state().progress = float(std::clamp(fraction, 0.0, 1.0));
+    app::state().status = status;
+}
+
+void set_error(const std::string& error) { app::state().error = error; }
+
+// 2. View state ----------------------------------------------------------------------------------------------
+val view_state() {
+    const app::AppState& s = app::state();
+    val o = val::object();
+    o.set("sigmaIndex", s.sigma_index);
+    o.set("sigma", app::selected_sigma());
+    o.set("selectedSample", s.selected_sample);
+    o.set("kpcaModel", s.kpca_model);
+    val enabled = val::array();
+    for (const auto& m : s.models) enabled.call<void>("push", m.enabled);
+    o.set("modelsEnabled", enabled);
+    o.set("fps", s.fps);
+    auto rect = [](const app::AppState::Rect& r) {
+        val v = val::object();
+        v.set("x", r.x); v.set("y", r.y); v.set("w", r.w); v.set("h", r.h);
+        return v;
+    };
+    o.set("sigmaSlider", rect(s.sigma_slider));
+    o.set("kpcaPlot", rect(s.kpca_plot));
+    return o;
+}
+
+void set_sigma_index(int k) {
+    app::AppState& s = app::state();
+    s.sigma_index = std::clamp(k, 0, std::max(0, int(s.sigmas.size()) - 1));
+}
+void set_selected_sample(int i) { app::state().selected_sample = std::max(-1, i); }
+void set_model_enabled(int model, bool on) {
+    app::AppState& s = app::state();
+    if (model >= 0 && std::size_t(model) < s.models.size()) s.models[std::size_t(model)].enabled = on;
+}
+void set_kpca_model(int model) { app::state().kpca_model = std::max(0, model); }
+
+}  // namespace
+
+// 3. The embind table ----------------------------------------------------------------------------------------------
+EMSCRIPTEN_BINDINGS(strata_app) {
+    emscripten::function("setGrid", &set_grid);
+    emscripten::function("addModel", &add_model);
+    emscripten::function("clearModels", &clear_models);
+    emscripten::function("setResult", &set_result);
+    emscripten::function("setLabels", &set_labels);
+    emscripten::function("setProgress", &set_progress);
+    emscripten::function("setError", &set_error);
+    emscripten::function("viewState", &view_state);
+    emscripten::function("setSigmaIndex", &set_sigma_index);
+    emscripten::function("setSelectedSample", &set_selected_sample);
+    emscripten::function("setModelEnabled", &set_model_enabled);
+    emscripten::function("setKpcaModel", &set_kpca_model);
+}

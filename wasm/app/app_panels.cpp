@@ -1,0 +1,381 @@
+// app_panels.cpp: the explorer's panels (issue 4), each a function, all from app::state().
+//
+// Index: 1. layout  2. controls (progress, models, noise slider, selection)  3. strata table
+//        4. rank histograms (clean vs selected sigma)  5. curves vs sigma  6. kernel-PCA view
+//        7. kernel diagnostics  8. draw_panels
+//
+// Every panel draws whatever results have arrived so far (clean sets come first), so the page
+// fills in progressively while the worker computes.
+#include "app_panels.hpp"
+
+#include "app_plot.hpp"
+#include "app_state.hpp"
+#include "imgui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace app {
+namespace {
+
+const ImU32 kCleanColor = IM_COL32(150, 150, 160, 255);
+const ImU32 kNoisyColor = IM_COL32(255, 140, 40, 255);
+
+std::string sigma_text(double s) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", s);
+    return b;
+}
+
+std::string triple_text(const std::array<int, 3>& r) {
+    char b[48];
+    std::snprintf(b, sizeof b, "(%d, %d, %d)", r[0], r[1], r[2]);
+    return b;
+}
+
+// 1. Layout: a fixed first arrangement in three columns; users may move and resize windows after.
+void place(float x, float y, float w, float h) {
+    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_FirstUseEver);
+}
+
+// 2. Controls ---------------------------------------------------------------------------------------
+void controls() {
+    AppState& s = state();
+    ImGui::Begin("Strata");
+    char overlay[64];
+    std::snprintf(overlay, sizeof overlay, "%.0f%%", double(s.progress) * 100.0);
+    ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay);
+    ImGui::TextWrapped("%s", s.status.c_str());
+    if (!s.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", s.error.c_str());
+    ImGui::Separator();
+
+    ImGui::Text("Models");
+    for (std::size_t i = 0; i < s.models.size(); ++i) {
+        ModelView& m = s.models[i];
+        ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(model_color(int(i))));
+        ImGui::Checkbox((m.name + " (" + m.kind + ")").c_str(), &m.enabled);
+        ImGui::PopStyleColor();
+    }
+    ImGui::Separator();
+
+    // The noise slider: an index into the grid, labelled with the sigma it selects.
+    ImGui::Text("Noise level sigma");
+    if (!s.sigmas.empty()) {
+        const int last = int(s.sigmas.size()) - 1;
+        const std::string label = "sigma = " + sigma_text(selected_sigma());
+        ImGui::SetNextItemWidth(-1);
+        ImGui::SliderInt("##sigma", &s.sigma_index, 0, last, label.c_str(), ImGuiSliderFlags_AlwaysClamp);
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        s.sigma_slider = {a.x, a.y, b.x - a.x, b.y - a.y};
+    }
+    ImGui::Separator();
+    if (s.selected_sample >= 0)
+        ImGui::Text("Selected sample: %d (%s)", s.selected_sample,
+                    std::size_t(s.selected_sample) < s.labels.size() ? class_name(s.labels[std::size_t(s.selected_sample)]) : "?");
+    else
+        ImGui::TextDisabled("Click a point in the kernel-PCA view to select a sample");
+    if (s.selected_sample >= 0 && ImGui::SmallButton("clear selection")) s.selected_sample = -1;
+    ImGui::Text("N = %d images, %.0f frames/s", s.n, s.fps);
+    ImGui::End();
+}
+
+// 3. Strata table -------------------------------------------------------------------------------------
+void strata_table() {
+    AppState& s = state();
+    ImGui::Begin("Strata (rank triples)");
+    ImGui::TextDisabled("clean and sigma = %s", sigma_text(selected_sigma()).c_str());
+    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY;
+    if (ImGui::BeginTable("strata", 4, flags)) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn("model / set");
+        ImGui::TableSetupColumn("(r1, r2, r3)");
+        ImGui::TableSetupColumn("count");
+        ImGui::TableSetupColumn("verdict");
+        ImGui::TableHeadersRow();
+        for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
+            const ModelView& m = s.models[mi];
+            if (!m.enabled) continue;
+            const int ks[2] = {0, s.sigma_index};
+            for (int j = 0; j < (s.sigma_index == 0 ? 1 : 2); ++j) {
+                const SetView* set = set_at(m, ks[j]);
+                if (!set) continue;
+                for (std::size_t r = 0; r < set->strata.size(); ++r) {
+                    ImGui::TableNextRow();
+                    ImGui::TableNextColumn();
+                    if (r == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(model_color(int(mi))), "%s %s",
+                                                   m.name.c_str(), ks[j] == 0 ? "clean" : ("sigma " + sigma_text(set->sigma)).c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(triple_text(set->strata[r].ranks).c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::Text("%d", set->strata[r].count);
+                    ImGui::TableNextColumn();
+                    if (r == 0) {
+                        if (set->smooth) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "smooth");
+                        else ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "stratified (%zu)", set->strata.size());
+                    }
+                }
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::End();
+}
+
+// 4. Rank histograms: per model and mode, counts of each rank, clean (grey) beside the selected sigma.
+void rank_histograms() {
+    AppState& s = state();
+    ImGui::Begin("Rank histograms per mode");
+    const float w = (ImGui::GetContentRegionAvail().x - 8) / 3;
+    static const char* mode_names[3] = {"mode 1 (H) rank", "mode 2 (W) rank", "mode 3 (C) rank"};
+    for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
+        const ModelView& m = s.models[mi];
+        const SetView* clean = set_at(m, 0);
+        if (!m.enabled || !clean) continue;
+        const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(model_color(int(mi))), "%s", m.name.c_str());
+        for (int mode = 0; mode < 3; ++mode) {
+            std::map<int, int> hc, hn;
+            for (const auto& r : clean->ranks) ++hc[r[std::size_t(mode)]];
+            if (noisy) for (const auto& r : noisy->ranks) ++hn[r[std::size_t(mode)]];
+            int lo = hc.begin()->first, hi = hc.rbegin()->first, top = 0;
+            for (const auto& [k, v] : hc) top = std::max(top, v);
+            for (const auto& [k, v] : hn) { lo = std::min(lo, k); hi = std::max(hi, k); top = std::max(top, v); }
+            if (mode > 0) ImGui::SameLine();
+            const std::string id = "##hist" + std::to_string(mi) + "_" + std::to_string(mode);
+            const plot::Axes a = plot::begin_plot(id.c_str(), ImVec2(w, 130), lo - 0.7, hi + 0.7, 0, top * 1.15,
+                                                  mode_names[mode], "count");
+            for (const auto& [k, v] : hc) plot::bar(a, k, v, noisy ? 0.4 : 0.8, noisy ? -0.2 : 0, kCleanColor);
+            for (const auto& [k, v] : hn) plot::bar(a, k, v, 0.4, 0.2, kNoisyColor);
+            if (mode == 2) {
+                std::vector<std::pair<std::string, ImU32>> leg{{"clean", kCleanColor}};
+                if (noisy) leg.push_back({"sigma " + sigma_text(noisy->sigma), kNoisyColor});
+                plot::legend(a, leg);
+            }
+        }
+    }
+    ImGui::End();
+}
+
+// 5. Curves against sigma: Hilbert dimension, PSNR, mean and largest principal angle.
+void curves() {
+    AppState& s = state();
+    ImGui::Begin("Curves vs sigma");
+    if (s.sigmas.empty()) { ImGui::End(); return; }
+    const float w = (ImGui::GetContentRegionAvail().x - 8) / 2;
+    const float h = std::max(120.0f, (ImGui::GetContentRegionAvail().y - 8) / 2);
+    struct Curve { const char* title; int what; };
+    static const Curve curves[4] = {{"Hilbert dim", 0}, {"PSNR (dB)", 1}, {"mean angle (deg)", 2}, {"max angle (deg)", 3}};
+    for (int c = 0; c < 4; ++c) {
+        std::vector<std::vector<double>> ys(s.models.size());
+        double lo = INFINITY, hi = -INFINITY;
+        for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
+            const ModelView& m = s.models[mi];
+            ys[mi].assign(s.sigmas.size(), NAN);
+            if (!m.enabled) continue;
+            for (std::size_t k = 0; k < s.sigmas.size(); ++k) {
+                const SetView* set = set_at(m, int(k));
+                if (!set) continue;
+                double v = NAN;
+                if (c == 0) v = set->hilbert_dim;
+                else if (c == 1) v = set->psnr_mean;
+                else if (k == 0) v = 0;   // the clean set against itself
+                else if (!set->angles_deg.empty()) {
+                    double sum = 0, mx = 0;
+                    for (double t : set->angles_deg) { sum += t; mx = std::max(mx, t); }
+                    v = c == 2 ? sum / double(set->angles_deg.size()) : mx;
+                }
+                ys[mi][k] = v;
+                if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
+            }
+        }
+        if (!std::isfinite(lo)) { lo = 0; hi = 1; }
+        const double pad = std::max(1e-9, (hi - lo) * 0.1);
+        if (c % 2 == 1) ImGui::SameLine();
+        const plot::Axes a = plot::begin_plot((std::string("##curve") + char('0' + c)).c_str(), ImVec2(w, h),
+                                              s.sigmas.front(), s.sigmas.back(), c >= 2 ? 0 : lo - pad, hi + pad,
+                                              "sigma", curves[c].title);
+        plot::vline(a, selected_sigma(), IM_COL32(255, 255, 255, 90));
+        std::vector<std::pair<std::string, ImU32>> leg;
+        for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
+            if (!s.models[mi].enabled) continue;
+            plot::line(a, s.sigmas, ys[mi], model_color(int(mi)));
+            leg.push_back({s.models[mi].name, model_color(int(mi))});
+        }
+        if (c == 0) plot::legend(a, leg);
+        if (a.hovered) {   // clicking a curve plot selects the nearest sigma of the grid
+            const double x = a.x_of(ImGui::GetIO().MousePos.x);
+            int best = 0;
+            for (std::size_t k = 0; k < s.sigmas.size(); ++k)
+                if (std::fabs(s.sigmas[k] - x) < std::fabs(s.sigmas[std::size_t(best)] - x)) best = int(k);
+            ImGui::SetTooltip("sigma = %s (click to select)", sigma_text(s.sigmas[std::size_t(best)]).c_str());
+            if (a.clicked) s.sigma_index = best;
+        }
+    }
+    ImGui::End();
+}
+
+// A combo choosing which model the kernel-PCA view and the spectrum show.
+void model_combo(const char* id) {
+    AppState& s = state();
+    if (s.models.empty()) return;
+    s.kpca_model = std::clamp(s.kpca_model, 0, int(s.models.size()) - 1);
+    ImGui::SetNextItemWidth(160);
+    if (ImGui::BeginCombo(id, s.models[std::size_t(s.kpca_model)].name.c_str())) {
+        for (std::size_t i = 0; i < s.models.size(); ++i)
+            if (ImGui::Selectable(s.models[i].name.c_str(), int(i) == s.kpca_model)) s.kpca_model = int(i);
+        ImGui::EndCombo();
+    }
+}
+
+// 6. Kernel-PCA view: clean points (grey) and the same images at the selected sigma (orange),
+// projected onto the clean set's two components; a line joins a selected sample's two positions.
+void kpca_view() {
+    AppState& s = state();
+    ImGui::Begin("Kernel-PCA view");
+    model_combo("model##kpca");
+    if (s.models.empty()) { ImGui::End(); return; }
+    const ModelView& m = s.models[std::size_t(s.kpca_model)];
+    const SetView* clean = set_at(m, 0);
+    const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
+    if (!clean) { ImGui::TextDisabled("waiting for the clean set of %s", m.name.c_str()); ImGui::End(); return; }
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (const SetView* set : {clean, noisy})
+        if (set) for (const auto& p : set->embedding) {
+            x0 = std::min(x0, p[0]); x1 = std::max(x1, p[0]); y0 = std::min(y0, p[1]); y1 = std::max(y1, p[1]);
+        }
+    const double px = (x1 - x0) * 0.05 + 1e-12, py = (y1 - y0) * 0.05 + 1e-12;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const plot::Axes a = plot::begin_plot("##kpca", ImVec2(avail.x, std::max(160.0f, avail.y)), x0 - px, x1 + px,
+                                          y0 - py, y1 + py, "component 1", "component 2");
+    s.kpca_plot = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(a.p0, a.p1, true);
+    for (const auto& p : clean->embedding) dl->AddCircleFilled(a.map(p[0], p[1]), 2.5f, IM_COL32(150, 150, 160, 180));
+    if (noisy) for (const auto& p : noisy->embedding) dl->AddCircleFilled(a.map(p[0], p[1]), 2.5f, IM_COL32(255, 140, 40, 180));
+    if (s.selected_sample >= 0 && std::size_t(s.selected_sample) < clean->embedding.size()) {
+        const auto& c = clean->embedding[std::size_t(s.selected_sample)];
+        const ImVec2 pc = a.map(c[0], c[1]);
+        if (noisy && std::size_t(s.selected_sample) < noisy->embedding.size()) {
+            const auto& q = noisy->embedding[std::size_t(s.selected_sample)];
+            dl->AddLine(pc, a.map(q[0], q[1]), IM_COL32(255, 255, 255, 255), 1.5f);
+            dl->AddCircle(a.map(q[0], q[1]), 6, IM_COL32(255, 255, 255, 255), 0, 2);
+        }
+        dl->AddCircle(pc, 6, IM_COL32(255, 255, 255, 255), 0, 2);
+    }
+    dl->PopClipRect();
+    plot::legend(a, noisy ? std::vector<std::pair<std::string, ImU32>>{{"clean", kCleanColor}, {"sigma " + sigma_text(noisy->sigma), kNoisyColor}}
+                          : std::vector<std::pair<std::string, ImU32>>{{"clean", kCleanColor}});
+
+    // Hover: the nearest point within 8 px (noisy points first: they are drawn on top).
+    if (a.hovered) {
+        const ImVec2 mp = ImGui::GetIO().MousePos;
+        int best = -1;
+        const SetView* best_set = nullptr;
+        float best_d = 64.0f;
+        for (const SetView* set : {noisy, clean}) {
+            if (!set) continue;
+            for (std::size_t i = 0; i < set->embedding.size(); ++i) {
+                const ImVec2 q = a.map(set->embedding[i][0], set->embedding[i][1]);
+                const float d = (q.x - mp.x) * (q.x - mp.x) + (q.y - mp.y) * (q.y - mp.y);
+                if (d < best_d) { best_d = d; best = int(i); best_set = set; }
+            }
+        }
+        if (best >= 0) {
+            const std::size_t b = std::size_t(best);
+            ImGui::BeginTooltip();
+            ImGui::Text("sample %d (%s)", best, b < s.labels.size() ? class_name(s.labels[b]) : "?");
+            ImGui::Text("%s, ranks %s", best_set == clean ? "clean" : ("sigma " + sigma_text(best_set->sigma)).c_str(),
+                        triple_text(best_set->ranks[b]).c_str());
+            if (noisy && best_set == clean) ImGui::Text("at sigma %s: ranks %s", sigma_text(noisy->sigma).c_str(),
+                                                        triple_text(noisy->ranks[b]).c_str());
+            ImGui::EndTooltip();
+            if (a.clicked) s.selected_sample = best;
+        } else if (a.clicked) {
+            s.selected_sample = -1;
+        }
+    }
+    ImGui::End();
+}
+
+// 7. Kernel diagnostics: smallest eigenvalue of K (negative: not positive definite) and the
+// centred spectrum (log scale) of the clean set and the selected sigma.
+void kernel_diagnostics() {
+    AppState& s = state();
+    ImGui::Begin("Kernel diagnostics");
+    if (ImGui::BeginTable("kdiag", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn("model");
+        ImGui::TableSetupColumn("h");
+        ImGui::TableSetupColumn("min eig K clean");
+        ImGui::TableSetupColumn("min eig K sigma");
+        ImGui::TableHeadersRow();
+        for (const ModelView& m : s.models) {
+            const SetView* c = set_at(m, 0);
+            const SetView* n = set_at(m, s.sigma_index);
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn(); ImGui::TextUnformatted(m.name.c_str());
+            ImGui::TableNextColumn(); ImGui::Text("%.4g", m.bandwidth);
+            ImGui::TableNextColumn(); if (c) ImGui::Text("%.3e", c->kernel_min_eigenvalue);
+            ImGui::TableNextColumn(); if (n) ImGui::Text("%.3e", n->kernel_min_eigenvalue);
+        }
+        ImGui::EndTable();
+    }
+    model_combo("model##spectrum");
+    if (s.models.empty()) { ImGui::End(); return; }
+    const ModelView& m = s.models[std::size_t(s.kpca_model)];
+    const SetView* clean = set_at(m, 0);
+    const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
+    if (!clean) { ImGui::End(); return; }
+    const std::size_t shown = std::min<std::size_t>(60, clean->kernel_spectrum.size());
+    double hi = 1e-12, lo = INFINITY;
+    for (const SetView* set : {clean, noisy})
+        if (set) for (std::size_t i = 0; i < shown && i < set->kernel_spectrum.size(); ++i) {
+            hi = std::max(hi, set->kernel_spectrum[i]);
+            if (set->kernel_spectrum[i] > 0) lo = std::min(lo, set->kernel_spectrum[i]);
+        }
+    if (!std::isfinite(lo)) lo = hi * 1e-6;
+    lo = std::max(lo, hi * 1e-12);
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const plot::Axes a = plot::begin_plot("##spectrum", ImVec2(avail.x, std::max(140.0f, avail.y)), 1, double(shown),
+                                          lo * 0.5, hi * 2, "index i", "eigenvalue mu_i of Kc", true);
+    std::vector<std::pair<std::string, ImU32>> leg;
+    for (const SetView* set : {clean, noisy}) {
+        if (!set) continue;
+        std::vector<double> xs, ys;
+        for (std::size_t i = 0; i < shown && i < set->kernel_spectrum.size(); ++i) {
+            xs.push_back(double(i + 1));
+            ys.push_back(set->kernel_spectrum[i] > 0 ? set->kernel_spectrum[i] : NAN);
+        }
+        const ImU32 col = set == clean ? kCleanColor : kNoisyColor;
+        plot::line(a, xs, ys, col, false);
+        plot::vline(a, set->hilbert_dim, col);   // dim_eta: where the energy threshold is reached
+        leg.push_back({(set == clean ? std::string("clean") : "sigma " + sigma_text(set->sigma)) + ", dim " +
+                       std::to_string(set->hilbert_dim), col});
+    }
+    plot::legend(a, leg);
+    ImGui::End();
+}
+
+}  // namespace
+
+// 8. All panels ---------------------------------------------------------------------------------------------
+void draw_panels(float cw, float ch) {
+    // Three columns on a 1280 x 800 canvas, scaled to the actual canvas.
+    const float c1 = cw * 0.23f, c2 = cw * 0.38f, c3 = cw - c1 - c2 - 32;
+    place(8, 8, c1, ch * 0.40f);
+    controls();
+    place(8, ch * 0.40f + 16, c1, ch * 0.60f - 24);
+    strata_table();
+    place(c1 + 16, 8, c2, ch * 0.50f);
+    rank_histograms();
+    place(c1 + 16, ch * 0.50f + 16, c2, ch * 0.50f - 24);
+    curves();
+    place(c1 + c2 + 24, 8, c3, ch * 0.55f);
+    kpca_view();
+    place(c1 + c2 + 24, ch * 0.55f + 16, c3, ch * 0.45f - 24);
+    kernel_diagnostics();
+}
+
+}  // namespace app

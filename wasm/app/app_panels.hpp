@@ -1,0 +1,5 @@
+// app_panels.hpp: the explorer's panels, drawn every frame from app::state().
+#pragma once
+namespace app {
+void draw_panels(float canvas_w, float canvas_h);
+}

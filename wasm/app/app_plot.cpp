@@ -1,0 +1,143 @@
+// app_plot.cpp: plotting helpers. Index: 1. axes  2. begin_plot  3. marks  4. legend
+#include "app_plot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace app::plot {
+namespace {
+const ImU32 kFrame = IM_COL32(110, 110, 120, 255);
+const ImU32 kGrid = IM_COL32(70, 70, 80, 120);
+const ImU32 kText = IM_COL32(200, 200, 205, 255);
+constexpr float kLeft = 46, kRight = 8, kTop = 6, kBottom = 32;   // margins for tick labels and titles
+
+std::string tick_label(double v, double step) {
+    char buf[32];
+    if (std::fabs(v) < step * 1e-6) v = 0;
+    if (std::fabs(v) >= 1e4 || (std::fabs(v) < 1e-3 && v != 0)) std::snprintf(buf, sizeof buf, "%.0e", v);
+    else if (step >= 1) std::snprintf(buf, sizeof buf, "%.0f", v);
+    else std::snprintf(buf, sizeof buf, "%.*f", std::min(6, int(std::ceil(-std::log10(step)))), v);
+    return buf;
+}
+}  // namespace
+
+// 1. Axes ---------------------------------------------------------------------------------------------
+ImVec2 Axes::map(double x, double y) const {
+    double ty;
+    if (log_y) {
+        const double ly = std::log10(std::max(y, 1e-300));
+        ty = (ly - y0) / (y1 - y0);
+    } else {
+        ty = (y - y0) / (y1 - y0);
+    }
+    const double tx = (x - x0) / (x1 - x0);
+    return ImVec2(float(p0.x + tx * (p1.x - p0.x)), float(p1.y - ty * (p1.y - p0.y)));
+}
+
+double Axes::x_of(float sx) const { return x0 + double(sx - p0.x) / double(p1.x - p0.x) * (x1 - x0); }
+
+std::vector<double> ticks(double a, double b, int target) {
+    std::vector<double> out;
+    if (!(b > a)) return out;
+    const double raw = (b - a) / std::max(1, target);
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / mag;
+    const double step = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+    for (double t = std::ceil(a / step) * step; t <= b + step * 1e-9; t += step) out.push_back(t);
+    return out;
+}
+
+// 2. begin_plot ------------------------------------------------------------------------------------------
+Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, double y1, const char* x_label,
+                const char* y_label, bool log_y) {
+    Axes a;
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton(id, size);
+    a.hovered = ImGui::IsItemHovered();
+    a.clicked = ImGui::IsItemClicked();
+    a.p0 = ImVec2(origin.x + kLeft, origin.y + kTop);
+    a.p1 = ImVec2(origin.x + size.x - kRight, origin.y + size.y - kBottom);
+    a.log_y = log_y;
+    if (log_y) {
+        y0 = std::log10(std::max(y0, 1e-300));
+        y1 = std::log10(std::max(y1, 1e-300));
+    }
+    if (!(x1 > x0)) { x0 -= 0.5; x1 = x0 + 1; }
+    if (!(y1 > y0)) { const double c = y0; y0 = c - (log_y ? 0.5 : std::max(0.5, std::fabs(c) * 0.1)); y1 = c + (c - y0); }
+    a.x0 = x0; a.x1 = x1; a.y0 = y0; a.y1 = y1;
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(a.p0, a.p1, IM_COL32(25, 25, 30, 255));
+    const std::vector<double> xt = ticks(x0, x1, std::max(2, int((a.p1.x - a.p0.x) / 60)));
+    const std::vector<double> yt = ticks(y0, y1, std::max(2, int((a.p1.y - a.p0.y) / 35)));
+    const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1, ystep = yt.size() > 1 ? yt[1] - yt[0] : 1;
+    for (double t : xt) {
+        const float sx = float(a.p0.x + (t - x0) / (x1 - x0) * (a.p1.x - a.p0.x));
+        dl->AddLine(ImVec2(sx, a.p0.y), ImVec2(sx, a.p1.y), kGrid);
+        dl->AddLine(ImVec2(sx, a.p1.y), ImVec2(sx, a.p1.y + 4), kFrame);
+        const std::string s = tick_label(t, xstep);
+        const float w = ImGui::CalcTextSize(s.c_str()).x;
+        dl->AddText(ImVec2(sx - w / 2, a.p1.y + 4), kText, s.c_str());
+    }
+    for (double t : yt) {
+        const float sy = float(a.p1.y - (t - y0) / (y1 - y0) * (a.p1.y - a.p0.y));
+        dl->AddLine(ImVec2(a.p0.x, sy), ImVec2(a.p1.x, sy), kGrid);
+        dl->AddLine(ImVec2(a.p0.x - 4, sy), ImVec2(a.p0.x, sy), kFrame);
+        const std::string s = log_y ? tick_label(std::pow(10.0, t), std::pow(10.0, t)) : tick_label(t, ystep);
+        const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+        dl->AddText(ImVec2(a.p0.x - 6 - ts.x, sy - ts.y / 2), kText, s.c_str());
+    }
+    dl->AddRect(a.p0, a.p1, kFrame);
+    if (x_label) {
+        const float w = ImGui::CalcTextSize(x_label).x;
+        dl->AddText(ImVec2((a.p0.x + a.p1.x - w) / 2, a.p1.y + 17), kText, x_label);
+    }
+    if (y_label) dl->AddText(ImVec2(a.p0.x + 4, a.p0.y + 2), kText, y_label);   // inside, top-left: no rotated text in ImGui
+    return a;
+}
+
+// 3. Marks --------------------------------------------------------------------------------------------------
+void line(const Axes& a, const std::vector<double>& xs, const std::vector<double>& ys, ImU32 color, bool markers) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(a.p0, a.p1, true);
+    std::vector<ImVec2> pts;
+    for (std::size_t i = 0; i < xs.size() && i < ys.size(); ++i)
+        if (std::isfinite(ys[i])) pts.push_back(a.map(xs[i], ys[i]));
+    if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), color, 0, 2.0f);
+    if (markers) for (const ImVec2& p : pts) dl->AddCircleFilled(p, 3.0f, color);
+    dl->PopClipRect();
+}
+
+void bar(const Axes& a, double x, double y, double width, double shift, ImU32 color) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const double base = a.log_y ? std::pow(10.0, a.y0) : std::max(a.y0, 0.0);
+    const ImVec2 q0 = a.map(x + shift - width / 2, y), q1 = a.map(x + shift + width / 2, base);
+    dl->PushClipRect(a.p0, a.p1, true);
+    dl->AddRectFilled(ImVec2(q0.x, q0.y), ImVec2(std::max(q1.x, q0.x + 1), q1.y), color);
+    dl->PopClipRect();
+}
+
+void vline(const Axes& a, double x, ImU32 color) {
+    const ImVec2 p = a.map(x, 0);
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, a.p0.y), ImVec2(p.x, a.p1.y), color, 1.5f);
+}
+
+// 4. Legend ----------------------------------------------------------------------------------------------------
+void legend(const Axes& a, const std::vector<std::pair<std::string, ImU32>>& entries) {
+    if (entries.empty()) return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float w = 0;
+    for (const auto& e : entries) w = std::max(w, ImGui::CalcTextSize(e.first.c_str()).x);
+    const float lh = ImGui::GetTextLineHeight();
+    const ImVec2 b0(a.p1.x - w - 28, a.p0.y + 4), b1(a.p1.x - 4, a.p0.y + 8 + lh * float(entries.size()));
+    dl->AddRectFilled(b0, b1, IM_COL32(20, 20, 24, 210));
+    dl->AddRect(b0, b1, kFrame);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const float y = b0.y + 2 + lh * float(i);
+        dl->AddRectFilled(ImVec2(b0.x + 4, y + lh * 0.3f), ImVec2(b0.x + 16, y + lh * 0.7f), entries[i].second);
+        dl->AddText(ImVec2(b0.x + 20, y), kText, entries[i].first.c_str());
+    }
+}
+
+}  // namespace app::plot

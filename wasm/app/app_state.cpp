@@ -1,0 +1,38 @@
+// app_state.cpp: the single AppState and its small helpers. Index: 1. state  2. helpers
+#include "app_state.hpp"
+
+namespace app {
+
+// 1. State --------------------------------------------------------------------------------------------
+AppState& state() {
+    static AppState s;
+    return s;
+}
+
+// 2. Helpers ------------------------------------------------------------------------------------------
+double selected_sigma() {
+    const AppState& s = state();
+    if (s.sigmas.empty()) return 0.0;
+    return s.sigmas[std::size_t(s.sigma_index)];
+}
+
+const SetView* set_at(const ModelView& m, int k) {
+    if (k < 0 || std::size_t(k) >= m.sets.size() || !m.sets[std::size_t(k)].present) return nullptr;
+    return &m.sets[std::size_t(k)];
+}
+
+ImU32 model_color(int i, float alpha) {
+    // Tableau-like hues: blue, orange, green, red, purple, brown.
+    static const float rgb[][3] = {{0.35f, 0.62f, 0.95f}, {1.00f, 0.60f, 0.20f}, {0.40f, 0.80f, 0.40f},
+                                   {0.95f, 0.35f, 0.35f}, {0.70f, 0.50f, 0.95f}, {0.75f, 0.55f, 0.40f}};
+    const float* c = rgb[i % 6];
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], alpha));
+}
+
+const char* class_name(int label) {
+    static const char* names[] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                  "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    return label >= 0 && label < 10 ? names[label] : "?";
+}
+
+}  // namespace app

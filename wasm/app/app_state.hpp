@@ -1,0 +1,81 @@
+// app_state.hpp: everything the interface shows, and the view state the user changes.
+//
+// Index: 1. SetView (one model at one noise level)  2. ModelView  3. AppState  4. helpers
+//
+// Why plain structs: the page (web/main.mjs) fills them from the worker's results as they arrive
+// (app_bridge.cpp); the panels (app_panels.cpp) only read them and change the view state. A set
+// not yet computed has present == false, and every panel draws what is there so far.
+#pragma once
+#include "imgui.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace app {
+
+// 1. One set: the fields of `strata characterize`'s sets[] that the panels draw -------------------------
+struct StratumRow {
+    std::array<int, 3> ranks{};
+    int count = 0;
+};
+
+struct SetView {
+    bool present = false;
+    double sigma = 0.0;
+    std::vector<std::array<int, 3>> ranks;        // per sample
+    std::vector<StratumRow> strata;               // most frequent first
+    bool smooth = false;
+    int hilbert_dim = 0;
+    std::vector<double> kernel_spectrum;          // centred kernel eigenvalues, descending
+    double kernel_min_eigenvalue = 0.0;
+    std::vector<std::array<double, 2>> embedding; // kernel-PCA coordinates per sample
+    std::vector<double> angles_deg;               // noisy sets: principal angles vs clean, ascending
+    double psnr_mean = 0.0, psnr_std = 0.0;
+};
+
+// 2. One model -------------------------------------------------------------------------------------------
+struct ModelView {
+    std::string name, kind;
+    bool enabled = true;
+    double bandwidth = 0.0;
+    std::vector<SetView> sets;                    // one per sigma of the grid, clean first
+};
+
+// 3. The whole state ----------------------------------------------------------------------------------------
+struct AppState {
+    // Data (from the page).
+    std::vector<double> sigmas;                   // the noise grid, sigmas[0] == 0
+    std::vector<ModelView> models;
+    std::vector<int> labels;                      // class of each sample (Fashion-MNIST 0..9)
+    int n = 0;                                    // samples per set
+    float progress = 0.0f;                        // 0..1 of the whole study
+    std::string status = "loading";
+    std::string error;                            // shown in red when not empty
+
+    // View state (the user's; also read and written by the page for the URL and tests).
+    int sigma_index = 0;                          // selected noise level in the grid
+    int selected_sample = -1;                     // -1: none
+    int kpca_model = 0;                           // model shown in the kernel-PCA and spectrum views
+    bool frozen_view = false;                     // reserved: keep view state while reloading
+
+    // Measurements and test surface.
+    double fps = 0.0;
+    struct Rect { float x = 0, y = 0, w = 0, h = 0; };
+    Rect sigma_slider;                            // screen rectangle of the noise slider (canvas px)
+    Rect kpca_plot;                               // of the kernel-PCA plot area
+};
+
+AppState& state();
+
+// 4. Helpers -------------------------------------------------------------------------------------------------
+// The selected noise level, or 0 when the grid is still empty.
+double selected_sigma();
+// The model's set at grid index k when computed, else nullptr.
+const SetView* set_at(const ModelView& m, int k);
+// A colour per model index (stable, distinguishable on the dark theme).
+ImU32 model_color(int i, float alpha = 1.0f);
+// Fashion-MNIST class names, for tooltips.
+const char* class_name(int label);
+
+}  // namespace app

@@ -1,0 +1,151 @@
+// worker_api.cpp: what the page's Web Worker (web/worker.mjs) calls in WebAssembly, via embind.
+//
+// Index: 1. conversions between JS typed arrays and C++ vectors
+//        2. settings from a JS object (the names of METHOD.md / settings.hpp)
+//        3. analyze(): the core's analyze_geometry on one model's sets, result as JSON text
+//        4. noise and VAE sampling (native_trainer/noise.cpp, the file `strata characterize` uses)
+//        5. PSNR and SHA-256
+//        6. the embind table
+//
+// Why a thin layer: every number the page shows must be the number `strata characterize` prints,
+// so nothing here computes anything itself; it only moves arrays in and JSON out. Errors of the
+// core (strata::Error) come back as {"error": "..."} so the worker can show them instead of dying.
+#include "analysis.hpp"
+#include "error.hpp"
+#include "json.hpp"
+#include "noise.hpp"
+#include "psnr.hpp"
+#include "sha256.hpp"
+
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+using emscripten::val;
+
+namespace {
+
+// 1. Conversions ------------------------------------------------------------------------------------------
+std::vector<float> floats_from(const val& typed_array) {
+    return emscripten::convertJSArrayToNumberVector<float>(typed_array);
+}
+
+// A new Float32Array owning a copy (a view into the module's memory would dangle when it grows).
+val float32_array(const std::vector<float>& v) {
+    return val::global("Float32Array").new_(emscripten::typed_memory_view(v.size(), v.data()));
+}
+
+// 2. Settings --------------------------------------------------------------------------------------------
+// Absent or null keys keep settings.hpp's defaults. Keys: centered, rank_rtol, metric, weights,
+// spd_eps, fixed_rank_k, bandwidth, energy, threads.
+strata::GeometrySettings settings_from(const val& o) {
+    strata::GeometrySettings s;
+    auto has = [&o](const char* k) { return o.hasOwnProperty(k) && !o[k].isNull() && !o[k].isUndefined(); };
+    if (has("centered")) s.centered = o["centered"].as<bool>();
+    if (has("rank_rtol")) s.rank_rtol = o["rank_rtol"].as<double>();
+    if (has("metric")) s.metric = o["metric"].as<std::string>();
+    if (has("weights")) for (int i = 0; i < 3; ++i) s.weights[std::size_t(i)] = o["weights"][i].as<double>();
+    if (has("spd_eps")) s.spd_eps = o["spd_eps"].as<double>();
+    if (has("fixed_rank_k")) s.fixed_rank_k = o["fixed_rank_k"].as<double>();
+    if (has("bandwidth")) s.bandwidth = o["bandwidth"].as<double>();
+    if (has("energy")) s.energy = o["energy"].as<double>();
+    if (has("threads")) s.threads = o["threads"].as<int>();
+    return s;
+}
+
+std::string error_json(const std::string& what) {
+    strata::Json j = strata::Json::object();
+    j.set("error", what);
+    return j.dump();
+}
+
+// 3. analyze(model, latents, sigmas, shape, settings) -----------------------------------------------------
+// latents: an array of Float32Array, clean set first, each n x C x H x W; sigmas: their noise
+// levels; shape: [C, H, W]. Returns to_json(GeometryResult) ({"settings", "sets"}) plus
+// "stage_seconds", or {"error"}. Set names follow characterize.cpp: "<model> sigma=<%g>".
+std::string analyze(const std::string& model, const val& latents, const val& sigmas, const val& shape,
+                    const val& settings) {
+    try {
+        const strata::LatentShape ls{shape[0].as<int>(), shape[1].as<int>(), shape[2].as<int>()};
+        const unsigned count = latents["length"].as<unsigned>();
+        std::vector<strata::LatentSet> sets(count);
+        for (unsigned k = 0; k < count; ++k) {
+            strata::LatentSet& set = sets[k];
+            set.sigma = sigmas[k].as<double>();
+            char name[160];
+            std::snprintf(name, sizeof name, "%s sigma=%g", model.c_str(), set.sigma);
+            set.name = name;
+            set.shape = ls;
+            const std::vector<float> z = floats_from(latents[k]);   // float32 widened, as characterize does
+            if (ls.size() <= 0 || z.size() % std::size_t(ls.size()) != 0)
+                throw strata::Error(set.name + ": latent array length is not a multiple of C*H*W");
+            set.n = z.size() / std::size_t(ls.size());
+            set.values.assign(z.begin(), z.end());
+        }
+        const strata::GeometryResult r = strata::analyze_geometry(sets, settings_from(settings));
+        strata::Json j = strata::to_json(r);
+        strata::Json stages = strata::Json::object();
+        for (const auto& [stage, seconds] : r.stage_seconds) stages.set(stage, seconds);
+        j.set("stage_seconds", std::move(stages));
+        return j.dump();
+    } catch (const std::exception& e) {
+        return error_json(e.what());
+    }
+}
+
+// The settings object as the results name it (to_json of settings.hpp), for a given bandwidth.
+std::string settings_json(const val& settings, double bandwidth) {
+    try {
+        return strata::to_json(settings_from(settings), bandwidth).dump();
+    } catch (const std::exception& e) {
+        return error_json(e.what());
+    }
+}
+
+// 4. Noise -------------------------------------------------------------------------------------------------
+// Seeds are 64-bit in noise.hpp; JS numbers carry them exactly up to 2^53, which is plenty.
+val add_noise(const val& x, unsigned count, unsigned pixels, double sigma, double seed, double first_index, bool clip) {
+    const std::vector<float> xs = floats_from(x);
+    return float32_array(strata::noise::add_noise(xs, count, pixels, sigma, std::uint64_t(seed),
+                                                  std::uint64_t(first_index), clip));
+}
+
+val vae_sample(const val& mu, const val& logvar, unsigned count, unsigned size, double seed, double first_index) {
+    return float32_array(strata::noise::vae_sample(floats_from(mu), floats_from(logvar), count, size,
+                                                   std::uint64_t(seed), std::uint64_t(first_index)));
+}
+
+// 5. PSNR and SHA-256 -------------------------------------------------------------------------------------
+val psnr_stats(const val& x_hat, const val& x, unsigned count, unsigned pixels) {
+    const std::vector<float> a = floats_from(x_hat), b = floats_from(x);
+    val out = val::object();
+    if (a.size() < std::size_t(count) * pixels || b.size() < std::size_t(count) * pixels) {
+        out.set("error", std::string("psnr: arrays shorter than count * pixels"));
+        return out;
+    }
+    const strata::PsnrStats s = strata::psnr_stats(a.data(), b.data(), count, pixels);
+    out.set("mean", s.mean);
+    out.set("std", s.std);
+    return out;
+}
+
+std::string sha256_hex(const val& bytes) {
+    const std::vector<unsigned char> b = emscripten::convertJSArrayToNumberVector<unsigned char>(bytes);
+    return strata::sha256_hex(b.data(), b.size());
+}
+
+}  // namespace
+
+// 6. The embind table -------------------------------------------------------------------------------------------
+EMSCRIPTEN_BINDINGS(strata_worker) {
+    emscripten::function("analyze", &analyze);
+    emscripten::function("settingsJson", &settings_json);
+    emscripten::function("addNoise", &add_noise);
+    emscripten::function("vaeSample", &vae_sample);
+    emscripten::function("psnrStats", &psnr_stats);
+    emscripten::function("sha256", &sha256_hex);
+}

@@ -1,0 +1,233 @@
+// worker.mjs: the study, off the interface thread. The page (main.mjs) starts it with the
+// parameters; it answers with progress and results, set by set.
+//
+// Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models)
+//        3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop
+//        5. the results JSON (the fields of `strata characterize`)  6. messages
+//
+// Why it mirrors native_trainer/characterize.cpp step by step: the parity test compares this
+// worker's JSON with `strata characterize` on the same files, field by field. Noise, VAE sampling,
+// PSNR, hashes and the whole geometry come from the core module (strata_worker: the same C++ as
+// the native program); only the networks run in ONNX Runtime Web instead of LibTorch.
+//
+// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error', ...}.
+import * as ort from './ort.wasm.min.mjs';
+import createStrataWorker from './strata_worker.mjs';
+
+const PIXELS = 28 * 28;
+const BATCH = 100;            // images per encoder/decoder call (characterize's --batch default)
+const CORE_THREADS = 2;       // the module's pthread pool (wasm/app/CMakeLists.txt PTHREAD_POOL_SIZE)
+
+// 1. Runtimes ------------------------------------------------------------------------------------
+const base = new URL('./', import.meta.url).href;
+ort.env.wasm.wasmPaths = base;
+// Threads need cross-origin isolation (web/serve.mjs); from another static host ORT runs on one.
+ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)) : 1;
+let corePromise = null;
+const core = () => (corePromise ??= createStrataWorker({ locateFile: (f) => base + f }));
+
+const post = (msg) => self.postMessage(msg);
+const now = () => performance.now();
+
+// 2. Loading -------------------------------------------------------------------------------------------
+async function fetchBytes(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+// Plain IDX (models/README.md): big-endian magic and sizes, then one byte per pixel or label.
+function parseIdx(bytes, url, wantMagic) {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 8 || dv.getUint32(0) !== wantMagic) throw new Error(`${url}: not an IDX file of the expected kind`);
+  const dims = (wantMagic & 0xff);
+  const shape = [];
+  for (let i = 0; i < dims; i++) shape.push(dv.getUint32(4 + 4 * i));
+  const offset = 4 + 4 * dims;
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (bytes.length !== offset + size) throw new Error(`${url}: size ${bytes.length} does not match its header`);
+  return { shape, data: bytes.subarray(offset) };
+}
+
+async function loadData(params) {
+  const manifestUrl = base + 'models/manifest.json';
+  const r = await fetch(manifestUrl);
+  if (!r.ok) throw new Error(`${manifestUrl}: HTTP ${r.status}`);
+  const manifest = await r.json();
+  let entries = manifest.models ?? [];
+  if (params.models) entries = entries.filter((m) => params.models.includes(m.name));
+  if (!entries.length) throw new Error('models/manifest.json lists no models (train and export them, then run models/make_manifest.py)');
+
+  const imagesPath = manifest.sample.images.path, labelsPath = manifest.sample.labels.path;
+  const imageBytes = await fetchBytes(base + 'models/' + imagesPath);
+  const images = parseIdx(imageBytes, imagesPath, 0x803);
+  const labels = parseIdx(await fetchBytes(base + 'models/' + labelsPath), labelsPath, 0x801);
+  if (images.shape[1] !== 28 || images.shape[2] !== 28) throw new Error(`${imagesPath}: images are not 28 x 28`);
+  const n = params.n;
+  if (n > images.shape[0]) throw new Error(`N = ${n} images asked, ${imagesPath} has ${images.shape[0]}`);
+  // x = byte / 255 in float32, as idx.cpp's to_unit_floats (double rounding of a quotient is exact here).
+  const x = Float32Array.from(images.data.subarray(0, n * PIXELS), (b) => b / 255);
+  const m = await core();
+  return {
+    manifest, entries, x, n, imagesPath, imagesSha256: m.sha256(imageBytes),
+    labels: Array.from(labels.data.subarray(0, n)),
+  };
+}
+
+async function loadModel(entry) {
+  const m = await core();
+  const encPath = entry.files.encoder.path, decPath = entry.files.decoder.path;
+  const [encBytes, decBytes] = await Promise.all([fetchBytes(base + 'models/' + encPath), fetchBytes(base + 'models/' + decPath)]);
+  const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+  const encoder = await ort.InferenceSession.create(encBytes, options);
+  const decoder = await ort.InferenceSession.create(decBytes, options);
+  const outs = encoder.outputNames;
+  const variational = outs.includes('mu') && outs.includes('logvar');
+  if (!variational && outs.length !== 1) throw new Error(`${encPath}: expected one output 'z' or the outputs 'mu' and 'logvar'`);
+  return {
+    entry, encoder, decoder, variational,
+    sha256: m.sha256(encBytes), decoderSha256: m.sha256(decBytes),
+    encoderPath: 'models/' + encPath, decoderPath: 'models/' + decPath,
+    clean: null, psnr: [], sets: [], bandwidth: null, geometry: null,
+  };
+}
+
+// 3. One noise level of one model: noisy images -> latents (VAE: sample or mean) -> reconstructions.
+async function encodeDecode(model, data, sigma, params, timings) {
+  const m = await core();
+  const n = data.n;
+  const y = m.addNoise(data.x, n, PIXELS, sigma, params.seed, 0, true);
+  let z = null, xHat = new Float32Array(n * PIXELS), zShape = null;
+  for (let b = 0; b < n; b += BATCH) {
+    const k = Math.min(BATCH, n - b);
+    const t0 = now();
+    const input = new ort.Tensor('float32', y.subarray(b * PIXELS, (b + k) * PIXELS), [k, 1, 28, 28]);
+    const eo = await model.encoder.run({ [model.encoder.inputNames[0]]: input });
+    let zb;
+    if (model.variational) {
+      const mu = eo.mu;
+      zShape = mu.dims;
+      const size = mu.data.length / k;
+      zb = params.vae_latent === 'mean' ? mu.data : m.vaeSample(mu.data, eo.logvar.data, k, size, params.seed, b);
+    } else {
+      const t = eo[model.encoder.outputNames[0]];
+      zShape = t.dims;
+      zb = t.data;
+    }
+    const d = await model.decoder.run({ [model.decoder.inputNames[0]]: new ort.Tensor('float32', zb, zShape) });
+    timings.inference += now() - t0;
+    const xh = d[model.decoder.outputNames[0]].data;
+    if (xh.length !== k * PIXELS) throw new Error(`${model.decoderPath}: decoder output is not N x 1 x 28 x 28`);
+    if (!z) z = new Float32Array(n * (zb.length / k));
+    z.set(zb, b * (zb.length / k));
+    xHat.set(xh, b * PIXELS);
+  }
+  if (zShape.length !== 4) throw new Error(`${model.encoderPath}: the latent is not N x C x H x W`);
+  const psnr = m.psnrStats(xHat, data.x, n, PIXELS);
+  return { z, shape: [zShape[1], zShape[2], zShape[3]], psnr, xHat };
+}
+
+// 4. The study: clean sets of every model first (the first complete panel), then noise levels in order.
+async function analyzeSet(model, k, enc, sigmas, params, timings) {
+  const m = await core();
+  const t0 = now();
+  const latents = k === 0 ? [enc.z] : [model.clean.z, enc.z];
+  const sig = k === 0 ? [0] : [0, sigmas[k]];
+  // A noisy set's results depend only on itself and the clean set (bandwidth, 2-D view, angles),
+  // so each noise level is analysed with the clean set alone beside it, as soon as it is encoded.
+  const out = JSON.parse(m.analyze(model.entry.name, latents, sig, enc.shape, { ...params.geometry, threads: CORE_THREADS }));
+  timings.analysis += now() - t0;
+  if (out.error) throw new Error(`${model.entry.name} sigma=${sigmas[k]}: ${out.error}`);
+  const set = out.sets[out.sets.length - 1];
+  set.psnr_mean = enc.psnr.mean;
+  set.psnr_std = enc.psnr.std;
+  model.sets[k] = set;
+  if (k === 0) {
+    model.clean = enc;
+    model.bandwidth = out.settings.bandwidth;
+    model.geometry = out.settings;
+  }
+  return set;
+}
+
+async function run(params) {
+  const tStart = now();
+  const timings = { load: 0, inference: 0, analysis: 0 };
+  const data = await loadData(params);
+  post({ type: 'meta', models: data.entries.map((e) => ({ name: e.name, kind: e.kind })), sigmas: params.sigmas,
+         n: data.n, labels: data.labels });
+  const models = [];
+  for (const e of data.entries) models.push(await loadModel(e));
+  timings.load = now() - tStart;
+  post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads });
+
+  const steps = params.sigmas.length * models.length;
+  let done = 0;
+  for (let k = 0; k < params.sigmas.length; k++) {
+    for (let i = 0; i < models.length; i++) {
+      const model = models[i];
+      post({ type: 'progress', fraction: done / steps,
+             status: `${model.entry.name}: sigma = ${params.sigmas[k]} (encoding, decoding, analysis)` });
+      const enc = await encodeDecode(model, data, params.sigmas[k], params, timings);
+      const set = await analyzeSet(model, k, enc, params.sigmas, params, timings);
+      done++;
+      post({ type: 'set', model: i, k, set, bandwidth: model.bandwidth });
+    }
+  }
+  const results = await resultsJson(models, data, params, timings, now() - tStart);
+  post({ type: 'progress', fraction: 1, status: `done: ${models.length} models x ${params.sigmas.length} noise levels, N = ${data.n}` });
+  post({ type: 'done', results, timings });
+}
+
+// 5. The results: the structure of characterize.cpp's run_study (same keys, same order).
+async function resultsJson(models, data, params, timings, totalMs) {
+  const m = await core();
+  const modelJson = models.map((md) => ({
+    name: md.entry.name,
+    kind: md.entry.kind,
+    sha256: md.sha256,
+    decoder_sha256: md.decoderSha256,
+    encoder: md.encoderPath,
+    decoder: md.decoderPath,
+    variational: md.variational,
+    vae_latent: md.variational ? params.vae_latent : null,
+    bandwidth: md.bandwidth,
+    geometry: md.geometry,
+    sets: md.sets,
+  }));
+  const settings = {
+    dataset: 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
+    split: 'test',
+    images_file: 'models/' + data.imagesPath,
+    images_sha256: data.imagesSha256,
+    n: data.n,
+    samples: 'the first n images of the test split, indices 0..n-1, in file order',
+    seed: params.seed,
+    sigmas: params.sigmas,
+    noise: 'y = clip(x + sigma * e, 0, 1); e of image i: SplitMix64 + Box-Muller stream (seed, i, purpose 1), ' +
+           'the same e for every sigma (native_trainer/noise.hpp)',
+    clip: true,
+    vae_latent: params.vae_latent,
+    vae_sample_rule: 'z = mu + exp(logvar / 2) * e; e of image i: stream (seed, i, purpose 2), the same for every ' +
+                     'sigma (native_trainer/noise.hpp)',
+    psnr: '10 log10(1 / MSE(x_hat, x)) per image, x clean, x_hat decoded from the noisy image\'s latent; ' +
+          'mean and population std; capped at 100 dB',
+    runner: `ONNX Runtime Web ${ort.env.versions?.web ?? ''} (wasm backend, ${ort.env.wasm.numThreads} thread(s))`,
+    geometry: JSON.parse(m.settingsJson(params.geometry, NaN)),
+    bandwidth_note: 'the bandwidth h actually used is per model (models[i].bandwidth)',
+  };
+  return {
+    settings, models: modelJson,
+    timing: { inference_s: timings.inference / 1000, analysis_s: timings.analysis / 1000, total_s: totalMs / 1000 },
+  };
+}
+
+// 6. Messages --------------------------------------------------------------------------------------------------
+self.onmessage = async (e) => {
+  if (e.data?.type !== 'start') return;
+  try {
+    await run(e.data.params);
+  } catch (err) {
+    post({ type: 'error', message: String(err?.message ?? err) });
+  }
+};
