@@ -86,14 +86,15 @@ void controls() {
 void strata_table() {
     AppState& s = state();
     ImGui::Begin("Strata (rank triples)");
-    ImGui::TextDisabled("clean and sigma = %s", sigma_text(selected_sigma()).c_str());
-    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY;
+    ImGui::TextDisabled("clean and s = sigma = %s", sigma_text(selected_sigma()).c_str());
+    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit;
     if (ImGui::BeginTable("strata", 4, flags)) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("model / set");
-        ImGui::TableSetupColumn("(r1, r2, r3)");
-        ImGui::TableSetupColumn("count");
-        ImGui::TableSetupColumn("verdict");
+        ImGui::TableSetupColumn("model / set", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("beta-vae s=0.25").x);
+        ImGui::TableSetupColumn("(r1, r2, r3)", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("(77, 77, 77)").x);
+        ImGui::TableSetupColumn("count", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("count").x);
+        ImGui::TableSetupColumn("verdict", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("stratified (77)").x);
         ImGui::TableHeadersRow();
         for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
             const ModelView& m = s.models[mi];
@@ -106,7 +107,7 @@ void strata_table() {
                     ImGui::TableNextRow();
                     ImGui::TableNextColumn();
                     if (r == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(model_color(int(mi))), "%s %s",
-                                                   m.name.c_str(), ks[j] == 0 ? "clean" : ("sigma " + sigma_text(set->sigma)).c_str());
+                                                   m.name.c_str(), ks[j] == 0 ? "clean" : ("s=" + sigma_text(set->sigma)).c_str());
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(triple_text(set->strata[r].ranks).c_str());
                     ImGui::TableNextColumn();
@@ -363,7 +364,7 @@ void kernel_diagnostics() {
 // 8. All panels ---------------------------------------------------------------------------------------------
 void draw_panels(float cw, float ch) {
     // Three columns on a 1280 x 800 canvas, scaled to the actual canvas.
-    const float c1 = cw * 0.23f, c2 = cw * 0.38f, c3 = cw - c1 - c2 - 32;
+    const float c1 = cw * 0.25f, c2 = cw * 0.36f, c3 = cw - c1 - c2 - 32;
     place(8, 8, c1, ch * 0.40f);
     controls();
     place(8, ch * 0.40f + 16, c1, ch * 0.60f - 24);

@@ -10,7 +10,7 @@ namespace {
 const ImU32 kFrame = IM_COL32(110, 110, 120, 255);
 const ImU32 kGrid = IM_COL32(70, 70, 80, 120);
 const ImU32 kText = IM_COL32(200, 200, 205, 255);
-constexpr float kLeft = 46, kRight = 8, kTop = 6, kBottom = 32;   // margins for tick labels and titles
+constexpr float kLeft = 46, kRight = 8, kTop = 18, kBottom = 32;   // margins: y title above, ticks and x title below
 
 std::string tick_label(double v, double step) {
     char buf[32];
@@ -93,7 +93,7 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
         const float w = ImGui::CalcTextSize(x_label).x;
         dl->AddText(ImVec2((a.p0.x + a.p1.x - w) / 2, a.p1.y + 17), kText, x_label);
     }
-    if (y_label) dl->AddText(ImVec2(a.p0.x + 4, a.p0.y + 2), kText, y_label);   // inside, top-left: no rotated text in ImGui
+    if (y_label) dl->AddText(ImVec2(a.p0.x - 30, a.p0.y - 17), kText, y_label);   // above the axis: ImGui has no rotated text
     return a;
 }
 
