@@ -3,32 +3,38 @@
 // state in the URL, and exposes window.strata for tests, benchmarks and the console.
 //
 // Index: 1. parameters from the URL  2. window.strata  3. the interface module
-//        4. the worker and its messages  5. view state -> URL
+//        4. the worker and its messages  5. settings changes (the panel's Apply)
+//        6. view state <-> URL
 //
-// URL parameters (all optional): n (images, default 300), models (comma list of names), sigma
-// (selected noise level), sample (selected sample index), seed, vae_latent (sample|mean), and
-// the geometry settings of METHOD.md: metric, energy, rank_rtol, bandwidth, centered.
+// URL parameters (all optional), the whole view state:
+//   study:     n (images, default 300), seed, vae_latent (sample|mean), models (comma list: only these)
+//   geometry:  metric, energy, rank_rtol, bandwidth, centered (METHOD.md names and defaults)
+//   view:      sigma (selected noise level), sample (selected sample index), hide (comma list of
+//              models toggled off), view (the model of the kernel-PCA and spectrum views)
 import createStrataApp from './strata_app.mjs';
 
 // 1. Parameters ------------------------------------------------------------------------------------
 const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];   // METHOD.md section 1
+const DEFAULT_GEOMETRY = { metric: 'log-euclidean', energy: 0.95, rank_rtol: null, bandwidth: null, centered: true };
 const url = new URL(location.href);
 const q = (k) => url.searchParams.get(k);
 const num = (k, d) => (q(k) === null || q(k) === '' || !Number.isFinite(Number(q(k))) ? d : Number(q(k)));
-const params = {
-  n: Math.max(2, Math.floor(num('n', 300))),
+const list = (k) => (q(k) ? q(k).split(',').filter(Boolean) : []);
+let params = {
+  n: Math.min(1000, Math.max(2, Math.floor(num('n', 300)))),
   seed: Math.max(0, Math.floor(num('seed', 0))),
   vae_latent: q('vae_latent') === 'mean' ? 'mean' : 'sample',
   sigmas: SIGMAS,
-  models: q('models') ? q('models').split(',').filter(Boolean) : null,
+  models: q('models') ? list('models') : null,
   geometry: {
-    metric: q('metric') ?? 'log-euclidean',
-    energy: num('energy', 0.95),
-    rank_rtol: q('rank_rtol') ? Number(q('rank_rtol')) : null,
-    bandwidth: q('bandwidth') ? Number(q('bandwidth')) : null,
+    metric: q('metric') ?? DEFAULT_GEOMETRY.metric,
+    energy: num('energy', DEFAULT_GEOMETRY.energy),
+    rank_rtol: q('rank_rtol') ? num('rank_rtol', null) : null,
+    bandwidth: q('bandwidth') ? num('bandwidth', null) : null,
     centered: q('centered') !== 'false',
   },
 };
+const initialView = { sigma: q('sigma'), sample: q('sample'), hide: list('hide'), view: q('view') };
 
 // 2. window.strata --------------------------------------------------------------------------------------
 let resolveReady, rejectReady;
@@ -36,12 +42,14 @@ const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej;
 ready.catch(() => {});   // errors are reported on the console once, below
 let app = null;
 window.strata = {
-  ready,                                   // resolves with the results when the default analysis is complete
-  results: null,                           // `strata characterize` JSON; partial (sets so far) until ready
+  ready,            // resolves with the results when the default analysis (the URL's settings) is complete
+  results: null,    // `strata characterize` JSON; partial (sets so far) while computing
   timings: { load: null, inference: null, analysis: null, firstPanel: null, total: null },  // ms
-  params,
+  generation: 0,    // completed studies: 1 after the first, +1 after each settings change
+  busy: true,
+  get params() { return params; },
   get fps() { return app ? app.viewState().fps : 0; },
-  view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, widget rects
+  view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
 };
 
 function fail(message) {
@@ -61,73 +69,116 @@ if (!self.crossOriginIsolated) {
 // 3. The interface module ----------------------------------------------------------------------------------
 async function start() {
   app = await createStrataApp({ canvas: document.getElementById('canvas') });
+  app.setSettings(params);
   app.setProgress(0, 'loading models and sample images');
   runWorker();
-  setInterval(syncUrl, 500);
+  setInterval(tick, 250);
 }
 
 // 4. The worker ----------------------------------------------------------------------------------------------
+let worker = null, studyStart = 0;
+let models = [];   // {name, kind, index, sets} per model, in the worker's order
+
 function runWorker() {
-  const worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
-  const models = [];
-  let cleanSeen = 0;
+  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
   worker.onerror = (e) => fail(`worker: ${e.message ?? 'failed to start'}`);
-  worker.onmessage = ({ data: m }) => {
-    switch (m.type) {
-      case 'meta': {
-        app.setGrid(m.sigmas, m.n);
-        app.setLabels(m.labels);
-        for (const md of m.models) models.push({ ...md, index: app.addModel(md.name, md.kind), sets: [] });
-        window.strata.results = { settings: null, models: models.map((md) => ({ name: md.name, kind: md.kind, sets: md.sets })) };
-        applyUrlView(m.sigmas);
-        break;
-      }
-      case 'loaded':
-        window.strata.timings.load = performance.now();   // navigation start -> models ready to run
-        break;
-      case 'progress':
-        app.setProgress(m.fraction, m.status);
-        break;
-      case 'set': {
-        app.setResult(models[m.model].index, m.k, m.set, m.bandwidth);
-        models[m.model].sets[m.k] = m.set;
-        if (m.k === 0 && ++cleanSeen === models.length) window.strata.timings.firstPanel = performance.now();
-        break;
-      }
-      case 'done':
-        window.strata.results = m.results;
-        Object.assign(window.strata.timings, { inference: m.timings.inference, analysis: m.timings.analysis,
-                                               total: performance.now() });
-        worker.terminate();
-        resolveReady(m.results);
-        break;
-      case 'error':
-        fail(m.message);
-        worker.terminate();
-        break;
-    }
-  };
+  worker.onmessage = ({ data: m }) => handlers[m.type]?.(m);
+  startStudy();
+}
+
+function startStudy() {
+  studyStart = performance.now();
+  window.strata.busy = true;
+  app.setBusy(true);
   worker.postMessage({ type: 'start', params });
 }
 
-// 5. View state <-> URL -------------------------------------------------------------------------------------------
-function applyUrlView(sigmas) {
-  if (q('sigma') !== null) {
-    const s = Number(q('sigma'));
-    let best = 0;
-    sigmas.forEach((v, k) => { if (Math.abs(v - s) < Math.abs(sigmas[best] - s)) best = k; });
-    app.setSigmaIndex(best);
-  } else {
-    app.setSigmaIndex(sigmas.indexOf(0.1) >= 0 ? sigmas.indexOf(0.1) : 0);   // the paper's noise level
+let cleanSeen = 0;
+const handlers = {
+  meta(m) {
+    // Keep the user's toggles and view across reruns (matched by model name).
+    const was = app.viewState();
+    const enabled = new Map(models.map((md, i) => [md.name, was.modelsEnabled[i]]));
+    const viewName = models[was.kpcaModel]?.name;
+    app.clearModels();
+    app.setGrid(m.sigmas, m.n);
+    app.setLabels(m.labels);
+    models = m.models.map((md) => ({ ...md, index: app.addModel(md.name, md.kind), sets: [] }));
+    cleanSeen = 0;
+    window.strata.results = { settings: null, models: models.map((md) => ({ name: md.name, kind: md.kind, sets: md.sets })) };
+    if (window.strata.generation === 0) applyInitialView(m.sigmas);
+    else models.forEach((md, i) => {
+      if (enabled.has(md.name)) app.setModelEnabled(i, enabled.get(md.name));
+      if (md.name === viewName) app.setKpcaModel(i);
+    });
+  },
+  loaded(m) {
+    if (window.strata.generation === 0) window.strata.timings.load = performance.now();   // navigation -> models ready
+  },
+  progress(m) { app.setProgress(m.fraction, m.status); },
+  set(m) {
+    app.setResult(models[m.model].index, m.k, m.set, m.bandwidth);
+    models[m.model].sets[m.k] = m.set;
+    if (m.k === 0 && ++cleanSeen === models.length && window.strata.generation === 0)
+      window.strata.timings.firstPanel = performance.now();
+  },
+  done(m) {
+    window.strata.results = m.results;
+    if (window.strata.generation === 0)
+      Object.assign(window.strata.timings, { inference: m.timings.inference, analysis: m.timings.analysis,
+                                             total: performance.now() });
+    window.strata.lastRun = { ms: performance.now() - studyStart, ...m.timings };
+    window.strata.generation++;
+    window.strata.busy = false;
+    app.setBusy(false);
+    app.setSettings(params);
+    if (window.strata.generation === 1) resolveReady(m.results);
+  },
+  error(m) {
+    fail(m.message);
+    window.strata.busy = false;
+    app.setBusy(false);
+  },
+};
+
+// 5. Settings changes: the panel's Apply hands over the edited settings; the worker reruns what
+// depends on them (all geometry for a geometry setting; the networks too for N or vae_latent).
+function tick() {
+  const req = app.takeSettingsRequest();
+  if (req && !window.strata.busy) {
+    params = { ...params, n: req.n, vae_latent: req.vae_latent, geometry: { ...req.geometry } };
+    startStudy();
   }
-  if (q('sample') !== null) app.setSelectedSample(Math.floor(num('sample', -1)));
+  syncUrl();
+}
+
+// 6. View state <-> URL -------------------------------------------------------------------------------------------
+function applyInitialView(sigmas) {
+  const s = initialView.sigma !== null ? Number(initialView.sigma) : 0.1;   // default: the paper's noise level
+  let best = 0;
+  sigmas.forEach((v, k) => { if (Math.abs(v - s) < Math.abs(sigmas[best] - s)) best = k; });
+  app.setSigmaIndex(best);
+  if (initialView.sample !== null && Number.isInteger(Number(initialView.sample))) app.setSelectedSample(Number(initialView.sample));
+  models.forEach((md, i) => {
+    if (initialView.hide.includes(md.name)) app.setModelEnabled(i, false);
+    if (md.name === initialView.view) app.setKpcaModel(i);
+  });
 }
 
 function syncUrl() {
   const v = app.viewState();
   const u = new URL(location.href);
-  u.searchParams.set('sigma', String(v.sigma));
-  if (v.selectedSample >= 0) u.searchParams.set('sample', String(v.selectedSample));
-  else u.searchParams.delete('sample');
+  const put = (k, value, dflt) => (value === null || value === undefined || value === dflt
+    ? u.searchParams.delete(k) : u.searchParams.set(k, String(value)));
+  put('n', params.n, 300);
+  put('seed', params.seed, 0);
+  put('vae_latent', params.vae_latent, 'sample');
+  for (const k of Object.keys(DEFAULT_GEOMETRY)) put(k, params.geometry[k], DEFAULT_GEOMETRY[k]);
+  put('sigma', v.sigma, undefined);
+  put('sample', v.selectedSample, -1);
+  if (models.length) {
+    put('hide', models.filter((md, i) => !v.modelsEnabled[i]).map((md) => md.name).join(','), '');
+    put('view', models[v.kpcaModel]?.name, models[0].name);
+  }
   if (u.href !== location.href) history.replaceState(null, '', u.href);
 }

@@ -2,8 +2,9 @@
 // parameters; it answers with progress and results, set by set.
 //
 // Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models)
-//        3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop
-//        5. the results JSON (the fields of `strata characterize`)  6. messages
+//        3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
+//        what a settings change can reuse  5. the results JSON (the fields of `strata characterize`)
+//        6. messages
 //
 // Why it mirrors native_trainer/characterize.cpp step by step: the parity test compares this
 // worker's JSON with `strata characterize` on the same files, field by field. Noise, VAE sampling,
@@ -88,7 +89,9 @@ async function loadModel(entry) {
     entry, encoder, decoder, variational,
     sha256: m.sha256(encBytes), decoderSha256: m.sha256(decBytes),
     encoderPath: 'models/' + encPath, decoderPath: 'models/' + decPath,
-    clean: null, psnr: [], sets: [], bandwidth: null, geometry: null,
+    // Caches, each valid for a key: encodings (latents, PSNR) per noise level for the images, seed
+    // and VAE latent mode; analysed sets for those plus the geometry settings.
+    encKey: null, enc: [], anaKey: null, sets: [], bandwidth: null, geometry: null,
   };
 }
 
@@ -124,14 +127,14 @@ async function encodeDecode(model, data, sigma, params, timings) {
   }
   if (zShape.length !== 4) throw new Error(`${model.encoderPath}: the latent is not N x C x H x W`);
   const psnr = m.psnrStats(xHat, data.x, n, PIXELS);
-  return { z, shape: [zShape[1], zShape[2], zShape[3]], psnr, xHat };
+  return { z, shape: [zShape[1], zShape[2], zShape[3]], psnr };
 }
 
 // 4. The study: clean sets of every model first (the first complete panel), then noise levels in order.
 async function analyzeSet(model, k, enc, sigmas, params, timings) {
   const m = await core();
   const t0 = now();
-  const latents = k === 0 ? [enc.z] : [model.clean.z, enc.z];
+  const latents = k === 0 ? [enc.z] : [model.enc[0].z, enc.z];
   const sig = k === 0 ? [0] : [0, sigmas[k]];
   // A noisy set's results depend only on itself and the clean set (bandwidth, 2-D view, angles),
   // so each noise level is analysed with the clean set alone beside it, as soon as it is encoded.
@@ -141,23 +144,29 @@ async function analyzeSet(model, k, enc, sigmas, params, timings) {
   const set = out.sets[out.sets.length - 1];
   set.psnr_mean = enc.psnr.mean;
   set.psnr_std = enc.psnr.std;
-  model.sets[k] = set;
   if (k === 0) {
-    model.clean = enc;
     model.bandwidth = out.settings.bandwidth;
     model.geometry = out.settings;
   }
   return set;
 }
 
+// The loaded data and models, kept between runs: a settings change reuses what it does not affect
+// (the images and sessions always; latents unless N, the seed or, for VAEs, vae_latent changed).
+let session = null;
+
 async function run(params) {
   const tStart = now();
   const timings = { load: 0, inference: 0, analysis: 0 };
-  const data = await loadData(params);
+  if (!session || session.n !== params.n || session.seed !== params.seed) {
+    const data = await loadData(params);
+    const models = session?.models ?? [];
+    if (!models.length) for (const e of data.entries) models.push(await loadModel(e));
+    session = { n: params.n, seed: params.seed, data, models };
+  }
+  const { data, models } = session;
   post({ type: 'meta', models: data.entries.map((e) => ({ name: e.name, kind: e.kind })), sigmas: params.sigmas,
          n: data.n, labels: data.labels });
-  const models = [];
-  for (const e of data.entries) models.push(await loadModel(e));
   timings.load = now() - tStart;
   post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads });
 
@@ -166,12 +175,16 @@ async function run(params) {
   for (let k = 0; k < params.sigmas.length; k++) {
     for (let i = 0; i < models.length; i++) {
       const model = models[i];
+      const encKey = JSON.stringify([params.n, params.seed, params.sigmas, model.variational ? params.vae_latent : null]);
+      if (model.encKey !== encKey) Object.assign(model, { encKey, enc: [], anaKey: null });
+      const anaKey = encKey + JSON.stringify(params.geometry);
+      if (model.anaKey !== anaKey) Object.assign(model, { anaKey, sets: [] });
       post({ type: 'progress', fraction: done / steps,
              status: `${model.entry.name}: sigma = ${params.sigmas[k]} (encoding, decoding, analysis)` });
-      const enc = await encodeDecode(model, data, params.sigmas[k], params, timings);
-      const set = await analyzeSet(model, k, enc, params.sigmas, params, timings);
+      model.enc[k] ??= await encodeDecode(model, data, params.sigmas[k], params, timings);
+      model.sets[k] ??= await analyzeSet(model, k, model.enc[k], params.sigmas, params, timings);
       done++;
-      post({ type: 'set', model: i, k, set, bandwidth: model.bandwidth });
+      post({ type: 'set', model: i, k, set: model.sets[k], bandwidth: model.bandwidth });
     }
   }
   const results = await resultsJson(models, data, params, timings, now() - tStart);
@@ -222,7 +235,7 @@ async function resultsJson(models, data, params, timings, totalMs) {
   };
 }
 
-// 6. Messages --------------------------------------------------------------------------------------------------
+// 6. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study. --------------------------------------------------------------------------------------------------
 self.onmessage = async (e) => {
   if (e.data?.type !== 'start') return;
   try {

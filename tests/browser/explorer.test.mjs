@@ -5,7 +5,9 @@
 // Index: 1. arguments and helpers  2. the reference: `strata characterize` on the site's models
 //        3. the server (started and stopped by PID)  4. Chromium (Playwright, fresh profile)
 //        5. load: no console error, window.strata.ready  6. parity  7. the noise slider through
-//        the canvas  8. hover and click in the kernel-PCA view  9. screenshot, figures, clean-up
+//        the canvas  8. hover and click in the kernel-PCA view  9. a model toggle  10. a settings
+//        change (centered off, Apply): recomputed, and parity again  11. URL round trip in a new
+//        page  12. screenshot, figures, clean-up
 //
 // N: the default study (N = 300, every model of the manifest, 7 noise levels) takes about 35 s in
 // the page on 2 busy cores (4 models), so the test runs it as is. If more models make it too slow,
@@ -41,6 +43,17 @@ function check(ok, what) {
   if (!ok) failures++;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// ImGui sees a press only when the button is held across a frame (about 50 ms at 20 frames/s).
+async function click(page, x, y) {
+  await page.mouse.move(x, y);
+  await sleep(150);
+  await page.mouse.down();
+  await sleep(150);
+  await page.mouse.up();
+  await sleep(200);
+}
+const center = (r) => [r.x + r.w / 2, r.y + r.h / 2];
+const rect = (page, name) => page.evaluate((n) => window.strata.view().rects[n], name);
 
 // 2. The reference ------------------------------------------------------------------------------------------
 // The strata program given, or, when it was built without the trainer commands, the first other
@@ -57,13 +70,13 @@ function findStrata() {
   return null;
 }
 
-function reference() {
+function reference(name, extra = []) {
   const strata = findStrata();
   if (!strata) throw new Error('no strata program with the characterize command (build the native preset)');
-  const file = path.join(out, 'characterize.json');
-  log(`reference: ${path.relative(repo, strata)} characterize --n ${n}`);
+  const file = path.join(out, name);
+  log(`reference: ${path.relative(repo, strata)} characterize --n ${n} ${extra.join(' ')}`);
   const r = spawnSync('nice', ['-n', '5', strata, 'characterize', '--models', path.join(site, 'models'),
-    '--data', path.join(site, 'models', 'sample'), '--n', String(n), '--out', file, '--quiet'], { encoding: 'utf8' });
+    '--data', path.join(site, 'models', 'sample'), '--n', String(n), ...extra, '--out', file, '--quiet'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`strata characterize failed (${r.status}): ${r.stderr}`);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
@@ -93,16 +106,18 @@ async function main() {
     log('SKIPPED: models/manifest.json lists no models (train, export, then run models/make_manifest.py)');
     process.exit(SKIP);
   }
-  const native = reference();
+  // Both reference runs first: Chromium and characterize are not run at the same time.
+  const native = reference('characterize.json');
+  const nativeUncentered = reference('characterize-uncentered.json', ['--centered', 'false']);
   const server = await startServer();
   log(`server pid ${server.pid} at ${server.url}`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-chromium-'));
-  let context;
+  let context, page;
   try {
     // 4. Chromium ------------------------------------------------------------------------------------------------
     context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath, args: FLAGS, headless: true, viewport: { width: 1280, height: 800 } });
-    const page = context.pages()[0] ?? await context.newPage();
+    page = context.pages()[0] ?? await context.newPage();
     const consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
@@ -126,7 +141,7 @@ async function main() {
 
     // 7. The noise slider, dragged through the canvas with the mouse ------------------------------------------
     const before = await page.evaluate(() => window.strata.view());
-    const r = before.sigmaSlider;
+    const r = before.rects.sigma_slider;
     check(r.w > 0, `the noise slider is drawn (at ${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.w)}x${Math.round(r.h)})`);
     const y = r.y + r.h / 2;
     await page.mouse.move(r.x + r.w * 0.4, y);
@@ -145,8 +160,9 @@ async function main() {
 
     // 8. Hover and click a point of the kernel-PCA view: the clean point of sample 0.
     const emb = results.models[0].sets[0].embedding_2d;
-    const target = await page.evaluate(() => window.strata.view().kpcaPlot);
-    if (target.w > 0) {
+    const target = await rect(page, 'kpca_plot');
+    check(target && target.w > 0, 'the kernel-PCA view is drawn');
+    if (target && target.w > 0) {
       // The plot's data range is the points' range padded by 5 % (app_panels.cpp, kpca_view).
       const all = [...emb, ...results.models[0].sets.at(-1).embedding_2d];
       const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
@@ -155,17 +171,52 @@ async function main() {
       const sx = target.x + ((emb[0][0] - x0 + px) / (x1 - x0 + 2 * px)) * target.w;
       const sy = target.y + target.h - ((emb[0][1] - y0 + py) / (y1 - y0 + 2 * py)) * target.h;
       await page.mouse.move(sx, sy);
-      await sleep(200);
-      await page.mouse.down();
-      await sleep(150);
-      await page.mouse.up();
-      await sleep(200);
+      await sleep(300);
+      const hovered = await page.evaluate(() => window.strata.view().hoveredSample);
+      check(hovered >= 0, `hovering a point shows its tooltip (hovered sample ${hovered}, aimed at 0)`);
+      await click(page, sx, sy);
       const sel = await page.evaluate(() => window.strata.view().selectedSample);
-      // Another sample can lie within a pixel of sample 0; any selection proves the click path, sample 0 is expected.
+      // Another sample can lie within a pixel of sample 0; any selection proves the click path.
       check(sel >= 0, `clicking a point in the kernel-PCA view selects it (selected ${sel}, aimed at 0)`);
     }
 
-    // 9. Screenshot and figures -------------------------------------------------------------------------------------
+    // 9. A model toggle: the last model's checkbox.
+    const lastName = results.models.at(-1).name;
+    await click(page, ...center(await rect(page, `model_${lastName}`)));
+    const enabled = await page.evaluate(() => window.strata.view().modelsEnabled);
+    check(enabled.at(-1) === false && enabled.slice(0, -1).every(Boolean), `clicking ${lastName}'s checkbox hides it`);
+
+    // 10. A settings change through the canvas: untick `centered`, press Apply. Only the geometry
+    // is recomputed (latents are reused); the result must equal characterize --centered false.
+    await click(page, ...center(await rect(page, 'settings_centered')));
+    await click(page, ...center(await rect(page, 'settings_apply')));
+    await page.waitForFunction(() => window.strata.generation >= 2, null, { timeout: 60000 });
+    const recomputed = await page.evaluate(() => ({ results: window.strata.results, run: window.strata.lastRun }));
+    fs.writeFileSync(path.join(out, 'page-uncentered.json'), JSON.stringify(recomputed.results, null, 1));
+    log(`settings change recomputed in ${Math.round(recomputed.run.ms)} ms (inference ${Math.round(recomputed.run.inference)} ms, analysis ${Math.round(recomputed.run.analysis)} ms)`);
+    check(recomputed.results.settings.geometry.centered === false, 'Apply recomputes with centered = false');
+    const diffs2 = compareStudies(recomputed.results, nativeUncentered);
+    for (const d of diffs2.slice(0, 10)) log(`  parity (centered false): ${d}`);
+    check(diffs2.length === 0, 'parity with strata characterize --centered false after the change');
+    check(recomputed.run.inference === 0, 'a geometry setting reuses the latents (no inference)');
+
+    // 11. URL round trip: the URL now holds the view state; a new page opened on it restores it.
+    const shared = page.url();
+    log(`view URL: ${shared.slice(server.url.length - 1)}`);
+    const state = await page.evaluate(() => window.strata.view());
+    const page2 = await context.newPage();
+    page2.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`page 2: ${m.text()}`); });
+    await page2.goto(shared);
+    await page2.waitForFunction(() => window.strata?.view()?.modelsEnabled?.length > 0, null, { timeout: 60000 });
+    const state2 = await page2.evaluate(() => ({ view: window.strata.view(), params: window.strata.params }));
+    const same = ['sigma', 'selectedSample', 'kpcaModel'].every((k) => state2.view[k] === state[k]) &&
+      JSON.stringify(state2.view.modelsEnabled) === JSON.stringify(state.modelsEnabled) &&
+      state2.params.geometry.centered === false && state2.params.n === n;
+    check(same, `the URL restores the view (sigma ${state2.view.sigma}, sample ${state2.view.selectedSample}, ` +
+                `models ${JSON.stringify(state2.view.modelsEnabled)}, centered ${state2.params.geometry.centered})`);
+    await page2.close();
+
+    // 12. Screenshot and figures -------------------------------------------------------------------------------------
     await page.mouse.move(5, 795);
     await sleep(1500);
     const fps = await page.evaluate(() => window.strata.fps);
@@ -174,6 +225,10 @@ async function main() {
     await page.screenshot({ path: path.join(out, 'explorer.png') });
     log(`screenshot: ${path.join(out, 'explorer.png')}`);
     check(consoleErrors.length === 0, `no console error during the interaction ${consoleErrors.slice(0, 3).join(' | ')}`);
+  } catch (e) {
+    // What the canvas showed when it failed is the first thing to look at.
+    if (page) await page.screenshot({ path: path.join(out, 'explorer-failure.png') }).catch(() => {});
+    throw e;
   } finally {
     if (context) await context.close();
     try { process.kill(server.pid, 'SIGTERM'); } catch { /* already gone */ }

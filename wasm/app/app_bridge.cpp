@@ -2,7 +2,8 @@
 //
 // Index: 1. results in (grid, models, one set at a time, labels, progress)
 //        2. view state in and out (noise level, selection, model toggles; for the URL and tests)
-//        3. the embind table
+//        3. settings in and out (the settings panel's Apply)
+//        4. the embind table
 //
 // Results come as the parsed JS objects of `strata characterize`'s JSON (one sets[] entry at a
 // time), read with emscripten::val, so no JSON parser is needed in C++.
@@ -89,6 +90,7 @@ val view_state() {
     o.set("sigmaIndex", s.sigma_index);
     o.set("sigma", app::selected_sigma());
     o.set("selectedSample", s.selected_sample);
+    o.set("hoveredSample", s.hovered_sample);
     o.set("kpcaModel", s.kpca_model);
     val enabled = val::array();
     for (const auto& m : s.models) enabled.call<void>("push", m.enabled);
@@ -99,8 +101,9 @@ val view_state() {
         v.set("x", r.x); v.set("y", r.y); v.set("w", r.w); v.set("h", r.h);
         return v;
     };
-    o.set("sigmaSlider", rect(s.sigma_slider));
-    o.set("kpcaPlot", rect(s.kpca_plot));
+    val rects = val::object();
+    for (const auto& [name, r] : s.rects) rects.set(name, rect(r));
+    o.set("rects", rects);
     return o;
 }
 
@@ -115,9 +118,52 @@ void set_model_enabled(int model, bool on) {
 }
 void set_kpca_model(int model) { app::state().kpca_model = std::max(0, model); }
 
+// 3. Settings ------------------------------------------------------------------------------------------------
+// Keys as in the page's params: n, vae_latent, and geometry {metric, energy, rank_rtol, bandwidth,
+// centered} with null for the default rule / the median heuristic.
+val settings_to_js(const app::Settings& e) {
+    val o = val::object();
+    o.set("n", e.n);
+    o.set("vae_latent", e.vae_latent);
+    val g = val::object();
+    g.set("metric", e.metric);
+    g.set("energy", e.energy);
+    g.set("rank_rtol", e.rank_rtol_default ? val::null() : val(e.rank_rtol));
+    g.set("bandwidth", e.bandwidth_median ? val::null() : val(e.bandwidth));
+    g.set("centered", e.centered);
+    o.set("geometry", g);
+    return o;
+}
+
+void set_settings(const val& o) {
+    app::Settings e;
+    e.n = o["n"].as<int>();
+    e.vae_latent = o["vae_latent"].as<std::string>();
+    const val g = o["geometry"];
+    e.metric = g["metric"].as<std::string>();
+    e.energy = g["energy"].as<double>();
+    e.rank_rtol_default = !has(g, "rank_rtol");
+    if (!e.rank_rtol_default) e.rank_rtol = g["rank_rtol"].as<double>();
+    e.bandwidth_median = !has(g, "bandwidth");
+    if (!e.bandwidth_median) e.bandwidth = g["bandwidth"].as<double>();
+    e.centered = g["centered"].as<bool>();
+    app::state().applied = e;
+    app::state().edited = e;
+}
+
+// The edited settings when Apply was pressed since the last call, else null.
+val take_settings_request() {
+    app::AppState& s = app::state();
+    if (!s.apply_requested) return val::null();
+    s.apply_requested = false;
+    return settings_to_js(s.edited);
+}
+
+void set_busy(bool busy) { app::state().busy = busy; }
+
 }  // namespace
 
-// 3. The embind table ----------------------------------------------------------------------------------------------
+// 4. The embind table ----------------------------------------------------------------------------------------------
 EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setGrid", &set_grid);
     emscripten::function("addModel", &add_model);
@@ -131,4 +177,7 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setSelectedSample", &set_selected_sample);
     emscripten::function("setModelEnabled", &set_model_enabled);
     emscripten::function("setKpcaModel", &set_kpca_model);
+    emscripten::function("setSettings", &set_settings);
+    emscripten::function("takeSettingsRequest", &take_settings_request);
+    emscripten::function("setBusy", &set_busy);
 }

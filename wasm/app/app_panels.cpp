@@ -58,6 +58,7 @@ void controls() {
         ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(model_color(int(i))));
         ImGui::Checkbox((m.name + " (" + m.kind + ")").c_str(), &m.enabled);
         ImGui::PopStyleColor();
+        record_rect("model_" + m.name);
     }
     ImGui::Separator();
 
@@ -68,8 +69,7 @@ void controls() {
         const std::string label = "sigma = " + sigma_text(selected_sigma());
         ImGui::SetNextItemWidth(-1);
         ImGui::SliderInt("##sigma", &s.sigma_index, 0, last, label.c_str(), ImGuiSliderFlags_AlwaysClamp);
-        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-        s.sigma_slider = {a.x, a.y, b.x - a.x, b.y - a.y};
+        record_rect("sigma_slider");
     }
     ImGui::Separator();
     if (s.selected_sample >= 0)
@@ -235,6 +235,7 @@ void model_combo(const char* id) {
 // projected onto the clean set's two components; a line joins a selected sample's two positions.
 void kpca_view() {
     AppState& s = state();
+    s.hovered_sample = -1;
     ImGui::Begin("Kernel-PCA view");
     model_combo("model##kpca");
     if (s.models.empty()) { ImGui::End(); return; }
@@ -251,7 +252,7 @@ void kpca_view() {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const plot::Axes a = plot::begin_plot("##kpca", ImVec2(avail.x, std::max(160.0f, avail.y)), x0 - px, x1 + px,
                                           y0 - py, y1 + py, "component 1", "component 2");
-    s.kpca_plot = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
+    s.rects["kpca_plot"] = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(a.p0, a.p1, true);
     for (const auto& p : clean->embedding) dl->AddCircleFilled(a.map(p[0], p[1]), 2.5f, IM_COL32(150, 150, 160, 180));
@@ -286,6 +287,7 @@ void kpca_view() {
         }
         if (best >= 0) {
             const std::size_t b = std::size_t(best);
+            s.hovered_sample = best;
             ImGui::BeginTooltip();
             ImGui::Text("sample %d (%s)", best, b < s.labels.size() ? class_name(s.labels[b]) : "?");
             ImGui::Text("%s, ranks %s", best_set == clean ? "clean" : ("sigma " + sigma_text(best_set->sigma)).c_str(),
@@ -365,9 +367,11 @@ void kernel_diagnostics() {
 void draw_panels(float cw, float ch) {
     // Three columns on a 1280 x 800 canvas, scaled to the actual canvas.
     const float c1 = cw * 0.25f, c2 = cw * 0.36f, c3 = cw - c1 - c2 - 32;
-    place(8, 8, c1, ch * 0.40f);
+    place(8, 8, c1, ch * 0.34f);
     controls();
-    place(8, ch * 0.40f + 16, c1, ch * 0.60f - 24);
+    place(8, ch * 0.34f + 16, c1, ch * 0.33f - 8);
+    settings_panel();
+    place(8, ch * 0.67f + 16, c1, ch * 0.33f - 24);
     strata_table();
     place(c1 + 16, 8, c2, ch * 0.50f);
     rank_histograms();

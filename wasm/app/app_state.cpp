@@ -35,4 +35,9 @@ const char* class_name(int label) {
     return label >= 0 && label < 10 ? names[label] : "?";
 }
 
+void record_rect(const std::string& name) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    state().rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
 }  // namespace app

@@ -1,6 +1,6 @@
 // app_state.hpp: everything the interface shows, and the view state the user changes.
 //
-// Index: 1. SetView (one model at one noise level)  2. ModelView  3. AppState  4. helpers
+// Index: 1. SetView (one model at one noise level)  2. ModelView  3. Settings  4. AppState  5. helpers
 //
 // Why plain structs: the page (web/main.mjs) fills them from the worker's results as they arrive
 // (app_bridge.cpp); the panels (app_panels.cpp) only read them and change the view state. A set
@@ -9,6 +9,7 @@
 #include "imgui.h"
 
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,27 @@ struct ModelView {
     std::vector<SetView> sets;                    // one per sigma of the grid, clean first
 };
 
-// 3. The whole state ----------------------------------------------------------------------------------------
+// 3. The settings of a study (METHOD.md names), as the settings panel edits them ------------------------
+struct Settings {
+    std::string metric = "log-euclidean";
+    double energy = 0.95;
+    bool rank_rtol_default = true;               // the rule max(I_n, m_n) * 2^-23
+    double rank_rtol = 1e-5;
+    bool bandwidth_median = true;                // the median heuristic on the clean set
+    double bandwidth = 1.0;
+    bool centered = true;
+    std::string vae_latent = "sample";
+    int n = 300;
+    bool operator==(const Settings& o) const {
+        return metric == o.metric && energy == o.energy && rank_rtol_default == o.rank_rtol_default &&
+               (rank_rtol_default || rank_rtol == o.rank_rtol) && bandwidth_median == o.bandwidth_median &&
+               (bandwidth_median || bandwidth == o.bandwidth) && centered == o.centered &&
+               vae_latent == o.vae_latent && n == o.n;
+    }
+    bool operator!=(const Settings& o) const { return !(*this == o); }
+};
+
+// 4. The whole state ----------------------------------------------------------------------------------------
 struct AppState {
     // Data (from the page).
     std::vector<double> sigmas;                   // the noise grid, sigmas[0] == 0
@@ -52,23 +73,29 @@ struct AppState {
     float progress = 0.0f;                        // 0..1 of the whole study
     std::string status = "loading";
     std::string error;                            // shown in red when not empty
+    bool busy = true;                             // the worker is computing
+    Settings applied;                             // what the shown results were computed with
+    Settings edited;                              // the settings panel's values
+    bool apply_requested = false;                 // Apply pressed; the page takes the request
 
     // View state (the user's; also read and written by the page for the URL and tests).
     int sigma_index = 0;                          // selected noise level in the grid
     int selected_sample = -1;                     // -1: none
     int kpca_model = 0;                           // model shown in the kernel-PCA and spectrum views
+    int hovered_sample = -1;                      // under the mouse in the kernel-PCA view (-1: none)
     bool frozen_view = false;                     // reserved: keep view state while reloading
 
     // Measurements and test surface.
     double fps = 0.0;
     struct Rect { float x = 0, y = 0, w = 0, h = 0; };
-    Rect sigma_slider;                            // screen rectangle of the noise slider (canvas px)
-    Rect kpca_plot;                               // of the kernel-PCA plot area
+    // Canvas rectangles of widgets the tests drive with the mouse, by name (sigma_slider,
+    // kpca_plot, settings_centered, settings_apply, ...), refreshed every frame they are drawn.
+    std::map<std::string, Rect> rects;
 };
 
 AppState& state();
 
-// 4. Helpers -------------------------------------------------------------------------------------------------
+// 5. Helpers -------------------------------------------------------------------------------------------------
 // The selected noise level, or 0 when the grid is still empty.
 double selected_sigma();
 // The model's set at grid index k when computed, else nullptr.
@@ -77,5 +104,7 @@ const SetView* set_at(const ModelView& m, int k);
 ImU32 model_color(int i, float alpha = 1.0f);
 // Fashion-MNIST class names, for tooltips.
 const char* class_name(int label);
+// Records the last drawn ImGui item's rectangle under `name` (see AppState::rects).
+void record_rect(const std::string& name);
 
 }  // namespace app
