@@ -21,6 +21,7 @@ def hist(values):
 
 
 def main():
+    seen = set()   # a model already tabled by an earlier RESULT (e.g. a CAE in the `mean` run)
     for path in sys.argv[1:]:
         j = json.load(open(path))
         s = j["settings"]
@@ -28,6 +29,9 @@ def main():
         print("<!-- from %s: n=%s, seed=%s, sigmas=%s, metric=%s, centered=%s, energy=%s, vae_latent=%s -->\n"
               % (path, s["n"], s["seed"], s["sigmas"], g["metric"], g["centered"], g["energy"], s["vae_latent"]))
         for m in j["models"]:
+            if label(m) in seen:
+                continue
+            seen.add(label(m))
             print("#### %s: kind %s, bandwidth h = %.4g, encoder sha256 %s...\n" % (label(m), m["kind"], m["bandwidth"], m["sha256"][:12]))
             print("| sigma | PSNR dB (mean +- std) | strata | smooth | most frequent stratum (count) | Hilbert dim | max angle deg | mean angle deg |")
             print("|---|---|---|---|---|---|---|---|")
