@@ -94,6 +94,7 @@ function startStudy() {
 }
 
 let cleanSeen = 0;
+let stripKey = null;   // the (model/sigma index/sample) of the last sample-images request
 const handlers = {
   meta(m) {
     // Keep the user's toggles and view across reruns (matched by model name).
@@ -103,6 +104,8 @@ const handlers = {
     app.clearModels();
     app.setGrid(m.sigmas, m.n);
     app.setLabels(m.labels);
+    app.setCleanImages(m.images);
+    stripKey = null;   // N or the images may have changed: ask again
     models = m.models.map((md) => ({ ...md, index: app.addModel(md.name, md.kind), sets: [] }));
     cleanSeen = 0;
     window.strata.results = { settings: null, models: models.map((md) => ({ name: md.name, kind: md.kind, sets: md.sets })) };
@@ -114,8 +117,10 @@ const handlers = {
   },
   loaded(m) {
     if (window.strata.generation === 0) window.strata.timings.load = performance.now();   // navigation -> models ready
+    window.strata.ortThreads = m.ortThreads;
   },
   progress(m) { app.setProgress(m.fraction, m.status); },
+  sample(m) { app.setSampleStrip(m.key, m.clean, m.noisy, m.recon, m.psnr); },
   set(m) {
     app.setResult(models[m.model].index, m.k, m.set, m.bandwidth);
     models[m.model].sets[m.k] = m.set;
@@ -143,11 +148,20 @@ const handlers = {
 
 // 5. Settings changes: the panel's Apply hands over the edited settings; the worker reruns what
 // depends on them (all geometry for a geometry setting; the networks too for N or vae_latent).
+// Also asks the worker for the selected sample's images when the selection changes.
 function tick() {
   const req = app.takeSettingsRequest();
   if (req && !window.strata.busy) {
     params = { ...params, n: req.n, vae_latent: req.vae_latent, geometry: { ...req.geometry } };
     startStudy();
+  }
+  const v = app.viewState();
+  if (v.selectedSample >= 0 && models[v.kpcaModel] && window.strata.timings.load !== null) {
+    const key = `${models[v.kpcaModel].name}/${v.sigmaIndex}/${v.selectedSample}`;   // as app_panels.cpp builds it
+    if (key !== stripKey) {
+      stripKey = key;
+      worker.postMessage({ type: 'sample', model: v.kpcaModel, k: v.sigmaIndex, index: v.selectedSample, key });
+    }
   }
   syncUrl();
 }

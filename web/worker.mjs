@@ -4,7 +4,7 @@
 // Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models)
 //        3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
 //        what a settings change can reuse  5. the results JSON (the fields of `strata characterize`)
-//        6. messages
+//        6. one sample's images for the interface's strip  7. messages
 //
 // Why it mirrors native_trainer/characterize.cpp step by step: the parity test compares this
 // worker's JSON with `strata characterize` on the same files, field by field. Noise, VAE sampling,
@@ -28,6 +28,14 @@ let corePromise = null;
 const core = () => (corePromise ??= createStrataWorker({ locateFile: (f) => base + f }));
 
 const post = (msg) => self.postMessage(msg);
+// ONNX Runtime sessions take one run at a time: the study and the sample strip's requests (which
+// arrive while the study awaits) go through this queue.
+let queue = Promise.resolve();
+function exclusive(fn) {
+  const p = queue.then(fn);
+  queue = p.catch(() => {});
+  return p;
+}
 const now = () => performance.now();
 
 // 2. Loading -------------------------------------------------------------------------------------------
@@ -72,6 +80,7 @@ async function loadData(params) {
   return {
     manifest, entries, x, n, imagesPath, imagesSha256: m.sha256(imageBytes),
     labels: Array.from(labels.data.subarray(0, n)),
+    imageBytes: images.data.slice(0, n * PIXELS),   // for the interface's tooltips
   };
 }
 
@@ -164,9 +173,10 @@ async function run(params) {
     if (!models.length) for (const e of data.entries) models.push(await loadModel(e));
     session = { n: params.n, seed: params.seed, data, models };
   }
+  session.params = params;
   const { data, models } = session;
   post({ type: 'meta', models: data.entries.map((e) => ({ name: e.name, kind: e.kind })), sigmas: params.sigmas,
-         n: data.n, labels: data.labels });
+         n: data.n, labels: data.labels, images: data.imageBytes });
   timings.load = now() - tStart;
   post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads });
 
@@ -181,7 +191,7 @@ async function run(params) {
       if (model.anaKey !== anaKey) Object.assign(model, { anaKey, sets: [] });
       post({ type: 'progress', fraction: done / steps,
              status: `${model.entry.name}: sigma = ${params.sigmas[k]} (encoding, decoding, analysis)` });
-      model.enc[k] ??= await encodeDecode(model, data, params.sigmas[k], params, timings);
+      model.enc[k] ??= await exclusive(() => encodeDecode(model, data, params.sigmas[k], params, timings));
       model.sets[k] ??= await analyzeSet(model, k, model.enc[k], params.sigmas, params, timings);
       done++;
       post({ type: 'set', model: i, k, set: model.sets[k], bandwidth: model.bandwidth });
@@ -235,11 +245,38 @@ async function resultsJson(models, data, params, timings, totalMs) {
   };
 }
 
-// 6. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study. --------------------------------------------------------------------------------------------------
+// 6. One sample's images: clean, noisy at sigma_k (the study's own noise for that image: stream
+// index = the image's index) and the model's reconstruction. For display only, so one image at a
+// time rather than from the study's batches.
+async function sampleImages({ model: i, k, index, key }) {
+  if (!session?.params || !session.models[i] || index < 0 || index >= session.n) return;
+  const m = await core();
+  const { params, data } = session, md = session.models[i];
+  const x = data.x.slice(index * PIXELS, (index + 1) * PIXELS);
+  const y = m.addNoise(x, 1, PIXELS, params.sigmas[k], params.seed, index, true);
+  await exclusive(async () => {
+    const eo = await md.encoder.run({ [md.encoder.inputNames[0]]: new ort.Tensor('float32', y, [1, 1, 28, 28]) });
+    let z, shape;
+    if (md.variational) {
+      shape = eo.mu.dims;
+      z = params.vae_latent === 'mean' ? eo.mu.data : m.vaeSample(eo.mu.data, eo.logvar.data, 1, eo.mu.data.length, params.seed, index);
+    } else {
+      const t = eo[md.encoder.outputNames[0]];
+      shape = t.dims;
+      z = t.data;
+    }
+    const d = await md.decoder.run({ [md.decoder.inputNames[0]]: new ort.Tensor('float32', z, shape) });
+    const recon = Float32Array.from(d[md.decoder.outputNames[0]].data);
+    post({ type: 'sample', key, clean: x, noisy: y, recon, psnr: m.psnrStats(recon, x, 1, PIXELS).mean });
+  });
+}
+
+// 7. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study;
+// {type: 'sample', model, k, index, key} asks for one sample's images.
 self.onmessage = async (e) => {
-  if (e.data?.type !== 'start') return;
   try {
-    await run(e.data.params);
+    if (e.data?.type === 'start') await run(e.data.params);
+    else if (e.data?.type === 'sample') await sampleImages(e.data);
   } catch (err) {
     post({ type: 'error', message: String(err?.message ?? err) });
   }

@@ -128,7 +128,15 @@ async function main() {
     // 5. Load ---------------------------------------------------------------------------------------------------
     await page.goto(`${server.url}?n=${n}`);
     await page.waitForFunction(() => window.strata !== undefined, null, { timeout: 30000 });
+    // The frame rate while the worker computes: the interface must keep drawing.
+    const fpsWhileBusy = [];
+    const sampler = setInterval(() => page.evaluate(() => (window.strata?.busy ? window.strata.fps : null))
+      .then((f) => { if (f) fpsWhileBusy.push(f); }, () => {}), 1000);
     const results = await page.evaluate(() => window.strata.ready.then(() => window.strata.results), null);
+    clearInterval(sampler);
+    const fpsMean = fpsWhileBusy.reduce((a, b) => a + b, 0) / Math.max(1, fpsWhileBusy.length);
+    log(`frame rate while computing: mean ${fpsMean.toFixed(1)}, min ${Math.min(...fpsWhileBusy).toFixed(1)} frames/s ` +
+        `(${fpsWhileBusy.length} samples); ONNX Runtime Web threads: ${await page.evaluate(() => window.strata.ortThreads)}`);
     fs.writeFileSync(path.join(out, 'page.json'), JSON.stringify(results, null, 1));
     const timings = await page.evaluate(() => window.strata.timings);
     log(`timings (ms since navigation / summed): ${JSON.stringify(timings, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
@@ -178,6 +186,10 @@ async function main() {
       const sel = await page.evaluate(() => window.strata.view().selectedSample);
       // Another sample can lie within a pixel of sample 0; any selection proves the click path.
       check(sel >= 0, `clicking a point in the kernel-PCA view selects it (selected ${sel}, aimed at 0)`);
+      const want = `${results.models[0].name}/${before.sigmaIndex === undefined ? 0 : (await page.evaluate(() => window.strata.view().sigmaIndex))}/${sel}`;
+      const strip = await page.waitForFunction((k) => window.strata.view().stripKey === k, want, { timeout: 20000 })
+        .then(() => true, () => false);
+      check(strip, `the sample strip shows sample ${sel}'s clean, noisy and reconstructed images (${want})`);
     }
 
     // 9. A model toggle: the last model's checkbox.

@@ -7,6 +7,7 @@
 //
 // Results come as the parsed JS objects of `strata characterize`'s JSON (one sets[] entry at a
 // time), read with emscripten::val, so no JSON parser is needed in C++.
+#include "app_images.hpp"
 #include "app_state.hpp"
 
 #include <emscripten/bind.h>
@@ -76,6 +77,21 @@ void set_result(int model, int k, const val& set, double bandwidth) {
 
 void set_labels(const val& labels) { app::state().labels = emscripten::vecFromJSArray<int>(labels); }
 
+// The clean images of the N samples (Uint8Array, 784 bytes each), for the tooltip.
+void set_clean_images(const val& bytes) {
+    app::clean_image_bytes() = emscripten::convertJSArrayToNumberVector<unsigned char>(bytes);
+}
+
+// The sample strip for `key` ("model/sigma index/sample"): three Float32Arrays of 28 x 28.
+void set_sample_strip(const std::string& key, const val& clean, const val& noisy, const val& recon, double psnr) {
+    app::SampleStrip& st = app::sample_strip();
+    st.key = key;
+    st.clean.set(emscripten::convertJSArrayToNumberVector<float>(clean), 28, 28);
+    st.noisy.set(emscripten::convertJSArrayToNumberVector<float>(noisy), 28, 28);
+    st.recon.set(emscripten::convertJSArrayToNumberVector<float>(recon), 28, 28);
+    st.psnr = psnr;
+}
+
 void set_progress(double fraction, const std::string& status) {
     app::state().progress = float(std::clamp(fraction, 0.0, 1.0));
     app::state().status = status;
@@ -91,6 +107,7 @@ val view_state() {
     o.set("sigma", app::selected_sigma());
     o.set("selectedSample", s.selected_sample);
     o.set("hoveredSample", s.hovered_sample);
+    o.set("stripKey", app::sample_strip().key);   // which sample's images the strip holds
     o.set("kpcaModel", s.kpca_model);
     val enabled = val::array();
     for (const auto& m : s.models) enabled.call<void>("push", m.enabled);
@@ -170,6 +187,8 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("clearModels", &clear_models);
     emscripten::function("setResult", &set_result);
     emscripten::function("setLabels", &set_labels);
+    emscripten::function("setCleanImages", &set_clean_images);
+    emscripten::function("setSampleStrip", &set_sample_strip);
     emscripten::function("setProgress", &set_progress);
     emscripten::function("setError", &set_error);
     emscripten::function("viewState", &view_state);

@@ -8,6 +8,7 @@
 // fills in progressively while the worker computes.
 #include "app_panels.hpp"
 
+#include "app_images.hpp"
 #include "app_plot.hpp"
 #include "app_state.hpp"
 #include "imgui.h"
@@ -231,6 +232,38 @@ void model_combo(const char* id) {
     }
 }
 
+// The selected sample clean, noisy at the selected sigma and as the model reconstructs it (the page
+// fetches these from the worker when the selection changes; see sample_strip()).
+void sample_strip_row(const ModelView& m) {
+    const AppState& s = state();
+    if (s.selected_sample < 0) {
+        ImGui::TextDisabled("click a point to see its images");
+        return;
+    }
+    SampleStrip& st = sample_strip();
+    const std::string want = m.name + "/" + std::to_string(s.sigma_index) + "/" + std::to_string(s.selected_sample);
+    if (st.key != want || st.clean.empty()) {
+        ImGui::TextDisabled("sample %d: loading images...", s.selected_sample);
+        return;
+    }
+    const ImVec2 size(56, 56);
+    const char* captions[3] = {"clean", "noisy", "reconstruction"};
+    GrayImage* images[3] = {&st.clean, &st.noisy, &st.recon};
+    for (int i = 0; i < 3; ++i) {
+        if (i) ImGui::SameLine();
+        ImGui::BeginGroup();
+        ImGui::Image(images[i]->texture(), size);
+        ImGui::TextDisabled("%s", captions[i]);
+        ImGui::EndGroup();
+    }
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::Text("sample %d", s.selected_sample);
+    ImGui::TextDisabled("sigma %s", sigma_text(selected_sigma()).c_str());
+    ImGui::TextDisabled("PSNR %.2f dB", st.psnr);
+    ImGui::EndGroup();
+}
+
 // 6. Kernel-PCA view: clean points (grey) and the same images at the selected sigma (orange),
 // projected onto the clean set's two components; a line joins a selected sample's two positions.
 void kpca_view() {
@@ -243,6 +276,7 @@ void kpca_view() {
     const SetView* clean = set_at(m, 0);
     const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
     if (!clean) { ImGui::TextDisabled("waiting for the clean set of %s", m.name.c_str()); ImGui::End(); return; }
+    sample_strip_row(m);
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const SetView* set : {clean, noisy})
         if (set) for (const auto& p : set->embedding) {
@@ -289,6 +323,7 @@ void kpca_view() {
             const std::size_t b = std::size_t(best);
             s.hovered_sample = best;
             ImGui::BeginTooltip();
+            if (ImTextureID tex = clean_image_texture(best)) ImGui::Image(tex, ImVec2(56, 56));
             ImGui::Text("sample %d (%s)", best, b < s.labels.size() ? class_name(s.labels[b]) : "?");
             ImGui::Text("%s, ranks %s", best_set == clean ? "clean" : ("sigma " + sigma_text(best_set->sigma)).c_str(),
                         triple_text(best_set->ranks[b]).c_str());
