@@ -25,8 +25,20 @@ for kind in $KINDS; do
       --threads "$THREADS" | sed -n 's/.*: \([0-9.]*\) img\/s.*/\1/p')
     ratio=$(/usr/bin/python3 -c "print('%.2f' % ($cpp / $py))")
     echo "  $kind run $rep: strata train $cpp img/s, PyTorch eager $py img/s, ratio $ratio"
+    echo "$kind $cpp $py" >> "$TMP/all.txt"
   done
 done
+# Other processes on a shared machine only ever slow a run down, so the best run of each side is
+# the least disturbed figure; the median is printed too.
+/usr/bin/python3 - "$TMP/all.txt" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+for kind in dict.fromkeys(r[0] for r in rows):
+    c = [float(r[1]) for r in rows if r[0] == kind]; p = [float(r[2]) for r in rows if r[0] == kind]
+    print("  %s summary over %d runs: best %.0f vs %.0f img/s (ratio %.2f), median %.0f vs %.0f img/s (ratio %.2f)"
+          % (kind, len(c), max(c), max(p), max(c) / max(p), statistics.median(c), statistics.median(p),
+             statistics.median(c) / statistics.median(p)))
+PY
 if [ "${CHARACTERIZE:-1}" = 1 ] && [ -f models/manifest.json ]; then
   echo "characterize on models/ (300 images, 7 noise levels):"
   "$STRATA" characterize --models models --out "$TMP/char.json" --quiet
