@@ -79,4 +79,8 @@ server.on('error', (e) => {
 server.listen(port, '127.0.0.1', () => {
   console.log(`Strata explorer: http://127.0.0.1:${server.address().port}/  (serving ${root}; Ctrl-C stops)`);
 });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
+// Browsers keep connections open: close them too, or close() would wait for them.
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

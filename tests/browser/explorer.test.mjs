@@ -5,7 +5,7 @@
 // Index: 1. arguments and helpers  2. the reference: `strata characterize` on the site's models
 //        3. the server (started and stopped by PID)  4. Chromium (Playwright, fresh profile)
 //        5. load: no console error, window.strata.ready  6. parity  7. the noise slider through
-//        the canvas  8. hover and click in the kernel-PCA view  9. a model toggle  10. a settings
+//        the canvas  8. hover and click in the kernel-PCA view, a strata-table row  9. a model toggle  10. a settings
 //        change (centered off, Apply): recomputed, and parity again  11. URL round trip in a new
 //        page  12. screenshot, figures, clean-up
 //
@@ -191,6 +191,14 @@ async function main() {
         .then(() => true, () => false);
       check(strip, `the sample strip shows sample ${sel}'s clean, noisy and reconstructed images (${want})`);
     }
+
+    // 8b. A row of the strata table: its members are highlighted (the first model's clean, top stratum).
+    const m0 = results.models[0];
+    const row = await rect(page, `strata_row_${m0.name}_0_0`);
+    if (row) await click(page, row.x + 20, row.y + row.h / 2);
+    const hl = await page.evaluate(() => window.strata.view().highlight);
+    check(hl.active && hl.model === 0 && hl.k === 0 && JSON.stringify(hl.ranks) === JSON.stringify(m0.sets[0].strata[0].ranks),
+          `clicking a strata-table row highlights stratum ${JSON.stringify(m0.sets[0].strata[0].ranks)} of ${m0.name} clean`);
 
     // 9. A model toggle: the last model's checkbox.
     const lastName = results.models.at(-1).name;

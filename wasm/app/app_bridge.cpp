@@ -45,7 +45,11 @@ int add_model(const std::string& name, const std::string& kind) {
     return int(s.models.size()) - 1;
 }
 
-void clear_models() { app::state().models.clear(); }
+// Before a rerun: results and what refers to them (a highlighted stratum may no longer exist).
+void clear_models() {
+    app::state().models.clear();
+    app::state().highlight = {};
+}
 
 // One entry of a model's sets[] (with psnr_mean / psnr_std) at grid index k.
 void set_result(int model, int k, const val& set, double bandwidth) {
@@ -108,6 +112,14 @@ val view_state() {
     o.set("selectedSample", s.selected_sample);
     o.set("hoveredSample", s.hovered_sample);
     o.set("stripKey", app::sample_strip().key);   // which sample's images the strip holds
+    val hl = val::object();
+    hl.set("active", s.highlight.active);
+    hl.set("model", s.highlight.model);
+    hl.set("k", s.highlight.k);
+    val ranks = val::array();
+    for (int r : s.highlight.ranks) ranks.call<void>("push", r);
+    hl.set("ranks", ranks);
+    o.set("highlight", hl);
     o.set("kpcaModel", s.kpca_model);
     val enabled = val::array();
     for (const auto& m : s.models) enabled.call<void>("push", m.enabled);

@@ -1,7 +1,9 @@
 // app_panels.cpp: the explorer's panels (issue 4), each a function, all from app::state().
 //
-// Index: 1. layout  2. controls (progress, models, noise slider, selection)  3. strata table
-//        4. rank histograms (clean vs selected sigma)  5. curves vs sigma  6. kernel-PCA view
+// Index: 1. layout  2. controls (progress, models, noise slider, selection)  3. strata table (a row
+//        click highlights its members)
+//        4. rank histograms (clean vs selected sigma)  5. curves vs sigma  6. kernel-PCA view (sample
+//        strip, colour by set, class or stratum, hover tooltip with the image, click to select)
 //        7. kernel diagnostics  8. draw_panels
 //
 // Every panel draws whatever results have arrived so far (clean sets come first), so the page
@@ -21,6 +23,7 @@
 namespace app {
 namespace {
 
+using Highlight = AppState::Highlight;
 const ImU32 kCleanColor = IM_COL32(150, 150, 160, 255);
 const ImU32 kNoisyColor = IM_COL32(255, 140, 40, 255);
 
@@ -28,6 +31,15 @@ std::string sigma_text(double s) {
     char b[32];
     std::snprintf(b, sizeof b, "%g", s);
     return b;
+}
+
+// Ten distinguishable colours for the Fashion-MNIST classes.
+ImU32 class_color(int label) {
+    static const ImU32 c[10] = {IM_COL32(31, 119, 180, 220),  IM_COL32(255, 127, 14, 220), IM_COL32(44, 160, 44, 220),
+                                IM_COL32(214, 39, 40, 220),   IM_COL32(148, 103, 189, 220), IM_COL32(140, 86, 75, 220),
+                                IM_COL32(227, 119, 194, 220), IM_COL32(160, 160, 160, 220), IM_COL32(188, 189, 34, 220),
+                                IM_COL32(23, 190, 207, 220)};
+    return c[(label % 10 + 10) % 10];
 }
 
 std::string triple_text(const std::array<int, 3>& r) {
@@ -110,7 +122,16 @@ void strata_table() {
                     if (r == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(model_color(int(mi))), "%s %s",
                                                    m.name.c_str(), ks[j] == 0 ? "clean" : ("s=" + sigma_text(set->sigma)).c_str());
                     ImGui::TableNextColumn();
-                    ImGui::TextUnformatted(triple_text(set->strata[r].ranks).c_str());
+                    // A click on a row highlights its members in the kernel-PCA view (again: off).
+                    const Highlight& h = s.highlight;
+                    const bool on = h.active && h.model == int(mi) && h.k == ks[j] && h.ranks == set->strata[r].ranks;
+                    const std::string id = triple_text(set->strata[r].ranks) + "##" + std::to_string(mi) + "_" +
+                                           std::to_string(ks[j]) + "_" + std::to_string(r);
+                    if (ImGui::Selectable(id.c_str(), on, ImGuiSelectableFlags_SpanAllColumns)) {
+                        s.highlight = on ? Highlight{} : Highlight{true, int(mi), ks[j], set->strata[r].ranks};
+                        if (!on) s.kpca_model = int(mi);
+                    }
+                    record_rect("strata_row_" + m.name + "_" + std::to_string(ks[j]) + "_" + std::to_string(r));
                     ImGui::TableNextColumn();
                     ImGui::Text("%d", set->strata[r].count);
                     ImGui::TableNextColumn();
@@ -271,6 +292,11 @@ void kpca_view() {
     s.hovered_sample = -1;
     ImGui::Begin("Kernel-PCA view");
     model_combo("model##kpca");
+    ImGui::SameLine();
+    static const char* color_names[3] = {"colour: set", "colour: class", "colour: stratum"};
+    int cb = int(s.color_by);
+    ImGui::SetNextItemWidth(140);
+    if (ImGui::Combo("##colorby", &cb, color_names, 3)) s.color_by = AppState::ColorBy(cb);
     if (s.models.empty()) { ImGui::End(); return; }
     const ModelView& m = s.models[std::size_t(s.kpca_model)];
     const SetView* clean = set_at(m, 0);
@@ -289,8 +315,32 @@ void kpca_view() {
     s.rects["kpca_plot"] = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(a.p0, a.p1, true);
-    for (const auto& p : clean->embedding) dl->AddCircleFilled(a.map(p[0], p[1]), 2.5f, IM_COL32(150, 150, 160, 180));
-    if (noisy) for (const auto& p : noisy->embedding) dl->AddCircleFilled(a.map(p[0], p[1]), 2.5f, IM_COL32(255, 140, 40, 180));
+    // Colour: by set (clean grey, noisy orange), by class, or by stratum (index of the rank triple in
+    // that set's strata list, most frequent first); with class or stratum colours, noisy points are rings.
+    const Highlight& hl = s.highlight;
+    const bool highlighting = hl.active && hl.model == s.kpca_model;
+    const SetView* hl_set = highlighting ? set_at(m, hl.k) : nullptr;
+    auto color_of = [&](const SetView* set, std::size_t i) -> ImU32 {
+        if (s.color_by == AppState::ColorBy::Class && i < s.labels.size()) return class_color(s.labels[i]);
+        if (s.color_by == AppState::ColorBy::Stratum) {
+            for (std::size_t r = 0; r < set->strata.size(); ++r)
+                if (set->strata[r].ranks == set->ranks[i]) return model_color(int(r));
+        }
+        return set == clean ? IM_COL32(150, 150, 160, 180) : IM_COL32(255, 140, 40, 180);
+    };
+    for (const SetView* set : {clean, noisy}) {
+        if (!set) continue;
+        const bool ring = set != clean && s.color_by != AppState::ColorBy::Set;
+        for (std::size_t i = 0; i < set->embedding.size(); ++i) {
+            const ImVec2 p = a.map(set->embedding[i][0], set->embedding[i][1]);
+            ImU32 c = color_of(set, i);
+            const bool member = hl_set && i < hl_set->ranks.size() && hl_set->ranks[i] == hl.ranks;
+            if (hl_set && !member) c = (c & 0x00FFFFFF) | 0x40000000;   // dim non-members
+            if (ring) dl->AddCircle(p, 3.0f, c);
+            else dl->AddCircleFilled(p, 2.5f, c);
+            if (member) dl->AddCircle(p, 5.0f, IM_COL32(255, 255, 255, 230));
+        }
+    }
     if (s.selected_sample >= 0 && std::size_t(s.selected_sample) < clean->embedding.size()) {
         const auto& c = clean->embedding[std::size_t(s.selected_sample)];
         const ImVec2 pc = a.map(c[0], c[1]);
@@ -302,8 +352,19 @@ void kpca_view() {
         dl->AddCircle(pc, 6, IM_COL32(255, 255, 255, 255), 0, 2);
     }
     dl->PopClipRect();
-    plot::legend(a, noisy ? std::vector<std::pair<std::string, ImU32>>{{"clean", kCleanColor}, {"sigma " + sigma_text(noisy->sigma), kNoisyColor}}
-                          : std::vector<std::pair<std::string, ImU32>>{{"clean", kCleanColor}});
+    std::vector<std::pair<std::string, ImU32>> leg;
+    if (s.color_by == AppState::ColorBy::Set) {
+        leg.push_back({"clean", kCleanColor});
+        if (noisy) leg.push_back({"sigma " + sigma_text(noisy->sigma), kNoisyColor});
+    } else if (s.color_by == AppState::ColorBy::Class) {
+        for (int c = 0; c < 10; ++c) leg.push_back({class_name(c), class_color(c)});
+    } else {
+        for (std::size_t r = 0; r < clean->strata.size() && r < 6; ++r)
+            leg.push_back({triple_text(clean->strata[r].ranks) + " clean", model_color(int(r))});
+    }
+    if (hl_set) leg.push_back({"row " + triple_text(hl.ranks) + (hl.k ? " s=" + sigma_text(hl_set->sigma) : " clean"),
+                               IM_COL32(255, 255, 255, 230)});
+    plot::legend(a, leg);
 
     // Hover: the nearest point within 8 px (noisy points first: they are drawn on top).
     if (a.hovered) {

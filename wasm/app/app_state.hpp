@@ -83,6 +83,13 @@ struct AppState {
     int selected_sample = -1;                     // -1: none
     int kpca_model = 0;                           // model shown in the kernel-PCA and spectrum views
     int hovered_sample = -1;                      // under the mouse in the kernel-PCA view (-1: none)
+    enum class ColorBy { Set, Class, Stratum };
+    ColorBy color_by = ColorBy::Set;              // colouring of the kernel-PCA points
+    struct Highlight {                            // a strata-table row: its members are highlighted
+        bool active = false;
+        int model = 0, k = 0;                     // the model and grid index of the row's set
+        std::array<int, 3> ranks{};
+    } highlight;
     bool frozen_view = false;                     // reserved: keep view state while reloading
 
     // Measurements and test surface.
