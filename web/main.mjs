@@ -3,8 +3,8 @@
 // state in the URL, and exposes window.strata for tests, benchmarks and the console.
 //
 // Index: 1. parameters from the URL  2. window.strata  3. the interface module
-//        4. the worker and its messages  5. settings changes (the panel's Apply)
-//        6. view state <-> URL
+//        4. the worker and its messages  5. settings changes (the panel's Apply), sample images,
+//        exports  6. view state <-> URL
 //
 // URL parameters (all optional), the whole view state:
 //   study:     n (images, default 300), seed, vae_latent (sample|mean), models (comma list: only these)
@@ -12,6 +12,7 @@
 //   view:      sigma (selected noise level), sample (selected sample index), hide (comma list of
 //              models toggled off), view (the model of the kernel-PCA and spectrum views)
 import createStrataApp from './strata_app.mjs';
+import { exportCanvas, exportResults } from './export.mjs';
 
 // 1. Parameters ------------------------------------------------------------------------------------
 const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];   // METHOD.md section 1
@@ -68,7 +69,8 @@ if (!self.crossOriginIsolated) {
 
 // 3. The interface module ----------------------------------------------------------------------------------
 async function start() {
-  app = await createStrataApp({ canvas: document.getElementById('canvas') });
+  const canvas = document.getElementById('canvas');
+  app = await createStrataApp({ canvas, onCanvasDrawn: () => exportCanvas(canvas) });
   app.setSettings(params);
   app.setProgress(0, 'loading models and sample images');
   runWorker();
@@ -155,6 +157,8 @@ function tick() {
     params = { ...params, n: req.n, vae_latent: req.vae_latent, geometry: { ...req.geometry } };
     startStudy();
   }
+  const exportKind = app.takeExportRequest();
+  if (exportKind) exportResults(exportKind, window.strata.results);
   const v = app.viewState();
   if (v.selectedSample >= 0 && models[v.kpcaModel] && window.strata.timings.load !== null) {
     const key = `${models[v.kpcaModel].name}/${v.sigmaIndex}/${v.selectedSample}`;   // as app_panels.cpp builds it

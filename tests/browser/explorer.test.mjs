@@ -7,7 +7,7 @@
 //        5. load: no console error, window.strata.ready  6. parity  7. the noise slider through
 //        the canvas  8. hover and click in the kernel-PCA view, a strata-table row  9. a model toggle  10. a settings
 //        change (centered off, Apply): recomputed, and parity again  11. URL round trip in a new
-//        page  12. screenshot, figures, clean-up
+//        page, exports (JSON, CSV, PNG)  12. screenshot, figures, clean-up
 //
 // N: the default study (N = 300, every model of the manifest, 7 noise levels) takes about 35 s in
 // the page on 2 busy cores (4 models), so the test runs it as is. If more models make it too slow,
@@ -107,7 +107,7 @@ async function main() {
     process.exit(SKIP);
   }
   // Both reference runs first: Chromium and characterize are not run at the same time.
-  const native = reference('characterize.json');
+  const native = reference('characterize.json', ['--csv', path.join(out, 'characterize-csv')]);
   const nativeUncentered = reference('characterize-uncentered.json', ['--centered', 'false']);
   const server = await startServer();
   log(`server pid ${server.pid} at ${server.url}`);
@@ -235,6 +235,37 @@ async function main() {
     check(same, `the URL restores the view (sigma ${state2.view.sigma}, sample ${state2.view.selectedSample}, ` +
                 `models ${JSON.stringify(state2.view.modelsEnabled)}, centered ${state2.params.geometry.centered})`);
     await page2.close();
+
+    // 11b. Exports through the canvas buttons: JSON equal to window.strata.results, the CSV tables
+    // with characterize --csv's header and row count, the canvas as a PNG file.
+    const saveDownload = async (name, count = 1) => {
+      const files = [];
+      const got = new Promise((resolve) => {
+        page.on('download', async function onDl(d) {
+          const file = path.join(out, `export-${d.suggestedFilename()}`);
+          await d.saveAs(file);
+          files.push(file);
+          if (files.length === count) { page.off('download', onDl); resolve(); }
+        });
+      });
+      await click(page, ...center(await rect(page, name)));
+      await Promise.race([got, sleep(15000)]);
+      return files;
+    };
+    const [jsonFile] = await saveDownload('export_json');
+    check(jsonFile && JSON.stringify(JSON.parse(fs.readFileSync(jsonFile, 'utf8'))) === JSON.stringify(recomputed.results),
+          'Export JSON downloads the results');
+    const csvFiles = await saveDownload('export_csv', 2);
+    const csvOk = ['summary.csv', 'samples.csv'].every((f) => {
+      const mine = csvFiles.find((p) => p.endsWith(f));
+      if (!mine) return false;
+      const a = fs.readFileSync(mine, 'utf8').split('\n'), b = fs.readFileSync(path.join(out, 'characterize-csv', f), 'utf8').split('\n');
+      return a[0] === b[0] && a.length === b.length;
+    });
+    check(csvOk, 'Export CSV downloads summary.csv and samples.csv with characterize --csv\'s columns and rows');
+    const [pngFile] = await saveDownload('export_png');
+    check(pngFile && fs.readFileSync(pngFile).subarray(1, 4).toString() === 'PNG' && fs.statSync(pngFile).size > 10000,
+          'Save PNG downloads the canvas');
 
     // 12. Screenshot and figures -------------------------------------------------------------------------------------
     await page.mouse.move(5, 795);

@@ -190,6 +190,16 @@ val take_settings_request() {
 
 void set_busy(bool busy) { app::state().busy = busy; }
 
+// "json" or "csv" when that export button was pressed since the last call, else "" (PNG exports are
+// handled in the frame loop, app_main.cpp).
+std::string take_export_request() {
+    std::string& r = app::state().export_request;
+    if (r == "png") return "";
+    std::string out;
+    out.swap(r);
+    return out;
+}
+
 }  // namespace
 
 // 4. The embind table ----------------------------------------------------------------------------------------------
@@ -211,4 +221,5 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setSettings", &set_settings);
     emscripten::function("takeSettingsRequest", &take_settings_request);
     emscripten::function("setBusy", &set_busy);
+    emscripten::function("takeExportRequest", &take_export_request);
 }

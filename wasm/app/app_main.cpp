@@ -48,6 +48,11 @@ void frame() {
     glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    // The canvas as PNG must be read in the task that drew it (the drawing buffer is not preserved).
+    if (app::state().export_request == "png") {
+        app::state().export_request.clear();
+        EM_ASM({ if (Module.onCanvasDrawn) Module.onCanvasDrawn(); });
+    }
 }
 
 }  // namespace

@@ -63,13 +63,25 @@ void controls() {
     ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay);
     ImGui::TextWrapped("%s", s.status.c_str());
     if (!s.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", s.error.c_str());
+    // Exports: the page writes the files (web/export.mjs); PNG is taken right after a frame is drawn.
+    ImGui::BeginDisabled(s.busy);
+    if (ImGui::SmallButton("Export JSON")) s.export_request = "json";
+    record_rect("export_json");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Export CSV")) s.export_request = "csv";
+    record_rect("export_csv");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Save PNG")) s.export_request = "png";
+    record_rect("export_png");
     ImGui::Separator();
 
     ImGui::Text("Models");
     for (std::size_t i = 0; i < s.models.size(); ++i) {
         ModelView& m = s.models[i];
+        if (i % 2 == 1) ImGui::SameLine(ImGui::GetWindowContentRegionMax().x * 0.5f);   // two per row
         ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(model_color(int(i))));
-        ImGui::Checkbox((m.name + " (" + m.kind + ")").c_str(), &m.enabled);
+        ImGui::Checkbox(m.name == m.kind ? m.name.c_str() : (m.name + " (" + m.kind + ")").c_str(), &m.enabled);
         ImGui::PopStyleColor();
         record_rect("model_" + m.name);
     }

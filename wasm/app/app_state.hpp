@@ -77,6 +77,7 @@ struct AppState {
     Settings applied;                             // what the shown results were computed with
     Settings edited;                              // the settings panel's values
     bool apply_requested = false;                 // Apply pressed; the page takes the request
+    std::string export_request;                   // "json" | "csv" | "png" pressed; the page takes it
 
     // View state (the user's; also read and written by the page for the URL and tests).
     int sigma_index = 0;                          // selected noise level in the grid
