@@ -51,7 +51,12 @@ window.strata = {
   get params() { return params; },
   get fps() { return app ? app.viewState().fps : 0; },
   view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
+  // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
+  benchCore() {
+    return new Promise((resolve) => { benchWaiters.push(resolve); worker.postMessage({ type: 'benchCore' }); });
+  },
 };
+const benchWaiters = [];
 
 function fail(message) {
   console.error(`strata: ${message}`);
@@ -123,6 +128,7 @@ const handlers = {
   },
   progress(m) { app.setProgress(m.fraction, m.status); },
   sample(m) { app.setSampleStrip(m.key, m.clean, m.noisy, m.recon, m.psnr); },
+  benchCore(m) { benchWaiters.shift()?.(m.out); },
   set(m) {
     app.setResult(models[m.model].index, m.k, m.set, m.bandwidth);
     models[m.model].sets[m.k] = m.set;

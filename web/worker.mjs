@@ -271,12 +271,29 @@ async function sampleImages({ model: i, k, index, key }) {
   });
 }
 
+// The core alone on one model's whole study in one call (all sets at once, as `strata characterize`
+// does), for comparison with the native core on the same latents; ms per model.
+async function benchCore() {
+  const m = await core();
+  const out = [];
+  for (const md of session?.models ?? []) {
+    if (md.enc.length !== session.params.sigmas.length) continue;
+    const t0 = now();
+    const r = JSON.parse(m.analyze(md.entry.name, md.enc.map((e) => e.z), session.params.sigmas, md.enc[0].shape,
+                                   { ...session.params.geometry, threads: CORE_THREADS }));
+    out.push({ model: md.entry.name, ms: now() - t0, stages: r.stage_seconds, error: r.error });
+  }
+  post({ type: 'benchCore', out });
+}
+
 // 7. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study;
-// {type: 'sample', model, k, index, key} asks for one sample's images.
+// {type: 'sample', model, k, index, key} asks for one sample's images; {type: 'benchCore'} times
+// the core alone.
 self.onmessage = async (e) => {
   try {
     if (e.data?.type === 'start') await run(e.data.params);
     else if (e.data?.type === 'sample') await sampleImages(e.data);
+    else if (e.data?.type === 'benchCore') await benchCore();
   } catch (err) {
     post({ type: 'error', message: String(err?.message ?? err) });
   }

@@ -141,6 +141,8 @@ async function main() {
     const timings = await page.evaluate(() => window.strata.timings);
     log(`timings (ms since navigation / summed): ${JSON.stringify(timings, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
     check(consoleErrors.length === 0, `page loads and completes the study with no console error ${consoleErrors.slice(0, 3).join(' | ')}`);
+    const bench = await page.evaluate(() => window.strata.benchCore());
+    log(`core alone, whole study per model in one call (ms): ${bench.map((b) => `${b.model} ${Math.round(b.ms)}`).join(', ')}`);
 
     // 6. Parity ---------------------------------------------------------------------------------------------------
     const diffs = compareStudies(results, native);

@@ -91,7 +91,6 @@ struct AppState {
         int model = 0, k = 0;                     // the model and grid index of the row's set
         std::array<int, 3> ranks{};
     } highlight;
-    bool frozen_view = false;                     // reserved: keep view state while reloading
 
     // Measurements and test surface.
     double fps = 0.0;
