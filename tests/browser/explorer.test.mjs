@@ -269,6 +269,12 @@ async function main() {
     check(pngFile && fs.readFileSync(pngFile).subarray(1, 4).toString() === 'PNG' && fs.statSync(pngFile).size > 10000,
           'Save PNG downloads the canvas');
 
+    // The angle spectrum tab, kept as a second screenshot artifact.
+    await click(page, ...center(await rect(page, 'tab_angles')));
+    await sleep(300);
+    await page.screenshot({ path: path.join(out, 'explorer-angles.png') });
+    await click(page, ...center(await rect(page, 'tab_curves')));
+
     // 12. Screenshot and figures -------------------------------------------------------------------------------------
     await page.mouse.move(5, 795);
     await sleep(1500);

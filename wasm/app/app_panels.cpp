@@ -2,7 +2,7 @@
 //
 // Index: 1. layout  2. controls (progress, models, noise slider, selection)  3. strata table (a row
 //        click highlights its members)
-//        4. rank histograms (clean vs selected sigma)  5. curves vs sigma  6. kernel-PCA view (sample
+//        4. rank histograms (clean vs selected sigma)  5. curves vs sigma, angle spectrum  6. kernel-PCA view (sample
 //        strip, colour by set, class or stratum, hover tooltip with the image, click to select)
 //        7. kernel diagnostics  8. draw_panels
 //
@@ -194,11 +194,35 @@ void rank_histograms() {
     ImGui::End();
 }
 
-// 5. Curves against sigma: Hilbert dimension, PSNR, mean and largest principal angle.
-void curves() {
+// The full spectrum of principal angles (ascending) between the clean and the noisy subspace at
+// the selected sigma, one line per model.
+void angle_spectrum() {
     AppState& s = state();
-    ImGui::Begin("Curves vs sigma");
-    if (s.sigmas.empty()) { ImGui::End(); return; }
+    std::size_t longest = 1;
+    for (const ModelView& m : s.models)
+        if (const SetView* set = set_at(m, s.sigma_index); m.enabled && set) longest = std::max(longest, set->angles_deg.size());
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const plot::Axes a = plot::begin_plot("##angles", ImVec2(avail.x, std::max(140.0f, avail.y)), 1, double(longest), 0, 90,
+                                          "k (ascending)", "principal angle theta_k (deg)");
+    std::vector<std::pair<std::string, ImU32>> leg;
+    for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
+        const SetView* set = set_at(s.models[mi], s.sigma_index);
+        if (!s.models[mi].enabled || !set || set->angles_deg.empty()) continue;
+        std::vector<double> xs;
+        for (std::size_t k = 0; k < set->angles_deg.size(); ++k) xs.push_back(double(k + 1));
+        plot::line(a, xs, set->angles_deg, model_color(int(mi)), false);
+        leg.push_back({s.models[mi].name, model_color(int(mi))});
+    }
+    if (s.sigma_index == 0) ImGui::GetWindowDrawList()->AddText(ImVec2(a.p0.x + 10, a.p0.y + 10), IM_COL32(200, 200, 205, 255),
+                                                                "select a noise level > 0");
+    leg.insert(leg.begin(), {"sigma " + sigma_text(selected_sigma()), IM_COL32(0, 0, 0, 0)});
+    plot::legend(a, leg);
+}
+
+// 5. Curves against sigma: Hilbert dimension, PSNR, mean and largest principal angle; a tab
+// with the full angle spectrum at the selected sigma.
+void curves_tab() {
+    AppState& s = state();
     const float w = (ImGui::GetContentRegionAvail().x - 8) / 2;
     const float h = std::max(120.0f, (ImGui::GetContentRegionAvail().y - 8) / 2);
     struct Curve { const char* title; int what; };
@@ -248,6 +272,25 @@ void curves() {
             ImGui::SetTooltip("sigma = %s (click to select)", sigma_text(s.sigmas[std::size_t(best)]).c_str());
             if (a.clicked) s.sigma_index = best;
         }
+    }
+}
+
+void curves() {
+    ImGui::Begin("Curves vs sigma");
+    if (!state().sigmas.empty() && ImGui::BeginTabBar("##curve_tabs")) {
+        const bool curves_open = ImGui::BeginTabItem("curves vs sigma");
+        record_rect("tab_curves");
+        if (curves_open) {
+            curves_tab();
+            ImGui::EndTabItem();
+        }
+        const bool angles_open = ImGui::BeginTabItem("angle spectrum");
+        record_rect("tab_angles");
+        if (angles_open) {
+            angle_spectrum();
+            ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
     }
     ImGui::End();
 }
