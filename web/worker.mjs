@@ -18,6 +18,9 @@ import createStrataWorker from './strata_worker.mjs';
 const PIXELS = 28 * 28;
 const BATCH = 100;            // images per encoder/decoder call (characterize's --batch default)
 const CORE_THREADS = 2;       // the module's pthread pool (wasm/app/CMakeLists.txt PTHREAD_POOL_SIZE)
+// Noisy latents are kept for reruns (a geometry change then needs no inference) up to this many
+// bytes in all; beyond (large N), only the clean latents are kept and a rerun encodes again.
+const LATENT_CACHE_BYTES = 256 * 2 ** 20;
 
 // 1. Runtimes ------------------------------------------------------------------------------------
 const base = new URL('./', import.meta.url).href;
@@ -181,6 +184,8 @@ async function run(params) {
   post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads });
 
   const steps = params.sigmas.length * models.length;
+  const latentFloats = data.entries.reduce((a, e) => a + (e.latent_shape?.reduce((u, v) => u * v, 1) ?? 64 * 7 * 7), 0);
+  const keepNoisy = params.sigmas.length * data.n * latentFloats * 4 <= LATENT_CACHE_BYTES;
   let done = 0;
   for (let k = 0; k < params.sigmas.length; k++) {
     for (let i = 0; i < models.length; i++) {
@@ -191,8 +196,10 @@ async function run(params) {
       if (model.anaKey !== anaKey) Object.assign(model, { anaKey, sets: [] });
       post({ type: 'progress', fraction: done / steps,
              status: `${model.entry.name}: sigma = ${params.sigmas[k]} (encoding, decoding, analysis)` });
-      model.enc[k] ??= await exclusive(() => encodeDecode(model, data, params.sigmas[k], params, timings));
+      if (!model.sets[k] && !model.enc[k]?.z)
+        model.enc[k] = await exclusive(() => encodeDecode(model, data, params.sigmas[k], params, timings));
       model.sets[k] ??= await analyzeSet(model, k, model.enc[k], params.sigmas, params, timings);
+      if (k > 0 && !keepNoisy) model.enc[k] = { ...model.enc[k], z: null };   // PSNR and shape stay
       done++;
       post({ type: 'set', model: i, k, set: model.sets[k], bandwidth: model.bandwidth });
     }
@@ -277,7 +284,7 @@ async function benchCore() {
   const m = await core();
   const out = [];
   for (const md of session?.models ?? []) {
-    if (md.enc.length !== session.params.sigmas.length) continue;
+    if (md.enc.length !== session.params.sigmas.length || !md.enc.every((e) => e.z)) continue;   // latents not kept
     const t0 = now();
     const r = JSON.parse(m.analyze(md.entry.name, md.enc.map((e) => e.z), session.params.sigmas, md.enc[0].shape,
                                    { ...session.params.geometry, threads: CORE_THREADS }));
