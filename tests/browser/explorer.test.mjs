@@ -3,36 +3,30 @@
 //   node tests/browser/explorer.test.mjs --site build/wasm/site --strata STRATA --out DIR [--n 300]
 //
 // Index: 1. arguments and helpers  2. the reference: `strata characterize` on the site's models
-//        3. the server (started and stopped by PID)  4. Chromium (Playwright, fresh profile)
+//        3. the server (harness.mjs, started and stopped by PID)  4. Chromium (harness.mjs)
 //        5. load: no console error, window.strata.ready  6. parity  7. the noise slider through
-//        the canvas  8. hover and click in the kernel-PCA view, a strata-table row  9. a model toggle  10. a settings
-//        change (centered off, Apply): recomputed, and parity again  11. URL round trip in a new
-//        page, exports (JSON, CSV, PNG)  12. screenshot, figures, clean-up
+//        the canvas  8. hover and click in the kernel-PCA view, a strata-table row
+//        9. a model toggle  10. a settings change (centered off, Apply): recomputed, and parity
+//        again  11. URL round trip in a new page, exports (JSON, CSV, PNG)
+//        12. screenshot, figures, clean-up
 //
-// N: the default study (N = 300, every model of the manifest, 7 noise levels) takes about 35 s in
-// the page on 2 busy cores (4 models), so the test runs it as is. If more models make it too slow,
-// `--n 60` passes `?n=60` to the page and `--n 60` to the reference run: parity is then checked on
-// a smaller but identical input. The run writes DIR/characterize.json, DIR/page.json and
-// DIR/explorer.png (the screenshot artifact).
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+// N: the default study (N = 300, every model of the manifest, 7 noise levels) takes 20-40 s in the
+// page on 2 busy cores (5 models; the whole test 55-85 s), so the test runs it as is. If more
+// models make it too slow, `--n 60` passes `?n=60` to the page and `--n 60` to the reference run:
+// parity is then checked on a smaller but identical input. The run writes DIR/characterize.json,
+// DIR/page.json, the exports and DIR/explorer.png (the screenshot artifact).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { launchChromium, repo, startServer, stopAll } from './harness.mjs';
 import { compareStudies } from './parity.mjs';
 
 // 1. Arguments and helpers ---------------------------------------------------------------------------
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : d; };
 const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
 const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-test')));
 const n = Number(arg('n', 300));
 const chromiumPath = arg('chromium', '/usr/bin/chromium');
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-default-apps', '--disable-dev-shm-usage',
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
-const { chromium } = createRequire(path.join(repo, 'web', 'package.json'))('playwright-core');
 fs.mkdirSync(out, { recursive: true });
 
 let failures = 0;
@@ -81,20 +75,7 @@ function reference(name, extra = []) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-// 3. The server ---------------------------------------------------------------------------------------------------
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repo, 'web', 'serve.mjs'), '0', site], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout.on('data', (d) => {
-      text += d;
-      const m = text.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve({ pid: child.pid, url: m[0] });
-    });
-    child.stderr.on('data', (d) => process.stderr.write(d));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before printing its URL`)));
-  });
-}
+// 3. The server: harness.mjs (web/serve.mjs on a free port, stopped by PID).
 
 // Exit status 77 (ctest: skipped) when the site's manifest lists no models yet: there is nothing
 // to compare, and that is a state of models/, not a failure of the page.
@@ -109,14 +90,13 @@ async function main() {
   // Both reference runs first: Chromium and characterize are not run at the same time.
   const native = reference('characterize.json', ['--csv', path.join(out, 'characterize-csv')]);
   const nativeUncentered = reference('characterize-uncentered.json', ['--centered', 'false']);
-  const server = await startServer();
+  const server = await startServer(site);
   log(`server pid ${server.pid} at ${server.url}`);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-chromium-'));
-  let context, page;
+  let browser, context, page;
   try {
-    // 4. Chromium ------------------------------------------------------------------------------------------------
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath, args: FLAGS, headless: true, viewport: { width: 1280, height: 800 } });
+    // 4. Chromium (harness.mjs: RECIPES.md flags, a fresh temporary profile) ---------------------------------
+    browser = await launchChromium(chromiumPath);
+    context = browser.context;
     page = context.pages()[0] ?? await context.newPage();
     const consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -289,9 +269,7 @@ async function main() {
     if (page) await page.screenshot({ path: path.join(out, 'explorer-failure.png') }).catch(() => {});
     throw e;
   } finally {
-    if (context) await context.close();
-    try { process.kill(server.pid, 'SIGTERM'); } catch { /* already gone */ }
-    fs.rmSync(profile, { recursive: true, force: true });
+    await stopAll(server, browser);
   }
 }
 

@@ -1,0 +1,48 @@
+// harness.mjs: what the browser test and the benchmark share: the site server and Chromium.
+//
+// Index: 1. Chromium flags (RECIPES.md)  2. the server (web/serve.mjs on a free port, by PID)
+//        3. Chromium with a fresh profile  4. stopping both
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// 1. Headless Chromium with WebGL2 on SwiftShader, nothing that talks to the network by itself.
+export const FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-default-apps', '--disable-dev-shm-usage',
+  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+
+// 2. The server: resolves {pid, url} once it printed its URL.
+export function startServer(site) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repo, 'web', 'serve.mjs'), '0', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d;
+      const m = text.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) resolve({ pid: child.pid, url: m[0] });
+    });
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    child.on('exit', (code) => reject(new Error(`server exited (${code}) before printing its URL`)));
+  });
+}
+
+// 3. Chromium through playwright-core (web/'s locked dependency), a fresh temporary profile.
+export async function launchChromium(executablePath = '/usr/bin/chromium') {
+  const { chromium } = createRequire(path.join(repo, 'web', 'package.json'))('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath, args: FLAGS, headless: true, viewport: { width: 1280, height: 800 } });
+  return { context, profile };
+}
+
+// 4. Stops what 2 and 3 started (either may be missing).
+export async function stopAll(server, browser) {
+  if (browser?.context) await browser.context.close().catch(() => {});
+  if (server) try { process.kill(server.pid, 'SIGTERM'); } catch { /* already gone */ }
+  if (browser?.profile) fs.rmSync(browser.profile, { recursive: true, force: true });
+}
