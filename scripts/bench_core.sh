@@ -10,7 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
 dir=build/bench-latents
-/usr/bin/python3 bench/reference_geometry.py --bench --repeat 3 --save "$dir"
+# The machine's environment may pin OpenBLAS to an older kernel (OPENBLAS_CORETYPE, L2 size) for
+# safety; that slows numpy, so the reference runs without both, as a fair opponent.
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference_geometry.py --bench --repeat 5 --save "$dir"
 ./build/native/bench/bench_geometry --latents "$dir" --repeat 5
 ./build/native/bench/bench_geometry --latents "$dir" --repeat 5 --threads 1
 node build/wasm/bench/bench_geometry.js --latents "$dir" --repeat 3 --threads 2

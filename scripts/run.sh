@@ -1,20 +1,14 @@
 #!/usr/bin/env bash
-# run.sh: the main job on the bundled defaults, from a fresh Debian 12 machine.
+# run.sh: the main job, from a fresh Debian 12 machine: build the browser explorer on the bundled
+# models and serve it.
 #
-# 1. installs what is missing (scripts/setup.sh core)  2. builds `strata` without the trainer
-#    (build/run: Release, no LibTorch needed)
-# 3. runs `strata geometry` on the bundled example latent set (models/example: latents of the
-#    shipped CAE for the first 100 Fashion-MNIST test images, clean and at two noise levels)
-#    and prints the summary; the full result lands in build/example/.
+# 1. installs what is missing (scripts/setup.sh: core, WebAssembly, browser packages)
+# 2. scripts/serve.sh: installs the page's locked npm packages if missing, builds the `wasm`
+#    preset (core, Dear ImGui interface, worker, site folder build/wasm/site) and serves it on
+#    127.0.0.1 with the cross-origin isolation headers; prints the URL to open. Ctrl-C stops.
+#
+#   scripts/run.sh [PORT]        (default 8080)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh core
-cmake -S . -B build/run -DCMAKE_BUILD_TYPE=Release -DSTRATA_BUILD_TRAINER=OFF -DSTRATA_BUILD_TESTS=OFF \
-  -DSTRATA_BUILD_BENCH=OFF >/dev/null
-cmake --build build/run --target strata -j2
-mkdir -p build/example
-ex=models/example
-./build/run/native_trainer/strata geometry \
-  --clean "$ex/cae_sigma0.npy" --noisy "0.1=$ex/cae_sigma0.1.npy" --noisy "0.3=$ex/cae_sigma0.3.npy" \
-  --out build/example/result.json --csv build/example
-echo "full result: build/example/result.json, tables: build/example/summary.csv and samples.csv"
+bash scripts/setup.sh core wasm browser
+exec bash scripts/serve.sh "$@"

@@ -50,18 +50,16 @@ const center = (r) => [r.x + r.w / 2, r.y + r.h / 2];
 const rect = (page, name) => page.evaluate((n) => window.strata.view().rects[n], name);
 
 // 2. The reference ------------------------------------------------------------------------------------------
-// The strata program given, or, when it was built without the trainer commands, the first other
-// build of it that has `characterize` (named in the output).
+// The native strata program (the native preset's, or --strata), which must have `characterize`.
 function findStrata() {
-  const candidates = [arg('strata'), 'build/native/native_trainer/strata', 'build/trainer/native_trainer/strata']
-    .filter(Boolean).map((p) => path.resolve(repo, p));
-  for (const c of candidates) {
-    if (!fs.existsSync(c)) continue;
-    const r = spawnSync(c, ['characterize', '--help'], { encoding: 'utf8' });
-    if (!/unknown command/.test(r.stdout + r.stderr)) return c;
-    log(`note: ${c} has no 'characterize' (built without the trainer?)`);
+  const strata = path.resolve(repo, arg('strata', 'build/native/native_trainer/strata'));
+  if (!fs.existsSync(strata)) return null;
+  const r = spawnSync(strata, ['characterize', '--help'], { encoding: 'utf8' });
+  if (/unknown command/.test(r.stdout + r.stderr)) {
+    log(`${strata} has no 'characterize': it was built without the trainer (STRATA_BUILD_TRAINER=OFF)`);
+    return null;
   }
-  return null;
+  return strata;
 }
 
 function reference(name, extra = []) {
@@ -77,16 +75,10 @@ function reference(name, extra = []) {
 
 // 3. The server: harness.mjs (web/serve.mjs on a free port, stopped by PID).
 
-// Exit status 77 (ctest: skipped) when the site's manifest lists no models yet: there is nothing
-// to compare, and that is a state of models/, not a failure of the page.
-const SKIP = 77;
-
 async function main() {
+  // The shipped models are what the page opens with: a manifest without models is a failure.
   const manifest = JSON.parse(fs.readFileSync(path.join(site, 'models', 'manifest.json'), 'utf8'));
-  if (!manifest.models?.length) {
-    log('SKIPPED: models/manifest.json lists no models (train, export, then run models/make_manifest.py)');
-    process.exit(SKIP);
-  }
+  if (!manifest.models?.length) throw new Error('models/manifest.json lists no models: the page has nothing to show');
   // Both reference runs first: Chromium and characterize are not run at the same time.
   const native = reference('characterize.json', ['--csv', path.join(out, 'characterize-csv')]);
   const nativeUncentered = reference('characterize-uncentered.json', ['--centered', 'false']);
