@@ -13,6 +13,9 @@ dir=build/bench-latents
 # The machine's environment may pin OpenBLAS to an older kernel (OPENBLAS_CORETYPE, L2 size) for
 # safety; that slows numpy, so the reference runs without both, as a fair opponent.
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference_geometry.py --bench --repeat 5 --save "$dir"
+# OpenBLAS's OpenMP threads cost more than they bring on these small batched problems: numpy's
+# best configuration here is one thread, so it is timed that way too.
+OMP_NUM_THREADS=1 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/reference_geometry.py --bench --repeat 5 --load "$dir"
 ./build/native/bench/bench_geometry --latents "$dir" --repeat 5
 ./build/native/bench/bench_geometry --latents "$dir" --repeat 5 --threads 1
 node build/wasm/bench/bench_geometry.js --latents "$dir" --repeat 3 --threads 2

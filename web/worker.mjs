@@ -146,14 +146,15 @@ async function encodeDecode(model, data, sigma, params, timings) {
 async function analyzeSet(model, k, enc, sigmas, params, timings) {
   const m = await core();
   const t0 = now();
-  const latents = k === 0 ? [enc.z] : [model.enc[0].z, enc.z];
-  const sig = k === 0 ? [0] : [0, sigmas[k]];
-  // A noisy set's results depend only on itself and the clean set (bandwidth, 2-D view, angles),
-  // so each noise level is analysed with the clean set alone beside it, as soon as it is encoded.
-  const out = JSON.parse(m.analyze(model.entry.name, latents, sig, enc.shape, { ...params.geometry, threads: CORE_THREADS }));
+  // A noisy set's results depend only on itself and the clean set (bandwidth, 2-D view, angles):
+  // the core keeps each model's clean analysis (CleanAnalysis) and adds each noise level to it as
+  // soon as it is encoded.
+  const out = k === 0
+    ? JSON.parse(m.analyzeClean(model.entry.name, enc.z, enc.shape, { ...params.geometry, threads: CORE_THREADS }))
+    : JSON.parse(m.analyzeNoisy(model.entry.name, enc.z, sigmas[k]));
   timings.analysis += now() - t0;
   if (out.error) throw new Error(`${model.entry.name} sigma=${sigmas[k]}: ${out.error}`);
-  const set = out.sets[out.sets.length - 1];
+  const set = k === 0 ? out.set : out;
   set.psnr_mean = enc.psnr.mean;
   set.psnr_std = enc.psnr.std;
   if (k === 0) {

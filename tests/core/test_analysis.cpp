@@ -146,3 +146,41 @@ TEST_CASE("analysis: bad input is named") {
     }
     SUBCASE("no sets") { CHECK_THROWS_AS(analyze_geometry({}, s), Error); }
 }
+
+TEST_CASE("CleanAnalysis: noisy sets added one at a time give analyze_geometry's numbers") {
+    std::mt19937 rng(45);
+    std::vector<LatentSet> sets = two_strata_sets(16, 0.1, rng);
+    LatentSet more = sets[1];
+    more.name = "noisier";
+    more.sigma = 0.3;
+    std::normal_distribution<double> g;
+    for (double& v : more.values) v += 0.3 * g(rng);
+    sets.push_back(more);
+    for (const std::string& metric : {std::string("log-euclidean"), std::string("fixed-rank")}) {
+        GeometrySettings s;
+        s.metric = metric;
+        const GeometryResult whole = analyze_geometry(sets, s);
+        const CleanAnalysis clean(sets[0], s);
+        CAPTURE(metric);
+        CHECK(clean.bandwidth() == whole.bandwidth);
+        CHECK(clean.clean().hilbert_dim == whole.sets[0].hilbert_dim);
+        for (std::size_t k = 1; k < sets.size(); ++k) {   // in reverse order too: no hidden state
+            const SetResult a = clean.add_noisy(sets[sets.size() - k]);
+            const SetResult& b = whole.sets[sets.size() - k];
+            CHECK(a.name == b.name);
+            CHECK(a.ranks == b.ranks);
+            CHECK(a.hilbert_dim == b.hilbert_dim);
+            CHECK(a.cross_stratum_pairs == b.cross_stratum_pairs);
+            REQUIRE(a.principal_angles_deg.size() == b.principal_angles_deg.size());
+            for (std::size_t i = 0; i < a.principal_angles_deg.size(); ++i)
+                CHECK(a.principal_angles_deg[i] == doctest::Approx(b.principal_angles_deg[i]).epsilon(1e-12));
+            for (std::size_t i = 0; i < a.n; ++i)
+                CHECK(a.embedding_2d[i][0] == doctest::Approx(b.embedding_2d[i][0]).epsilon(1e-12));
+        }
+    }
+    LatentSet wrong = sets[1];
+    wrong.shape = {6, 8, 4};
+    const CleanAnalysis clean(sets[0], GeometrySettings{});
+    CHECK_THROWS_WITH_AS(clean.add_noisy(wrong), "noisy: latent shape 6x8x4 differs from the clean set's 12x4x4 (clean)",
+                         Error);
+}

@@ -3,6 +3,7 @@
 // Index: 1. conversions between JS typed arrays and C++ vectors
 //        2. settings from a JS object (the names of METHOD.md / settings.hpp)
 //        3. analyze(): the core's analyze_geometry on one model's sets, result as JSON text
+//        3b. analyzeClean() / analyzeNoisy(): the same, one noise level at a time (CleanAnalysis)
 //        4. noise and VAE sampling (native_trainer/noise.cpp, the file `strata characterize` uses)
 //        5. PSNR and SHA-256
 //        6. the embind table
@@ -22,6 +23,8 @@
 
 #include <cstdio>
 #include <exception>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -67,31 +70,73 @@ std::string error_json(const std::string& what) {
 // latents: an array of Float32Array, clean set first, each n x C x H x W; sigmas: their noise
 // levels; shape: [C, H, W]. Returns to_json(GeometryResult) ({"settings", "sets"}) plus
 // "stage_seconds", or {"error"}. Set names follow characterize.cpp: "<model> sigma=<%g>".
+// One latent set from a Float32Array; named as characterize.cpp names sets: "<model> sigma=<%g>".
+strata::LatentSet latent_set(const std::string& model, const val& latents, double sigma, const strata::LatentShape& ls) {
+    strata::LatentSet set;
+    set.sigma = sigma;
+    char name[160];
+    std::snprintf(name, sizeof name, "%s sigma=%g", model.c_str(), set.sigma);
+    set.name = name;
+    set.shape = ls;
+    const std::vector<float> z = floats_from(latents);   // float32 widened, as characterize does
+    if (ls.size() <= 0 || z.size() % std::size_t(ls.size()) != 0)
+        throw strata::Error(set.name + ": latent array length is not a multiple of C*H*W");
+    set.n = z.size() / std::size_t(ls.size());
+    set.values.assign(z.begin(), z.end());
+    return set;
+}
+
+strata::LatentShape shape_from(const val& shape) { return {shape[0].as<int>(), shape[1].as<int>(), shape[2].as<int>()}; }
+
 std::string analyze(const std::string& model, const val& latents, const val& sigmas, const val& shape,
                     const val& settings) {
     try {
-        const strata::LatentShape ls{shape[0].as<int>(), shape[1].as<int>(), shape[2].as<int>()};
+        const strata::LatentShape ls = shape_from(shape);
         const unsigned count = latents["length"].as<unsigned>();
-        std::vector<strata::LatentSet> sets(count);
-        for (unsigned k = 0; k < count; ++k) {
-            strata::LatentSet& set = sets[k];
-            set.sigma = sigmas[k].as<double>();
-            char name[160];
-            std::snprintf(name, sizeof name, "%s sigma=%g", model.c_str(), set.sigma);
-            set.name = name;
-            set.shape = ls;
-            const std::vector<float> z = floats_from(latents[k]);   // float32 widened, as characterize does
-            if (ls.size() <= 0 || z.size() % std::size_t(ls.size()) != 0)
-                throw strata::Error(set.name + ": latent array length is not a multiple of C*H*W");
-            set.n = z.size() / std::size_t(ls.size());
-            set.values.assign(z.begin(), z.end());
-        }
+        std::vector<strata::LatentSet> sets;
+        for (unsigned k = 0; k < count; ++k) sets.push_back(latent_set(model, latents[k], sigmas[k].as<double>(), ls));
         const strata::GeometryResult r = strata::analyze_geometry(sets, settings_from(settings));
         strata::Json j = strata::to_json(r);
         strata::Json stages = strata::Json::object();
         for (const auto& [stage, seconds] : r.stage_seconds) stages.set(stage, seconds);
         j.set("stage_seconds", std::move(stages));
         return j.dump();
+    } catch (const std::exception& e) {
+        return error_json(e.what());
+    }
+}
+
+// 3b. One noise level at a time. The page analyses each set as soon as it is encoded; the clean
+// set's work (points, distances, bandwidth, kernel, spectrum) is done once per model and kept here
+// until the model's clean set is analysed again (a settings change).
+std::map<std::string, std::unique_ptr<strata::CleanAnalysis>>& clean_analyses() {
+    static std::map<std::string, std::unique_ptr<strata::CleanAnalysis>> m;
+    return m;
+}
+
+// {"settings": to_json(settings, bandwidth), "set": to_json(clean set)} or {"error"}.
+std::string analyze_clean(const std::string& model, const val& latents, const val& shape, const val& settings) {
+    try {
+        clean_analyses().erase(model);
+        auto clean = std::make_unique<strata::CleanAnalysis>(latent_set(model, latents, 0.0, shape_from(shape)),
+                                                             settings_from(settings));
+        strata::Json j = strata::Json::object();
+        j.set("settings", strata::to_json(clean->settings(), clean->bandwidth()));
+        j.set("set", strata::to_json(clean->clean()));
+        clean_analyses()[model] = std::move(clean);
+        return j.dump();
+    } catch (const std::exception& e) {
+        return error_json(e.what());
+    }
+}
+
+// to_json of one noisy set against the model's clean analysis, or {"error"}.
+std::string analyze_noisy(const std::string& model, const val& latents, double sigma) {
+    try {
+        const auto it = clean_analyses().find(model);
+        if (it == clean_analyses().end()) throw strata::Error(model + ": the clean set must be analysed first");
+        const strata::CleanAnalysis& clean = *it->second;
+        return strata::to_json(clean.add_noisy(latent_set(model, latents, sigma, clean.clean().shape))).dump();
     } catch (const std::exception& e) {
         return error_json(e.what());
     }
@@ -143,6 +188,8 @@ std::string sha256_hex(const val& bytes) {
 // 6. The embind table -------------------------------------------------------------------------------------------
 EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("analyze", &analyze);
+    emscripten::function("analyzeClean", &analyze_clean);
+    emscripten::function("analyzeNoisy", &analyze_noisy);
     emscripten::function("settingsJson", &settings_json);
     emscripten::function("addNoise", &add_noise);
     emscripten::function("vaeSample", &vae_sample);

@@ -1,11 +1,13 @@
 // analysis.cpp: the pipeline of METHOD.md sections 3-7 for one model's latent sets.
 //
-// Index: 1. input checks  2. SPSD points, ranks, strata (per set)  3. distances and kernels
-//        4. spectra, Hilbert dimensionality, 2-D view  5. principal angles  6. analyze_geometry
+// Index: 1. input checks  2. SPSD points, ranks, strata (per set)  3. the clean set
+//        (CleanAnalysis)  4. a noisy set: kernels, then spectrum, 2-D view, angles
+//        5. analyze_geometry
 //
 // Work is arranged for speed and memory: a set's points are reduced to what the metric needs
 // (for `log-euclidean` one feature row per point), each distance block becomes its kernel as soon
-// as the bandwidth is known, and the independent per-set eigenproblems run in parallel.
+// as the bandwidth is known, and in analyze_geometry the independent per-set eigenproblems run in
+// parallel.
 #include "analysis.hpp"
 
 #include "angles.hpp"
@@ -28,17 +30,15 @@ std::string shape_text(const LatentShape& s) {
 }
 
 // 1. Input checks ------------------------------------------------------------------------------------
-void check_inputs(const std::vector<LatentSet>& sets, const GeometrySettings& settings) {
-    validate(settings);
-    if (sets.empty()) throw Error("no latent sets given (the clean set is required)");
-    for (const LatentSet& set : sets) {
-        validate(set);
-        if (set.n < 2)
-            throw Error(set.name + ": needs at least 2 samples, got " + std::to_string(set.n));
-        if (set.shape != sets[0].shape)
-            throw Error(set.name + ": latent shape " + shape_text(set.shape) + " differs from the clean set's " +
-                        shape_text(sets[0].shape) + " (" + sets[0].name + ")");
-    }
+void check_set(const LatentSet& set) {
+    validate(set);
+    if (set.n < 2) throw Error(set.name + ": needs at least 2 samples, got " + std::to_string(set.n));
+}
+
+void check_same_shape(const LatentSet& set, const LatentShape& clean_shape, const std::string& clean_name) {
+    if (set.shape != clean_shape)
+        throw Error(set.name + ": latent shape " + shape_text(set.shape) + " differs from the clean set's " +
+                    shape_text(clean_shape) + " (" + clean_name + ")");
 }
 
 // 2. Points of one set ----------------------------------------------------------------------------------
@@ -64,7 +64,8 @@ PreparedSet prepare(const LatentSet& set, const GeometrySettings& s) {
     return out;
 }
 
-void fill_rank_results(SetResult& r, const LatentSet& set, const PreparedSet& p) {
+SetResult rank_results(const LatentSet& set, const PreparedSet& p) {
+    SetResult r;
     r.name = set.name;
     r.sigma = set.sigma;
     r.n = set.n;
@@ -73,9 +74,9 @@ void fill_rank_results(SetResult& r, const LatentSet& set, const PreparedSet& p)
     r.effective_ranks = p.effective_ranks;
     r.strata = count_strata(r.ranks);
     r.smooth = r.strata.size() == 1;
+    return r;
 }
 
-// 4. Spectrum and Hilbert dimensionality of one set's kernel --------------------------------------------------
 void fill_spectrum_results(SetResult& r, const KernelSpectrum& spec, double energy) {
     r.kernel_min_eigenvalue = spec.min_eigenvalue;
     r.kernel_spectrum.assign(spec.mu.data(), spec.mu.data() + spec.mu.size());
@@ -90,7 +91,66 @@ std::vector<std::array<double, 2>> rows_2d(const Eigen::MatrixXd& Y) {
 
 }  // namespace
 
-// 6. The whole analysis ---------------------------------------------------------------------------------------
+// 3. The clean set ------------------------------------------------------------------------------------------
+CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& settings) : settings_(settings) {
+    validate(settings_);
+    check_set(clean);
+    PreparedSet p = prepare(clean, settings_);
+    clean_ = rank_results(clean, p);
+    clean_.clean = true;
+    points_ = std::move(p.points);
+    // Distances are translation invariant: centring the log features on the clean set's mean
+    // keeps their norms small, so ||a||^2 + ||b||^2 - 2 a.b loses little to cancellation.
+    if (settings_.metric == "log-euclidean") {
+        origin_ = points_.features.colwise().mean();
+        points_.features.rowwise() -= origin_;
+    }
+    const Eigen::MatrixXd D2 = pairwise_sq(points_, settings_);
+    bandwidth_ = settings_.bandwidth ? *settings_.bandwidth : median_bandwidth(D2);
+    if (!(bandwidth_ > 0.0))
+        throw Error(clean.name + ": all clean latents are at distance 0 from each other, so the median "
+                                 "bandwidth is 0; give a bandwidth explicitly");
+    K_ = gaussian_kernel(D2, bandwidth_);
+    spectrum_ = kernel_spectrum(K_);
+    fill_spectrum_results(clean_, spectrum_, settings_.energy);
+    clean_.embedding_2d = rows_2d(kpca_coordinates(spectrum_, 2));
+    if (settings_.metric == "fixed-rank") clean_.cross_stratum_pairs = cross_stratum_pairs(points_.ranks);
+}
+
+// 4. A noisy set ----------------------------------------------------------------------------------------------
+CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy) const {
+    check_set(noisy);
+    check_same_shape(noisy, clean_.shape, clean_.name);
+    PreparedSet p = prepare(noisy, settings_);
+    if (settings_.metric == "log-euclidean") p.points.features.rowwise() -= origin_;
+    NoisyKernels k;
+    k.result = rank_results(noisy, p);
+    k.K = gaussian_kernel(pairwise_sq(p.points, settings_), bandwidth_);
+    k.K_cross = gaussian_kernel(pairwise_sq(points_, p.points, settings_), bandwidth_);
+    if (settings_.metric == "fixed-rank") {
+        k.result.cross_stratum_pairs = cross_stratum_pairs(p.points.ranks);
+        k.result.cross_stratum_pairs_vs_clean = cross_stratum_pairs(points_.ranks, p.points.ranks);
+    }
+    return k;
+}
+
+SetResult CleanAnalysis::finish(NoisyKernels k) const {
+    SetResult r = std::move(k.result);
+    const KernelSpectrum spectrum = kernel_spectrum(k.K);
+    fill_spectrum_results(r, spectrum, settings_.energy);
+    // Noisy points are placed in the clean set's kernel-PCA view (out-of-sample projection).
+    r.embedding_2d = rows_2d(kpca_project(K_, spectrum_, k.K_cross.transpose(), 2));
+    // Principal angles between the clean and the noisy subspace (METHOD.md section 7).
+    const Eigen::VectorXd deg = kernel_principal_angles_deg(spectrum_.vectors, spectrum_.mu, clean_.hilbert_dim,
+                                                            spectrum.vectors, spectrum.mu, r.hilbert_dim,
+                                                            center_kernel(k.K_cross));
+    r.principal_angles_deg.assign(deg.data(), deg.data() + deg.size());
+    return r;
+}
+
+SetResult CleanAnalysis::add_noisy(const LatentSet& noisy) const { return finish(noisy_kernels(noisy)); }
+
+// 5. The whole analysis ---------------------------------------------------------------------------------------
 GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const GeometrySettings& settings,
                                 const ProgressFn& progress) {
     auto report = [&](const std::string& stage, double f) {
@@ -103,76 +163,35 @@ GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const Geomet
         result.stage_seconds.emplace_back(stage, std::chrono::duration<double>(t - clock).count());
         clock = t;
     };
-    check_inputs(sets, settings);
+    validate(settings);
+    if (sets.empty()) throw Error("no latent sets given (the clean set is required)");
+    // Every input is checked before any work, so a bad last file fails at once.
+    for (const LatentSet& set : sets) {
+        check_set(set);
+        check_same_shape(set, sets[0].shape, sets[0].name);
+    }
     const std::size_t S = sets.size();
     result.settings = settings;
-    result.sets.resize(S);
 
-    // 2. Points, ranks and strata of every set.
-    std::vector<PreparedSet> prepared(S);
-    for (std::size_t k = 0; k < S; ++k) {
-        prepared[k] = prepare(sets[k], settings);
-        fill_rank_results(result.sets[k], sets[k], prepared[k]);
-        result.sets[k].clean = (k == 0);
-        report("SPSD points and ranks", 0.3 * double(k + 1) / double(S));
-    }
-    // Distances are translation invariant: centring the log features on the clean set's mean
-    // keeps their norms small, so ||a||^2 + ||b||^2 - 2 a.b loses little to cancellation.
-    if (settings.metric == "log-euclidean") {
-        const Eigen::RowVectorXd origin = prepared[0].points.features.colwise().mean();
-        for (PreparedSet& p : prepared) p.points.features.rowwise() -= origin;
-    }
-    const bool fixed_rank = settings.metric == "fixed-rank";
-    lap("points");
+    const CleanAnalysis clean(sets[0], settings);
+    result.bandwidth = clean.bandwidth();
+    result.sets.push_back(clean.clean());
+    lap("clean set");
+    report("clean set", 0.3);
 
-    // 3. Distances, bandwidth, kernels. K[k] is set k's own kernel, K_cross[k] = K(clean, set k).
-    std::vector<Eigen::MatrixXd> K(S), K_cross(S);
-    {
-        const Eigen::MatrixXd D2 = pairwise_sq(prepared[0].points, settings);
-        result.bandwidth = settings.bandwidth ? *settings.bandwidth : median_bandwidth(D2);
-        if (!(result.bandwidth > 0.0))
-            throw Error(sets[0].name + ": all clean latents are at distance 0 from each other, so the median "
-                                       "bandwidth is 0; give a bandwidth explicitly");
-        K[0] = gaussian_kernel(D2, result.bandwidth);
-    }
-    if (fixed_rank) result.sets[0].cross_stratum_pairs = cross_stratum_pairs(prepared[0].points.ranks);
-    report("distances", 0.3 + 0.4 / double(S));
+    // The noisy sets' distance products one after the other (each uses both cores), ...
+    std::vector<CleanAnalysis::NoisyKernels> kernels;
     for (std::size_t k = 1; k < S; ++k) {
-        K[k] = gaussian_kernel(pairwise_sq(prepared[k].points, settings), result.bandwidth);
-        K_cross[k] = gaussian_kernel(pairwise_sq(prepared[0].points, prepared[k].points, settings), result.bandwidth);
-        if (fixed_rank) {
-            result.sets[k].cross_stratum_pairs = cross_stratum_pairs(prepared[k].points.ranks);
-            result.sets[k].cross_stratum_pairs_vs_clean =
-                cross_stratum_pairs(prepared[0].points.ranks, prepared[k].points.ranks);
-        }
-        prepared[k] = PreparedSet{};   // the noisy points are no longer needed
-        report("distances", 0.3 + 0.4 * double(k + 1) / double(S));
+        kernels.push_back(clean.noisy_kernels(sets[k]));
+        report("noisy sets: points and distances", 0.3 + 0.5 * double(k) / double(S - 1));
     }
+    lap("noisy points and distances");
 
-    lap("distances");
-
-    // 4. One eigenproblem per set, in parallel; then the 2-D view.
-    std::vector<KernelSpectrum> spectra(S);
-    parallel_each(S, settings.threads, [&](std::size_t k) { spectra[k] = kernel_spectrum(K[k]); });
-    report("kernel spectra", 0.95);
-    for (std::size_t k = 0; k < S; ++k) fill_spectrum_results(result.sets[k], spectra[k], settings.energy);
-    result.sets[0].embedding_2d = rows_2d(kpca_coordinates(spectra[0], 2));
-    for (std::size_t k = 1; k < S; ++k)
-        result.sets[k].embedding_2d = rows_2d(kpca_project(K[0], spectra[0], K_cross[k].transpose(), 2));
-
-    lap("spectra");
-
-    // 5. Principal angles between the clean and each noisy subspace (METHOD.md section 7).
-    const int mX = result.sets[0].hilbert_dim;
-    parallel_each(S - 1, settings.threads, [&](std::size_t j) {
-        const std::size_t k = j + 1;
-        const Eigen::VectorXd deg =
-            kernel_principal_angles_deg(spectra[0].vectors, spectra[0].mu, mX, spectra[k].vectors, spectra[k].mu,
-                                        result.sets[k].hilbert_dim, center_kernel(K_cross[k]));
-        result.sets[k].principal_angles_deg.assign(deg.data(), deg.data() + deg.size());
-    });
-    report("principal angles", 1.0);
-    lap("angles");
+    // ... then their eigenproblems and angles side by side (each is serial inside).
+    result.sets.resize(S);
+    parallel_each(S - 1, settings.threads, [&](std::size_t j) { result.sets[j + 1] = clean.finish(std::move(kernels[j])); });
+    report("noisy sets: spectra and angles", 1.0);
+    lap("noisy spectra and angles");
     return result;
 }
 

@@ -1,6 +1,6 @@
 // analysis.hpp: the whole geometry analysis of one model's latent sets (METHOD.md sections 3-7).
 //
-// Index: 1. SetResult  2. GeometryResult  3. analyze_geometry()
+// Index: 1. SetResult  2. GeometryResult  3. analyze_geometry()  4. CleanAnalysis (incremental)
 //
 // This is the entry point the CLI (`strata geometry`, `strata characterize`) and the page use:
 // give it the clean set first and the noisy sets after it; get back, per set, ranks, strata,
@@ -8,8 +8,12 @@
 // angles against the clean set. The stage functions it calls live in one file each (spsd, rank,
 // distance, kernel, angles) and can be used on their own.
 #pragma once
+#include "distance.hpp"
+#include "kernel.hpp"
 #include "latent.hpp"
 #include "settings.hpp"
+
+#include <Eigen/Dense>
 
 #include <array>
 #include <cstdint>
@@ -66,5 +70,43 @@ using ProgressFn = std::function<void(const std::string& stage, double fraction)
 // Throws strata::Error on bad input (names the set).
 GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const GeometrySettings& settings,
                                 const ProgressFn& progress = {});
+
+// 4. Incremental analysis -------------------------------------------------------------------------
+// A noisy set's results depend only on itself and the clean set (the bandwidth, the clean kernel
+// and its spectrum, the 2-D view's components). CleanAnalysis does the clean set's work once and
+// keeps what noisy sets need; add_noisy() then costs only that set's own work. The page analyses
+// each noise level this way as soon as it is encoded; analyze_geometry() is built on the same
+// steps, so both give the same numbers.
+class CleanAnalysis {
+public:
+    // Throws strata::Error on bad settings or a bad clean set (named).
+    CleanAnalysis(const LatentSet& clean, const GeometrySettings& settings);
+
+    const SetResult& clean() const { return clean_; }
+    double bandwidth() const { return bandwidth_; }
+    const GeometrySettings& settings() const { return settings_; }
+
+    // The full result of one noisy set. Const: several may run at once.
+    SetResult add_noisy(const LatentSet& noisy) const;
+
+    // add_noisy() in its two steps: the distance products (parallel inside), then the set's
+    // eigenproblem, 2-D view and angles (serial inside, so several sets can run side by side).
+    struct NoisyKernels {
+        SetResult result;          // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
+        Eigen::MatrixXd K;         // the set's own kernel
+        Eigen::MatrixXd K_cross;   // K(clean, set): N_clean x N_set
+    };
+    NoisyKernels noisy_kernels(const LatentSet& noisy) const;
+    SetResult finish(NoisyKernels kernels) const;
+
+private:
+    GeometrySettings settings_;
+    PointSet points_;                 // the clean points, prepared for the metric
+    Eigen::RowVectorXd origin_;       // log-euclidean: the clean features' mean (all sets are shifted by it)
+    Eigen::MatrixXd K_;               // the clean kernel
+    KernelSpectrum spectrum_;         // and its spectrum
+    double bandwidth_ = 0.0;
+    SetResult clean_;
+};
 
 }  // namespace strata
