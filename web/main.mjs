@@ -4,7 +4,7 @@
 //
 // Index: 1. parameters from the URL  2. window.strata  3. the interface module
 //        4. the worker and its messages  5. settings changes (the panel's Apply), sample images,
-//        exports  6. view state <-> URL
+//        exports  6. view state <-> URL  7. dropped files (bring your own models and images)
 //
 // URL parameters (all optional), the whole view state:
 //   study:     n (images, default 300), seed, vae_latent (sample|mean), models (comma list: only these)
@@ -13,6 +13,7 @@
 //              models toggled off), view (the model of the kernel-PCA and spectrum views)
 import createStrataApp from './strata_app.mjs';
 import { exportCanvas, exportResults } from './export.mjs';
+import { installDrop } from './drop.mjs';
 
 // 1. Parameters ------------------------------------------------------------------------------------
 const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];   // METHOD.md section 1
@@ -48,6 +49,7 @@ window.strata = {
   timings: { load: null, inference: null, analysis: null, firstPanel: null, total: null },  // ms
   generation: 0,    // completed studies: 1 after the first, +1 after each settings change
   busy: true,
+  messages: [],     // one line per dropped-file outcome (problems name the file), oldest first
   get params() { return params; },
   get fps() { return app ? app.viewState().fps : 0; },
   view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
@@ -79,6 +81,7 @@ async function start() {
   app.setSettings(params);
   app.setProgress(0, 'loading models and sample images');
   runWorker();
+  installDrop(onDrop);
   setInterval(tick, 250);
 }
 
@@ -130,7 +133,9 @@ const handlers = {
   sample(m) { app.setSampleStrip(m.key, m.clean, m.noisy, m.recon, m.psnr); },
   benchCore(m) { benchWaiters.shift()?.(m.out); },
   set(m) {
-    app.setResult(models[m.model].index, m.k, m.set, m.bandwidth);
+    // A dropped model without a decoder has null PSNR (as in the JSON); the interface takes NaN.
+    const forApp = m.set.psnr_mean === null ? { ...m.set, psnr_mean: NaN, psnr_std: NaN } : m.set;
+    app.setResult(models[m.model].index, m.k, forApp, m.bandwidth);
     models[m.model].sets[m.k] = m.set;
     if (m.k === 0 && ++cleanSeen === models.length && window.strata.generation === 0)
       window.strata.timings.firstPanel = performance.now();
@@ -146,9 +151,20 @@ const handlers = {
     app.setBusy(false);
     app.setSettings(params);
     if (window.strata.generation === 1) resolveReady(m.results);
+    nextDrop();
+  },
+  dropped(m) {
+    for (const line of m.messages) showMessage(line);
+    window.strata.dropping = false;
+    if (m.changed) {
+      if (m.n !== null) params = { ...params, n: m.n };   // dropped images: N is their count
+      startStudy();
+    } else window.strata.busy = false;
+    if (!window.strata.busy) nextDrop();
   },
   error(m) {
     fail(m.message);
+    window.strata.dropping = false;
     window.strata.busy = false;
     app.setBusy(false);
   },
@@ -205,4 +221,29 @@ function syncUrl() {
     put('view', models[v.kpcaModel]?.name, models[0].name);
   }
   if (u.href !== location.href) history.replaceState(null, '', u.href);
+}
+
+// 7. Dropped files ------------------------------------------------------------------------------------------------
+// The worker checks them (one study at a time: a drop during a study waits for its end). Each
+// outcome is one line in window.strata.messages and in the page's message box; a valid model or
+// image set reruns the study, which keeps everything already loaded.
+const pendingDrops = [];
+function onDrop(files) {
+  pendingDrops.push(files);
+  nextDrop();
+}
+
+function nextDrop() {
+  if (window.strata.busy || window.strata.dropping || !pendingDrops.length) return;
+  const files = pendingDrops.shift();
+  window.strata.dropping = true;
+  window.strata.busy = true;
+  showMessage(`checking ${files.map((f) => f.name).join(', ')}`);
+  worker.postMessage({ type: 'drop', files }, files.map((f) => f.bytes.buffer));
+}
+
+function showMessage(line) {
+  window.strata.messages.push(line);
+  const box = document.getElementById('drop-messages');
+  box.textContent = window.strata.messages.slice(-6).join('\n');
 }

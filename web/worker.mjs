@@ -4,16 +4,18 @@
 // Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models)
 //        3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
 //        what a settings change can reuse  5. the results JSON (the fields of `strata characterize`)
-//        6. one sample's images for the interface's strip  7. messages
+//        6. one sample's images for the interface's strip  7. dropped files (bring your own models
+//        and images)  8. messages
 //
 // Why it mirrors native_trainer/characterize.cpp step by step: the parity test compares this
 // worker's JSON with `strata characterize` on the same files, field by field. Noise, VAE sampling,
 // PSNR, hashes and the whole geometry come from the core module (strata_worker: the same C++ as
 // the native program); only the networks run in ONNX Runtime Web instead of LibTorch.
 //
-// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error', ...}.
+// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error' | 'dropped', ...}.
 import * as ort from './ort.wasm.min.mjs';
 import createStrataWorker from './strata_worker.mjs';
+import { decodeImage, fileKind, isDecoderName, modelName, parseNpy } from './userfiles.mjs';
 
 const PIXELS = 28 * 28;
 const BATCH = 100;            // images per encoder/decoder call (characterize's --batch default)
@@ -61,6 +63,9 @@ function parseIdx(bytes, url, wantMagic) {
   return { shape, data: bytes.subarray(offset) };
 }
 
+// Images dropped by the user (section 7) replace the sample: {x, n, names, sha256}; null: the sample.
+let userImages = null;
+
 async function loadData(params) {
   const manifestUrl = base + 'models/manifest.json';
   const r = await fetch(manifestUrl);
@@ -70,6 +75,7 @@ async function loadData(params) {
   if (params.models) entries = entries.filter((m) => params.models.includes(m.name));
   if (!entries.length) throw new Error('models/manifest.json lists no models (train and export them, then run models/make_manifest.py)');
 
+  if (userImages) return userData(manifest, entries);
   const imagesPath = manifest.sample.images.path, labelsPath = manifest.sample.labels.path;
   const imageBytes = await fetchBytes(base + 'models/' + imagesPath);
   const images = parseIdx(imageBytes, imagesPath, 0x803);
@@ -84,6 +90,16 @@ async function loadData(params) {
     manifest, entries, x, n, imagesPath, imagesSha256: m.sha256(imageBytes),
     labels: Array.from(labels.data.subarray(0, n)),
     imageBytes: images.data.slice(0, n * PIXELS),   // for the interface's tooltips
+  };
+}
+
+// The dropped images as the study's data: all of them (N = their count), no labels (class 0).
+function userData(manifest, entries) {
+  const { x, n, names, sha256 } = userImages;
+  return {
+    manifest, entries, x, n, imagesPath: `dropped: ${names.join(', ')}`, imagesSha256: sha256,
+    labels: new Array(n).fill(0),
+    imageBytes: Uint8Array.from(x, (v) => Math.round(v * 255)),
   };
 }
 
@@ -129,16 +145,19 @@ async function encodeDecode(model, data, sigma, params, timings) {
       zShape = t.dims;
       zb = t.data;
     }
-    const d = await model.decoder.run({ [model.decoder.inputNames[0]]: new ort.Tensor('float32', zb, zShape) });
+    // A dropped model may come without a decoder: no reconstructions, PSNR null.
+    if (model.decoder) {
+      const d = await model.decoder.run({ [model.decoder.inputNames[0]]: new ort.Tensor('float32', zb, zShape) });
+      const xh = d[model.decoder.outputNames[0]].data;
+      if (xh.length !== k * PIXELS) throw new Error(`${model.decoderPath}: decoder output is not N x 1 x 28 x 28`);
+      xHat.set(xh, b * PIXELS);
+    }
     timings.inference += now() - t0;
-    const xh = d[model.decoder.outputNames[0]].data;
-    if (xh.length !== k * PIXELS) throw new Error(`${model.decoderPath}: decoder output is not N x 1 x 28 x 28`);
     if (!z) z = new Float32Array(n * (zb.length / k));
     z.set(zb, b * (zb.length / k));
-    xHat.set(xh, b * PIXELS);
   }
   if (zShape.length !== 4) throw new Error(`${model.encoderPath}: the latent is not N x C x H x W`);
-  const psnr = m.psnrStats(xHat, data.x, n, PIXELS);
+  const psnr = model.decoder ? m.psnrStats(xHat, data.x, n, PIXELS) : { mean: null, std: null };
   return { z, shape: [zShape[1], zShape[2], zShape[3]], psnr };
 }
 
@@ -176,22 +195,24 @@ async function run(params) {
     const models = session?.models ?? [];
     if (!models.length) for (const e of data.entries) models.push(await loadModel(e));
     session = { n: params.n, seed: params.seed, data, models };
+    if (userImages) session.n = params.n = data.n;   // N is the number of dropped images
   }
   session.params = params;
   const { data, models } = session;
-  post({ type: 'meta', models: data.entries.map((e) => ({ name: e.name, kind: e.kind })), sigmas: params.sigmas,
+  post({ type: 'meta', models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind })), sigmas: params.sigmas,
          n: data.n, labels: data.labels, images: data.imageBytes });
   timings.load = now() - tStart;
   post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads });
 
   const steps = params.sigmas.length * models.length;
-  const latentFloats = data.entries.reduce((a, e) => a + (e.latent_shape?.reduce((u, v) => u * v, 1) ?? 64 * 7 * 7), 0);
+  const latentFloats = models.reduce((a, md) => a + (md.entry.latent_shape?.reduce((u, v) => u * v, 1) ?? 64 * 7 * 7), 0);
   const keepNoisy = params.sigmas.length * data.n * latentFloats * 4 <= LATENT_CACHE_BYTES;
   let done = 0;
   for (let k = 0; k < params.sigmas.length; k++) {
     for (let i = 0; i < models.length; i++) {
       const model = models[i];
-      const encKey = JSON.stringify([params.n, params.seed, params.sigmas, model.variational ? params.vae_latent : null]);
+      // The images' hash too: dropped images replace the sample at the same N.
+      const encKey = JSON.stringify([data.imagesSha256, params.n, params.seed, params.sigmas, model.variational ? params.vae_latent : null]);
       if (model.encKey !== encKey) Object.assign(model, { encKey, enc: [], anaKey: null });
       const anaKey = encKey + JSON.stringify(params.geometry);
       if (model.anaKey !== anaKey) Object.assign(model, { anaKey, sets: [] });
@@ -227,9 +248,9 @@ async function resultsJson(models, data, params, timings, totalMs) {
     sets: md.sets,
   }));
   const settings = {
-    dataset: 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
+    dataset: userImages ? 'images dropped on the page' : 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
     split: 'test',
-    images_file: 'models/' + data.imagesPath,
+    images_file: userImages ? data.imagesPath : 'models/' + data.imagesPath,
     images_sha256: data.imagesSha256,
     n: data.n,
     samples: 'the first n images of the test split, indices 0..n-1, in file order',
@@ -273,6 +294,10 @@ async function sampleImages({ model: i, k, index, key }) {
       shape = t.dims;
       z = t.data;
     }
+    if (!md.decoder) {   // a dropped model without a decoder: a blank reconstruction
+      post({ type: 'sample', key, clean: x, noisy: y, recon: new Float32Array(PIXELS), psnr: NaN });
+      return;
+    }
     const d = await md.decoder.run({ [md.decoder.inputNames[0]]: new ort.Tensor('float32', z, shape) });
     const recon = Float32Array.from(d[md.decoder.outputNames[0]].data);
     post({ type: 'sample', key, clean: x, noisy: y, recon, psnr: m.psnrStats(recon, x, 1, PIXELS).mean });
@@ -294,14 +319,138 @@ async function benchCore() {
   post({ type: 'benchCore', out });
 }
 
-// 7. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study;
+// 7. Dropped files -------------------------------------------------------------------------------------
+// The page sends them only while no study runs. Every file is checked; each problem becomes one
+// message naming the file. Nothing loaded is touched unless what replaces or joins it is valid:
+// a model joins only when its encoder (and decoder, if given) pass; the images are replaced only
+// when every dropped image file is readable and there are at least 2 images.
+const SESSION_OPTIONS = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+
+async function openSession(file) {
+  try {
+    return await ort.InferenceSession.create(file.bytes, SESSION_OPTIONS);
+  } catch (e) {
+    throw new Error(`not a loadable ONNX model (${String(e?.message ?? e).split('\n')[0].slice(0, 200)})`);
+  }
+}
+
+// The encoder must take one input, run on one 1 x 1 x 28 x 28 image and give a 4-D latent: one
+// output, or 'mu' and 'logvar'. Returns the session, whether it is variational and a latent.
+async function checkEncoder(file) {
+  const encoder = await openSession(file);
+  if (encoder.inputNames.length !== 1) throw new Error(`${encoder.inputNames.length} inputs: one (N x 1 x 28 x 28) is needed`);
+  const outs = encoder.outputNames;
+  const variational = outs.includes('mu') && outs.includes('logvar');
+  if (!variational && outs.length !== 1) throw new Error(`outputs ${outs.join(', ')}: one latent output, or 'mu' and 'logvar', is needed`);
+  let eo;
+  try {
+    eo = await encoder.run({ [encoder.inputNames[0]]: new ort.Tensor('float32', new Float32Array(PIXELS), [1, 1, 28, 28]) });
+  } catch (e) {
+    throw new Error(`does not run on a 1 x 1 x 28 x 28 image (${String(e?.message ?? e).split('\n')[0].slice(0, 200)})`);
+  }
+  const z = variational ? eo.mu : eo[outs[0]];
+  if (z.dims.length !== 4) throw new Error(`latent of shape [${z.dims.join(', ')}]: a 4-D N x C x H x W latent is needed`);
+  if (variational && eo.logvar.dims.join() !== z.dims.join()) throw new Error('mu and logvar differ in shape');
+  return { encoder, variational, z };
+}
+
+async function checkDecoder(file, z) {
+  const decoder = await openSession(file);
+  let d;
+  try {
+    d = await decoder.run({ [decoder.inputNames[0]]: z });
+  } catch (e) {
+    throw new Error(`does not decode its encoder's latent (${String(e?.message ?? e).split('\n')[0].slice(0, 200)})`);
+  }
+  const xh = d[decoder.outputNames[0]];
+  if (xh.data.length !== PIXELS) throw new Error(`output of shape [${xh.dims.join(', ')}]: 1 x 1 x 28 x 28 is needed`);
+  return decoder;
+}
+
+// One model from its files ({encoder, decoder?}) or an Error naming the file at fault.
+async function userModel(name, files) {
+  const m = await core();
+  const fail = (file, e) => new Error(`${file.name}: ${e.message}`);
+  let enc, decoder = null;
+  try { enc = await checkEncoder(files.encoder); } catch (e) { throw fail(files.encoder, e); }
+  if (files.decoder) try { decoder = await checkDecoder(files.decoder, enc.z); } catch (e) { throw fail(files.decoder, e); }
+  return {
+    entry: { name, kind: 'user', latent_shape: enc.z.dims.slice(1) },
+    encoder: enc.encoder, decoder, variational: enc.variational,
+    sha256: m.sha256(files.encoder.bytes), decoderSha256: decoder ? m.sha256(files.decoder.bytes) : null,
+    encoderPath: `dropped: ${files.encoder.name}`, decoderPath: decoder ? `dropped: ${files.decoder.name}` : null,
+    encKey: null, enc: [], anaKey: null, sets: [], bandwidth: null, geometry: null,
+  };
+}
+
+async function dropFiles(files) {
+  const messages = [];
+  const models = new Map();   // name -> {encoder, decoder}
+  const images = [];          // {name, x, n}
+  let imagesOk = true;
+  for (const file of files) {
+    const kind = fileKind(file.name);
+    try {
+      if (!kind) throw new Error('not an ONNX model (.onnx), an image (.png, .jpg) or a .npy array');
+      if (kind === 'onnx') {
+        const name = modelName(file.name);
+        const group = models.get(name) ?? {};
+        const role = isDecoderName(file.name) ? 'decoder' : 'encoder';
+        if (group[role]) throw new Error(`a second ${role} for the model '${name}'`);
+        group[role] = file;
+        models.set(name, group);
+      } else if (kind === 'npy') {
+        images.push({ name: file.name, ...parseNpy(file.bytes) });
+      } else {
+        images.push({ name: file.name, x: await decodeImage(file.bytes), n: 1 });
+      }
+    } catch (e) {
+      if (kind === 'npy' || kind === 'image') imagesOk = false;
+      messages.push(`${file.name}: ${e.message}`);
+    }
+  }
+  let changed = false;
+  for (const [name, group] of models) {
+    if (!group.encoder) { messages.push(`${group.decoder.name}: a decoder without its encoder (drop both together)`); continue; }
+    if (session?.models.some((md) => md.entry.name === name)) {
+      messages.push(`${group.encoder.name}: a model named '${name}' is already loaded (rename the file)`);
+      continue;
+    }
+    try {
+      const md = await userModel(name, group);
+      session.models.push(md);
+      changed = true;
+      messages.push(`${group.encoder.name}: model '${name}' added${group.decoder ? ' with its decoder' : ' (no decoder: PSNR not computed)'}`);
+    } catch (e) {
+      messages.push(e.message);
+    }
+  }
+  const count = images.reduce((a, im) => a + im.n, 0);
+  if (images.length && !imagesOk) messages.push('images not replaced: some dropped image files are invalid (see above)');
+  else if (images.length && count < 2) messages.push(`${images[0].name}: ${count} image; at least 2 are needed to replace the images`);
+  else if (images.length) {
+    const x = new Float32Array(count * PIXELS);
+    let at = 0;
+    for (const im of images) { x.set(im.x, at * PIXELS); at += im.n; }
+    const m = await core();
+    userImages = { x, n: count, names: images.map((im) => im.name), sha256: m.sha256(new Uint8Array(x.buffer)) };
+    session.data = userData(session.data.manifest, session.data.entries);
+    session.n = count;
+    changed = true;
+    messages.push(`${count} images from ${images.map((im) => im.name).join(', ')} replace the analysed images`);
+  }
+  post({ type: 'dropped', messages, changed, n: userImages ? userImages.n : null });
+}
+
+// 8. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study;
 // {type: 'sample', model, k, index, key} asks for one sample's images; {type: 'benchCore'} times
-// the core alone.
+// the core alone; {type: 'drop', files: [{name, bytes}]} checks dropped files and adds what is valid.
 self.onmessage = async (e) => {
   try {
     if (e.data?.type === 'start') await run(e.data.params);
     else if (e.data?.type === 'sample') await sampleImages(e.data);
     else if (e.data?.type === 'benchCore') await benchCore();
+    else if (e.data?.type === 'drop') await dropFiles(e.data.files);
   } catch (err) {
     post({ type: 'error', message: String(err?.message ?? err) });
   }
