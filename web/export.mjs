@@ -1,5 +1,5 @@
 // export.mjs: the page's downloads: results as JSON (the `strata characterize` structure) and as
-// the two CSV tables `strata characterize --csv` writes, and the canvas as PNG.
+// the two CSV tables `strata characterize --csv` writes, the canvas as PNG and one plot as PNG.
 //
 // Index: 1. number formatting (C's %.10g, as native_trainer/results_csv.cpp)  2. summary.csv
 //        3. samples.csv  4. downloads
@@ -83,4 +83,19 @@ export function exportResults(kind, results) {
 // drawing buffer is only guaranteed intact within that task).
 export function exportCanvas(canvas) {
   canvas.toBlob((blob) => blob && download('strata-view.png', blob), 'image/png');
+}
+
+// One plot as PNG: the canvas region (x, y, w, h in canvas pixels, the interface's coordinates)
+// copied into a 2-D canvas of that size. Called by the interface module right after it drew the
+// frame, as exportCanvas. Returns the region actually saved (clamped to the canvas).
+export function exportPlot(canvas, x, y, w, h, name) {
+  const x0 = Math.max(0, Math.round(x)), y0 = Math.max(0, Math.round(y));
+  const x1 = Math.min(canvas.width, Math.round(x + w)), y1 = Math.min(canvas.height, Math.round(y + h));
+  if (x1 <= x0 || y1 <= y0) return null;
+  const out = document.createElement('canvas');
+  out.width = x1 - x0;
+  out.height = y1 - y0;
+  out.getContext('2d').drawImage(canvas, x0, y0, out.width, out.height, 0, 0, out.width, out.height);
+  out.toBlob((blob) => blob && download(`strata-${name || 'plot'}.png`, blob), 'image/png');
+  return { name, x: x0, y: y0, w: out.width, h: out.height };
 }

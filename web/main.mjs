@@ -4,7 +4,8 @@
 //
 // Index: 1. parameters from the URL  2. window.strata  3. the interface module
 //        4. the worker and its messages  5. settings changes (the panel's Apply), sample images,
-//        exports  6. view state <-> URL  7. dropped files (bring your own models and images)
+//        exports, t-SNE requests  6. view state <-> URL  7. dropped files (bring your own models and
+//        images)
 //
 // URL parameters (all optional), the whole view state:
 //   study:     n (images, default 300), seed, vae_latent (sample|mean), models (comma list: only these)
@@ -12,7 +13,7 @@
 //   view:      sigma (selected noise level), sample (selected sample index), hide (comma list of
 //              models toggled off), view (the model of the kernel-PCA and spectrum views)
 import createStrataApp from './strata_app.mjs';
-import { exportCanvas, exportResults } from './export.mjs';
+import { exportCanvas, exportPlot, exportResults } from './export.mjs';
 import { installDrop } from './drop.mjs';
 
 // 1. Parameters ------------------------------------------------------------------------------------
@@ -50,6 +51,12 @@ window.strata = {
   generation: 0,    // completed studies: 1 after the first, +1 after each settings change
   busy: true,
   messages: [],     // one line per dropped-file outcome (problems name the file), oldest first
+  // The last t-SNE view computed: {model, k, sigma, clean: [[x, y]...], noisy: [[x, y]...], kl, ms};
+  // tsneCount counts the results (a new request is complete when it grows).
+  tsne: null,
+  tsneCount: 0,
+  tsneProgress: null, // {iteration, total, kl} of the latest progress report
+  lastPlotPng: null,  // {name, x, y, w, h}: the canvas region of the last plot saved as PNG
   get params() { return params; },
   get fps() { return app ? app.viewState().fps : 0; },
   view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
@@ -77,7 +84,11 @@ if (!self.crossOriginIsolated) {
 // 3. The interface module ----------------------------------------------------------------------------------
 async function start() {
   const canvas = document.getElementById('canvas');
-  app = await createStrataApp({ canvas, onCanvasDrawn: () => exportCanvas(canvas) });
+  app = await createStrataApp({
+    canvas,
+    onCanvasDrawn: () => exportCanvas(canvas),
+    onPlotDrawn: (x, y, w, h, name) => { window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name); },
+  });
   app.setSettings(params);
   app.setProgress(0, 'loading models and sample images');
   runWorker();
@@ -96,7 +107,9 @@ function runWorker() {
   startStudy();
 }
 
+let studySerial = 0;   // counts studies started: a t-SNE asked before the latest start is stale
 function startStudy() {
+  studySerial++;
   studyStart = performance.now();
   window.strata.busy = true;
   app.setBusy(true);
@@ -162,6 +175,23 @@ const handlers = {
     } else window.strata.busy = false;
     if (!window.strata.busy) nextDrop();
   },
+  tsneProgress(m) {
+    app.setTsneProgress(m.iteration, m.total);
+    window.strata.tsneProgress = { iteration: m.iteration, total: m.total, kl: m.kl };
+  },
+  tsne(m) {
+    if (m.serial !== studySerial) return;   // of data a newer study replaced: its view asks again
+    if (m.error) {
+      showMessage(m.error);
+      app.setTsne(m.model, m.k, new Float64Array(0), 0);
+      return;
+    }
+    app.setTsne(m.model, m.k, m.coords, m.nClean);
+    const pts = (from, to) => Array.from({ length: to - from }, (_, i) => [m.coords[2 * (from + i)], m.coords[2 * (from + i) + 1]]);
+    window.strata.tsne = { model: models[m.model]?.name, k: m.k, sigma: params.sigmas[m.k], clean: pts(0, m.nClean),
+                           noisy: pts(m.nClean, m.coords.length / 2), iterations: m.iterations, kl: m.kl, ms: m.ms };
+    window.strata.tsneCount++;
+  },
   error(m) {
     fail(m.message);
     window.strata.dropping = false;
@@ -181,6 +211,8 @@ function tick() {
   }
   const exportKind = app.takeExportRequest();
   if (exportKind) exportResults(exportKind, window.strata.results);
+  const tsneReq = app.takeTsneRequest();   // the t-SNE view asked (the worker answers between studies)
+  if (tsneReq) worker.postMessage({ type: 'tsne', model: tsneReq.model, k: tsneReq.k, serial: studySerial });
   const v = app.viewState();
   if (v.selectedSample >= 0 && models[v.kpcaModel] && window.strata.timings.load !== null) {
     const key = `${models[v.kpcaModel].name}/${v.sigmaIndex}/${v.selectedSample}`;   // as app_panels.cpp builds it

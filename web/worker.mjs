@@ -4,15 +4,16 @@
 // Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models)
 //        3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
 //        what a settings change can reuse  5. the results JSON (the fields of `strata characterize`)
-//        6. one sample's images for the interface's strip  7. dropped files (bring your own models
-//        and images)  8. messages
+//        6. one sample's images for the interface's strip  6b. t-SNE on request  7. dropped files
+//        (bring your own models and images)  8. messages
 //
 // Why it mirrors native_trainer/characterize.cpp step by step: the parity test compares this
 // worker's JSON with `strata characterize` on the same files, field by field. Noise, VAE sampling,
 // PSNR, hashes and the whole geometry come from the core module (strata_worker: the same C++ as
 // the native program); only the networks run in ONNX Runtime Web instead of LibTorch.
 //
-// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error' | 'dropped', ...}.
+// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error' | 'dropped' |
+// 'tsneProgress' | 'tsne', ...}.
 import * as ort from './ort.wasm.min.mjs';
 import createStrataWorker from './strata_worker.mjs';
 import { decodeImage, fileKind, isDecoderName, modelName, parseNpy } from './userfiles.mjs';
@@ -319,6 +320,23 @@ async function benchCore() {
   post({ type: 'benchCore', out });
 }
 
+// 6b. t-SNE of one model's clean set and one noise level (k = 0: the clean set alone), from the
+// kernel's feature-space distances (the core module, wasm/app/tsne.cpp). Deterministic: the study's
+// seed seeds it, so the same request gives the same picture. Progress every 50 iterations.
+async function tsne({ model: i, k, serial }) {
+  const m = await core();
+  const md = session?.models[i];
+  const reply = (fields) => post({ type: 'tsne', model: i, k, serial, ...fields });
+  if (!md?.enc[0]?.z || !md.sets[k]) return reply({ error: 't-SNE: the set is not analysed yet' });
+  const noisy = k > 0 ? md.enc[k]?.z : null;
+  if (k > 0 && !noisy) return reply({ error: `t-SNE: the latents at sigma = ${session.params.sigmas[k]} were not kept (N too large for the latent cache)` });
+  const t0 = now();
+  const r = m.tsne(md.entry.name, md.enc[0].z, noisy, session.params.sigmas[k], { seed: session.params.seed },
+                   (iteration, total, kl) => post({ type: 'tsneProgress', model: i, k, iteration, total, kl }));
+  if (r.error) return reply({ error: `t-SNE: ${r.error}` });
+  reply({ coords: r.coords, nClean: r.nClean, iterations: r.iterations, kl: r.kl, ms: now() - t0 });
+}
+
 // 7. Dropped files -------------------------------------------------------------------------------------
 // The page sends them only while no study runs. Every file is checked; each problem becomes one
 // message naming the file. Nothing loaded is touched unless what replaces or joins it is valid:
@@ -444,13 +462,15 @@ async function dropFiles(files) {
 
 // 8. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study;
 // {type: 'sample', model, k, index, key} asks for one sample's images; {type: 'benchCore'} times
-// the core alone; {type: 'drop', files: [{name, bytes}]} checks dropped files and adds what is valid.
+// the core alone; {type: 'drop', files: [{name, bytes}]} checks dropped files and adds what is valid;
+// {type: 'tsne', model, k, serial} computes a t-SNE view (serial comes back with the result).
 self.onmessage = async (e) => {
   try {
     if (e.data?.type === 'start') await run(e.data.params);
     else if (e.data?.type === 'sample') await sampleImages(e.data);
     else if (e.data?.type === 'benchCore') await benchCore();
     else if (e.data?.type === 'drop') await dropFiles(e.data.files);
+    else if (e.data?.type === 'tsne') await tsne(e.data);
   } catch (err) {
     post({ type: 'error', message: String(err?.message ?? err) });
   }

@@ -3,6 +3,7 @@
 // Index: 1. results in (grid, models, one set at a time, labels, progress)
 //        2. view state in and out (noise level, selection, model toggles; for the URL and tests)
 //        3. settings in and out (the settings panel's Apply)
+//        3b. the t-SNE view: requests out, progress and results in
 //        4. the embind table
 //
 // Results come as the parsed JS objects of `strata characterize`'s JSON (one sets[] entry at a
@@ -49,6 +50,9 @@ int add_model(const std::string& name, const std::string& kind) {
 void clear_models() {
     app::state().models.clear();
     app::state().highlight = {};
+    const bool show = app::state().tsne.show;
+    app::state().tsne = {};
+    app::state().tsne.show = show;
 }
 
 // One entry of a model's sets[] (with psnr_mean / psnr_std) at grid index k.
@@ -133,6 +137,13 @@ val view_state() {
     val rects = val::object();
     for (const auto& [name, r] : s.rects) rects.set(name, rect(r));
     o.set("rects", rects);
+    val tsne = val::object();
+    tsne.set("show", s.tsne.show);
+    tsne.set("computing", s.tsne.computing || s.tsne.requested);
+    tsne.set("model", s.tsne.model);
+    tsne.set("k", s.tsne.k);
+    tsne.set("iteration", s.tsne.iteration);
+    o.set("tsne", tsne);
     return o;
 }
 
@@ -200,6 +211,40 @@ std::string take_export_request() {
     return out;
 }
 
+// 3b. The t-SNE view ------------------------------------------------------------------------------------------
+// {model, k} when the view asked for a t-SNE since the last call (it is then computing), else null.
+val take_tsne_request() {
+    app::AppState::Tsne& t = app::state().tsne;
+    if (!t.requested) return val::null();
+    t.requested = false;
+    t.computing = true;
+    t.iteration = 0;
+    val o = val::object();
+    o.set("model", t.want_model);
+    o.set("k", t.want_k);
+    return o;
+}
+
+void set_tsne_progress(int iteration, int iterations) {
+    app::state().tsne.iteration = iteration;
+    app::state().tsne.iterations = iterations;
+}
+
+// The result for (model, k): coords holds x, y per point, the n_clean clean points first. An
+// empty coords (an error, shown by the page) only ends the computation.
+void set_tsne(int model, int k, const val& coords, int n_clean) {
+    app::AppState::Tsne& t = app::state().tsne;
+    t.computing = false;
+    const std::vector<double> xy = emscripten::convertJSArrayToNumberVector<double>(coords);
+    if (xy.empty()) return;
+    t.model = model;
+    t.k = k;
+    t.clean.clear();
+    t.noisy.clear();
+    for (std::size_t i = 0; i + 1 < xy.size(); i += 2)
+        (int(i / 2) < n_clean ? t.clean : t.noisy).push_back({xy[i], xy[i + 1]});
+}
+
 }  // namespace
 
 // 4. The embind table ----------------------------------------------------------------------------------------------
@@ -222,4 +267,7 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("takeSettingsRequest", &take_settings_request);
     emscripten::function("setBusy", &set_busy);
     emscripten::function("takeExportRequest", &take_export_request);
+    emscripten::function("takeTsneRequest", &take_tsne_request);
+    emscripten::function("setTsneProgress", &set_tsne_progress);
+    emscripten::function("setTsne", &set_tsne);
 }

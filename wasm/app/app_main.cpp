@@ -53,6 +53,13 @@ void frame() {
         app::state().export_request.clear();
         EM_ASM({ if (Module.onCanvasDrawn) Module.onCanvasDrawn(); });
     }
+    // One plot as PNG: the page crops the same freshly drawn canvas to the plot's rectangle.
+    app::AppState::PlotPng& pp = app::state().plot_png;
+    if (pp.pending) {
+        pp.pending = false;
+        EM_ASM({ if (Module.onPlotDrawn) Module.onPlotDrawn($0, $1, $2, $3, UTF8ToString($4)); },
+               pp.x, pp.y, pp.w, pp.h, pp.name.c_str());
+    }
 }
 
 }  // namespace

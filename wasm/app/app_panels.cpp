@@ -3,7 +3,8 @@
 // Index: 1. layout  2. controls (progress, models, noise slider, selection)  3. strata table (a row
 //        click highlights its members)
 //        4. rank histograms (clean vs selected sigma)  5. curves vs sigma, angle spectrum  6. kernel-PCA view (sample
-//        strip, colour by set, class or stratum, hover tooltip with the image, click to select)
+//        strip, colour by set, class or stratum, hover tooltip with the image, click to select), and
+//        its t-SNE view (switch, request, progress)
 //        7. kernel diagnostics  8. draw_panels
 //
 // Every panel draws whatever results have arrived so far (clean sets come first), so the page
@@ -342,6 +343,36 @@ void sample_strip_row(const ModelView& m) {
 
 // 6. Kernel-PCA view: clean points (grey) and the same images at the selected sigma (orange),
 // projected onto the clean set's two components; a line joins a selected sample's two positions.
+// The same panel shows the t-SNE view instead when switched to it: the worker computes it on
+// request for the shown model and sigma (asked again when either changes), and the points are
+// drawn, hovered, selected and coloured by the same code.
+void view_switch(const ModelView& m) {
+    AppState& s = state();
+    AppState::Tsne& t = s.tsne;
+    if (ImGui::RadioButton("kernel PCA", !t.show)) t.show = false;
+    record_rect("view_kpca");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("t-SNE", t.show)) t.show = true;
+    record_rect("view_tsne");
+    if (!t.show) return;
+    ImGui::SameLine();
+    const bool current = t.model == s.kpca_model && t.k == s.sigma_index;
+    const bool ready = !s.busy && set_at(m, 0) && set_at(m, s.sigma_index);
+    ImGui::BeginDisabled(t.computing || !ready);
+    const bool again = ImGui::SmallButton("recompute");
+    ImGui::EndDisabled();
+    record_rect("tsne_recompute");
+    if (ready && !t.computing && !t.requested && (again || !current)) {
+        t.requested = true;
+        t.want_model = s.kpca_model;
+        t.want_k = s.sigma_index;
+    }
+    if (t.computing || t.requested) {
+        ImGui::SameLine();
+        ImGui::Text("t-SNE: iteration %d / %d", t.iteration, t.iterations);
+    }
+}
+
 void kpca_view() {
     AppState& s = state();
     s.hovered_sample = -1;
@@ -357,16 +388,30 @@ void kpca_view() {
     const SetView* clean = set_at(m, 0);
     const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
     if (!clean) { ImGui::TextDisabled("waiting for the clean set of %s", m.name.c_str()); ImGui::End(); return; }
+    view_switch(m);
     sample_strip_row(m);
+    const AppState::Tsne& t = s.tsne;
+    const bool tsne = t.show;
+    if (tsne && !(t.model == s.kpca_model && t.k == s.sigma_index)) {
+        ImGui::TextDisabled("t-SNE of %s: %s", m.name.c_str(), s.busy ? "waiting for the study" : "computing");
+        ImGui::End();
+        return;
+    }
+    // The coordinates drawn: kernel PCA's, or the t-SNE result's (clean points, then the noisy set's).
+    auto emb = [&](const SetView* set) -> const std::vector<std::array<double, 2>>& {
+        if (!tsne) return set->embedding;
+        return set == clean ? t.clean : t.noisy;
+    };
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const SetView* set : {clean, noisy})
-        if (set) for (const auto& p : set->embedding) {
+        if (set) for (const auto& p : emb(set)) {
             x0 = std::min(x0, p[0]); x1 = std::max(x1, p[0]); y0 = std::min(y0, p[1]); y1 = std::max(y1, p[1]);
         }
     const double px = (x1 - x0) * 0.05 + 1e-12, py = (y1 - y0) * 0.05 + 1e-12;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const plot::Axes a = plot::begin_plot("##kpca", ImVec2(avail.x, std::max(160.0f, avail.y)), x0 - px, x1 + px,
-                                          y0 - py, y1 + py, "component 1", "component 2");
+    const plot::Axes a = plot::begin_plot(tsne ? "##tsne" : "##kpca", ImVec2(avail.x, std::max(160.0f, avail.y)),
+                                          x0 - px, x1 + px, y0 - py, y1 + py, tsne ? "t-SNE 1" : "component 1",
+                                          tsne ? "t-SNE 2" : "component 2");
     s.rects["kpca_plot"] = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(a.p0, a.p1, true);
@@ -386,8 +431,8 @@ void kpca_view() {
     for (const SetView* set : {clean, noisy}) {
         if (!set) continue;
         const bool ring = set != clean && s.color_by != AppState::ColorBy::Set;
-        for (std::size_t i = 0; i < set->embedding.size(); ++i) {
-            const ImVec2 p = a.map(set->embedding[i][0], set->embedding[i][1]);
+        for (std::size_t i = 0; i < emb(set).size(); ++i) {
+            const ImVec2 p = a.map(emb(set)[i][0], emb(set)[i][1]);
             ImU32 c = color_of(set, i);
             const bool member = hl_set && i < hl_set->ranks.size() && hl_set->ranks[i] == hl.ranks;
             if (hl_set && !member) c = (c & 0x00FFFFFF) | 0x40000000;   // dim non-members
@@ -396,11 +441,11 @@ void kpca_view() {
             if (member) dl->AddCircle(p, 5.0f, IM_COL32(255, 255, 255, 230));
         }
     }
-    if (s.selected_sample >= 0 && std::size_t(s.selected_sample) < clean->embedding.size()) {
-        const auto& c = clean->embedding[std::size_t(s.selected_sample)];
+    if (s.selected_sample >= 0 && std::size_t(s.selected_sample) < emb(clean).size()) {
+        const auto& c = emb(clean)[std::size_t(s.selected_sample)];
         const ImVec2 pc = a.map(c[0], c[1]);
-        if (noisy && std::size_t(s.selected_sample) < noisy->embedding.size()) {
-            const auto& q = noisy->embedding[std::size_t(s.selected_sample)];
+        if (noisy && std::size_t(s.selected_sample) < emb(noisy).size()) {
+            const auto& q = emb(noisy)[std::size_t(s.selected_sample)];
             dl->AddLine(pc, a.map(q[0], q[1]), IM_COL32(255, 255, 255, 255), 1.5f);
             dl->AddCircle(a.map(q[0], q[1]), 6, IM_COL32(255, 255, 255, 255), 0, 2);
         }
@@ -429,8 +474,8 @@ void kpca_view() {
         float best_d = 64.0f;
         for (const SetView* set : {noisy, clean}) {
             if (!set) continue;
-            for (std::size_t i = 0; i < set->embedding.size(); ++i) {
-                const ImVec2 q = a.map(set->embedding[i][0], set->embedding[i][1]);
+            for (std::size_t i = 0; i < emb(set).size(); ++i) {
+                const ImVec2 q = a.map(emb(set)[i][0], emb(set)[i][1]);
                 const float d = (q.x - mp.x) * (q.x - mp.x) + (q.y - mp.y) * (q.y - mp.y);
                 if (d < best_d) { best_d = d; best = int(i); best_set = set; }
             }

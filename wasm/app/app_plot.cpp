@@ -1,5 +1,7 @@
-// app_plot.cpp: plotting helpers. Index: 1. axes  2. begin_plot  3. marks  4. legend
+// app_plot.cpp: plotting helpers. Index: 1. axes  2. begin_plot (with the PNG menu)  3. marks  4. legend
 #include "app_plot.hpp"
+
+#include "app_state.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -56,6 +58,16 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
     ImGui::InvisibleButton(id, size);
     a.hovered = ImGui::IsItemHovered();
     a.clicked = ImGui::IsItemClicked();
+    // Right-click menu: save this plot's whole rectangle (ticks, labels and legend included) as PNG.
+    // Names for the tests: "plot<id>" (the rectangle) and "plot_png_menu" (the menu item).
+    std::string stem = id;
+    stem.erase(0, stem.find_first_not_of('#'));
+    record_rect("plot" + std::string(id));
+    if (ImGui::BeginPopupContextItem()) {
+        if (ImGui::MenuItem("Save plot as PNG")) state().plot_png = {true, origin.x, origin.y, size.x, size.y, stem};
+        record_rect("plot_png_menu");
+        ImGui::EndPopup();
+    }
     a.p0 = ImVec2(origin.x + kLeft, origin.y + kTop);
     a.p1 = ImVec2(origin.x + size.x - kRight, origin.y + size.y - kBottom);
     a.log_y = log_y;

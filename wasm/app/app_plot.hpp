@@ -4,7 +4,8 @@
 //        3. marks: lines, bars, points, a vertical marker  4. legend
 //
 // A plot is an InvisibleButton that reserves its rectangle and takes the mouse, so hover and click
-// work through ImGui as for any widget; everything else is drawn with the window's draw list.
+// work through ImGui as for any widget; everything else is drawn with the window's draw list. Its
+// right-click menu saves the plot alone as PNG (AppState::plot_png).
 #pragma once
 #include "imgui.h"
 

@@ -91,6 +91,24 @@ struct AppState {
         int model = 0, k = 0;                     // the model and grid index of the row's set
         std::array<int, 3> ranks{};
     } highlight;
+    // The t-SNE view of the kernel-PCA panel: computed by the worker on request (the page takes
+    // the request), for one model and one grid index; clean points first, then that sigma's.
+    struct Tsne {
+        bool show = false;                        // the panel shows t-SNE instead of kernel PCA
+        bool requested = false;                   // a computation is asked for (model, k below)
+        bool computing = false;
+        int want_model = 0, want_k = 0;           // what was asked for
+        int iteration = 0, iterations = 0;        // progress of the running computation
+        int model = -1, k = -1;                   // what `clean` and `noisy` are of (-1: nothing yet)
+        std::vector<std::array<double, 2>> clean, noisy;
+    } tsne;
+    // A plot to save as PNG (its right-click menu): the canvas region is read after the frame is
+    // drawn (app_main.cpp), as for the whole canvas.
+    struct PlotPng {
+        bool pending = false;
+        float x = 0, y = 0, w = 0, h = 0;
+        std::string name;                         // file name stem (the plot's id)
+    } plot_png;
 
     // Measurements and test surface.
     double fps = 0.0;

@@ -6,6 +6,7 @@
 //        3b. analyzeClean() / analyzeNoisy(): the same, one noise level at a time (CleanAnalysis)
 //        4. noise and VAE sampling (native_trainer/noise.cpp, the file `strata characterize` uses)
 //        5. PSNR and SHA-256
+//        5b. t-SNE of a model's clean set and one noisy set, from the kernel's distances (tsne.cpp)
 //        6. the embind table
 //
 // Why a thin layer: every number the page shows must be the number `strata characterize` prints,
@@ -17,6 +18,7 @@
 #include "noise.hpp"
 #include "psnr.hpp"
 #include "sha256.hpp"
+#include "tsne.hpp"
 
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -183,6 +185,56 @@ std::string sha256_hex(const val& bytes) {
     return strata::sha256_hex(b.data(), b.size());
 }
 
+// 5b. t-SNE ------------------------------------------------------------------------------------------------
+// The distances are those of the Gaussian kernel's feature space, d_ij^2 = K_ii + K_jj - 2 K_ij,
+// with the kernels the core computes (CleanAnalysis: the model's bandwidth and metric). The clean
+// set's own kernel comes from noisy_kernels() on the clean latents (the same function, hence the
+// same numbers); a noisy set adds its own kernel and K(clean, set). noisy: a Float32Array or null.
+// options: {perplexity, iterations, seed} (absent: TsneOptions' defaults); progress(iteration, kl)
+// is called every 50 iterations. Returns {coords: Float64Array (x, y per point, clean points first),
+// nClean, iterations, kl} or {error}.
+val tsne_embedding(const std::string& model, const val& clean_latents, const val& noisy_latents, double sigma,
+                   const val& options, const val& progress) {
+    val out = val::object();
+    try {
+        const auto it = clean_analyses().find(model);
+        if (it == clean_analyses().end()) throw strata::Error(model + ": the clean set must be analysed first");
+        const strata::CleanAnalysis& clean = *it->second;
+        const strata::LatentShape& ls = clean.clean().shape;
+        const Eigen::MatrixXd Kc = clean.noisy_kernels(latent_set(model, clean_latents, 0.0, ls)).K;
+        const Eigen::Index nc = Kc.rows();
+        Eigen::MatrixXd K = Kc;
+        if (!noisy_latents.isNull() && !noisy_latents.isUndefined()) {
+            const auto kn = clean.noisy_kernels(latent_set(model, noisy_latents, sigma, ls));
+            const Eigen::Index nn = kn.K.rows();
+            K.resize(nc + nn, nc + nn);
+            K << Kc, kn.K_cross, kn.K_cross.transpose(), kn.K;
+        }
+        const Eigen::VectorXd d = K.diagonal();
+        Eigen::MatrixXd D2 = (d.replicate(1, K.cols()) + d.transpose().replicate(K.rows(), 1) - 2.0 * K).cwiseMax(0.0);
+        D2.diagonal().setZero();
+        app::TsneOptions o;
+        auto has = [&options](const char* k) { return options.hasOwnProperty(k) && !options[k].isNull() && !options[k].isUndefined(); };
+        if (has("perplexity")) o.perplexity = options["perplexity"].as<double>();
+        if (has("iterations")) o.iterations = options["iterations"].as<int>();
+        if (has("seed")) o.seed = std::uint64_t(options["seed"].as<double>());
+        double kl = 0.0;
+        const Eigen::MatrixXd Y = app::tsne(D2, o, [&](int iteration, double k) {
+            kl = k;
+            if (!progress.isNull() && !progress.isUndefined()) progress(iteration, o.iterations, k);
+        });
+        std::vector<double> xy(std::size_t(Y.rows()) * 2);
+        for (Eigen::Index i = 0; i < Y.rows(); ++i) { xy[std::size_t(2 * i)] = Y(i, 0); xy[std::size_t(2 * i + 1)] = Y(i, 1); }
+        out.set("coords", val::global("Float64Array").new_(emscripten::typed_memory_view(xy.size(), xy.data())));
+        out.set("nClean", int(nc));
+        out.set("iterations", o.iterations);
+        out.set("kl", kl);
+    } catch (const std::exception& e) {
+        out.set("error", std::string(e.what()));
+    }
+    return out;
+}
+
 }  // namespace
 
 // 6. The embind table -------------------------------------------------------------------------------------------
@@ -195,4 +247,5 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("vaeSample", &vae_sample);
     emscripten::function("psnrStats", &psnr_stats);
     emscripten::function("sha256", &sha256_hex);
+    emscripten::function("tsne", &tsne_embedding);
 }
