@@ -252,7 +252,9 @@ void curves_tab() {
             }
         }
         if (!std::isfinite(lo)) { lo = 0; hi = 1; }
-        const double pad = std::max(1e-9, (hi - lo) * 0.1);
+        // A constant series (e.g. the Hilbert dimension at tiny N) gets no pad here: begin_plot
+        // widens an empty range itself, to readable ticks.
+        const double pad = hi > lo ? (hi - lo) * 0.1 : 0.0;
         if (c % 2 == 1) ImGui::SameLine();
         const plot::Axes a = plot::begin_plot((std::string("##curve") + char('0' + c)).c_str(), ImVec2(w, h),
                                               s.sigmas.front(), s.sigmas.back(), c >= 2 ? 0 : lo - pad, hi + pad,
