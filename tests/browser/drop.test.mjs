@@ -16,7 +16,7 @@
 // reference run. N = 60 keeps it quick (the whole test about a minute on 2 busy cores).
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, repo, startServer, stopAll } from './harness.mjs';
+import { check, launchChromium, log, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
 
 // 1. Arguments and helpers ---------------------------------------------------------------------------
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : d; };
@@ -25,13 +25,6 @@ const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-drop-tes
 const n = Number(arg('n', 60));
 const chromiumPath = arg('chromium', '/usr/bin/chromium');
 
-let failures = 0;
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-function check(ok, what) {
-  log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures++;
-}
 // Resolves once the page has settled after a drop: no study and no check of files running, and
 // the messages list longer than `before`.
 const settled = (page, before) => page.waitForFunction(
@@ -189,7 +182,7 @@ async function main() {
     await page.screenshot({ path: path.join(out, 'drop.png') });
     check(consoleErrors.length === 0, `no console error ${consoleErrors.slice(0, 3).join(' | ')}`);
   } catch (e) {
-    if (page) await page.screenshot({ path: path.join(out, 'drop-failure.png') }).catch(() => {});
+    await screenshotOnFailure(page, path.join(out, 'drop-failure.png'));
     throw e;
   } finally {
     // 10. Clean-up (server by PID, Chromium, its profile) ----------------------------------------------------------
@@ -197,10 +190,4 @@ async function main() {
   }
 }
 
-main().then(() => {
-  log(failures ? `${failures} check(s) failed` : 'all drop checks passed');
-  process.exit(failures ? 1 : 0);
-}, (e) => {
-  console.error(`drop.test.mjs: ${e.stack ?? e}`);
-  process.exit(1);
-});
+runTest('drop.test.mjs', main, 'all drop checks passed');

@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, repo, startServer, stopAll } from './harness.mjs';
+import { check, launchChromium, log, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
 import { compareStudies } from './parity.mjs';
 
 // 1. Arguments and helpers ---------------------------------------------------------------------------
@@ -29,13 +29,6 @@ const n = Number(arg('n', 300));
 const chromiumPath = arg('chromium', '/usr/bin/chromium');
 fs.mkdirSync(out, { recursive: true });
 
-let failures = 0;
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-function check(ok, what) {
-  log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures++;
-}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ImGui sees a press only when the button is held across a frame (about 50 ms at 20 frames/s).
 async function click(page, x, y) {
@@ -257,18 +250,11 @@ async function main() {
     log(`screenshot: ${path.join(out, 'explorer.png')}`);
     check(consoleErrors.length === 0, `no console error during the interaction ${consoleErrors.slice(0, 3).join(' | ')}`);
   } catch (e) {
-    // What the canvas showed when it failed is the first thing to look at.
-    if (page) await page.screenshot({ path: path.join(out, 'explorer-failure.png') }).catch(() => {});
+    await screenshotOnFailure(page, path.join(out, 'explorer-failure.png'));
     throw e;
   } finally {
     await stopAll(server, browser);
   }
 }
 
-main().then(() => {
-  log(failures ? `${failures} check(s) failed` : 'all browser checks passed');
-  process.exit(failures ? 1 : 0);
-}, (e) => {
-  console.error(`explorer.test.mjs: ${e.stack ?? e}`);
-  process.exit(1);
-});
+runTest('explorer.test.mjs', main, 'all browser checks passed');

@@ -1,7 +1,8 @@
-// harness.mjs: what the browser test and the benchmark share: the site server and Chromium.
+// harness.mjs: what the browser tests and the benchmark share: the site server and Chromium, and
+// for the tests their log, their checks and how they end.
 //
 // Index: 1. Chromium flags (RECIPES.md)  2. the server (web/serve.mjs on a free port, by PID)
-//        3. Chromium with a fresh profile  4. stopping both
+//        3. Chromium with a fresh profile  4. stopping both  5. log, check, runTest
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -45,4 +46,31 @@ export async function stopAll(server, browser) {
   if (browser?.context) await browser.context.close().catch(() => {});
   if (server) try { process.kill(server.pid, 'SIGTERM'); } catch { /* already gone */ }
   if (browser?.profile) fs.rmSync(browser.profile, { recursive: true, force: true });
+}
+
+// 5. A test's log and checks, and its end ----------------------------------------------------------------
+// log() prefixes the seconds since the test started; check() logs ok or FAIL and counts failures;
+// runTest() runs the test's main and exits 0 only when it returned and every check passed.
+const t0 = Date.now();
+let failures = 0;
+export const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+
+export function check(ok, what) {
+  log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures++;
+}
+
+export function runTest(name, main, allPassed) {
+  main().then(() => {
+    log(failures ? `${failures} check(s) failed` : allPassed);
+    process.exit(failures ? 1 : 0);
+  }, (e) => {
+    console.error(`${name}: ${e.stack ?? e}`);
+    process.exit(1);
+  });
+}
+
+// What the page showed when a step threw is the first thing to look at.
+export async function screenshotOnFailure(page, file) {
+  if (page) await page.screenshot({ path: file }).catch(() => {});
 }

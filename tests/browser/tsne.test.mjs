@@ -13,7 +13,7 @@
 // and is reproducible (same seed, same coordinates).
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, repo, startServer, stopAll } from './harness.mjs';
+import { check, launchChromium, log, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
 
 // 1. Arguments and helpers ---------------------------------------------------------------------------
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : d; };
@@ -22,13 +22,6 @@ const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-tsne-tes
 const n = Number(arg('n', 60));
 const chromiumPath = arg('chromium', '/usr/bin/chromium');
 
-let failures = 0;
-const t0 = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-function check(ok, what) {
-  log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures++;
-}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ImGui sees a press only when the button is held across a frame.
 async function click(page, x, y, button = 'left') {
@@ -118,7 +111,7 @@ async function main() {
     check(Math.abs(w - plot.w) <= 1 && Math.abs(h - plot.h) <= 1, 'the PNG has the size of the plot\'s rectangle');
     check(consoleErrors.length === 0, `no console error ${consoleErrors.slice(0, 3).join(' | ')}`);
   } catch (e) {
-    if (page) await page.screenshot({ path: path.join(out, 'tsne-failure.png') }).catch(() => {});
+    await screenshotOnFailure(page, path.join(out, 'tsne-failure.png'));
     throw e;
   } finally {
     // 7. Clean-up (server by PID, Chromium, its profile) ----------------------------------------------------------
@@ -126,10 +119,4 @@ async function main() {
   }
 }
 
-main().then(() => {
-  log(failures ? `${failures} check(s) failed` : 'all t-SNE and plot PNG checks passed');
-  process.exit(failures ? 1 : 0);
-}, (e) => {
-  console.error(`tsne.test.mjs: ${e.stack ?? e}`);
-  process.exit(1);
-});
+runTest('tsne.test.mjs', main, 'all t-SNE and plot PNG checks passed');
