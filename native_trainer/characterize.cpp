@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "fileio.hpp"
 #include "idx.hpp"
+#include "manifest.hpp"
 #include "noise.hpp"
 #include "onnx_runner.hpp"
 #include "sha256.hpp"
@@ -53,20 +54,14 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
     std::vector<ModelEntry> out;
     const std::string manifest = dir + "/manifest.json";
     if (is_file(manifest)) {
-        const auto j = read_json(manifest);
-        try {
-            for (const auto& m : j.at("models")) {
-                ModelEntry e;
-                e.name = m.at("name").get<std::string>();
-                e.kind = m.at("kind").get<std::string>();
-                e.encoder_path = dir + "/" + m.at("files").at("encoder").at("path").get<std::string>();
-                e.decoder_path = dir + "/" + m.at("files").at("decoder").at("path").get<std::string>();
-                out.push_back(e);
-            }
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(manifest + ": " + e.what());
-        }
-        if (out.empty()) throw Error(manifest + ": lists no models");
+        // The core's reader (the page uses the same one): a bad entry is skipped with a warning.
+        const auto bytes = cmd::read_file(manifest);
+        const Manifest m = parse_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                                          manifest, /*need_sample=*/false);
+        for (const std::string& problem : m.problems) std::fprintf(stderr, "warning: %s\n", problem.c_str());
+        for (const ManifestModel& mm : m.models)
+            out.push_back({mm.name, mm.kind, dir + "/" + mm.encoder.path, dir + "/" + mm.decoder.path});
+        if (out.empty()) throw Error(manifest + ": lists no usable models");
         return out;
     }
     auto add_folder = [&out](const std::string& folder, const std::string& name) {

@@ -1,10 +1,13 @@
-// json.hpp: a minimal JSON value for writing results (the core needs no JSON library).
+// json.hpp: a minimal JSON value for results and the few JSON files the core reads (the core needs
+// no JSON library).
 //
 // Index: 1. Json (null, bool, number, string, array, object with insertion order)  2. dump()
-//        3. to_json for the analysis types
+//        2b. parse() and reading accessors (json_read.cpp)  3. to_json for the analysis types
 //
 // Numbers are written with 17 significant digits so a result read back is bit-identical; NaN and
-// Inf (which JSON cannot hold) are written as null.
+// Inf (which JSON cannot hold) are written as null. parse() is strict RFC 8259 (no comments, no
+// trailing commas, no duplicate keys) with a nesting limit, and names the line and column of the
+// first problem: it reads files from anywhere (models/manifest.json) and is fuzzed (fuzz/).
 #pragma once
 #include "analysis.hpp"
 
@@ -12,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,6 +55,22 @@ public:
 
     // 2. Text: indent < 0 gives one line; otherwise pretty-printed with that many spaces.
     std::string dump(int indent = -1) const;
+
+    // 2b. Reading. parse() throws strata::Error "NAME: line L, column C: what is wrong".
+    static Json parse(std::string_view text, const std::string& name);
+    static constexpr int max_depth = 64;                // nesting deeper than this is refused
+    bool is_null() const { return type_ == Type::Null; }
+    bool is_number() const { return type_ == Type::Number || type_ == Type::Integer; }
+    bool is_integer() const { return type_ == Type::Integer; }
+    bool is_string() const { return type_ == Type::String; }
+    bool is_bool() const { return type_ == Type::Bool; }
+    bool is_array() const { return type_ == Type::Array; }
+    bool is_object() const { return type_ == Type::Object; }
+    double number() const { return type_ == Type::Integer ? double(integer_) : number_; }   // 0 if not a number
+    std::int64_t integer() const { return integer_; }                                     // 0 if not an integer
+    bool boolean() const { return bool_; }
+    const std::string& string() const { return string_; }                                 // "" if not a string
+    const std::vector<std::pair<std::string, Json>>& members() const { return members_; }
 
 private:
     void dump_to(std::string& out, int indent, int depth) const;
