@@ -7,37 +7,28 @@
 //        exports, t-SNE requests  6. view state <-> URL  7. dropped files (bring your own models and
 //        images)
 //
-// URL parameters (all optional), the whole view state:
-//   study:     n (images, default 300), seed, vae_latent (sample|mean), models (comma list: only these)
-//   geometry:  metric, energy, rank_rtol, bandwidth, centered (METHOD.md names and defaults)
-//   view:      sigma (selected noise level), sample (selected sample index), hide (comma list of
-//              models toggled off), view (the model of the kernel-PCA and spectrum views)
+// The URL's query is the whole view state (study, geometry settings, selection, panel layout). It
+// is read and written by the core's view_state.cpp through the interface module (parseViewState,
+// formatViewState), which lists the parameters; values it cannot use are reported, not trusted.
 import createStrataApp from './strata_app.mjs';
 import { exportCanvas, exportPlot, exportResults } from './export.mjs';
 import { installDrop } from './drop.mjs';
 
 // 1. Parameters ------------------------------------------------------------------------------------
 const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];   // METHOD.md section 1
-const DEFAULT_GEOMETRY = { metric: 'log-euclidean', energy: 0.95, rank_rtol: null, bandwidth: null, centered: true };
-const url = new URL(location.href);
-const q = (k) => url.searchParams.get(k);
-const num = (k, d) => (q(k) === null || q(k) === '' || !Number.isFinite(Number(q(k))) ? d : Number(q(k)));
-const list = (k) => (q(k) ? q(k).split(',').filter(Boolean) : []);
-let params = {
-  n: Math.min(1000, Math.max(2, Math.floor(num('n', 300)))),
-  seed: Math.max(0, Math.floor(num('seed', 0))),
-  vae_latent: q('vae_latent') === 'mean' ? 'mean' : 'sample',
-  sigmas: SIGMAS,
-  models: q('models') ? list('models') : null,
-  geometry: {
-    metric: q('metric') ?? DEFAULT_GEOMETRY.metric,
-    energy: num('energy', DEFAULT_GEOMETRY.energy),
-    rank_rtol: q('rank_rtol') ? num('rank_rtol', null) : null,
-    bandwidth: q('bandwidth') ? num('bandwidth', null) : null,
-    centered: q('centered') !== 'false',
-  },
-};
-const initialView = { sigma: q('sigma'), sample: q('sample'), hide: list('hide'), view: q('view') };
+let params = null;        // {n, seed, vae_latent, sigmas, models, geometry}: what the worker computes
+let initialView = null;   // the URL's view part, applied once the first results arrive
+
+function readUrl() {
+  const v = app.parseViewState(location.search);
+  params = { n: v.n, seed: v.seed, vae_latent: v.vae_latent, sigmas: SIGMAS,
+             models: v.models.length ? v.models : null, geometry: v.geometry };
+  initialView = v;
+  for (const line of v.problems) showMessage(line);
+  app.setColorBy(v.color);
+  app.setTsneShow(v.tsne);
+  app.setLayout(v.layout);
+}
 
 // 2. window.strata --------------------------------------------------------------------------------------
 let resolveReady, rejectReady;
@@ -50,7 +41,9 @@ window.strata = {
   timings: { load: null, inference: null, analysis: null, firstPanel: null, total: null },  // ms
   generation: 0,    // completed studies: 1 after the first, +1 after each settings change
   busy: true,
-  messages: [],     // one line per dropped-file outcome (problems name the file), oldest first
+  messages: [],     // lines for the user, oldest first: dropped-file outcomes, files that could not
+                    // load, ignored URL values (each names the file or parameter and what is wrong)
+  waiting: null,    // why nothing can be analysed yet (no usable model or images), else null
   // The last t-SNE view computed: {model, k, sigma, clean: [[x, y]...], noisy: [[x, y]...], kl, ms};
   // tsneCount counts the results (a new request is complete when it grows).
   tsne: null,
@@ -60,6 +53,7 @@ window.strata = {
   get params() { return params; },
   get fps() { return app ? app.viewState().fps : 0; },
   view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
+  panels() { return app ? app.panels() : []; },      // [{title, x, y, w, h, collapsed}] of each panel
   // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
   benchCore() {
     return new Promise((resolve) => { benchWaiters.push(resolve); worker.postMessage({ type: 'benchCore' }); });
@@ -74,21 +68,21 @@ function fail(message) {
   rejectReady(new Error(message));
 }
 
-if (!self.crossOriginIsolated) {
-  fail('This page needs cross-origin isolation (SharedArrayBuffer): serve it with web/serve.mjs ' +
-       '(COOP same-origin, COEP require-corp).');
-} else {
-  start().catch((e) => fail(String(e?.message ?? e)));
-}
+start().catch((e) => fail(String(e?.message ?? e)));
 
 // 3. The interface module ----------------------------------------------------------------------------------
 async function start() {
   const canvas = document.getElementById('canvas');
+  canvas.addEventListener('contextmenu', (e) => e.preventDefault());   // right-click opens plot menus
   app = await createStrataApp({
     canvas,
     onCanvasDrawn: () => exportCanvas(canvas),
     onPlotDrawn: (x, y, w, h, name) => { window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name); },
   });
+  readUrl();
+  if (!self.crossOriginIsolated)
+    showMessage('This host does not isolate the page (no COOP/COEP headers): computing on one thread. ' +
+                'scripts/serve.sh serves it with both cores.');
   app.setSettings(params);
   app.setProgress(0, 'loading models and sample images');
   runWorker();
@@ -125,6 +119,7 @@ const handlers = {
     const enabled = new Map(models.map((md, i) => [md.name, was.modelsEnabled[i]]));
     const viewName = models[was.kpcaModel]?.name;
     app.clearModels();
+    params = { ...params, n: m.n };   // dropped images, or a sample smaller than the URL's N
     app.setGrid(m.sigmas, m.n);
     app.setLabels(m.labels);
     app.setCleanImages(m.images);
@@ -143,6 +138,18 @@ const handlers = {
     window.strata.ortThreads = m.ortThreads;
   },
   progress(m) { app.setProgress(m.fraction, m.status); },
+  // Files that could not be used (each line names the file and what is wrong); the study goes on.
+  notice(m) { for (const line of m.messages) showMessage(line); },
+  // Nothing valid to analyse (no usable model or no images): the page stays up for dropped files.
+  waiting(m) {
+    showMessage(m.reason);
+    app.setProgress(0, m.reason);
+    window.strata.busy = false;
+    window.strata.waiting = m.reason;
+    app.setBusy(false);
+    if (window.strata.generation === 0) rejectReady(new Error(m.reason));
+    nextDrop();
+  },
   sample(m) { app.setSampleStrip(m.key, m.clean, m.noisy, m.recon, m.psnr); },
   benchCore(m) { benchWaiters.shift()?.(m.out); },
   set(m) {
@@ -154,6 +161,7 @@ const handlers = {
       window.strata.timings.firstPanel = performance.now();
   },
   done(m) {
+    window.strata.waiting = null;
     window.strata.results = m.results;
     if (window.strata.generation === 0)
       Object.assign(window.strata.timings, { inference: m.timings.inference, analysis: m.timings.analysis,
@@ -226,33 +234,34 @@ function tick() {
 
 // 6. View state <-> URL -------------------------------------------------------------------------------------------
 function applyInitialView(sigmas) {
-  const s = initialView.sigma !== null ? Number(initialView.sigma) : 0.1;   // default: the paper's noise level
+  const s = initialView.sigma ?? 0.1;   // default: the paper's noise level
   let best = 0;
   sigmas.forEach((v, k) => { if (Math.abs(v - s) < Math.abs(sigmas[best] - s)) best = k; });
   app.setSigmaIndex(best);
-  if (initialView.sample !== null && Number.isInteger(Number(initialView.sample))) app.setSelectedSample(Number(initialView.sample));
+  if (initialView.sample >= 0) app.setSelectedSample(initialView.sample);
+  const names = models.map((md) => md.name);
+  for (const name of [...initialView.hide, ...(initialView.view ? [initialView.view] : [])])
+    if (!names.includes(name)) showMessage(`URL: no model '${name}' is loaded; its view setting is ignored`);
   models.forEach((md, i) => {
     if (initialView.hide.includes(md.name)) app.setModelEnabled(i, false);
     if (md.name === initialView.view) app.setKpcaModel(i);
   });
 }
 
+// The canonical query of the current state (the core's format_view_state); replaces the URL
+// without a history entry when it changed.
 function syncUrl() {
   const v = app.viewState();
-  const u = new URL(location.href);
-  const put = (k, value, dflt) => (value === null || value === undefined || value === dflt
-    ? u.searchParams.delete(k) : u.searchParams.set(k, String(value)));
-  put('n', params.n, 300);
-  put('seed', params.seed, 0);
-  put('vae_latent', params.vae_latent, 'sample');
-  for (const k of Object.keys(DEFAULT_GEOMETRY)) put(k, params.geometry[k], DEFAULT_GEOMETRY[k]);
-  put('sigma', v.sigma, undefined);
-  put('sample', v.selectedSample, -1);
-  if (models.length) {
-    put('hide', models.filter((md, i) => !v.modelsEnabled[i]).map((md) => md.name).join(','), '');
-    put('view', models[v.kpcaModel]?.name, models[0].name);
-  }
-  if (u.href !== location.href) history.replaceState(null, '', u.href);
+  const state = {
+    ...params, models: params.models ?? [],
+    sigma: v.sigma, sample: v.selectedSample, color: app.colorBy(), tsne: v.tsne.show, layout: app.layout(),
+    hide: models.filter((md, i) => !v.modelsEnabled[i]).map((md) => md.name),
+    view: models.length && v.kpcaModel > 0 ? models[v.kpcaModel]?.name ?? '' : '',
+  };
+  if (!models.length) Object.assign(state, { sigma: initialView.sigma, hide: initialView.hide, view: initialView.view });
+  const q = app.formatViewState(state);
+  const href = location.pathname + (q ? '?' + q : '') + location.hash;
+  if (href !== location.pathname + location.search + location.hash) history.replaceState(null, '', href);
 }
 
 // 7. Dropped files ------------------------------------------------------------------------------------------------
@@ -276,6 +285,7 @@ function nextDrop() {
 
 function showMessage(line) {
   window.strata.messages.push(line);
+  app?.addMessage(line);
   const box = document.getElementById('drop-messages');
   box.textContent = window.strata.messages.slice(-6).join('\n');
 }

@@ -1,7 +1,9 @@
 // serve.mjs: a small static server for the site folder, cross-origin isolated.
 //
-//   node web/serve.mjs [PORT (8080)] [DIR (build/wasm/site)]
+//   node web/serve.mjs [PORT (8080)] [DIR (build/wasm/site)] [--plain]
 //
+// --plain leaves out the isolation headers, as an ordinary static host would (the page then runs
+// on one thread); the browser tests use it to check that fallback.
 // Index: 1. arguments  2. MIME types  3. request handling  4. start
 //
 // Why not python -m http.server: ONNX Runtime Web's threads and the core's pthreads need
@@ -14,10 +16,12 @@ import { fileURLToPath } from 'node:url';
 
 // 1. Arguments --------------------------------------------------------------------------------------
 const here = path.dirname(fileURLToPath(import.meta.url));
-const port = Number(process.argv[2] ?? 8080);
-const root = path.resolve(process.argv[3] ?? path.join(here, '..', 'build', 'wasm', 'site'));
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const plain = process.argv.includes('--plain');
+const port = Number(args[0] ?? 8080);
+const root = path.resolve(args[1] ?? path.join(here, '..', 'build', 'wasm', 'site'));
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`serve.mjs: bad port '${process.argv[2]}'`);
+  console.error(`serve.mjs: bad port '${args[0]}'`);
   process.exit(1);
 }
 if (!fs.existsSync(path.join(root, 'index.html'))) {
@@ -33,12 +37,17 @@ const types = {
 };
 
 // 3. Requests: GET/HEAD of files under root; anything else is 404/405.
+// The Content-Security-Policy of index.html, as a header: a header also covers the workers.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; " +
+            "img-src 'self' data: blob:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
+            "frame-ancestors 'none'";
 function handle(req, res) {
-  const headers = {
+  const headers = plain ? { 'Cache-Control': 'no-cache' } : {
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Cache-Control': 'no-cache',
+    'Content-Security-Policy': CSP,
   };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, headers).end();
@@ -77,7 +86,8 @@ server.on('error', (e) => {
   process.exit(1);
 });
 server.listen(port, '127.0.0.1', () => {
-  console.log(`Strata explorer: http://127.0.0.1:${server.address().port}/  (serving ${root}; Ctrl-C stops)`);
+  console.log(`Strata explorer: http://127.0.0.1:${server.address().port}/  (serving ${root}` +
+              `${plain ? ', without isolation headers' : ''}; Ctrl-C stops)`);
 });
 // Browsers keep connections open: close them too, or close() would wait for them.
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {

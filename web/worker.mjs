@@ -15,12 +15,14 @@
 // Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error' | 'dropped' |
 // 'tsneProgress' | 'tsne', ...}.
 import * as ort from './ort.wasm.min.mjs';
-import createStrataWorker from './strata_worker.mjs';
-import { decodeImage, fileKind, isDecoderName, modelName, parseNpy } from './userfiles.mjs';
+import { decodeImage, fileKind, isDecoderName, modelName } from './userfiles.mjs';
 
 const PIXELS = 28 * 28;
 const BATCH = 100;            // images per encoder/decoder call (characterize's --batch default)
-const CORE_THREADS = 2;       // the module's pthread pool (wasm/app/CMakeLists.txt PTHREAD_POOL_SIZE)
+// Threads need cross-origin isolation (web/serve.mjs sends the headers). On any other static host
+// the page still works: the core's single-threaded build and ONNX Runtime Web on one thread.
+const ISOLATED = self.crossOriginIsolated === true;
+const CORE_THREADS = ISOLATED ? 2 : 1;   // 2: the module's pthread pool (wasm/app/CMakeLists.txt)
 // Noisy latents are kept for reruns (a geometry change then needs no inference) up to this many
 // bytes in all; beyond (large N), only the clean latents are kept and a rerun encodes again.
 const LATENT_CACHE_BYTES = 256 * 2 ** 20;
@@ -28,10 +30,10 @@ const LATENT_CACHE_BYTES = 256 * 2 ** 20;
 // 1. Runtimes ------------------------------------------------------------------------------------
 const base = new URL('./', import.meta.url).href;
 ort.env.wasm.wasmPaths = base;
-// Threads need cross-origin isolation (web/serve.mjs); from another static host ORT runs on one.
-ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)) : 1;
+ort.env.wasm.numThreads = ISOLATED ? Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)) : 1;
 let corePromise = null;
-const core = () => (corePromise ??= createStrataWorker({ locateFile: (f) => base + f }));
+const core = () => (corePromise ??= import(ISOLATED ? './strata_worker.mjs' : './strata_worker_st.mjs')
+  .then((module) => module.default({ locateFile: (f) => base + f })));
 
 const post = (msg) => self.postMessage(msg);
 // ONNX Runtime sessions take one run at a time: the study and the sample strip's requests (which
@@ -64,60 +66,97 @@ function parseIdx(bytes, url, wantMagic) {
   return { shape, data: bytes.subarray(offset) };
 }
 
+// The manifest through the core's reader (wasm/core/manifest.cpp, the one `strata characterize`
+// uses): null when unusable as a whole; a bad model entry only adds a line to `problems`.
+async function loadManifest(problems) {
+  const m = await core();
+  try {
+    const r = await fetch(base + 'models/manifest.json');
+    if (!r.ok) throw new Error(`models/manifest.json: HTTP ${r.status} (no bundled models)`);
+    const manifest = JSON.parse(m.parseManifest(await r.text(), 'models/manifest.json'));
+    if (manifest.error) throw new Error(manifest.error);
+    problems.push(...manifest.problems);
+    if (!manifest.models.length) problems.push('models/manifest.json lists no usable model');
+    return manifest;
+  } catch (e) {
+    problems.push(String(e.message ?? e));
+    return null;
+  }
+}
+
+// A file the manifest lists, checked against its size and hash there.
+async function fetchListed(file) {
+  const m = await core();
+  const path = 'models/' + file.path;
+  const bytes = await fetchBytes(base + path).catch((e) => { throw new Error(e.message.replace(base, '')); });
+  if (file.bytes !== null && bytes.length !== file.bytes)
+    throw new Error(`${path}: ${bytes.length} bytes, models/manifest.json says ${file.bytes} (truncated or replaced?)`);
+  const sha256 = m.sha256(bytes);
+  if (file.sha256 && sha256 !== file.sha256) throw new Error(`${path}: its sha256 is not the one in models/manifest.json (corrupt or replaced?)`);
+  return { bytes, sha256, path };
+}
+
 // Images dropped by the user (section 7) replace the sample: {x, n, names, sha256}; null: the sample.
 let userImages = null;
 
-async function loadData(params) {
-  const manifestUrl = base + 'models/manifest.json';
-  const r = await fetch(manifestUrl);
-  if (!r.ok) throw new Error(`${manifestUrl}: HTTP ${r.status}`);
-  const manifest = await r.json();
-  let entries = manifest.models ?? [];
-  if (params.models) entries = entries.filter((m) => params.models.includes(m.name));
-  if (!entries.length) throw new Error('models/manifest.json lists no models (train and export them, then run models/make_manifest.py)');
-
-  if (userImages) return userData(manifest, entries);
-  const imagesPath = manifest.sample.images.path, labelsPath = manifest.sample.labels.path;
-  const imageBytes = await fetchBytes(base + 'models/' + imagesPath);
-  const images = parseIdx(imageBytes, imagesPath, 0x803);
-  const labels = parseIdx(await fetchBytes(base + 'models/' + labelsPath), labelsPath, 0x801);
-  if (images.shape[1] !== 28 || images.shape[2] !== 28) throw new Error(`${imagesPath}: images are not 28 x 28`);
-  const n = params.n;
-  if (n > images.shape[0]) throw new Error(`N = ${n} images asked, ${imagesPath} has ${images.shape[0]}`);
+// The images of the study: the dropped ones, or the manifest's sample (the first N). N larger
+// than the sample is lowered to its size, with a line in `problems`.
+async function loadImages(manifest, params, problems) {
+  if (userImages) return userData();
+  if (!manifest) throw new Error('no sample images (models/manifest.json is unusable): drop PNG, JPEG or .npy images to analyse');
+  const imagesFile = await fetchListed(manifest.sample.images);
+  const labelsFile = await fetchListed(manifest.sample.labels);
+  const images = parseIdx(imagesFile.bytes, imagesFile.path, 0x803);
+  const labels = parseIdx(labelsFile.bytes, labelsFile.path, 0x801);
+  if (images.shape[1] !== 28 || images.shape[2] !== 28)
+    throw new Error(`${imagesFile.path}: images are ${images.shape[1]} x ${images.shape[2]}, 28 x 28 are needed`);
+  if (labels.shape[0] !== images.shape[0]) throw new Error(`${labelsFile.path}: ${labels.shape[0]} labels for ${images.shape[0]} images`);
+  let n = params.n;
+  if (n > images.shape[0]) {
+    problems.push(`N = ${n} images asked, ${imagesFile.path} has ${images.shape[0]}: N = ${images.shape[0]} used`);
+    n = images.shape[0];
+  }
   // x = byte / 255 in float32, as idx.cpp's to_unit_floats (double rounding of a quotient is exact here).
   const x = Float32Array.from(images.data.subarray(0, n * PIXELS), (b) => b / 255);
-  const m = await core();
   return {
-    manifest, entries, x, n, imagesPath, imagesSha256: m.sha256(imageBytes),
+    x, n, imagesPath: imagesFile.path, imagesSha256: imagesFile.sha256,
     labels: Array.from(labels.data.subarray(0, n)),
     imageBytes: images.data.slice(0, n * PIXELS),   // for the interface's tooltips
   };
 }
 
 // The dropped images as the study's data: all of them (N = their count), no labels (class 0).
-function userData(manifest, entries) {
+function userData() {
   const { x, n, names, sha256 } = userImages;
   return {
-    manifest, entries, x, n, imagesPath: `dropped: ${names.join(', ')}`, imagesSha256: sha256,
+    x, n, imagesPath: `dropped: ${names.join(', ')}`, imagesSha256: sha256,
     labels: new Array(n).fill(0),
     imageBytes: Uint8Array.from(x, (v) => Math.round(v * 255)),
   };
 }
 
+const SESSION_OPTIONS = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+
+async function createSession(bytes, path) {
+  try {
+    return await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+  } catch (e) {
+    throw new Error(`${path}: not a loadable ONNX model (${String(e?.message ?? e).split('\n')[0].slice(0, 200)})`);
+  }
+}
+
+// One bundled model; throws an Error naming the file at fault.
 async function loadModel(entry) {
-  const m = await core();
-  const encPath = entry.files.encoder.path, decPath = entry.files.decoder.path;
-  const [encBytes, decBytes] = await Promise.all([fetchBytes(base + 'models/' + encPath), fetchBytes(base + 'models/' + decPath)]);
-  const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
-  const encoder = await ort.InferenceSession.create(encBytes, options);
-  const decoder = await ort.InferenceSession.create(decBytes, options);
+  const [enc, dec] = await Promise.all([fetchListed(entry.encoder), fetchListed(entry.decoder)]);
+  const encoder = await createSession(enc.bytes, enc.path);
+  const decoder = await createSession(dec.bytes, dec.path);
   const outs = encoder.outputNames;
   const variational = outs.includes('mu') && outs.includes('logvar');
-  if (!variational && outs.length !== 1) throw new Error(`${encPath}: expected one output 'z' or the outputs 'mu' and 'logvar'`);
+  if (!variational && outs.length !== 1) throw new Error(`${enc.path}: expected one output 'z' or the outputs 'mu' and 'logvar'`);
   return {
     entry, encoder, decoder, variational,
-    sha256: m.sha256(encBytes), decoderSha256: m.sha256(decBytes),
-    encoderPath: 'models/' + encPath, decoderPath: 'models/' + decPath,
+    sha256: enc.sha256, decoderSha256: dec.sha256,
+    encoderPath: enc.path, decoderPath: dec.path,
     // Caches, each valid for a key: encodings (latents, PSNR) per noise level for the images, seed
     // and VAE latent mode; analysed sets for those plus the geometry settings.
     encKey: null, enc: [], anaKey: null, sets: [], bandwidth: null, geometry: null,
@@ -186,24 +225,57 @@ async function analyzeSet(model, k, enc, sigmas, params, timings) {
 
 // The loaded data and models, kept between runs: a settings change reuses what it does not affect
 // (the images and sessions always; latents unless N, the seed or, for VAEs, vae_latent changed).
+// Whatever cannot be loaded (a corrupt manifest, a missing or truncated model file, sample images
+// of the wrong size) becomes a message, and the study goes on with what is valid; with no model or
+// no images it waits for dropped files.
 let session = null;
+
+const notice = (messages) => { if (messages.length) post({ type: 'notice', messages }); };
+
+async function loadSession(params) {
+  const problems = [];
+  if (!session) {
+    session = { manifest: await loadManifest(problems), models: [], data: null, n: null, seed: null };
+    const entries = session.manifest?.models ?? [];
+    for (const name of params.models ?? [])
+      if (session.manifest && !entries.some((e) => e.name === name)) problems.push(`URL: models=${name}: no such model in models/manifest.json`);
+    const wanted = params.models?.length ? entries.filter((e) => params.models.includes(e.name)) : entries;
+    const loaded = await Promise.allSettled(wanted.map(loadModel));
+    loaded.forEach((r, i) => {
+      if (r.status === 'fulfilled') session.models.push(r.value);
+      else problems.push(`${String(r.reason?.message ?? r.reason)} (model '${wanted[i].name}' skipped)`);
+    });
+  }
+  if (!session.data || session.n !== params.n || session.seed !== params.seed) {
+    try {
+      session.data = await loadImages(session.manifest, params, problems);
+    } catch (e) {
+      session.data = null;
+      problems.push(String(e.message ?? e));
+    }
+    session.n = params.n;
+    session.seed = params.seed;
+  }
+  notice(problems);
+}
 
 async function run(params) {
   const tStart = now();
   const timings = { load: 0, inference: 0, analysis: 0 };
-  if (!session || session.n !== params.n || session.seed !== params.seed) {
-    const data = await loadData(params);
-    const models = session?.models ?? [];
-    if (!models.length) for (const e of data.entries) models.push(await loadModel(e));
-    session = { n: params.n, seed: params.seed, data, models };
-    if (userImages) session.n = params.n = data.n;   // N is the number of dropped images
+  await loadSession(params);
+  if (!session.models.length || !session.data) {
+    const what = !session.models.length ? 'no model could be loaded: drop an ONNX encoder (and decoder)'
+                                        : 'no images to analyse: drop PNG, JPEG or .npy images';
+    post({ type: 'waiting', reason: `Nothing to analyse yet: ${what}` });
+    return;
   }
+  params = { ...params, n: session.data.n };   // dropped images, or a sample smaller than N
   session.params = params;
   const { data, models } = session;
   post({ type: 'meta', models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind })), sigmas: params.sigmas,
          n: data.n, labels: data.labels, images: data.imageBytes });
   timings.load = now() - tStart;
-  post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads });
+  post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads, coreThreads: CORE_THREADS });
 
   const steps = params.sigmas.length * models.length;
   const latentFloats = models.reduce((a, md) => a + (md.entry.latent_shape?.reduce((u, v) => u * v, 1) ?? 64 * 7 * 7), 0);
@@ -251,7 +323,7 @@ async function resultsJson(models, data, params, timings, totalMs) {
   const settings = {
     dataset: userImages ? 'images dropped on the page' : 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
     split: 'test',
-    images_file: userImages ? data.imagesPath : 'models/' + data.imagesPath,
+    images_file: data.imagesPath,
     images_sha256: data.imagesSha256,
     n: data.n,
     samples: 'the first n images of the test split, indices 0..n-1, in file order',
@@ -279,7 +351,7 @@ async function resultsJson(models, data, params, timings, totalMs) {
 // index = the image's index) and the model's reconstruction. For display only, so one image at a
 // time rather than from the study's batches.
 async function sampleImages({ model: i, k, index, key }) {
-  if (!session?.params || !session.models[i] || index < 0 || index >= session.n) return;
+  if (!session?.params || !session.models[i] || index < 0 || index >= session.params.n) return;
   const m = await core();
   const { params, data } = session, md = session.models[i];
   const x = data.x.slice(index * PIXELS, (index + 1) * PIXELS);
@@ -342,8 +414,6 @@ async function tsne({ model: i, k, serial }) {
 // message naming the file. Nothing loaded is touched unless what replaces or joins it is valid:
 // a model joins only when its encoder (and decoder, if given) pass; the images are replaced only
 // when every dropped image file is readable and there are at least 2 images.
-const SESSION_OPTIONS = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
-
 async function openSession(file) {
   try {
     return await ort.InferenceSession.create(file.bytes, SESSION_OPTIONS);
@@ -418,7 +488,9 @@ async function dropFiles(files) {
         group[role] = file;
         models.set(name, group);
       } else if (kind === 'npy') {
-        images.push({ name: file.name, ...parseNpy(file.bytes) });
+        const r = (await core()).readImagesNpy(file.bytes, file.name);   // the core's .npy reader
+        if (r.error) throw new Error(r.error.slice(file.name.length + 2));   // the name is added below
+        images.push({ name: file.name, x: r.x, n: r.n });
       } else {
         images.push({ name: file.name, x: await decodeImage(file.bytes), n: 1 });
       }
@@ -452,7 +524,7 @@ async function dropFiles(files) {
     for (const im of images) { x.set(im.x, at * PIXELS); at += im.n; }
     const m = await core();
     userImages = { x, n: count, names: images.map((im) => im.name), sha256: m.sha256(new Uint8Array(x.buffer)) };
-    session.data = userData(session.data.manifest, session.data.entries);
+    session.data = userData();
     session.n = count;
     changed = true;
     messages.push(`${count} images from ${images.map((im) => im.name).join(', ')} replace the analysed images`);

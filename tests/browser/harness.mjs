@@ -18,9 +18,11 @@ export const FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-ne
   '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
 
 // 2. The server: resolves {pid, url} once it printed its URL.
-export function startServer(site) {
+// `extra`: more arguments for serve.mjs (e.g. ['--plain']: no isolation headers).
+export function startServer(site, extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repo, 'web', 'serve.mjs'), '0', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repo, 'web', 'serve.mjs'), '0', site, ...extra],
+                        { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     child.stdout.on('data', (d) => {
       text += d;

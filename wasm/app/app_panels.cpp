@@ -15,6 +15,7 @@
 #include "app_plot.hpp"
 #include "app_state.hpp"
 #include "imgui.h"
+#include "imgui_internal.h"   // FindWindowByName: a panel's place for the URL
 
 #include <algorithm>
 #include <cmath>
@@ -49,10 +50,35 @@ std::string triple_text(const std::array<int, 3>& r) {
     return b;
 }
 
-// 1. Layout: a fixed first arrangement in three columns; users may move and resize windows after.
-void place(float x, float y, float w, float h) {
+// 1. Layout: a fixed first arrangement in three columns; users may move and resize windows after,
+// and a shared link may carry places (AppState::restore, from the URL's `layout`), applied once.
+void place(int panel, float x, float y, float w, float h) {
+    AppState& s = state();
+    AppState::Panel& p = s.panels[std::size_t(panel)];
+    p.first_pos = ImVec2(x, y);
+    p.first_size = ImVec2(w, h);
+    for (auto it = s.restore.begin(); it != s.restore.end(); ++it) {
+        if (it->panel != panel) continue;
+        ImGui::SetNextWindowPos(ImVec2(it->x, it->y), ImGuiCond_Always);
+        ImGui::SetNextWindowSize(ImVec2(it->w, it->h), ImGuiCond_Always);
+        ImGui::SetNextWindowCollapsed(it->collapsed, ImGuiCond_Always);
+        s.restore.erase(it);
+        return;
+    }
     ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_FirstUseEver);
+}
+
+// Where the panel (drawn just before) is now: read through ImGui's window list by its title.
+void record_panel(int panel, const char* title) {
+    ImGuiWindow* w = ImGui::FindWindowByName(title);
+    if (!w) return;
+    AppState::Panel& p = state().panels[std::size_t(panel)];
+    p.title = title;
+    p.pos = w->Pos;
+    p.size = w->SizeFull;
+    p.collapsed = w->Collapsed;
+    p.seen = true;
 }
 
 // 2. Controls ---------------------------------------------------------------------------------------
@@ -64,6 +90,14 @@ void controls() {
     ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay);
     ImGui::TextWrapped("%s", s.status.c_str());
     if (!s.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", s.error.c_str());
+    // The last few messages (dropped files, ignored URL values, models that could not load); the
+    // page keeps them all in window.strata.messages.
+    const std::size_t shown = std::min<std::size_t>(s.messages.size(), 4);
+    for (std::size_t i = s.messages.size() - shown; i < s.messages.size(); ++i) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.5f, 1));
+        ImGui::TextWrapped("%s", s.messages[i].c_str());
+        ImGui::PopStyleColor();
+    }
     // Exports: the page writes the files (web/export.mjs); PNG is taken right after a frame is drawn.
     ImGui::BeginDisabled(s.busy);
     if (ImGui::SmallButton("Export JSON")) s.export_request = "json";
@@ -565,20 +599,27 @@ void kernel_diagnostics() {
 void draw_panels(float cw, float ch) {
     // Three columns on a 1280 x 800 canvas, scaled to the actual canvas.
     const float c1 = cw * 0.25f, c2 = cw * 0.36f, c3 = cw - c1 - c2 - 32;
-    place(8, 8, c1, ch * 0.34f);
-    controls();
-    place(8, ch * 0.34f + 16, c1, ch * 0.33f - 8);
-    settings_panel();
-    place(8, ch * 0.67f + 16, c1, ch * 0.33f - 24);
-    strata_table();
-    place(c1 + 16, 8, c2, ch * 0.50f);
-    rank_histograms();
-    place(c1 + 16, ch * 0.50f + 16, c2, ch * 0.50f - 24);
-    curves();
-    place(c1 + c2 + 24, 8, c3, ch * 0.55f);
-    kpca_view();
-    place(c1 + c2 + 24, ch * 0.55f + 16, c3, ch * 0.45f - 24);
-    kernel_diagnostics();
+    // Panel indices are part of shared links (the URL's `layout`): append new panels, never renumber.
+    struct Panel {
+        const char* title;
+        void (*draw)();
+        float x, y, w, h;
+    };
+    const Panel all[] = {
+        {"Strata", controls, 8, 8, c1, ch * 0.34f},
+        {"Settings", settings_panel, 8, ch * 0.34f + 16, c1, ch * 0.33f - 8},
+        {"Strata (rank triples)", strata_table, 8, ch * 0.67f + 16, c1, ch * 0.33f - 24},
+        {"Rank histograms per mode", rank_histograms, c1 + 16, 8, c2, ch * 0.50f},
+        {"Curves vs sigma", curves, c1 + 16, ch * 0.50f + 16, c2, ch * 0.50f - 24},
+        {"Kernel-PCA view", kpca_view, c1 + c2 + 24, 8, c3, ch * 0.55f},
+        {"Kernel diagnostics", kernel_diagnostics, c1 + c2 + 24, ch * 0.55f + 16, c3, ch * 0.45f - 24},
+    };
+    static_assert(sizeof all / sizeof all[0] == std::tuple_size<decltype(AppState::panels)>::value);
+    for (int i = 0; i < int(sizeof all / sizeof all[0]); ++i) {
+        place(i, all[i].x, all[i].y, all[i].w, all[i].h);
+        all[i].draw();
+        record_panel(i, all[i].title);
+    }
 }
 
 }  // namespace app

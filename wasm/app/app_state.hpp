@@ -110,6 +110,24 @@ struct AppState {
         std::string name;                         // file name stem (the plot's id)
     } plot_png;
 
+    // Panel layout: each panel's first placement (from the canvas size) and where it is now, so the
+    // page can keep moved panels in the URL; `restore` holds places from a URL not applied yet.
+    struct Panel {
+        const char* title = "";                    // the window's title (draw_panels)
+        ImVec2 first_pos, first_size;             // the default arrangement (draw_panels)
+        ImVec2 pos, size;                          // now (size: uncollapsed)
+        bool collapsed = false;
+        bool seen = false;                         // drawn at least once
+    };
+    std::array<Panel, 7> panels;
+    struct Place {
+        int panel = 0;
+        float x = 0, y = 0, w = 0, h = 0;
+        bool collapsed = false;
+    };
+    std::vector<Place> restore;
+    std::vector<std::string> messages;            // lines for the user (bad files, ignored URL values)
+
     // Measurements and test surface.
     double fps = 0.0;
     struct Rect { float x = 0, y = 0, w = 0, h = 0; };

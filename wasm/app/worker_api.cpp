@@ -7,6 +7,8 @@
 //        4. noise and VAE sampling (native_trainer/noise.cpp, the file `strata characterize` uses)
 //        5. PSNR and SHA-256
 //        5b. t-SNE of a model's clean set and one noisy set, from the kernel's distances (tsne.cpp)
+//        5c. reading files from anywhere with the core's (fuzzed) readers: models/manifest.json,
+//            dropped .npy images
 //        6. the embind table
 //
 // Why a thin layer: every number the page shows must be the number `strata characterize` prints,
@@ -15,6 +17,8 @@
 #include "analysis.hpp"
 #include "error.hpp"
 #include "json.hpp"
+#include "manifest.hpp"
+#include "npy.hpp"
 #include "noise.hpp"
 #include "psnr.hpp"
 #include "sha256.hpp"
@@ -23,6 +27,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -235,6 +240,78 @@ val tsne_embedding(const std::string& model, const val& clean_latents, const val
     return out;
 }
 
+// 5c. Files from anywhere -------------------------------------------------------------------------------------
+// models/manifest.json (manifest.hpp): {sample: {images, labels, count}, models: [{name, kind,
+// latent_shape|null, encoder, decoder}], problems: [...]} with files as {path, bytes|null,
+// sha256}; or {"error": "..."} when the file is unusable as a whole.
+std::string parse_manifest_json(const std::string& text, const std::string& name) {
+    try {
+        const strata::Manifest m = strata::parse_manifest(text, name);
+        auto file = [](const strata::ManifestFile& f) {
+            strata::Json j = strata::Json::object();
+            j.set("path", f.path);
+            j.set("bytes", f.bytes ? strata::Json(static_cast<long long>(*f.bytes)) : strata::Json());
+            j.set("sha256", f.sha256);
+            return j;
+        };
+        strata::Json out = strata::Json::object();
+        strata::Json sample = strata::Json::object();
+        sample.set("images", file(*m.images));
+        sample.set("labels", file(*m.labels));
+        sample.set("count", static_cast<long long>(m.sample_count));
+        out.set("sample", sample);
+        strata::Json models = strata::Json::array();
+        for (const strata::ManifestModel& mm : m.models) {
+            strata::Json e = strata::Json::object();
+            e.set("name", mm.name);
+            e.set("kind", mm.kind);
+            e.set("latent_shape", mm.latent_shape ? strata::Json::array_of(std::vector<int>(mm.latent_shape->begin(), mm.latent_shape->end()))
+                                                  : strata::Json());
+            e.set("encoder", file(mm.encoder));
+            e.set("decoder", file(mm.decoder));
+            models.push(e);
+        }
+        out.set("models", models);
+        out.set("problems", strata::Json::array_of(m.problems));
+        return out.dump();
+    } catch (const std::exception& e) {
+        strata::Json out = strata::Json::object();
+        out.set("error", std::string(e.what()));
+        return out.dump();
+    }
+}
+
+// Dropped .npy images: N x 28 x 28 or N x 1 x 28 x 28, float32 or float64, every value finite and
+// in [0, 1]. {n, x: Float32Array} or {error} (the message starts with `name`).
+val read_images_npy(const val& bytes_js, const std::string& name) {
+    val out = val::object();
+    try {
+        const std::vector<unsigned char> bytes = emscripten::convertJSArrayToNumberVector<unsigned char>(bytes_js);
+        const strata::NpyArray a = strata::parse_npy(bytes.data(), bytes.size(), name);
+        const auto& s = a.shape;
+        const bool ok = (s.size() == 3 && s[1] == 28 && s[2] == 28) || (s.size() == 4 && s[1] == 1 && s[2] == 28 && s[3] == 28);
+        if (!ok) {
+            std::string shape;
+            for (std::size_t d : s) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+            throw strata::Error(name + ": shape (" + shape + "): N x 28 x 28 or N x 1 x 28 x 28 images are needed");
+        }
+        if (s[0] == 0) throw strata::Error(name + ": no images (N = 0)");
+        std::vector<float> x(a.values.size());
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double v = a.values[i];
+            if (!(v >= 0.0 && v <= 1.0))
+                throw strata::Error(name + ": value " + (std::isnan(v) ? std::string("NaN") : std::to_string(v)) + " at image " + std::to_string(i / 784) +
+                                    ": pixels must be finite, in [0, 1]");
+            x[i] = float(v);
+        }
+        out.set("n", int(s[0]));
+        out.set("x", val::global("Float32Array").new_(emscripten::typed_memory_view(x.size(), x.data())));
+    } catch (const std::exception& e) {
+        out.set("error", std::string(e.what()));
+    }
+    return out;
+}
+
 }  // namespace
 
 // 6. The embind table -------------------------------------------------------------------------------------------
@@ -248,4 +325,6 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("psnrStats", &psnr_stats);
     emscripten::function("sha256", &sha256_hex);
     emscripten::function("tsne", &tsne_embedding);
+    emscripten::function("parseManifest", &parse_manifest_json);
+    emscripten::function("readImagesNpy", &read_images_npy);
 }
