@@ -80,7 +80,9 @@ std::optional<double> real(const std::string& t, std::string& why) {
     char* end = nullptr;
     errno = 0;
     const double x = std::strtod(t.c_str(), &end);
-    if (end != t.c_str() + t.size() || errno == ERANGE || !std::isfinite(x)) return why = "is not a finite number", std::nullopt;
+    // ERANGE on underflow (a denormal or 0) is fine; on overflow the number is not finite.
+    if (end != t.c_str() + t.size() || !std::isfinite(x) || (errno == ERANGE && std::fabs(x) >= 1.0))
+        return why = "is not a finite number", std::nullopt;
     return x;
 }
 
