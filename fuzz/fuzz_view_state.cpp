@@ -13,15 +13,6 @@
 #include <cstdint>
 #include <string>
 
-namespace {
-bool is_name(const std::string& s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
-    return true;
-}
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view query(reinterpret_cast<const char*>(data), size);
     const strata::ViewState v = strata::parse_view_state(query);
@@ -37,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::check(!v.sigma || (*v.sigma >= 0.0 && *v.sigma <= 10.0), "sigma out of range");
     fuzz::check(v.color == "set" || v.color == "class" || v.color == "stratum", "bad color kept");
     for (const auto* list : {&v.models, &v.hide})
-        for (const std::string& name : *list) fuzz::check(is_name(name), "a bad model name kept");
-    fuzz::check(v.view.empty() || is_name(v.view), "a bad view name kept");
+        for (const std::string& name : *list) fuzz::check(strata::is_plain_name(name), "a bad model name kept");
+    fuzz::check(v.view.empty() || strata::is_plain_name(v.view), "a bad view name kept");
     for (const strata::PanelPlace& p : v.layout)
         fuzz::check(p.panel >= 0 && p.panel <= 15 && p.w >= 1 && p.h >= 1, "a bad panel place kept");
     if (query.size() > strata::kMaxQueryLength) fuzz::check(v.problems.size() == 1, "an over-long query was read");

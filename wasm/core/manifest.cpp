@@ -6,8 +6,8 @@
 
 #include "error.hpp"
 #include "json.hpp"
+#include "settings.hpp"
 
-#include <cctype>
 #include <set>
 
 namespace strata {
@@ -32,13 +32,6 @@ std::string text_field(const Json& obj, const std::string& key, const std::strin
     if (v.string().empty()) throw FieldError{where + key + " is empty"};
     if (v.string().size() > max_length) throw FieldError{where + key + " is longer than " + std::to_string(max_length) + " characters"};
     return v.string();
-}
-
-bool is_name(const std::string& s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
-    return s != "." && s != "..";
 }
 
 bool is_sha256(const std::string& s) {
@@ -69,7 +62,7 @@ ManifestModel model_entry(const Json& m) {
     if (!m.is_object()) throw FieldError{"not an object"};
     ManifestModel out;
     out.name = text_field(m, "name", "");
-    if (!is_name(out.name)) throw FieldError{"name \"" + out.name + "\" is not 1-64 letters, digits, '.', '_' or '-'"};
+    if (!is_plain_name(out.name)) throw FieldError{"name \"" + out.name + "\" is not 1-64 letters, digits, '.', '_' or '-'"};
     out.kind = text_field(m, "kind", "", 64);
     if (const Json* s = m.find("latent_shape")) {
         if (!s->is_array() || s->items().size() != 3) throw FieldError{"latent_shape is not [C, H, W]"};
@@ -120,7 +113,7 @@ Manifest parse_manifest(std::string_view text, const std::string& name, bool nee
     for (std::size_t i = 0; i < models->items().size(); ++i) {
         const Json& m = models->items()[i];
         const Json* n = m.is_object() ? m.find("name") : nullptr;
-        const std::string label = n && n->is_string() && is_name(n->string())
+        const std::string label = n && n->is_string() && is_plain_name(n->string())
                                       ? "model \"" + n->string() + "\""
                                       : "models[" + std::to_string(i) + "]";
         try {
@@ -141,7 +134,7 @@ bool is_safe_relative_path(const std::string& path) {
     for (;;) {   // each '/'-separated component: a name, not "." or ".."
         const std::size_t end = path.find('/', start);
         const std::string part = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!is_name(part)) return false;
+        if (!is_plain_name(part)) return false;
         if (end == std::string::npos) return true;
         start = end + 1;
     }

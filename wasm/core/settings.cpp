@@ -4,6 +4,7 @@
 #include "error.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace strata {
@@ -17,6 +18,13 @@ const std::vector<std::string>& metric_names() {
 bool is_metric_name(const std::string& name) {
     const auto& n = metric_names();
     return std::find(n.begin(), n.end(), name) != n.end();
+}
+
+bool is_plain_name(const std::string& name) {
+    if (name.empty() || name.size() > 64 || name == "." || name == "..") return false;
+    for (char c : name)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
+    return true;
 }
 
 void validate(const GeometrySettings& s) {

@@ -27,6 +27,10 @@ struct GeometrySettings {
 const std::vector<std::string>& metric_names();
 bool is_metric_name(const std::string& name);
 
+// A model name (manifest, URL), or one component of a path in the manifest: 1-64 letters, digits,
+// '.', '_' or '-', and not "." or "..". Nothing in it can change a URL or a path's meaning.
+bool is_plain_name(const std::string& name);
+
 // Throws strata::Error naming `what` (e.g. "--energy") when a setting is out of range.
 void validate(const GeometrySettings& s);
 

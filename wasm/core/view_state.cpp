@@ -98,13 +98,6 @@ std::optional<std::int64_t> whole(const std::string& t, std::int64_t lo, std::in
     return v;
 }
 
-bool is_model_name(const std::string& s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
-    return true;
-}
-
 std::optional<std::vector<std::string>> name_list(const std::string& t, std::string& why) {
     std::vector<std::string> out;
     std::size_t start = 0;
@@ -112,7 +105,7 @@ std::optional<std::vector<std::string>> name_list(const std::string& t, std::str
         const std::size_t end = std::min(t.find(',', start), t.size());
         const std::string name = t.substr(start, end - start);
         if (!name.empty()) {
-            if (!is_model_name(name)) return why = "has a name that is not 1-64 letters, digits, '.', '_' or '-'", std::nullopt;
+            if (!is_plain_name(name)) return why = "has a name that is not 1-64 letters, digits, '.', '_' or '-'", std::nullopt;
             if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
         }
         if (out.size() > 64) return why = "lists more than 64 models", std::nullopt;
@@ -216,7 +209,7 @@ ViewState parse_view_state(std::string_view query) {
         } else if (key == "sample") {
             if (auto x = whole(t, -1, kMaxN - 1, why)) v.sample = int(*x); else ignore(key, t, why);
         } else if (key == "view") {
-            if (t.empty() || is_model_name(t)) v.view = t; else ignore(key, t, "is not a model name");
+            if (t.empty() || is_plain_name(t)) v.view = t; else ignore(key, t, "is not a model name");
         } else if (key == "color") {
             if (t == "set" || t == "class" || t == "stratum") v.color = t; else ignore(key, t, "is not set, class or stratum");
         } else if (key == "tsne") {
