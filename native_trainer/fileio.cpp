@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,10 +26,24 @@ std::vector<unsigned char> read_file(const std::string& path) {
     return data;
 }
 
-void write_file_atomic(const std::string& path, const void* data, std::size_t size) {
-    // The temporary file sits beside the target so rename() stays within one file system.
+namespace {
+// The folder part of a path ("." for a bare name), for the fsync that makes a rename durable.
+std::string parent_folder(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Writes the bytes to a temporary file beside `path`, flushed to disk, and returns its name. On
+// failure nothing is left behind and strata::Error names `path` and the reason.
+std::string write_temporary(const std::string& path, const void* data, std::size_t size) {
+    // Beside the target so rename() stays within one file system. O_EXCL: never write through a
+    // file or link that is already there; a leftover of a killed process that had the same pid is
+    // removed once and the open retried.
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+    int fd = ::open(tmp.c_str(), flags, 0644);
+    if (fd < 0 && errno == EEXIST && ::unlink(tmp.c_str()) == 0) fd = ::open(tmp.c_str(), flags, 0644);
     if (fd < 0) throw Error(path + ": cannot write: " + std::strerror(errno));
     auto fail = [&](const char* what) {
         const int err = errno;
@@ -53,15 +68,72 @@ void write_file_atomic(const std::string& path, const void* data, std::size_t si
         ::unlink(tmp.c_str());
         throw Error(path + ": close failed: " + std::strerror(err));
     }
+    return tmp;
+}
+
+// Makes the renames into `path`'s folder durable. The new file is already in place, so a failure
+// here is not reported (there is nothing the caller could undo).
+void sync_folder(const std::string& path) {
+    const int dir = ::open(parent_folder(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+}
+}  // namespace
+
+void write_file_atomic(const std::string& path, const void* data, std::size_t size) {
+    const std::string tmp = write_temporary(path, data, size);
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         const int err = errno;
         ::unlink(tmp.c_str());
         throw Error(path + ": cannot replace the file: " + std::strerror(err));
     }
+    sync_folder(path);
+}
+
+void write_files_atomic(const std::vector<FileContent>& files) {
+    // Phase 1: every temporary file is written and flushed; any failure removes them all, so no
+    // target changes.
+    std::vector<std::string> tmps;
+    try {
+        for (const FileContent& f : files) tmps.push_back(write_temporary(f.path, f.bytes.data(), f.bytes.size()));
+    } catch (...) {
+        for (const std::string& t : tmps) ::unlink(t.c_str());
+        throw;
+    }
+    // Phase 2: the renames (each atomic; they fail only on an odd target such as a folder).
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (std::rename(tmps[i].c_str(), files[i].path.c_str()) != 0) {
+            const int err = errno;
+            for (std::size_t j = i; j < tmps.size(); ++j) ::unlink(tmps[j].c_str());
+            throw Error(files[i].path + ": cannot replace the file: " + std::strerror(err));
+        }
+    }
+    for (const FileContent& f : files) sync_folder(f.path);
 }
 
 void write_file_atomic(const std::string& path, const std::string& text) {
     write_file_atomic(path, text.data(), text.size());
+}
+
+void remove_stale_temporaries(const std::string& path) {
+    const std::string folder = parent_folder(path);
+    const std::size_t slash = path.rfind('/');
+    const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
+    const std::string own = std::to_string(::getpid());
+    DIR* d = ::opendir(folder.c_str());
+    if (!d) return;
+    std::vector<std::string> stale;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        const std::string pid = name.substr(prefix.size());
+        if (pid.empty() || pid == own || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        stale.push_back(folder + "/" + name);
+    }
+    ::closedir(d);
+    for (const std::string& s : stale) ::unlink(s.c_str());
 }
 
 void make_directories(const std::string& path) {

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "error.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    // A file-size limit (ulimit -f) makes write() fail with EFBIG instead of killing the process
+    // with SIGXFSZ, so write_file_atomic removes its temporary file and reports the error.
+    std::signal(SIGXFSZ, SIG_IGN);
     for (const Command& c : kCommands) {
         if (std::strcmp(argv[1], c.name) != 0) continue;
         try {
