@@ -79,8 +79,8 @@ int characterize(const Args& args) {
 
     const auto models = study::find_models(p.text("--models", "models"));
     study::StudyResult r = study::run_study(models, s, quiet);
-    write_file_atomic(out, r.json.dump(1) + "\n");
-
+    // The result and its CSV tables are written together: a failed write changes none of them.
+    std::vector<FileContent> files{{out, r.json.dump(1) + "\n"}};
     if (auto dir = p.get("--csv")) {
         std::vector<CsvSet> rows;
         for (const auto& m : r.models) {
@@ -88,8 +88,9 @@ int characterize(const Args& args) {
             for (std::size_t i = 0; i < m.geometry.sets.size(); ++i)
                 rows.push_back({label, &m.geometry.sets[i], m.encoded.psnr[i].mean, m.encoded.psnr[i].std});
         }
-        write_csv_tables(*dir, rows);
+        for (FileContent& f : csv_tables(*dir, rows)) files.push_back(std::move(f));
     }
+    write_files_atomic(files);
     if (auto dir = p.get("--dump-latents")) {
         make_directories(*dir);
         for (const auto& m : r.models)

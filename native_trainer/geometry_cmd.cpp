@@ -129,13 +129,14 @@ int geometry(const Args& raw) {
     s->set("seed", Json());
     s->set("vae_latent", Json());
     json.set("seconds", seconds);
-    write_file_atomic(out_path, json.dump(1) + "\n");
-
+    // The result and its CSV tables are written together: a failed write changes none of them.
+    std::vector<FileContent> outputs{{out_path, json.dump(1) + "\n"}};
     if (auto dir = args.get("--csv")) {
         std::vector<CsvSet> rows;
         for (const SetResult& r : result.sets) rows.push_back({"", &r, std::nullopt, std::nullopt});
-        write_csv_tables(*dir, rows);
+        for (FileContent& f : csv_tables(*dir, rows)) outputs.push_back(std::move(f));
     }
+    write_files_atomic(outputs);
     if (!quiet) {
         for (const SetResult& r : result.sets) {
             std::fprintf(stderr, "  sigma %-5g n %-5zu strata %-3zu %-10s hilbert_dim %-4d", r.sigma, r.n, r.strata.size(),

@@ -183,8 +183,8 @@ void write_onnx_files(const NetworkSpec& net, const std::string& dir) {
     const std::string enc = encoder_onnx_bytes(net), dec = decoder_onnx_bytes(net);
     check_onnx_bytes(enc, dir + "/encoder.onnx");
     check_onnx_bytes(dec, dir + "/decoder.onnx");
-    cmd::write_file_atomic(dir + "/encoder.onnx", enc);
-    cmd::write_file_atomic(dir + "/decoder.onnx", dec);
+    // Both or neither: a failed write never leaves a new encoder beside an old decoder.
+    cmd::write_files_atomic({{dir + "/encoder.onnx", enc}, {dir + "/decoder.onnx", dec}});
 }
 
 }  // namespace strata::train

@@ -68,10 +68,9 @@ std::string samples_csv(const std::vector<CsvSet>& sets) {
     return out;
 }
 
-void write_csv_tables(const std::string& dir, const std::vector<CsvSet>& sets) {
+std::vector<FileContent> csv_tables(const std::string& dir, const std::vector<CsvSet>& sets) {
     make_directories(dir);
-    write_file_atomic(dir + "/summary.csv", summary_csv(sets));
-    write_file_atomic(dir + "/samples.csv", samples_csv(sets));
+    return {{dir + "/summary.csv", summary_csv(sets)}, {dir + "/samples.csv", samples_csv(sets)}};
 }
 
 }  // namespace strata::cmd

@@ -6,6 +6,7 @@
 //   samples.csv  one row per (model, set, sample): ranks, effective ranks, 2-D coordinates
 #pragma once
 #include "analysis.hpp"
+#include "fileio.hpp"
 
 #include <optional>
 #include <string>
@@ -22,7 +23,7 @@ struct CsvSet {
 std::string summary_csv(const std::vector<CsvSet>& sets);
 std::string samples_csv(const std::vector<CsvSet>& sets);
 
-// Writes DIR/summary.csv and DIR/samples.csv atomically (creates DIR).
-void write_csv_tables(const std::string& dir, const std::vector<CsvSet>& sets);
+// DIR/summary.csv and DIR/samples.csv, to be written with write_files_atomic (creates DIR).
+std::vector<FileContent> csv_tables(const std::string& dir, const std::vector<CsvSet>& sets);
 
 }  // namespace strata::cmd
