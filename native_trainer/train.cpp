@@ -189,6 +189,10 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
 
     cmd::make_directories(config.out);
     const std::string ckpt = dir_file(config.out, "checkpoint.pt");
+    // A run killed while writing (SIGKILL, power loss) leaves its temporary file; the target
+    // itself is the previous complete version.
+    for (const char* name : {"checkpoint.pt", "config.json", "training_log.json"})
+        cmd::remove_stale_temporaries(dir_file(config.out, name));
     torch::manual_seed(std::int64_t(config.seed));
     Autoencoder model(default_network(recipe.name, recipe.variational));
     torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(config.lr));
@@ -253,7 +257,14 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
                       r.images_per_s);
         bar.finish(extra);
         pos = Position{epoch + 1, 0, pos.step, std::vector<double>(6, 0.0)};
-        save_checkpoint(ckpt, model, opt, pos, result.history, recipe.name);
+        try {
+            save_checkpoint(ckpt, model, opt, pos, result.history, recipe.name);
+        } catch (const Error& e) {
+            // Training stops: going on without a checkpoint would risk hours of work. The
+            // previous checkpoint (if any) is untouched, so --resume restarts from it.
+            throw Error(std::string(e.what()) + " (training stopped after epoch " + std::to_string(epoch + 1) +
+                        "; the previous checkpoint is kept)");
+        }
         nlohmann::json log = {{"config", to_json(config)}, {"history", history_json(result.history)}};
         cmd::write_file_atomic(dir_file(config.out, "training_log.json"), log.dump(2) + "\n");
     }
