@@ -93,6 +93,10 @@ void write_file_atomic(const std::string& path, const void* data, std::size_t si
 }
 
 void write_files_atomic(const std::vector<FileContent>& files) {
+    // The same path twice (say --out DIR/summary.csv with --csv DIR) would share a temporary name.
+    for (std::size_t i = 0; i < files.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (files[i].path == files[j].path) throw Error(files[i].path + ": would be written twice by one command");
     // Phase 1: every temporary file is written and flushed; any failure removes them all, so no
     // target changes.
     std::vector<std::string> tmps;

@@ -6,9 +6,10 @@
 #
 # Checked: after the kill the checkpoint is the one of epoch 1 (training_log.json has 1 epoch, the
 # kill landed after epoch 2 had started), it loads (strata export), no temporary file is left;
-# after --resume, every tensor in checkpoint.pt (weights, batch-norm buffers, Adam moments,
-# position) is bit-identical to the uninterrupted run's, so are the exported ONNX bytes and every
-# number in training_log.json except the measured speed. A temporary file that a kill during a
+# after --resume, checkpoint.pt holds bit-identical contents to the uninterrupted run's (every
+# weight and batch-norm buffer, Adam's step and moments per parameter, position, running sums,
+# the history but for the measured speed), so are training_log.json (but for the speed) and the
+# exported ONNX bytes. A temporary file that a kill during a
 # checkpoint write would leave (checkpoint.pt.tmp.PID) is removed by --resume.
 # Cost: 2 small epochs (1280 images, batch 64, 1 thread) run twice side by side, about 10-20 s.
 set -eu
@@ -51,26 +52,52 @@ REF=
 grep -q "vae epoch 1/2" "$DIR/resume.log" && fail "the resumed run trained epoch 1 again"
 
 python3 - "$DIR/ref" "$DIR/run" <<'EOF' || fail "resumed run differs from the uninterrupted one"
-import json, sys, zipfile
-ref, run = sys.argv[1], sys.argv[2]
-def tensors(path):
-    # A LibTorch archive is a zip: data.pkl (structure, and the history text with timings) and
-    # one raw storage per tensor under data/.
-    with zipfile.ZipFile(path) as z:
-        return {n.split('/', 1)[1]: z.read(n) for n in z.namelist() if '/data/' in n}
-a, b = tensors(ref + '/checkpoint.pt'), tensors(run + '/checkpoint.pt')
-if not a or a.keys() != b.keys():
-    sys.exit('tensor lists differ: %s vs %s' % (sorted(a), sorted(b)))
+import io, json, pickle, sys, zipfile
+# A LibTorch archive is a zip: data.pkl (the structure) and one raw storage per tensor under
+# data/. LibTorch 1.13's Adam keeps its per-parameter state in a hash map keyed by the parameter's
+# address, so the order of the moments in the file differs between any two processes (two
+# uninterrupted runs too); they are matched to parameters through param_groups' list instead.
+class Obj:
+    def __setstate__(self, state): self.state = state
+class Reader(pickle.Unpickler):
+    def find_class(self, module, name):
+        if module.startswith('__torch__'): return type(name, (Obj,), {})
+        if name == '_rebuild_tensor_v2': return lambda storage, offset, size, *rest: ('tensor', storage, offset, size)
+        if name == 'OrderedDict': return dict
+        if module == 'torch' and name.endswith('Storage'): return name
+        raise pickle.UnpicklingError('unexpected %s.%s' % (module, name))
+    def persistent_load(self, pid): return pid[2]   # ('storage', type, key, location, numel)
+def flat(path):
+    z = zipfile.ZipFile(path)
+    prefix = z.namelist()[0].split('/')[0]
+    root = Reader(io.BytesIO(z.read(prefix + '/data.pkl'))).load().state
+    data = lambda t: (t[2], t[3], z.read('%s/data/%s' % (prefix, t[1])))
+    out = {}
+    for module, m in root['model'].state.items():
+        for name, t in m.state.items(): out['model.%s.%s' % (module, name)] = data(t)
+    opt = root['optimizer'].state
+    group = opt['param_groups'].state['param_groups/0'].state
+    state = opt['state'].state
+    for i in range(len(state)):
+        st = state[group['params/%d' % i]].state
+        out['adam.%d' % i] = (st['step'], data(st['exp_avg']), data(st['exp_avg_sq']))
+    out['position'], out['sums'] = data(root['position']), data(root['sums'])
+    history = json.loads(root['history'])
+    for e in history: e.pop('images_per_s')
+    out['history'], out['kind'] = history, root['kind']
+    return out
+a, b = flat(sys.argv[1] + '/checkpoint.pt'), flat(sys.argv[2] + '/checkpoint.pt')
+if a.keys() != b.keys(): sys.exit('entries differ: %s vs %s' % (sorted(a), sorted(b)))
 bad = [k for k in a if a[k] != b[k]]
-if bad:
-    sys.exit('%d of %d tensors differ: %s' % (len(bad), len(a), bad[:5]))
-def history(d):
+if bad: sys.exit('%d of %d entries differ: %s' % (len(bad), len(a), bad[:8]))
+def log(d):
     h = json.load(open(d + '/training_log.json'))['history']
     for e in h: e.pop('images_per_s')
     return h
-if history(ref) != history(run):
-    sys.exit('training_log.json histories differ')
-print('sigkill: %d tensors bit-identical (%d bytes)' % (len(a), sum(map(len, a.values()))))
+if log(sys.argv[1]) != log(sys.argv[2]): sys.exit('training_log.json histories differ')
+n = sum(1 for k in a if k.startswith('model.'))
+print('sigkill: bit-identical: %d model tensors, Adam state of %d parameters, position, sums, history' %
+      (n, sum(1 for k in a if k.startswith('adam.'))))
 EOF
 "$STRATA" export "$DIR/ref" > /dev/null
 "$STRATA" export "$DIR/run" > /dev/null

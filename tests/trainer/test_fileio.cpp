@@ -138,6 +138,7 @@ TEST_CASE("write_files_atomic: one failed file changes none of the group") {
     CHECK(slurp(a) == "old encoder");
     CHECK(slurp(b) == "old decoder");
     CHECK(leftovers(d.path).empty());
+    CHECK(error_of([&] { cmd::write_files_atomic({{a, "x"}, {a, "y"}}); }) == a + ": would be written twice by one command");
     cmd::write_files_atomic({{a, "new encoder"}, {b, "new decoder"}});
     CHECK(slurp(a) == "new encoder");
     CHECK(slurp(b) == "new decoder");
