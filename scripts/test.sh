@@ -4,6 +4,7 @@
 # 1. set-up: Debian packages (scripts/setup.sh) and the page's npm packages (web/, locked)
 # 2. native: configure, build and ctest the `native` preset (core unit tests, CLI end-to-end
 #    tests, the numpy/scipy reference check, the trainer's tests)
+#    and the same suite again under the `native-debug` preset (AddressSanitizer + UBSan)
 # 3. WebAssembly: the `wasm` preset, its core tests run under Node
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,11 @@ fi
 
 echo "== native"
 cmake --workflow --preset native
+
+# The same native suite under AddressSanitizer + UndefinedBehaviorSanitizer: a memory error, a
+# leak or undefined behaviour in our code fails the run (docs/faults.md: coverage and cost).
+echo "== native-debug (sanitizers)"
+cmake --workflow --preset native-debug
 
 echo "== wasm"
 cmake --workflow --preset wasm
