@@ -27,7 +27,7 @@ REF=$!
 # The run to kill; non-tty progress prints a line per 10 % of an epoch (here every 2 batches).
 "$STRATA" train $FLAGS --out "$DIR/run" > "$DIR/run.log" 2>&1 &
 PID=$!
-for i in $(seq 600); do
+for i in $(seq 3000); do   # up to 5 minutes on a loaded machine
   grep -q "vae epoch 2/2 \[" "$DIR/run.log" 2>/dev/null && break
   kill -0 $PID 2>/dev/null || fail "the run ended before epoch 2 started"
   sleep 0.1
