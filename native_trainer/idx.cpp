@@ -1,4 +1,4 @@
-// idx.cpp: IDX reading and writing. Index: 1. big-endian helpers  2. parsing  3. gzip and files
+// idx.cpp: IDX reading and writing. Index: 1. big-endian helpers  2. parsing  3. gzip (with a size cap) and files
 //          4. dataset folders  5. writing
 #include "idx.hpp"
 
@@ -6,7 +6,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <fstream>
 #include <iterator>
 #include <sys/stat.h>
@@ -74,37 +76,62 @@ IdxLabels parse_idx_labels(const std::uint8_t* bytes, std::size_t size, const st
 }
 
 // 3. Gzip and files ---------------------------------------------------------------------------------
+std::vector<std::uint8_t> gunzip(const std::uint8_t* bytes, std::size_t size, const std::string& name,
+                                 std::size_t max_bytes) {
+    if (size > std::size_t(std::numeric_limits<uInt>::max()))
+        throw Error(name + ": compressed file too large (" + std::to_string(size) + " bytes)");
+    // Inflate with automatic gzip/zlib header detection (windowBits 15 + 32), growing the output
+    // up to max_bytes + 1 (one byte more than allowed tells a bomb from an exact fit).
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 32) != Z_OK) throw Error(name + ": zlib initialisation failed");
+    struct End {
+        z_stream& z;
+        ~End() { inflateEnd(&z); }
+    } end{zs};
+    const std::size_t limit = max_bytes < std::numeric_limits<std::size_t>::max() ? max_bytes + 1 : max_bytes;
+    std::vector<std::uint8_t> out(std::min(limit, size * 4 + 1024));
+    zs.next_in = const_cast<std::uint8_t*>(bytes);
+    zs.avail_in = uInt(size);
+    std::size_t produced = 0;
+    for (;;) {
+        if (produced == out.size()) {
+            if (out.size() >= limit)
+                throw Error(name + ": gzip data expands to more than " + std::to_string(max_bytes) +
+                            " bytes (the limit; a decompression bomb?)");
+            out.resize(std::min(limit, out.size() * 2));
+        }
+        zs.next_out = out.data() + produced;
+        zs.avail_out = uInt(std::min<std::size_t>(out.size() - produced, std::numeric_limits<uInt>::max()));
+        const uInt before = zs.avail_out;
+        const int rc = inflate(&zs, Z_NO_FLUSH);
+        produced += before - zs.avail_out;
+        if (rc == Z_STREAM_END) {
+            if (zs.avail_in == 0) break;
+            // Another gzip member follows (as `cat a.gz b.gz` makes); anything else is an error.
+            if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
+                if (inflateReset(&zs) != Z_OK) throw Error(name + ": zlib reset failed");
+                continue;
+            }
+            throw Error(name + ": corrupt gzip file: " + std::to_string(zs.avail_in) + " bytes after the compressed data");
+        }
+        if (rc == Z_BUF_ERROR && zs.avail_in == 0) throw Error(name + ": truncated gzip stream");
+        if (rc != Z_OK && rc != Z_BUF_ERROR)
+            throw Error(name + ": corrupt gzip data (" + std::string(zs.msg ? zs.msg : "zlib error " + std::to_string(rc)) + ")");
+    }
+    if (produced > max_bytes)
+        throw Error(name + ": gzip data expands to more than " + std::to_string(max_bytes) +
+                    " bytes (the limit; a decompression bomb?)");
+    out.resize(produced);
+    return out;
+}
+
 std::vector<std::uint8_t> read_maybe_gzip(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) throw Error(path + ": cannot open");
     std::vector<std::uint8_t> raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     if (f.bad()) throw Error(path + ": read error");
     if (raw.size() < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
-
-    // Gzip: inflate with automatic header detection (windowBits 15 + 32), growing the output.
-    z_stream zs{};
-    if (inflateInit2(&zs, 15 + 32) != Z_OK) throw Error(path + ": zlib initialisation failed");
-    std::vector<std::uint8_t> out(raw.size() * 4 + 1024);
-    zs.next_in = raw.data();
-    zs.avail_in = uInt(raw.size());
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-        if (zs.total_out == out.size()) out.resize(out.size() * 2);
-        zs.next_out = out.data() + zs.total_out;
-        zs.avail_out = uInt(out.size() - zs.total_out);
-        rc = inflate(&zs, Z_NO_FLUSH);
-        if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
-            inflateEnd(&zs);
-            throw Error(path + ": truncated gzip stream");
-        }
-        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-            inflateEnd(&zs);
-            throw Error(path + ": corrupt gzip data (" + std::string(zs.msg ? zs.msg : "zlib error") + ")");
-        }
-    }
-    out.resize(zs.total_out);
-    inflateEnd(&zs);
-    return out;
+    return gunzip(raw.data(), raw.size(), path);
 }
 
 const char* default_data_dir() { return "/usr/share/datasets/fashion-mnist"; }
