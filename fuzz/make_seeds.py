@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""make_seeds.py: writes the seed corpora of fuzz/corpus/ (small real files). Run with Debian's
+/usr/bin/python3 (python3-numpy), from anywhere.
+
+  npy/   arrays written by numpy.save / numpy.lib.format (float32, float64, 1-D to 4-D, empty,
+         scalar, format 2.0, NaN, and the rejected kinds: Fortran order, big-endian, int32)
+  idx/   IDX images and labels, plain and gzipped (as Debian's Fashion-MNIST ships them)
+  onnx/  tiny ONNX models of the op set the runner supports, encoded here with a minimal
+         protobuf writer (field numbers from onnx/onnx.proto; the python onnx package is not
+         installed on Debian 12): Conv, ConvTranspose, grouped/dilated Conv, elementwise ops
+Deterministic: the same files on every run (fixed seed, fixed gzip mtime).
+"""
+import gzip
+import io
+import os
+import struct
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = np.random.default_rng(5)
+
+
+def out(kind, name, data):
+    d = os.path.join(HERE, "corpus", kind)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+# npy ----------------------------------------------------------------------------------------------
+def npy(arr, version=None):
+    b = io.BytesIO()
+    if version is None:
+        np.save(b, arr)
+    else:
+        np.lib.format.write_array(b, arr, version=version)
+    return b.getvalue()
+
+
+out("npy", "f4_3x2x2x2.npy", npy(rng.standard_normal((3, 2, 2, 2)).astype("<f4")))
+out("npy", "f8_2x1x3x2.npy", npy(rng.standard_normal((2, 1, 3, 2)).astype("<f8")))
+out("npy", "f4_vector.npy", npy(np.arange(5, dtype="<f4")))
+out("npy", "f4_matrix.npy", npy(np.ones((2, 3), dtype="<f4")))
+out("npy", "f4_scalar.npy", npy(np.float32(1.5)))
+out("npy", "f4_empty.npy", npy(np.zeros((0, 2, 2, 2), dtype="<f4")))
+out("npy", "f4_v2.npy", npy(np.ones((1, 1, 2, 2), dtype="<f4"), version=(2, 0)))
+nan = np.zeros((2, 1, 1, 2), dtype="<f4")
+nan[1, 0, 0, 1] = np.nan
+out("npy", "f4_nan.npy", npy(nan))
+out("npy", "f4_fortran.npy", npy(np.asfortranarray(np.ones((2, 3), dtype="<f4"))))
+out("npy", "f4_bigendian.npy", npy(np.ones((2, 2), dtype=">f4")))
+out("npy", "i4.npy", npy(np.ones((2, 2), dtype="<i4")))
+
+# idx ----------------------------------------------------------------------------------------------
+def idx_images(n, r, c):
+    return struct.pack(">IIII", 0x803, n, r, c) + rng.integers(0, 256, n * r * c, dtype=np.uint8).tobytes()
+
+
+def idx_labels(n):
+    return struct.pack(">II", 0x801, n) + rng.integers(0, 10, n, dtype=np.uint8).tobytes()
+
+
+def gz(b):
+    return gzip.compress(b, mtime=0)
+
+
+out("idx", "images-2x3x3-idx3-ubyte", idx_images(2, 3, 3))
+out("idx", "labels-2-idx1-ubyte", idx_labels(2))
+out("idx", "images-1x28x28-idx3-ubyte.gz", gz(idx_images(1, 28, 28)))
+out("idx", "labels-3-idx1-ubyte.gz", gz(idx_labels(3)))
+out("idx", "images-0x2x2-idx3-ubyte.gz", gz(idx_images(0, 2, 2)))
+out("idx", "two-members.gz", gz(idx_labels(1)[:5]) + gz(idx_labels(1)[5:]))
+
+# onnx: a minimal protobuf writer ------------------------------------------------------------------
+def varint(n):
+    n &= (1 << 64) - 1
+    b = bytearray()
+    while True:
+        x = n & 0x7F
+        n >>= 7
+        if n:
+            b.append(x | 0x80)
+        else:
+            b.append(x)
+            return bytes(b)
+
+
+def f_int(field, n):
+    return varint(field << 3) + varint(n)
+
+
+def f_bytes(field, data):
+    if isinstance(data, str):
+        data = data.encode()
+    return varint(field << 3 | 2) + varint(len(data)) + data
+
+
+def attr_ints(name, values):   # AttributeProto: name 1, ints 8, type 20 (INTS = 7)
+    return f_bytes(1, name) + b"".join(f_int(8, v) for v in values) + f_int(20, 7)
+
+
+def attr_int(name, value):     # i 3, type INT = 2
+    return f_bytes(1, name) + f_int(3, value) + f_int(20, 2)
+
+
+def node(op, inputs, outputs, name, attrs=()):   # NodeProto: input 1, output 2, name 3, op_type 4, attribute 5
+    return (b"".join(f_bytes(1, i) for i in inputs) + b"".join(f_bytes(2, o) for o in outputs) +
+            f_bytes(3, name) + f_bytes(4, op) + b"".join(f_bytes(5, a) for a in attrs))
+
+
+def tensor(name, arr, raw=True):   # TensorProto: dims 1, data_type 2 (FLOAT = 1), float_data 4, name 8, raw_data 9
+    arr = np.asarray(arr, dtype="<f4")
+    t = b"".join(f_int(1, d) for d in arr.shape) + f_int(2, 1) + f_bytes(8, name)
+    if raw:
+        return t + f_bytes(9, arr.tobytes())
+    return t + f_bytes(4, arr.tobytes())   # packed repeated float
+
+
+def value_info(name, dims):   # ValueInfoProto: name 1, type 2 -> TypeProto.tensor_type 1 (elem_type 1, shape 2)
+    shape = b""
+    if dims is not None:
+        for d in dims:
+            shape += f_bytes(1, f_bytes(2, d) if isinstance(d, str) else f_int(1, d))
+        shape = f_bytes(2, shape)
+    return f_bytes(1, name) + f_bytes(2, f_bytes(1, f_int(1, 1) + shape))
+
+
+def model(graph_name, nodes, inits, inputs, outputs, kind=None):
+    g = (b"".join(f_bytes(1, n) for n in nodes) + f_bytes(2, graph_name) + b"".join(f_bytes(5, t) for t in inits) +
+         b"".join(f_bytes(11, v) for v in inputs) + b"".join(f_bytes(12, v) for v in outputs))
+    m = f_int(1, 8) + f_bytes(2, "strata-fuzz-seed") + f_bytes(7, g) + f_bytes(8, f_bytes(1, "") + f_int(2, 13))
+    if kind:
+        m += f_bytes(14, f_bytes(1, "kind") + f_bytes(2, kind))
+    return m
+
+
+def w(*shape):
+    return rng.standard_normal(shape).astype("<f4") * 0.5
+
+
+out("onnx", "conv_relu.onnx", model(
+    "encoder", [node("Conv", ["x", "W", "B"], ["h"], "conv", [attr_ints("kernel_shape", [3, 3]),
+                attr_ints("pads", [1, 1, 1, 1]), attr_ints("strides", [1, 1])]),
+                node("Relu", ["h"], ["z"], "relu")],
+    [tensor("W", w(2, 1, 3, 3)), tensor("B", w(2))],
+    [value_info("x", ["N", 1, 4, 4])], [value_info("z", ["N", 2, 4, 4])], kind="cae"))
+out("onnx", "convT_sigmoid.onnx", model(
+    "decoder", [node("ConvTranspose", ["z", "W", "B"], ["h"], "deconv", [attr_ints("kernel_shape", [2, 2]),
+                attr_ints("strides", [2, 2]), attr_ints("pads", [0, 0, 0, 0])]),
+                node("Sigmoid", ["h"], ["x_hat"], "sigmoid")],
+    [tensor("W", w(2, 1, 2, 2), raw=False), tensor("B", w(1), raw=False)],
+    [value_info("z", ["N", 2, 2, 2])], [value_info("x_hat", ["N", 1, 4, 4])]))
+out("onnx", "group_dilated_conv.onnx", model(
+    "grouped", [node("Conv", ["x", "W"], ["y"], "gconv", [attr_int("group", 2), attr_ints("dilations", [2, 2]),
+                attr_ints("strides", [1, 2])])],
+    [tensor("W", w(2, 1, 2, 2))],
+    [value_info("x", [1, 2, 5, 5])], [value_info("y", [1, 2, 3, "W"])]))
+out("onnx", "elementwise.onnx", model(
+    "elementwise", [node("Exp", ["x"], ["a"], "exp"), node("Mul", ["a", "x"], ["b"], "mul"),
+                    node("Add", ["b", "c"], ["d"], "add"), node("Tanh", ["d"], ["e"], "tanh"),
+                    node("Identity", ["e"], ["y"], "id")],
+    [tensor("c", w(1))],
+    [value_info("x", [1, 3])], [value_info("y", [1, 3]), value_info("a", [1, 3])], kind="vae"))
