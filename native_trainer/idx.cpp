@@ -40,15 +40,26 @@ std::vector<std::uint32_t> parse_header(const std::uint8_t* bytes, std::size_t s
         throw Error(name + ": expected an IDX file with " + std::to_string(dims) + " dimension(s), found " +
                     std::to_string(magic & 0xff) + (dims == 1 ? " (an image file given as labels?)" : " (a label file given as images?)"));
     if (size < header) throw Error(name + ": truncated IDX header");
+    // The data size is the product of up to three 32-bit dimensions, which can exceed 64 bits: it
+    // saturates at SIZE_MAX (more than any file holds), so a wrapped product can never match the
+    // file's size (fuzz/regressions/idx/header-size-overflow-*).
     std::vector<std::uint32_t> d(dims);
+    bool zero = false;
     std::size_t expect = 1;
     for (int i = 0; i < dims; ++i) {
         d[i] = read_be32(bytes + 4 + 4 * i);
-        expect *= d[i];
+        zero = zero || d[i] == 0;
+        if (d[i] != 0 && expect > std::numeric_limits<std::size_t>::max() / d[i]) expect = std::numeric_limits<std::size_t>::max();
+        else expect *= d[i];
     }
-    if (size - header < expect)
-        throw Error(name + ": truncated IDX file: header promises " + std::to_string(expect) + " data bytes, file has " +
-                    std::to_string(size - header));
+    if (zero) expect = 0;
+    if (size - header < expect) {
+        std::string dimensions;
+        for (int i = 0; i < dims; ++i) dimensions += (i ? " x " : "") + std::to_string(d[i]);
+        throw Error(name + ": truncated IDX file: header promises " +
+                    (expect == std::numeric_limits<std::size_t>::max() ? dimensions : std::to_string(expect)) +
+                    " data bytes, file has " + std::to_string(size - header));
+    }
     if (size - header > expect)
         throw Error(name + ": corrupt IDX file: " + std::to_string(size - header - expect) + " bytes after the data");
     return d;
@@ -60,6 +71,8 @@ std::vector<std::uint32_t> parse_header(const std::uint8_t* bytes, std::size_t s
 IdxImages parse_idx_images(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
     const auto d = parse_header(bytes, size, 3, name);
     if (d[1] == 0 || d[2] == 0) throw Error(name + ": images of size 0");
+    if (d[1] > std::uint32_t(std::numeric_limits<int>::max()) || d[2] > std::uint32_t(std::numeric_limits<int>::max()))
+        throw Error(name + ": images of " + std::to_string(d[1]) + "x" + std::to_string(d[2]) + " pixels are too large");
     IdxImages im;
     im.count = d[0];
     im.rows = int(d[1]);
