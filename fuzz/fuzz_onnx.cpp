@@ -14,11 +14,17 @@
 #include <onnx/onnx_pb.h>
 
 #include <cstdint>
+#include <iostream>
 #include <map>
+#include <streambuf>
 
 namespace {
 
 const std::string kName = "fuzz.onnx";
+
+struct NullBuffer : std::streambuf {
+    int overflow(int c) override { return traits_type::not_eof(c); }
+};
 
 // Zero inputs of the shapes the graph declares, or false when one is missing or too large.
 bool zero_inputs(const std::string& bytes, const strata::onnxrt::OnnxModel& model,
@@ -48,6 +54,11 @@ bool zero_inputs(const std::string& bytes, const strata::onnxrt::OnnxModel& mode
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    // The ONNX checker writes warnings (e.g. about experimental ops) to std::cerr: discard them,
+    // they would flood the log at thousands of inputs a second. Sanitizer and libFuzzer reports
+    // do not go through std::cerr.
+    static NullBuffer sink;
+    std::cerr.rdbuf(&sink);
     strata::onnxrt::set_threads(1);
     strata::onnxrt::set_tensor_limit(std::int64_t(1) << 22);   // 16 MiB per tensor: bounded work and memory
     return 0;

@@ -1,4 +1,8 @@
 // onnx_runner.cpp: the ONNX interpreter. Index: 1. loading and validation  2. the ops  3. running
+//
+// A file is untrusted input (fuzz/fuzz_onnx.cpp feeds it arbitrary bytes): every failure, at load
+// or run time, is a strata::Error naming the file; nothing else escapes (no c10::Error, no
+// std::out_of_range), and no node may allocate more than the tensor limit (set_tensor_limit).
 #include "onnx_runner.hpp"
 
 #include "error.hpp"
@@ -8,7 +12,10 @@
 #include <onnx/onnx_pb.h>
 #include <torch/torch.h>
 
+#include <atomic>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <set>
 
 namespace strata::onnxrt {
@@ -43,6 +50,14 @@ std::string OnnxModel::metadata(const std::string& key) const {
 // 1. Loading and validation ------------------------------------------------------------------------
 namespace {
 
+// The most elements one tensor (a node's output, an initializer, a convolution's unfolded input)
+// may have; see set_tensor_limit.
+std::atomic<std::int64_t> g_tensor_limit{std::int64_t(1) << 28};
+
+// Attribute bounds: far beyond any real model of this size, small enough that no size computation
+// (ours or LibTorch's) can overflow.
+constexpr std::int64_t kMaxStride = 1 << 12, kMaxPad = 1 << 12, kMaxGroup = 1 << 16;
+
 const std::set<std::string> kSupported = {"Conv", "ConvTranspose", "Relu", "Sigmoid", "Add", "Mul", "Exp",
                                           "Identity", "Tanh"};
 
@@ -52,18 +67,30 @@ torch::Tensor initializer_tensor(const onnx::TensorProto& t, const std::string& 
     if (t.has_data_location() && t.data_location() == onnx::TensorProto::EXTERNAL)
         throw Error(file + ": initializer '" + t.name() + "' uses external data (not supported)");
     std::vector<std::int64_t> dims(t.dims().begin(), t.dims().end());
+    // Checked product: negative or huge dimensions are errors, not a wrapped count
+    // (fuzz/regressions/onnx/initializer-*).
     std::int64_t count = 1;
-    for (auto d : dims) count *= d;
+    bool zero = false;
+    for (auto d : dims) {
+        if (d < 0) throw Error(file + ": initializer '" + t.name() + "' has a negative dimension (" + std::to_string(d) + ")");
+        zero = zero || d == 0;
+        if (d > g_tensor_limit.load() || (!zero && count > g_tensor_limit.load() / d))
+            throw Error(file + ": initializer '" + t.name() + "' is too large (more than " +
+                        std::to_string(g_tensor_limit.load()) + " values)");
+        count *= d;
+    }
     torch::Tensor out = torch::empty(dims, torch::kFloat32);
     if (!t.raw_data().empty()) {
         if (std::int64_t(t.raw_data().size()) != count * 4)
             throw Error(file + ": initializer '" + t.name() + "' has " + std::to_string(t.raw_data().size()) +
                         " bytes, its shape needs " + std::to_string(count * 4));
-        std::memcpy(out.data_ptr<float>(), t.raw_data().data(), t.raw_data().size());
+        if (count > 0) std::memcpy(out.data_ptr<float>(), t.raw_data().data(), t.raw_data().size());
     } else {
         if (t.float_data_size() != count)
             throw Error(file + ": initializer '" + t.name() + "' has the wrong number of values");
-        std::memcpy(out.data_ptr<float>(), t.float_data().data(), std::size_t(count) * 4);
+        // An empty tensor has no storage (a null data pointer, which memcpy must not be given even
+        // for 0 bytes: fuzz/regressions/onnx/empty-initializer-*).
+        if (count > 0) std::memcpy(out.data_ptr<float>(), t.float_data().data(), std::size_t(count) * 4);
     }
     return out;
 }
@@ -83,6 +110,16 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
     }
     node.inputs.assign(n.input().begin(), n.input().end());
     node.outputs.assign(n.output().begin(), n.output().end());
+    const bool conv = node.op == "Conv" || node.op == "ConvTranspose";
+    const std::size_t arity = conv ? 2 : (node.op == "Add" || node.op == "Mul") ? 2 : 1;
+    if (node.inputs.size() < arity || node.inputs.size() > (conv ? 3u : arity))
+        throw Error(file + ": node '" + node.name + "' (" + node.op + ") has " + std::to_string(node.inputs.size()) +
+                    " inputs, expected " + std::to_string(arity) + (conv ? " or 3" : ""));
+    for (std::size_t i = 0; i < node.inputs.size(); ++i)
+        if (node.inputs[i].empty() && !(conv && i == 2))   // only a convolution's bias is optional
+            throw Error(file + ": node '" + node.name + "' leaves out its required input " + std::to_string(i + 1));
+    if (node.outputs.size() != 1 || node.outputs[0].empty())
+        throw Error(file + ": node '" + node.name + "' must have exactly one named output");
     for (const auto& a : n.attribute()) {
         const std::string& k = a.name();
         if (k == "strides") node.strides = ints(a);
@@ -100,6 +137,19 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
             throw Error(file + ": node '" + node.name + "': attribute '" + k + "' of " + node.op + " is not supported");
         }
     }
+    auto in_range = [&](const char* what, const std::vector<std::int64_t>& v, std::int64_t lo, std::int64_t hi) {
+        if (v.size() != 2) throw Error(file + ": node '" + node.name + "': " + what + " must have 2 values (2-D only)");
+        for (auto x : v)
+            if (x < lo || x > hi)
+                throw Error(file + ": node '" + node.name + "': " + what + " " + std::to_string(x) + " is outside [" +
+                            std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    };
+    in_range("strides", node.strides, 1, kMaxStride);
+    in_range("dilations", node.dilations, 1, kMaxStride);
+    in_range("pads", node.pads, 0, kMaxPad);
+    if (node.group < 1 || node.group > kMaxGroup)
+        throw Error(file + ": node '" + node.name + "': group " + std::to_string(node.group) + " is outside [1, " +
+                    std::to_string(kMaxGroup) + "]");
     return node;
 }
 
@@ -119,6 +169,16 @@ OnnxModel OnnxModel::from_bytes(const std::string& bytes, const std::string& fil
     } catch (const std::exception& e) {
         throw Error(file + ": fails the ONNX checker: " + e.what());
     }
+    try {
+        return from_checked(m, file);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {   // e.g. a c10::Error of LibTorch: still the file's error
+        throw Error(file + ": cannot load: " + std::string(e.what()).substr(0, 300));
+    }
+}
+
+OnnxModel OnnxModel::from_checked(const onnx::ModelProto& m, const std::string& file) {
     OnnxModel model;
     Impl& im = *model.impl_;
     im.name = file;
@@ -129,11 +189,31 @@ OnnxModel OnnxModel::from_bytes(const std::string& bytes, const std::string& fil
         if (!im.initializers.count(v.name())) im.inputs.push_back(v.name());
     for (const auto& v : g.output()) im.outputs.push_back(v.name());
     for (const auto& n : g.node()) im.nodes.push_back(parse_node(n, file));
+    // Every name read must exist by then, and every graph output must be produced (the checker
+    // does not insist on the latter: fuzz/regressions/onnx/output-not-produced-*).
+    std::set<std::string> known(im.inputs.begin(), im.inputs.end());
+    for (const auto& [name, t] : im.initializers) known.insert(name);
+    for (const Node& n : im.nodes) {
+        for (const std::string& i : n.inputs)
+            if (!i.empty() && !known.count(i))
+                throw Error(file + ": node '" + n.name + "' reads '" + i + "', which nothing before it produces");
+        known.insert(n.outputs[0]);
+    }
+    for (const std::string& o : im.outputs)
+        if (!known.count(o)) throw Error(file + ": graph output '" + o + "' is produced by no node");
     return model;
 }
 
 // 2. The ops ---------------------------------------------------------------------------------------------
 namespace {
+
+// Throws when a tensor of `elements` values (computed in double, so it cannot overflow) would
+// exceed the tensor limit.
+void check_size(const Node& n, const char* what, double elements) {
+    if (elements > double(g_tensor_limit.load()))
+        throw Error("node '" + n.name + "' (" + n.op + "): its " + what + " would have " + std::to_string(elements) +
+                    " values, more than the limit of " + std::to_string(g_tensor_limit.load()));
+}
 
 torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {
     auto need = [&](std::size_t k) {
@@ -142,6 +222,23 @@ torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {
     if (n.op == "Conv" || n.op == "ConvTranspose") {
         need(2);
         if (in[0].dim() != 4) throw Error("node '" + n.name + "': expected a 4-D input, got " + std::to_string(in[0].dim()) + "-D");
+        if (in[1].dim() != 4) throw Error("node '" + n.name + "': expected a 4-D weight, got " + std::to_string(in[1].dim()) + "-D");
+        // Output and unfolded-input sizes before LibTorch allocates them (strides, pads and
+        // dilations are bounded at load, so a bad file cannot ask for terabytes).
+        const bool conv = n.op == "Conv";
+        const auto x = in[0].sizes(), w = in[1].sizes();
+        const double channels_out = conv ? double(w[0]) : double(w[1]) * double(n.group);
+        double out = double(x[0]) * channels_out, cols = double(conv ? x[1] : channels_out) * double(w[2]) * double(w[3]);
+        for (int d = 0; d < 2; ++d) {
+            const double size = double(x[2 + d]), k = double(w[2 + d]), s = double(n.strides[d]),
+                         p = double(n.pads[d]), dil = double(n.dilations[d]);
+            const double o = conv ? std::floor((size + 2 * p - dil * (k - 1) - 1) / s) + 1 : (size - 1) * s - 2 * p + dil * (k - 1) + 1;
+            if (o < 1) throw Error("node '" + n.name + "' (" + n.op + "): the output would be empty (kernel larger than the padded input?)");
+            out *= o;
+            cols *= conv ? o : size;
+        }
+        check_size(n, "output", out);
+        check_size(n, "unfolded input", cols);
         const torch::Tensor bias = in.size() > 2 ? in[2] : torch::Tensor();
         if (n.op == "Conv")
             return torch::conv2d(in[0], in[1], bias, n.strides, n.pads, n.dilations, n.group);
@@ -154,6 +251,10 @@ torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {
     if (n.op == "Tanh") return torch::tanh(in[0]);
     if (n.op == "Identity") return in[0];
     need(2);
+    if (!in[0].defined() || !in[1].defined()) throw Error("node '" + n.name + "': an input is missing");
+    double out = 1;
+    for (auto d : at::infer_size(in[0].sizes(), in[1].sizes())) out *= double(d);
+    check_size(n, "output", out);
     if (n.op == "Add") return in[0] + in[1];
     if (n.op == "Mul") return in[0] * in[1];
     throw Error("node '" + n.name + "': unsupported op " + n.op);
@@ -169,7 +270,11 @@ std::map<std::string, FloatTensor> OnnxModel::run(const std::map<std::string, Fl
         auto it = inputs.find(name);
         if (it == inputs.end()) throw Error(impl_->name + ": missing input '" + name + "'");
         std::int64_t count = 1;
-        for (auto d : it->second.shape) count *= d;
+        for (auto d : it->second.shape) {
+            if (d < 0 || (d > 0 && count > std::numeric_limits<std::int64_t>::max() / d))
+                throw Error(impl_->name + ": input '" + name + "' has a bad shape");
+            count *= d;
+        }
         if (count != std::int64_t(it->second.data.size()))
             throw Error(impl_->name + ": input '" + name + "' has " + std::to_string(it->second.data.size()) +
                         " values, its shape needs " + std::to_string(count));
@@ -190,11 +295,16 @@ std::map<std::string, FloatTensor> OnnxModel::run(const std::map<std::string, Fl
                         std::string(e.what_without_backtrace()).substr(0, 300));
         } catch (const Error& e) {
             throw Error(impl_->name + ": " + e.what());
+        } catch (const std::exception& e) {   // std::bad_alloc and the like: still the file's error
+            throw Error(impl_->name + ": node '" + n.name + "' (" + n.op + ") failed: " + std::string(e.what()).substr(0, 300));
         }
     }
     std::map<std::string, FloatTensor> out;
     for (const std::string& name : impl_->outputs) {
-        const torch::Tensor t = values.at(name).contiguous();
+        const auto it = values.find(name);
+        if (it == values.end() || !it->second.defined())
+            throw Error(impl_->name + ": graph output '" + name + "' was not computed");
+        const torch::Tensor t = it->second.contiguous();
         FloatTensor f;
         f.shape.assign(t.sizes().begin(), t.sizes().end());
         f.data.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
@@ -207,4 +317,5 @@ std::map<std::string, FloatTensor> OnnxModel::run(const std::map<std::string, Fl
 
 namespace strata::onnxrt {
 void set_threads(int threads) { torch::set_num_threads(threads > 0 ? threads : 1); }
+void set_tensor_limit(std::int64_t elements) { g_tensor_limit = elements > 0 ? elements : 1; }
 }  // namespace strata::onnxrt
