@@ -125,6 +125,49 @@ TEST_CASE("idx: truncated and corrupt files fail naming the file") {
     CHECK(error_of([&] { data::load_split(dir, data::Split::Train); }).find("no images file") != std::string::npos);
 }
 
+// In-memory gzip of `bytes` (zlib's deflate with a gzip wrapper).
+std::vector<std::uint8_t> gzip_bytes(const std::vector<std::uint8_t>& bytes) {
+    z_stream zs{};
+    REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::vector<std::uint8_t> out(deflateBound(&zs, uLong(bytes.size())) + 32);
+    zs.next_in = const_cast<std::uint8_t*>(bytes.data());
+    zs.avail_in = uInt(bytes.size());
+    zs.next_out = out.data();
+    zs.avail_out = uInt(out.size());
+    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+TEST_CASE("idx: gunzip caps the output, reads concatenated members, rejects trailing bytes") {
+    const std::vector<std::uint8_t> zeros(3 << 20, 0);   // 3 MiB of zeros: about 3 KB of gzip
+    const auto bomb = gzip_bytes(zeros);
+    CHECK(bomb.size() < 10000);
+    CHECK(data::gunzip(bomb.data(), bomb.size(), "z.gz") == zeros);   // the default cap is 256 MiB
+    CHECK(data::kMaxGunzipBytes > 47040016u * 5);                      // Fashion-MNIST train images
+    CHECK(data::gunzip(bomb.data(), bomb.size(), "z.gz", zeros.size()).size() == zeros.size());   // exact fit
+    const std::string err = error_of([&] { data::gunzip(bomb.data(), bomb.size(), "z.gz", 1 << 20); });
+    CHECK(err.find("z.gz: gzip data expands to more than 1048576 bytes") == 0);
+
+    const std::vector<std::uint8_t> a = {1, 2, 3}, b = {4, 5};
+    auto two = gzip_bytes(a);
+    const auto gb = gzip_bytes(b);
+    two.insert(two.end(), gb.begin(), gb.end());
+    CHECK(data::gunzip(two.data(), two.size(), "two.gz") == std::vector<std::uint8_t>{1, 2, 3, 4, 5});
+    auto trailing = gzip_bytes(a);
+    trailing.push_back(0x42);
+    CHECK(error_of([&] { data::gunzip(trailing.data(), trailing.size(), "t.gz"); }).find("t.gz: corrupt gzip file: 1 bytes after") == 0);
+    const std::vector<std::uint8_t> junk = {0x1f, 0x8b, 0, 0, 0};
+    CHECK(error_of([&] { data::gunzip(junk.data(), junk.size(), "j.gz"); }).find("j.gz: ") == 0);
+}
+
+TEST_CASE("idx: a header whose dimensions multiply past 64 bits is truncated, not empty") {
+    // fuzz/regressions/idx/header-size-overflow-*: 0x0f000000 x 0x37000000 x 0x10000 wraps to 0.
+    const std::vector<std::uint8_t> h = {0, 0, 8, 3, 0x0f, 0, 0, 0, 0x37, 0, 0, 0, 0, 1, 0, 0};
+    CHECK(error_of([&] { data::parse_idx_images(h.data(), h.size(), "o.idx"); }).find("o.idx: truncated IDX file") == 0);
+}
+
 TEST_CASE("noise: streams are reproducible, standard normal, and clipped") {
     const auto a = noise::gaussian_stream(7, 3, noise::kInputNoise, 20001);
     const auto b = noise::gaussian_stream(7, 3, noise::kInputNoise, 20001);
