@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <set>
@@ -210,9 +211,12 @@ namespace {
 // Throws when a tensor of `elements` values (computed in double, so it cannot overflow) would
 // exceed the tensor limit.
 void check_size(const Node& n, const char* what, double elements) {
-    if (elements > double(g_tensor_limit.load()))
-        throw Error("node '" + n.name + "' (" + n.op + "): its " + what + " would have " + std::to_string(elements) +
+    if (elements > double(g_tensor_limit.load())) {
+        char count[32];
+        std::snprintf(count, sizeof count, "%.0f", elements);
+        throw Error("node '" + n.name + "' (" + n.op + "): its " + what + " would have " + count +
                     " values, more than the limit of " + std::to_string(g_tensor_limit.load()));
+    }
 }
 
 torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {

@@ -3,7 +3,7 @@
 #
 # Sections: 1. package groups  2. choose groups  3. install (idempotent, root or sudo)
 #
-# Usage: scripts/setup.sh [core] [wasm] [trainer] [bench] [browser] [all]
+# Usage: scripts/setup.sh [core] [wasm] [trainer] [bench] [browser] [fuzz] [all]
 #        (no argument = all). Safe to run again: installed packages are skipped.
 set -euo pipefail
 
@@ -13,6 +13,7 @@ wasm_pkgs="emscripten"
 trainer_pkgs="libtorch-dev libopenblas0-openmp libonnx-dev libprotobuf-dev zlib1g-dev dataset-fashion-mnist"
 bench_pkgs="python3-numpy python3-scipy python3-torch libopenblas0-openmp"
 browser_pkgs="chromium nodejs npm"
+fuzz_pkgs="clang libclang-rt-14-dev"   # libFuzzer; the targets also need the trainer's packages
 
 # 2. Which groups -------------------------------------------------------------------------------
 groups=("$@")
@@ -25,8 +26,9 @@ for g in "${groups[@]}"; do
     trainer) want="$want $core_pkgs $trainer_pkgs" ;;
     bench) want="$want $core_pkgs $bench_pkgs" ;;
     browser) want="$want $browser_pkgs" ;;
-    all) want="$want $core_pkgs $wasm_pkgs $trainer_pkgs $bench_pkgs $browser_pkgs" ;;
-    *) echo "setup.sh: unknown group '$g' (core wasm trainer bench browser all)" >&2; exit 2 ;;
+    fuzz) want="$want $core_pkgs $trainer_pkgs $fuzz_pkgs" ;;
+    all) want="$want $core_pkgs $wasm_pkgs $trainer_pkgs $bench_pkgs $browser_pkgs $fuzz_pkgs" ;;
+    *) echo "setup.sh: unknown group '$g' (core wasm trainer bench browser fuzz all)" >&2; exit 2 ;;
   esac
 done
 

@@ -5,7 +5,8 @@
 # 2. native: configure, build and ctest the `native` preset (core unit tests, CLI end-to-end
 #    tests, the numpy/scipy reference check, the trainer's tests)
 #    and the same suite again under the `native-debug` preset (AddressSanitizer + UBSan)
-# 3. WebAssembly: the `wasm` preset, its core tests run under Node
+# 3. fuzz: the libFuzzer targets' regressions and a short run of each (scripts/fuzz.sh)
+# 4. WebAssembly: the `wasm` preset, its core tests run under Node
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs EMSDK_PYTHON=/usr/bin/python3   # Debian emscripten quirks (RECIPES.md)
@@ -22,6 +23,11 @@ cmake --workflow --preset native
 # leak or undefined behaviour in our code fails the run (docs/faults.md: coverage and cost).
 echo "== native-debug (sanitizers)"
 cmake --workflow --preset native-debug
+
+# Every libFuzzer target (fuzz/, docs/fuzzing.md): replay its regressions, then fuzz 10 s each
+# (5 targets: under a minute of fuzzing). The long runs are done by hand: scripts/fuzz.sh --seconds 600.
+echo "== fuzz"
+bash scripts/fuzz.sh --seconds 10
 
 echo "== wasm"
 cmake --workflow --preset wasm

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 using namespace strata;
@@ -163,6 +164,31 @@ TEST_CASE("export: the checker rejects a broken graph and the runner an unsuppor
     CHECK(error_of([&] { train::check_onnx_bytes(unknown, "u.onnx"); }).find("u.onnx: fails the ONNX checker") == 0);
     CHECK(error_of([&] { onnxrt::OnnxModel::from_bytes(unknown, "u.onnx"); }).find("u.onnx: fails the ONNX checker") == 0);
     CHECK(error_of([&] { onnxrt::OnnxModel::from_bytes(softmax, "s.onnx"); }).find("s.onnx: unsupported op 'Softmax'") == 0);
+}
+
+// Every crash input fuzz_onnx found (fuzz/regressions/onnx/) fails with a strata::Error naming
+// the file (nothing else may escape), and the tensor limit stops a node before LibTorch allocates.
+TEST_CASE("export: the runner's fuzz regressions fail cleanly; the tensor limit holds") {
+    const std::string dir = std::string(STRATA_SOURCE_DIR) + "/fuzz/regressions/onnx";
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        const auto bytes = cmd::read_file(e.path().string());
+        const std::string msg = error_of([&] { onnxrt::OnnxModel::from_bytes(std::string(bytes.begin(), bytes.end()), "r.onnx"); });
+        INFO(e.path().string(), ": ", msg);
+        CHECK(msg.find("r.onnx: ") == 0);
+        ++n;
+    }
+    CHECK(n >= 2);
+
+    // fuzz/corpus/onnx/convT_sigmoid.onnx: z [N,2,2,2] -> x_hat [N,1,4,4] (16 values for N = 1).
+    const auto m = onnxrt::OnnxModel::load(std::string(STRATA_SOURCE_DIR) + "/fuzz/corpus/onnx/convT_sigmoid.onnx");
+    const onnxrt::FloatTensor z{{1, 2, 2, 2}, std::vector<float>(8, 0.0f)};
+    CHECK(m.run({{"z", z}}).at("x_hat").data.size() == 16);
+    onnxrt::set_tensor_limit(15);
+    const std::string msg = error_of([&] { m.run({{"z", z}}); });
+    onnxrt::set_tensor_limit(std::int64_t(1) << 28);
+    INFO(msg);
+    CHECK(msg.find("node 'deconv' (ConvTranspose): its output would have 16 values, more than the limit of 15") != std::string::npos);
 }
 
 }  // TEST_SUITE
