@@ -61,6 +61,15 @@ TEST_CASE("npy: float32 round trip and float64") {
     CHECK(b.shape == std::vector<std::size_t>{2});
 }
 
+TEST_CASE("npy: a header over 64 KiB is written as format 2.0 (fuzz/regressions/npy/encode-header-*)") {
+    const std::vector<std::size_t> shape(25000, 0);   // 25000 dimensions of size 0: "0, " each
+    const auto bytes = encode_npy_f32(nullptr, shape);
+    CHECK(bytes[6] == 2);
+    CHECK(bytes.size() % 64 == 0);
+    CHECK(parse_npy(bytes.data(), bytes.size(), "big.npy").shape == shape);
+    CHECK(encode_npy_f32(nullptr, {0})[6] == 1);
+}
+
 TEST_CASE("npy: every kind of bad file is named and explained") {
     const std::string ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }";
     CHECK(error_of(npy_with_header(ok, 16)).empty());

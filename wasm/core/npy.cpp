@@ -152,13 +152,16 @@ std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector
     }
     if (shape.size() == 1) dims += ",";
     std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+    // Format 1.0 has a 2-byte header length; a longer header (tens of thousands of dimensions)
+    // needs 2.0 and its 4-byte length, as numpy writes it (fuzz/regressions/npy/encode-header-*).
+    const int major = 10 + header.size() + 1 + 63 > 0xffff ? 2 : 1;
+    const std::size_t preamble = major == 1 ? 10 : 12;
     // Pad so that magic + version + length + header + '\n' is a multiple of 64 bytes.
-    const std::size_t unpadded = 10 + header.size() + 1;
+    const std::size_t unpadded = preamble + header.size() + 1;
     header.append((64 - unpadded % 64) % 64, ' ');
     header.push_back('\n');
-    std::vector<unsigned char> out = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
-    out.push_back(static_cast<unsigned char>(header.size() & 0xff));
-    out.push_back(static_cast<unsigned char>(header.size() >> 8));
+    std::vector<unsigned char> out = {0x93, 'N', 'U', 'M', 'P', 'Y', static_cast<unsigned char>(major), 0};
+    for (std::size_t i = 0; i < preamble - 8; ++i) out.push_back(static_cast<unsigned char>(header.size() >> (8 * i)));
     out.insert(out.end(), header.begin(), header.end());
     const std::size_t start = out.size();
     out.resize(start + 4 * count);

@@ -26,7 +26,8 @@ struct NpyArray {
 // 2. Parse the bytes of a .npy file; `name` is used in error messages.
 NpyArray parse_npy(const unsigned char* bytes, std::size_t size, const std::string& name);
 
-// 3. Encode a float32 C-order array as .npy (format 1.0) bytes.
+// 3. Encode a float32 C-order array as .npy bytes (format 1.0; 2.0 when the header needs more than
+// 65535 bytes).
 std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector<std::size_t>& shape);
 
 // 4. A 4-D array N x C x H x W as a latent set; checks the rank of the array, NaN and Inf (naming
