@@ -68,8 +68,7 @@ torch::Tensor initializer_tensor(const onnx::TensorProto& t, const std::string& 
     if (t.has_data_location() && t.data_location() == onnx::TensorProto::EXTERNAL)
         throw Error(file + ": initializer '" + t.name() + "' uses external data (not supported)");
     std::vector<std::int64_t> dims(t.dims().begin(), t.dims().end());
-    // Checked product: negative or huge dimensions are errors, not a wrapped count
-    // (fuzz/regressions/onnx/initializer-*).
+    // Checked product: negative or huge dimensions are errors, not a wrapped (undefined) count.
     std::int64_t count = 1;
     bool zero = false;
     for (auto d : dims) {
