@@ -60,6 +60,7 @@ namespace strata::onnxrt {
 void set_threads(int threads);
 // The most elements any one tensor may have (initializers at load; a node's output and a
 // convolution's unfolded input at run time, checked before LibTorch allocates): default 2^28
-// (1 GiB of float32), far above the shipped models' 300 x 32 x 14 x 14; the fuzz target lowers it.
+// (1 GiB of float32), far above the largest tensor of `characterize` (batches of 100: 100 x 32 x
+// 14 x 14); the fuzz target lowers it.
 void set_tensor_limit(std::int64_t elements);
 }  // namespace strata::onnxrt
