@@ -73,7 +73,7 @@ fi
 
 # 3. Report -------------------------------------------------------------------------------------------------
 failed=0
-printf '%-12s %12s %9s %7s %8s  %s\n' target executions exec/s cov corpus result
+printf '%-16s %12s %9s %7s %8s  %s\n' target executions exec/s cov corpus result
 for t in "${targets[@]}"; do
   log=$root/work/$t.log
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -87,7 +87,7 @@ for t in "${targets[@]}"; do
     artifact=$(sed -n 's/.*Test unit written to //p' "$log" | tail -1)
     result="CRASH (exit ${status[$t]}): ${artifact:-no artifact} (log: $log)"
   fi
-  printf '%-12s %12s %9s %7s %8s  %s\n' "fuzz_$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "$corpus" "$result"
+  printf '%-16s %12s %9s %7s %8s  %s\n' "fuzz_$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "$corpus" "$result"
 done
 if [ "$failed" -ne 0 ]; then
   echo "fuzz.sh: a target crashed; its log shows the report. Reproduce: build/fuzz/fuzz/fuzz_<name> ARTIFACT" >&2
