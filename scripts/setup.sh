@@ -11,7 +11,7 @@ set -euo pipefail
 core_pkgs="cmake g++ make libeigen3-dev doctest-dev nlohmann-json3-dev libcli11-dev ccache"
 wasm_pkgs="emscripten"
 trainer_pkgs="libtorch-dev libopenblas0-openmp libonnx-dev libprotobuf-dev zlib1g-dev dataset-fashion-mnist"
-bench_pkgs="python3-numpy python3-scipy python3-torch libopenblas0-openmp"
+bench_pkgs="python3-numpy python3-scipy python3-torch python3-onnx libopenblas0-openmp"
 browser_pkgs="chromium nodejs npm"
 fuzz_pkgs="clang libclang-rt-14-dev"   # libFuzzer; the targets also need the trainer's packages
 
