@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """model_flops.py: floating-point operations per image of each model's encoder and decoder.
 
-    /usr/bin/python3 bench/model_flops.py [models/manifest.json]
+    /usr/bin/python3 bench/model_flops.py [models/manifest.json] [--json]
 
 Why: to turn the page's inference time into GFLOP/s (docs/explorer.md, "Figures") from the real
 graphs, not an estimate. Reads each ONNX file with Debian's python3-onnx, infers shapes for a
 batch of one, and counts multiply-adds of Conv, ConvTranspose, Gemm and MatMul as 2 FLOPs each
 (element-wise ops are a rounding error next to them and are left out). Prints one line per model
-and the total per image of the default study's encoder + decoder runs.
+and the total per image of the default study's encoder + decoder runs; --json prints
+{"model name": FLOPs per image (encoder + decoder)} instead (tests/browser/bench.mjs reads it).
 """
 import json
 import os
@@ -56,15 +57,24 @@ def graph_flops(path):
 
 
 def main():
-    manifest_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "models", "manifest.json")
+    args = [a for a in sys.argv[1:] if a != "--json"]
+    as_json = "--json" in sys.argv[1:]
+    manifest_path = args[0] if args else os.path.join(os.path.dirname(__file__), "..", "models", "manifest.json")
     root = os.path.dirname(os.path.abspath(manifest_path))
     manifest = json.load(open(manifest_path))
     total = 0
+    per_model = {}
     for m in manifest["models"]:
         enc = graph_flops(os.path.join(root, m["files"]["encoder"]["path"]))
         dec = graph_flops(os.path.join(root, m["files"]["decoder"]["path"]))
         total += enc + dec
+        per_model[m["name"]] = enc + dec
+        if as_json:
+            continue
         print(f"{m['name']:10s} encoder {enc / 1e6:7.2f} MFLOP  decoder {dec / 1e6:7.2f} MFLOP  per image {(enc + dec) / 1e6:7.2f} MFLOP")
+    if as_json:
+        print(json.dumps(per_model))
+        return
     n_sets, n_images = 7, 300
     print(f"all {len(manifest['models'])} models: {total / 1e6:.2f} MFLOP per image; the default study "
           f"({n_sets} noise levels x {n_images} images) is {total * n_sets * n_images / 1e9:.1f} GFLOP of inference")

@@ -3,10 +3,11 @@
 //   node tests/browser/bench.mjs [--site build/wasm/site] [--n 300] [--runs 1]
 //
 // Index: 1. arguments  2. one run: load the page, sample the frame rate while it computes, read
-//        window.strata.timings, time the core alone  3. summary (ORT Web's GFLOP/s estimate)
+//        window.strata.timings, time the core alone, ORT Web's GFLOP/s (bench/model_flops.py)  3. runs
 //
 // What the figures mean: docs/explorer.md ("Figures"). The machine's other load matters on 2
 // cores: the load average is printed with each run.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,13 @@ const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i
 const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
 const n = Number(arg('n', 300));
 const runs = Number(arg('runs', 1));
-const MFLOP_PER_IMAGE = 40;   // encoder + decoder of the 64-channel models (issue 4's estimate)
+// FLOPs per image (encoder + decoder) of each model, counted from its ONNX graphs by
+// bench/model_flops.py (python3-onnx); null when that cannot run (then no GFLOP/s is printed).
+const flopsPerImage = (() => {
+  const r = spawnSync('/usr/bin/python3', [path.join(repo, 'bench', 'model_flops.py'), path.join(site, 'models', 'manifest.json'), '--json'],
+                      { encoding: 'utf8' });
+  try { return r.status === 0 ? JSON.parse(r.stdout) : null; } catch { return null; }
+})();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const ms = (x) => `${(x / 1000).toFixed(2)} s`;
 
@@ -37,10 +44,11 @@ async function once(url) {
     const core = await page.evaluate(() => window.strata.benchCore());
     await sleep(2000);
     const idle = await page.evaluate(() => window.strata.fps);
-    const models = results.models.length, sets = results.settings.sigmas.length;
-    const gflops = (models * sets * n * MFLOP_PER_IMAGE) / 1000 / (t.inference / 1000);
+    const sets = results.settings.sigmas.length;
+    const flops = flopsPerImage && results.models.reduce((a, m) => a + (flopsPerImage[m.name] ?? NaN), 0) * sets * n;
+    const rate = flops ? `${(flops / 1e9).toFixed(0)} GFLOP, ${(flops / 1e9 / (t.inference / 1000)).toFixed(1)} GFLOP/s` : 'GFLOP/s unknown';
     console.log(`load ${ms(t.load)} | first panel ${ms(t.firstPanel)} | total ${ms(t.total)} | ` +
-                `inference ${ms(t.inference)} (about ${gflops.toFixed(1)} GFLOP/s) | analysis ${ms(t.analysis)} | ` +
+                `inference ${ms(t.inference)} (${rate}, ORT threads ${results.settings.runner.match(/(\d+) thread/)?.[1]}) | analysis ${ms(t.analysis)} | ` +
                 `fps while computing mean ${(fps.reduce((a, b) => a + b, 0) / Math.max(1, fps.length)).toFixed(1)} ` +
                 `min ${Math.min(...fps).toFixed(1)} | fps idle ${idle.toFixed(1)} | core alone per model ` +
                 `${core.map((c) => `${c.model} ${Math.round(c.ms)} ms`).join(', ')} | load average ${os.loadavg()[0].toFixed(2)}`);
