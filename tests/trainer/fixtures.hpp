@@ -2,6 +2,7 @@
 //
 // Index: 1. temporary folders  2. a tiny IDX dataset  3. tiny trained runs (trained once per process)
 #pragma once
+#include "error_of.hpp"
 #include "train.hpp"
 
 #include <string>
@@ -21,22 +22,9 @@ strata::train::TrainConfig tiny_config(const std::string& kind, const std::strin
 // 3. Folders of a trained and exported tiny run (1 epoch), built on first use.
 const std::string& tiny_run(const std::string& kind);
 
-// Error message of f(), "" when it does not throw strata::Error.
-template <class F> std::string error_of(F&& f);
-
 // The first `count` test images of tiny_data() as floats.
 std::vector<float> test_images(std::size_t count);
 
 float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b);
 
 }  // namespace fixtures
-
-#include "error.hpp"
-template <class F> std::string fixtures::error_of(F&& f) {
-    try {
-        f();
-    } catch (const strata::Error& e) {
-        return e.what();
-    }
-    return "";
-}

@@ -2,6 +2,7 @@
 // noise streams, configs and kinds.
 #include "config.hpp"
 #include "error.hpp"
+#include "error_of.hpp"
 #include "fileio.hpp"
 #include "idx.hpp"
 #include "kinds.hpp"
@@ -51,14 +52,7 @@ void write_gz(const std::string& path, const std::vector<std::uint8_t>& bytes) {
     gzclose(f);
 }
 
-template <class F> std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
+using fixtures::error_of;
 
 }  // namespace
 

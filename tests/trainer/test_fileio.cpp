@@ -10,6 +10,7 @@
 // Each case checks: the error names the path and the reason, the previous file is byte-identical,
 // and no temporary file is left.
 #include "error.hpp"
+#include "error_of.hpp"
 #include "fileio.hpp"
 
 #include <doctest/doctest.h>
@@ -64,14 +65,7 @@ std::string leftovers(const std::string& dir) {
     return names;
 }
 
-template <class F> std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
+using fixtures::error_of;
 
 // RLIMIT_FSIZE lowered for this process while alive, SIGXFSZ ignored (so write() returns EFBIG).
 struct FileSizeLimit {
