@@ -16,7 +16,7 @@
 // reference run. N = 60 keeps it quick (the whole test about a minute on 2 busy cores).
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, log, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
+import { check, launchChromium, log, openExplorer, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
 
 // 1. Arguments and helpers ---------------------------------------------------------------------------
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : d; };
@@ -80,12 +80,8 @@ async function main() {
   try {
     // 3. Load ----------------------------------------------------------------------------------------------------
     browser = await launchChromium(chromiumPath);
-    page = browser.context.pages()[0] ?? await browser.context.newPage();
-    const consoleErrors = [];
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.goto(`${server.url}?n=${n}`);
-    await page.waitForFunction(() => window.strata !== undefined, null, { timeout: 30000 });
+    let consoleErrors;
+    ({ page, consoleErrors } = await openExplorer(browser, `${server.url}?n=${n}`));
     const before = await page.evaluate(() => window.strata.ready.then(() => JSON.stringify(window.strata.results)));
     log(`default study done (N = ${n})`);
 

@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, log, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
+import { check, launchChromium, log, openExplorer, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
 import { compareStudies } from './parity.mjs';
 
 // 1. Arguments and helpers ---------------------------------------------------------------------------
@@ -82,17 +82,13 @@ async function main() {
     // 4. Chromium (harness.mjs: RECIPES.md flags, a fresh temporary profile) ---------------------------------
     browser = await launchChromium(chromiumPath);
     context = browser.context;
-    page = context.pages()[0] ?? await context.newPage();
-    const consoleErrors = [];
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()}`));
-    page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
-      consoleErrors.push(`request outside the origin: ${r.url()}`); });
-
     // 5. Load ---------------------------------------------------------------------------------------------------
-    await page.goto(`${server.url}?n=${n}`);
-    await page.waitForFunction(() => window.strata !== undefined, null, { timeout: 30000 });
+    let consoleErrors;
+    ({ page, consoleErrors } = await openExplorer(browser, `${server.url}?n=${n}`, (p, errors) => {
+      p.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+      p.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+        errors.push(`request outside the origin: ${r.url()}`); });
+    }));
     // The frame rate while the worker computes: the interface must keep drawing.
     const fpsWhileBusy = [];
     const sampler = setInterval(() => page.evaluate(() => (window.strata?.busy ? window.strata.fps : null))

@@ -18,7 +18,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, log, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
+import { check, launchChromium, log, openExplorer, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
 
 // 1. Arguments, site copies, helpers ---------------------------------------------------------------------
 const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : d; };
@@ -68,13 +68,8 @@ const requests = [];
 async function open(dir, query, { plain = false } = {}) {
   const server = await startServer(dir, plain ? ['--plain'] : []);
   const browser = await launchChromium();
-  const page = await browser.context.newPage();
-  const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
   browser.context.on('request', (r) => requests.push({ url: r.url(), origin: new URL(server.url).origin }));
-  await page.goto(server.url + query);
-  await page.waitForFunction(() => window.strata !== undefined);
+  const { page, consoleErrors } = await openExplorer(browser, server.url + query);
   return { page, server, browser, consoleErrors };
 }
 
@@ -142,9 +137,13 @@ async function staticHost() {
     await page.waitForTimeout(30);
   }
   await page.mouse.up();
-  await page.waitForFunction(() => new URL(location.href).searchParams.has('layout'), null, { timeout: 10000 });
-  const url = page.url();
+  await page.waitForTimeout(100);
   const moved = (await page.evaluate(() => window.strata.panels())).find((q) => q.title === 'Kernel diagnostics');
+  // The URL follows the panel within a tick (250 ms); wait for the final place, not one mid-drag.
+  const place = `6.${Math.round(moved.x)}.${Math.round(moved.y)}.`;
+  await page.waitForFunction((want) => (new URL(location.href).searchParams.get('layout') ?? '').startsWith(want),
+                             place, { timeout: 10000 });
+  const url = page.url();
   check(Math.abs(moved.x - (diag.x - 120)) <= 2 && Math.abs(moved.y - (diag.y - 60)) <= 2,
         `the panel moved by the drag (${diag.x},${diag.y} -> ${moved.x},${moved.y})`);
   log(`URL with the layout: ${url}`);

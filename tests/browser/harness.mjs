@@ -2,7 +2,8 @@
 // for the tests their log, their checks and how they end.
 //
 // Index: 1. Chromium flags (RECIPES.md)  2. the server (web/serve.mjs on a free port, by PID)
-//        3. Chromium with a fresh profile  4. stopping both  5. log, check, runTest
+//        3. Chromium with a fresh profile, the explorer's page in it  4. stopping both
+//        5. log, check, runTest
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -41,6 +42,20 @@ export async function launchChromium(executablePath = '/usr/bin/chromium') {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath, args: FLAGS, headless: true, viewport: { width: 1280, height: 800 } });
   return { context, profile };
+}
+
+// The explorer at `url` in the browser's first tab: console errors and uncaught exceptions are
+// collected in consoleErrors; `beforeLoad(page, consoleErrors)` may add listeners before the page
+// loads. Resolves {page, consoleErrors} once window.strata exists.
+export async function openExplorer(browser, url, beforeLoad = () => {}) {
+  const page = browser.context.pages()[0] ?? await browser.context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  beforeLoad(page, consoleErrors);
+  await page.goto(url);
+  await page.waitForFunction(() => window.strata !== undefined, null, { timeout: 30000 });
+  return { page, consoleErrors };
 }
 
 // 4. Stops what 2 and 3 started (either may be missing).
