@@ -136,13 +136,32 @@ function userData() {
 }
 
 const SESSION_OPTIONS = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+// ONNX Runtime's messages can run to many lines: the first, shortened, is enough for the user.
+const firstLine = (e) => String(e?.message ?? e).split('\n')[0].slice(0, 200);
 
-async function createSession(bytes, path) {
+// An ONNX Runtime session of a model's bytes; the error starts with `path` when one is given
+// (dropped files get their name added by the caller).
+async function createSession(bytes, path = null) {
   try {
     return await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
   } catch (e) {
-    throw new Error(`${path}: not a loadable ONNX model (${String(e?.message ?? e).split('\n')[0].slice(0, 200)})`);
+    throw new Error(`${path ? path + ': ' : ''}not a loadable ONNX model (${firstLine(e)})`);
   }
+}
+
+// Encoders give one latent output, or 'mu' and 'logvar' (VAE kinds).
+const isVariational = (outputNames) => outputNames.includes('mu') && outputNames.includes('logvar');
+
+// The latent of k images starting at image `first`, from the encoder's outputs `eo`: VAEs sample
+// z = mu + exp(logvar / 2) e with the study's noise streams (or take mu, vae_latent = mean).
+function latentOf(m, model, eo, k, first, params) {
+  if (!model.variational) {
+    const t = eo[model.encoder.outputNames[0]];
+    return { z: t.data, dims: t.dims };
+  }
+  const mu = eo.mu;
+  const z = params.vae_latent === 'mean' ? mu.data : m.vaeSample(mu.data, eo.logvar.data, k, mu.data.length / k, params.seed, first);
+  return { z, dims: mu.dims };
 }
 
 // One bundled model; throws an Error naming the file at fault.
@@ -151,7 +170,7 @@ async function loadModel(entry) {
   const encoder = await createSession(enc.bytes, enc.path);
   const decoder = await createSession(dec.bytes, dec.path);
   const outs = encoder.outputNames;
-  const variational = outs.includes('mu') && outs.includes('logvar');
+  const variational = isVariational(outs);
   if (!variational && outs.length !== 1) throw new Error(`${enc.path}: expected one output 'z' or the outputs 'mu' and 'logvar'`);
   return {
     entry, encoder, decoder, variational,
@@ -174,17 +193,8 @@ async function encodeDecode(model, data, sigma, params, timings) {
     const t0 = now();
     const input = new ort.Tensor('float32', y.subarray(b * PIXELS, (b + k) * PIXELS), [k, 1, 28, 28]);
     const eo = await model.encoder.run({ [model.encoder.inputNames[0]]: input });
-    let zb;
-    if (model.variational) {
-      const mu = eo.mu;
-      zShape = mu.dims;
-      const size = mu.data.length / k;
-      zb = params.vae_latent === 'mean' ? mu.data : m.vaeSample(mu.data, eo.logvar.data, k, size, params.seed, b);
-    } else {
-      const t = eo[model.encoder.outputNames[0]];
-      zShape = t.dims;
-      zb = t.data;
-    }
+    const { z: zb, dims } = latentOf(m, model, eo, k, b, params);
+    zShape = dims;
     // A dropped model may come without a decoder: no reconstructions, PSNR null.
     if (model.decoder) {
       const d = await model.decoder.run({ [model.decoder.inputNames[0]]: new ort.Tensor('float32', zb, zShape) });
@@ -358,15 +368,7 @@ async function sampleImages({ model: i, k, index, key }) {
   const y = m.addNoise(x, 1, PIXELS, params.sigmas[k], params.seed, index, true);
   await exclusive(async () => {
     const eo = await md.encoder.run({ [md.encoder.inputNames[0]]: new ort.Tensor('float32', y, [1, 1, 28, 28]) });
-    let z, shape;
-    if (md.variational) {
-      shape = eo.mu.dims;
-      z = params.vae_latent === 'mean' ? eo.mu.data : m.vaeSample(eo.mu.data, eo.logvar.data, 1, eo.mu.data.length, params.seed, index);
-    } else {
-      const t = eo[md.encoder.outputNames[0]];
-      shape = t.dims;
-      z = t.data;
-    }
+    const { z, dims: shape } = latentOf(m, md, eo, 1, index, params);
     if (!md.decoder) {   // a dropped model without a decoder: a blank reconstruction
       post({ type: 'sample', key, clean: x, noisy: y, recon: new Float32Array(PIXELS), psnr: NaN });
       return;
@@ -414,27 +416,19 @@ async function tsne({ model: i, k, serial }) {
 // message naming the file. Nothing loaded is touched unless what replaces or joins it is valid:
 // a model joins only when its encoder (and decoder, if given) pass; the images are replaced only
 // when every dropped image file is readable and there are at least 2 images.
-async function openSession(file) {
-  try {
-    return await ort.InferenceSession.create(file.bytes, SESSION_OPTIONS);
-  } catch (e) {
-    throw new Error(`not a loadable ONNX model (${String(e?.message ?? e).split('\n')[0].slice(0, 200)})`);
-  }
-}
-
 // The encoder must take one input, run on one 1 x 1 x 28 x 28 image and give a 4-D latent: one
 // output, or 'mu' and 'logvar'. Returns the session, whether it is variational and a latent.
 async function checkEncoder(file) {
-  const encoder = await openSession(file);
+  const encoder = await createSession(file.bytes);
   if (encoder.inputNames.length !== 1) throw new Error(`${encoder.inputNames.length} inputs: one (N x 1 x 28 x 28) is needed`);
   const outs = encoder.outputNames;
-  const variational = outs.includes('mu') && outs.includes('logvar');
+  const variational = isVariational(outs);
   if (!variational && outs.length !== 1) throw new Error(`outputs ${outs.join(', ')}: one latent output, or 'mu' and 'logvar', is needed`);
   let eo;
   try {
     eo = await encoder.run({ [encoder.inputNames[0]]: new ort.Tensor('float32', new Float32Array(PIXELS), [1, 1, 28, 28]) });
   } catch (e) {
-    throw new Error(`does not run on a 1 x 1 x 28 x 28 image (${String(e?.message ?? e).split('\n')[0].slice(0, 200)})`);
+    throw new Error(`does not run on a 1 x 1 x 28 x 28 image (${firstLine(e)})`);
   }
   const z = variational ? eo.mu : eo[outs[0]];
   if (z.dims.length !== 4) throw new Error(`latent of shape [${z.dims.join(', ')}]: a 4-D N x C x H x W latent is needed`);
@@ -443,12 +437,12 @@ async function checkEncoder(file) {
 }
 
 async function checkDecoder(file, z) {
-  const decoder = await openSession(file);
+  const decoder = await createSession(file.bytes);
   let d;
   try {
     d = await decoder.run({ [decoder.inputNames[0]]: z });
   } catch (e) {
-    throw new Error(`does not decode its encoder's latent (${String(e?.message ?? e).split('\n')[0].slice(0, 200)})`);
+    throw new Error(`does not decode its encoder's latent (${firstLine(e)})`);
   }
   const xh = d[decoder.outputNames[0]];
   if (xh.data.length !== PIXELS) throw new Error(`output of shape [${xh.dims.join(', ')}]: 1 x 1 x 28 x 28 is needed`);
