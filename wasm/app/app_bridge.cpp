@@ -10,6 +10,7 @@
 // time), read with emscripten::val, so no JSON parser is needed in C++.
 #include "app_images.hpp"
 #include "app_state.hpp"
+#include "js_value.hpp"
 
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -25,7 +26,7 @@ std::vector<double> doubles(const val& a) { return emscripten::vecFromJSArray<do
 
 std::array<int, 3> triple(const val& a) { return {a[0].as<int>(), a[1].as<int>(), a[2].as<int>()}; }
 
-bool has(const val& o, const char* k) { return o.hasOwnProperty(k) && !o[k].isNull() && !o[k].isUndefined(); }
+using app::has;
 
 // 1. Results in --------------------------------------------------------------------------------------------
 void set_grid(const val& sigmas, int n) {

@@ -10,6 +10,7 @@
 //    centered}, sigma|null, sample, hide: [..], view, color, tsne, layout: [{panel, x, y, w, h,
 //    collapsed}], problems: [..]}
 #include "app_state.hpp"
+#include "js_value.hpp"
 #include "view_state.hpp"
 
 #include <emscripten/bind.h>
@@ -34,7 +35,7 @@ std::vector<std::string> strings_of(const val& a) {
     return out;
 }
 
-bool has(const val& o, const char* k) { return o.hasOwnProperty(k) && !o[k].isNull() && !o[k].isUndefined(); }
+using app::has;
 
 // 1. Reading the URL ---------------------------------------------------------------------------------------
 val parse_view_state(const std::string& query) {

@@ -16,6 +16,7 @@
 // core (strata::Error) come back as {"error": "..."} so the worker can show them instead of dying.
 #include "analysis.hpp"
 #include "error.hpp"
+#include "js_value.hpp"
 #include "json.hpp"
 #include "manifest.hpp"
 #include "npy.hpp"
@@ -54,7 +55,7 @@ val float32_array(const std::vector<float>& v) {
 // spd_eps, fixed_rank_k, bandwidth, energy, threads.
 strata::GeometrySettings settings_from(const val& o) {
     strata::GeometrySettings s;
-    auto has = [&o](const char* k) { return o.hasOwnProperty(k) && !o[k].isNull() && !o[k].isUndefined(); };
+    auto has = [&o](const char* k) { return app::has(o, k); };
     if (has("centered")) s.centered = o["centered"].as<bool>();
     if (has("rank_rtol")) s.rank_rtol = o["rank_rtol"].as<double>();
     if (has("metric")) s.metric = o["metric"].as<std::string>();
@@ -219,7 +220,7 @@ val tsne_embedding(const std::string& model, const val& clean_latents, const val
         Eigen::MatrixXd D2 = (d.replicate(1, K.cols()) + d.transpose().replicate(K.rows(), 1) - 2.0 * K).cwiseMax(0.0);
         D2.diagonal().setZero();
         app::TsneOptions o;
-        auto has = [&options](const char* k) { return options.hasOwnProperty(k) && !options[k].isNull() && !options[k].isUndefined(); };
+        auto has = [&options](const char* k) { return app::has(options, k); };
         if (has("perplexity")) o.perplexity = options["perplexity"].as<double>();
         if (has("iterations")) o.iterations = options["iterations"].as<int>();
         if (has("seed")) o.seed = std::uint64_t(options["seed"].as<double>());
