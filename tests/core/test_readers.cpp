@@ -139,6 +139,16 @@ TEST_CASE("parse_manifest: the shipped form, and every entry-level problem skips
     std::string badname = manifest_text();
     badname.replace(badname.find("\"vae\""), 5, "\"v a/e\"");
     CHECK(parse_manifest(badname, "m.json").problems.at(0).find("models[1] skipped: name \"v a/e\" is not") != std::string::npos);
+
+    // in_paper: absent means true; a boolean is taken; anything else skips the entry.
+    CHECK(m.models[0].in_paper);
+    std::string extra = manifest_text();
+    extra.replace(extra.find("\"kind\": \"vae\""), 13, "\"kind\": \"vae\", \"in_paper\": false");
+    const Manifest me = parse_manifest(extra, "m.json");
+    REQUIRE(me.models.size() == 2);
+    CHECK_FALSE(me.models[1].in_paper);
+    extra.replace(extra.find("false"), 5, "\"no\"");
+    CHECK(parse_manifest(extra, "m.json").problems.at(0) == "m.json: model \"vae\" skipped: in_paper is not true or false");
 }
 
 TEST_CASE("parse_manifest: a file that is unusable as a whole throws, naming it") {

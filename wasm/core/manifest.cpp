@@ -64,6 +64,10 @@ ManifestModel model_entry(const Json& m) {
     out.name = text_field(m, "name", "");
     if (!is_plain_name(out.name)) throw FieldError{"name \"" + out.name + "\" is not 1-64 letters, digits, '.', '_' or '-'"};
     out.kind = text_field(m, "kind", "", 64);
+    if (const Json* p = m.find("in_paper")) {
+        if (!p->is_bool()) throw FieldError{"in_paper is not true or false"};
+        out.in_paper = p->boolean();
+    }
     if (const Json* s = m.find("latent_shape")) {
         if (!s->is_array() || s->items().size() != 3) throw FieldError{"latent_shape is not [C, H, W]"};
         std::array<int, 3> shape{};

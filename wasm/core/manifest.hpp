@@ -14,7 +14,7 @@
 //   missing or mistyped field, a bad name (letters, digits, '.', '_', '-'; at most 64), a duplicate
 //   name, a file path that could leave the models folder (absolute, "..", a scheme, a backslash), a
 //   size that is not a whole number of bytes, a sha256 that is not 64 hex digits, a latent shape
-//   that is not 3 positive sizes.
+//   that is not 3 positive sizes, an "in_paper" that is not true or false (absent: true).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -34,6 +34,7 @@ struct ManifestFile {
 
 struct ManifestModel {
     std::string name, kind;
+    bool in_paper = true;                 // one of the paper's models (the page studies these first)
     std::optional<std::array<int, 3>> latent_shape;   // C, H, W
     ManifestFile encoder, decoder;
 };
