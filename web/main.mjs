@@ -51,7 +51,10 @@ window.strata = {
   tsneProgress: null, // {iteration, total, kl} of the latest progress report
   lastPlotPng: null,  // {name, x, y, w, h}: the canvas region of the last plot saved as PNG
   get params() { return params; },
+  // Frames/s while the interface draws frame after frame (e.g. the mouse moves); it draws only
+  // when something can look different, so framesDrawn stands still while nothing happens.
   get fps() { return app ? app.viewState().fps : 0; },
+  get framesDrawn() { return app ? app.viewState().framesDrawn : 0; },
   view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
   panels() { return app ? app.panels() : []; },      // [{title, x, y, w, h, collapsed}] of each panel
   // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
@@ -68,17 +71,22 @@ function fail(message) {
   rejectReady(new Error(message));
 }
 
-start().catch((e) => fail(String(e?.message ?? e)));
-
 // 3. The interface module ----------------------------------------------------------------------------------
 async function start() {
   const canvas = document.getElementById('canvas');
   canvas.addEventListener('contextmenu', (e) => e.preventDefault());   // right-click opens plot menus
+  // The worker first: it loads the models and images (web/worker.mjs, preload) while this thread
+  // compiles the interface module; the study starts once the URL is read (runWorker).
+  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
   app = await createStrataApp({
     canvas,
     onCanvasDrawn: () => exportCanvas(canvas),
     onPlotDrawn: (x, y, w, h, name) => { window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name); },
   });
+  // The interface draws on demand (wasm/app/app_main.cpp): any input asks for frames.
+  for (const type of ['pointermove', 'pointerdown', 'pointerup', 'pointercancel', 'wheel', 'keydown', 'keyup', 'focus', 'blur', 'resize'])
+    window.addEventListener(type, () => app.requestFrames(), { capture: true, passive: true });
+  appReadyAt = performance.now();
   readUrl();
   if (!self.crossOriginIsolated)
     showMessage('This host does not isolate the page (no COOP/COEP headers): computing on one thread. ' +
@@ -91,11 +99,10 @@ async function start() {
 }
 
 // 4. The worker ----------------------------------------------------------------------------------------------
-let worker = null, studyStart = 0;
+let worker = null, studyStart = 0, appReadyAt = null;
 let models = [];   // {name, kind, index, sets} per model, in the worker's order
 
 function runWorker() {
-  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
   worker.onerror = (e) => fail(`worker: ${e.message ?? 'failed to start'}`);
   worker.onmessage = ({ data: m }) => handlers[m.type]?.(m);
   startStudy();
@@ -125,6 +132,7 @@ const handlers = {
     app.setCleanImages(m.images);
     stripKey = null;   // N or the images may have changed: ask again
     models = m.models.map((md) => ({ ...md, index: app.addModel(md.name, md.kind), sets: [] }));
+    app.setAvailableModels(m.available);
     cleanSeen = 0;
     window.strata.results = { settings: null, models: models.map((md) => ({ name: md.name, kind: md.kind, sets: md.sets })) };
     if (window.strata.generation === 0) applyInitialView(m.sigmas);
@@ -134,7 +142,12 @@ const handlers = {
     });
   },
   loaded(m) {
-    if (window.strata.generation === 0) window.strata.timings.load = performance.now();   // navigation -> models ready
+    if (window.strata.generation === 0) {
+      window.strata.timings.load = performance.now();   // navigation -> models ready
+      // When each loading step ended, ms since navigation (the worker's clocks are absolute).
+      window.strata.timings.loadSteps = Object.fromEntries(Object.entries({ appModule: appReadyAt, ...m.loadSteps })
+        .map(([k, v]) => [k, Math.round(k === 'appModule' ? v : v - performance.timeOrigin)]));
+    }
     window.strata.ortThreads = m.ortThreads;
   },
   progress(m) { app.setProgress(m.fraction, m.status); },
@@ -217,6 +230,12 @@ function tick() {
     params = { ...params, n: req.n, vae_latent: req.vae_latent, geometry: { ...req.geometry } };
     startStudy();
   }
+  // A bundled model added from the models panel: the study's models plus it (the URL keeps the list).
+  const addModel = window.strata.busy ? '' : app.takeAddModelRequest();   // waits for the study's end
+  if (addModel) {
+    params = { ...params, models: [...models.filter((md) => md.kind !== 'user').map((md) => md.name), addModel] };
+    startStudy();
+  }
   const exportKind = app.takeExportRequest();
   if (exportKind) exportResults(exportKind, window.strata.results);
   const tsneReq = app.takeTsneRequest();   // the t-SNE view asked (the worker answers between studies)
@@ -289,3 +308,6 @@ function showMessage(line) {
   const box = document.getElementById('drop-messages');
   box.textContent = window.strata.messages.slice(-6).join('\n');
 }
+
+// Last, once every declaration above is in place.
+start().catch((e) => fail(String(e?.message ?? e)));

@@ -99,27 +99,33 @@ async function fetchListed(file) {
 // Images dropped by the user (section 7) replace the sample: {x, n, names, sha256}; null: the sample.
 let userImages = null;
 
-// The images of the study: the dropped ones, or the manifest's sample (the first N). N larger
-// than the sample is lowered to its size, with a line in `problems`.
-async function loadImages(manifest, params, problems) {
-  if (userImages) return userData();
+// The manifest's sample images and labels, fetched, checked and parsed once (preload).
+async function loadSample(manifest) {
   if (!manifest) throw new Error('no sample images (models/manifest.json is unusable): drop PNG, JPEG or .npy images to analyse');
-  const imagesFile = await fetchListed(manifest.sample.images);
-  const labelsFile = await fetchListed(manifest.sample.labels);
+  const [imagesFile, labelsFile] = await Promise.all([fetchListed(manifest.sample.images), fetchListed(manifest.sample.labels)]);
   const images = parseIdx(imagesFile.bytes, imagesFile.path, 0x803);
   const labels = parseIdx(labelsFile.bytes, labelsFile.path, 0x801);
   if (images.shape[1] !== 28 || images.shape[2] !== 28)
     throw new Error(`${imagesFile.path}: images are ${images.shape[1]} x ${images.shape[2]}, 28 x 28 are needed`);
   if (labels.shape[0] !== images.shape[0]) throw new Error(`${labelsFile.path}: ${labels.shape[0]} labels for ${images.shape[0]} images`);
+  return { images, labels, path: imagesFile.path, sha256: imagesFile.sha256 };
+}
+
+// The images of the study: the dropped ones, or the sample's first N. N larger than the sample is
+// lowered to its size, with a line in `problems`.
+function studyImages(sample, params, problems) {
+  if (userImages) return userData();
+  if (!sample) throw new Error('no sample images to analyse: drop PNG, JPEG or .npy images');
+  const { images, labels } = sample;
   let n = params.n;
   if (n > images.shape[0]) {
-    problems.push(`N = ${n} images asked, ${imagesFile.path} has ${images.shape[0]}: N = ${images.shape[0]} used`);
+    problems.push(`N = ${n} images asked, ${sample.path} has ${images.shape[0]}: N = ${images.shape[0]} used`);
     n = images.shape[0];
   }
   // x = byte / 255 in float32, as idx.cpp's to_unit_floats (double rounding of a quotient is exact here).
   const x = Float32Array.from(images.data.subarray(0, n * PIXELS), (b) => b / 255);
   return {
-    x, n, imagesPath: imagesFile.path, imagesSha256: imagesFile.sha256,
+    x, n, imagesPath: sample.path, imagesSha256: sample.sha256,
     labels: Array.from(labels.data.subarray(0, n)),
     imageBytes: images.data.slice(0, n * PIXELS),   // for the interface's tooltips
   };
@@ -143,7 +149,9 @@ const firstLine = (e) => String(e?.message ?? e).split('\n')[0].slice(0, 200);
 // (dropped files get their name added by the caller).
 async function createSession(bytes, path = null) {
   try {
-    return await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+    const t = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+    stepDone('firstSession');
+    return t;
   } catch (e) {
     throw new Error(`${path ? path + ': ' : ''}not a loadable ONNX model (${firstLine(e)})`);
   }
@@ -235,6 +243,11 @@ async function analyzeSet(model, k, enc, sigmas, params, timings) {
 
 // The loaded data and models, kept between runs: a settings change reuses what it does not affect
 // (the images and sessions always; latents unless N, the seed or, for VAEs, vae_latent changed).
+// Loading starts as soon as the worker does (preload), before the page's interface module is
+// ready: the manifest, every bundled model (sessions created) and the sample images. A study then
+// takes its models from there (`studied`): the URL's `models`, by default the manifest's paper
+// models (in_paper: CAE, DAE, VAE; every model when none is marked), plus dropped ones. The other
+// bundled models stay ready to be added from the interface.
 // Whatever cannot be loaded (a corrupt manifest, a missing or truncated model file, sample images
 // of the wrong size) becomes a message, and the study goes on with what is valid; with no model or
 // no images it waits for dropped files.
@@ -242,26 +255,55 @@ let session = null;
 
 const notice = (messages) => { if (messages.length) post({ type: 'notice', messages }); };
 
-async function loadSession(params) {
+// When each loading step ended, in ms since the page's navigation (the worker's clock starts later).
+const loadSteps = {};
+const stepDone = (name) => { loadSteps[name] ??= performance.timeOrigin + now(); };
+
+async function preload() {
+  stepDone('workerStarted');
   const problems = [];
-  if (!session) {
-    session = { manifest: await loadManifest(problems), models: [], data: null, n: null, seed: null };
-    const entries = session.manifest?.models ?? [];
-    for (const name of params.models ?? [])
-      if (session.manifest && !entries.some((e) => e.name === name)) problems.push(`URL: models=${name}: no such model in models/manifest.json`);
-    const wanted = params.models?.length ? entries.filter((e) => params.models.includes(e.name)) : entries;
-    const loaded = await Promise.allSettled(wanted.map(loadModel));
-    loaded.forEach((r, i) => {
-      if (r.status === 'fulfilled') session.models.push(r.value);
-      else problems.push(`${String(r.reason?.message ?? r.reason)} (model '${wanted[i].name}' skipped)`);
-    });
+  core().then(() => stepDone('coreModule'));
+  const manifest = await loadManifest(problems);
+  stepDone('manifest');
+  const entries = manifest?.models ?? [];
+  const [loaded, sample] = await Promise.all([
+    Promise.allSettled(entries.map(loadModel)).then((r) => { stepDone('models'); return r; }),
+    loadSample(manifest).then((r) => { stepDone('images'); return r; }, (e) => { problems.push(String(e.message ?? e)); return null; }),
+  ]);
+  const models = [];
+  loaded.forEach((r, i) => {
+    if (r.status === 'fulfilled') models.push(r.value);
+    else problems.push(`${String(r.reason?.message ?? r.reason)} (model '${entries[i].name}' skipped)`);
+  });
+  return { manifest, models, sample, problems, studied: [], data: null, n: null, seed: null };
+}
+const preloaded = preload();
+
+// The models a study takes (see above); a name the URL gives that is not loaded gets a message.
+function studiedModels(params, problems, report) {
+  const bundled = session.models.filter((md) => md.entry.kind !== 'user');
+  const dropped = session.models.filter((md) => md.entry.kind === 'user');
+  if (!params.models?.length) {
+    const paper = bundled.filter((md) => md.entry.in_paper);
+    return [...(paper.length ? paper : bundled), ...dropped];
   }
+  for (const name of report ? params.models : [])
+    if (session.manifest && !session.manifest.models.some((e) => e.name === name))
+      problems.push(`URL: models=${name}: no such model in models/manifest.json`);
+  return [...bundled.filter((md) => params.models.includes(md.entry.name)), ...dropped];
+}
+
+async function loadSession(params) {
+  const first = !session;
+  session ??= await preloaded;
+  const problems = first ? [...session.problems] : [];
+  session.studied = studiedModels(params, problems, first);
   if (!session.data || session.n !== params.n || session.seed !== params.seed) {
     try {
-      session.data = await loadImages(session.manifest, params, problems);
+      session.data = studyImages(session.sample, params, problems);
     } catch (e) {
       session.data = null;
-      problems.push(String(e.message ?? e));
+      if (!first || session.sample) problems.push(String(e.message ?? e));
     }
     session.n = params.n;
     session.seed = params.seed;
@@ -273,19 +315,20 @@ async function run(params) {
   const tStart = now();
   const timings = { load: 0, inference: 0, analysis: 0 };
   await loadSession(params);
-  if (!session.models.length || !session.data) {
-    const what = !session.models.length ? 'no model could be loaded: drop an ONNX encoder (and decoder)'
+  if (!session.studied.length || !session.data) {
+    const what = !session.studied.length ? 'no model could be loaded: drop an ONNX encoder (and decoder)'
                                         : 'no images to analyse: drop PNG, JPEG or .npy images';
     post({ type: 'waiting', reason: `Nothing to analyse yet: ${what}` });
     return;
   }
   params = { ...params, n: session.data.n };   // dropped images, or a sample smaller than N
   session.params = params;
-  const { data, models } = session;
-  post({ type: 'meta', models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind })), sigmas: params.sigmas,
+  const { data, studied: models } = session;
+  const available = session.models.filter((md) => !models.includes(md)).map((md) => md.entry.name);
+  post({ type: 'meta', models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind })), available, sigmas: params.sigmas,
          n: data.n, labels: data.labels, images: data.imageBytes });
   timings.load = now() - tStart;
-  post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads, coreThreads: CORE_THREADS });
+  post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads, coreThreads: CORE_THREADS, loadSteps });
 
   const steps = params.sigmas.length * models.length;
   const latentFloats = models.reduce((a, md) => a + (md.entry.latent_shape?.reduce((u, v) => u * v, 1) ?? 64 * 7 * 7), 0);
@@ -361,9 +404,9 @@ async function resultsJson(models, data, params, timings, totalMs) {
 // index = the image's index) and the model's reconstruction. For display only, so one image at a
 // time rather than from the study's batches.
 async function sampleImages({ model: i, k, index, key }) {
-  if (!session?.params || !session.models[i] || index < 0 || index >= session.params.n) return;
+  if (!session?.params || !session.studied[i] || index < 0 || index >= session.params.n) return;
   const m = await core();
-  const { params, data } = session, md = session.models[i];
+  const { params, data } = session, md = session.studied[i];
   const x = data.x.slice(index * PIXELS, (index + 1) * PIXELS);
   const y = m.addNoise(x, 1, PIXELS, params.sigmas[k], params.seed, index, true);
   await exclusive(async () => {
@@ -384,7 +427,7 @@ async function sampleImages({ model: i, k, index, key }) {
 async function benchCore() {
   const m = await core();
   const out = [];
-  for (const md of session?.models ?? []) {
+  for (const md of session?.studied ?? []) {
     if (md.enc.length !== session.params.sigmas.length || !md.enc.every((e) => e.z)) continue;   // latents not kept
     const t0 = now();
     const r = JSON.parse(m.analyze(md.entry.name, md.enc.map((e) => e.z), session.params.sigmas, md.enc[0].shape,
@@ -399,7 +442,7 @@ async function benchCore() {
 // seed seeds it, so the same request gives the same picture. Progress every 50 iterations.
 async function tsne({ model: i, k, serial }) {
   const m = await core();
-  const md = session?.models[i];
+  const md = session?.studied[i];
   const reply = (fields) => post({ type: 'tsne', model: i, k, serial, ...fields });
   if (!md?.enc[0]?.z || !md.sets[k]) return reply({ error: 't-SNE: the set is not analysed yet' });
   const noisy = k > 0 ? md.enc[k]?.z : null;

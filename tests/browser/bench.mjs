@@ -1,9 +1,11 @@
 // bench.mjs: the explorer's performance figures in headless Chromium (prints them; not a test).
 //
-//   node tests/browser/bench.mjs [--site build/wasm/site] [--n 300] [--runs 1]
+//   node tests/browser/bench.mjs [--site build/wasm/site] [--n 300] [--runs 1] [--models a,b,..]
+//                               [--passes untouched|in-use|both]
 //
-// Index: 1. arguments  2. one run: load the page, sample the frame rate while it computes, read
-//        window.strata.timings, time the core alone, ORT Web's GFLOP/s (bench/model_flops.py)  3. runs
+// Index: 1. arguments  2. one run: load the page (untouched, or with the mouse moving all along),
+//        sample the frame rate while it computes, read window.strata.timings, time the core alone,
+//        ORT Web's GFLOP/s (bench/model_flops.py)  3. runs (each: untouched, then in use)
 //
 // What the figures mean: docs/explorer.md ("Figures"). The machine's other load matters on 2
 // cores: the load average is printed with each run.
@@ -18,6 +20,8 @@ const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i
 const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
 const n = Number(arg('n', 300));
 const runs = Number(arg('runs', 1));
+const models = arg('models', null);
+const passes = arg('passes', 'both');   // untouched | in-use | both   // e.g. cae,dae,vae,beta-vae,sparse (default: the page's)
 // FLOPs per image (encoder + decoder) of each model, counted from its ONNX graphs by
 // bench/model_flops.py (python3-onnx); null when that cannot run (then no GFLOP/s is printed).
 const flopsPerImage = (() => {
@@ -29,29 +33,48 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const ms = (x) => `${(x / 1000).toFixed(2)} s`;
 
 // 2. One run -------------------------------------------------------------------------------------------------
-async function once(url) {
+// `inUse`: a user keeps moving the mouse over the kernel-PCA view from the first frame to the
+// end of the study (a move every 10 ms, hover tooltips and highlights change), so every frame is
+// drawn; fps is then the frame rate such a user sees while the study computes. Untouched, the
+// interface draws only when data arrives (wasm/app/app_main.cpp), which leaves the cores to the
+// study: the timings of that pass are the study's own.
+async function once(url, inUse) {
   const browser = await launchChromium(arg('chromium', '/usr/bin/chromium'));
   try {
     const page = browser.context.pages()[0] ?? await browser.context.newPage();
-    await page.goto(`${url}?n=${n}`);
+    await page.goto(`${url}?n=${n}${models ? `&models=${models}` : ''}`);
     await page.waitForFunction(() => window.strata !== undefined);
+    let moving = inUse;
+    const user = (async () => {
+      for (let i = 0; moving; i++) {
+        const r = await page.evaluate(() => window.strata.view()?.rects?.kpca_plot ?? { x: 900, y: 200, w: 300, h: 200 });
+        const a = i / 15;
+        await page.mouse.move(r.x + r.w * (0.5 + 0.35 * Math.cos(a)), r.y + r.h * (0.5 + 0.35 * Math.sin(a)));
+        await sleep(10);
+      }
+    })();
     const fps = [];
+    const drawn0 = await page.evaluate(() => window.strata.framesDrawn);
     const sampler = setInterval(() => page.evaluate(() => (window.strata?.busy ? window.strata.fps : null))
       .then((f) => { if (f) fps.push(f); }, () => {}), 1000);
     const results = await page.evaluate(() => window.strata.ready.then(() => window.strata.results));
     clearInterval(sampler);
+    moving = false;
+    await user;
     const t = await page.evaluate(() => window.strata.timings);
+    const drawn = await page.evaluate(() => window.strata.framesDrawn) - drawn0;
     const core = await page.evaluate(() => window.strata.benchCore());
-    await sleep(2000);
-    const idle = await page.evaluate(() => window.strata.fps);
     const sets = results.settings.sigmas.length;
     const flops = flopsPerImage && results.models.reduce((a, m) => a + (flopsPerImage[m.name] ?? NaN), 0) * sets * n;
     const rate = flops ? `${(flops / 1e9).toFixed(0)} GFLOP, ${(flops / 1e9 / (t.inference / 1000)).toFixed(1)} GFLOP/s` : 'GFLOP/s unknown';
-    console.log(`load ${ms(t.load)} | first panel ${ms(t.firstPanel)} | total ${ms(t.total)} | ` +
+    const frames = inUse
+      ? `fps while computing, mouse moving: mean ${(fps.reduce((a, b) => a + b, 0) / Math.max(1, fps.length)).toFixed(1)} min ${Math.min(...fps).toFixed(1)}`
+      : 'untouched';
+    console.log(`${inUse ? 'in use   ' : 'untouched'} | models ${results.models.length} | load ${ms(t.load)} | first panel ${ms(t.firstPanel)} | total ${ms(t.total)} | ` +
                 `inference ${ms(t.inference)} (${rate}, ORT threads ${results.settings.runner.match(/(\d+) thread/)?.[1]}) | analysis ${ms(t.analysis)} | ` +
-                `fps while computing mean ${(fps.reduce((a, b) => a + b, 0) / Math.max(1, fps.length)).toFixed(1)} ` +
-                `min ${Math.min(...fps).toFixed(1)} | fps idle ${idle.toFixed(1)} | core alone per model ` +
+                `${frames} | frames drawn ${drawn} (${(drawn / (t.total / 1000)).toFixed(1)}/s of the study) | core alone per model ` +
                 `${core.map((c) => `${c.model} ${Math.round(c.ms)} ms`).join(', ')} | load average ${os.loadavg()[0].toFixed(2)}`);
+    if (!inUse) console.log(`          | loading steps (ms after navigation): ${Object.entries(t.loadSteps ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   } finally {
     await stopAll(null, browser);
   }
@@ -65,7 +88,10 @@ if (!fs.existsSync(path.join(site, 'index.html'))) {
 const server = await startServer(site);
 try {
   console.log(`Strata explorer benchmark: N = ${n}, ${runs} run(s), ${os.cpus().length} CPUs, Chromium headless (SwiftShader)`);
-  for (let r = 0; r < runs; r++) await once(server.url);
+  for (let r = 0; r < runs; r++) {
+    if (passes !== 'in-use') await once(server.url, false);
+    if (passes !== 'untouched') await once(server.url, true);
+  }
 } finally {
   await stopAll(server, null);
 }

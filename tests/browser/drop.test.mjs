@@ -81,7 +81,8 @@ async function main() {
     // 3. Load ----------------------------------------------------------------------------------------------------
     browser = await launchChromium(chromiumPath);
     let consoleErrors;
-    ({ page, consoleErrors } = await openExplorer(browser, `${server.url}?n=${n}`));
+    // cae and sparse: the dropped model below is a copy of sparse (not among the default models).
+    ({ page, consoleErrors } = await openExplorer(browser, `${server.url}?n=${n}&models=cae,sparse`));
     const before = await page.evaluate(() => window.strata.ready.then(() => JSON.stringify(window.strata.results)));
     log(`default study done (N = ${n})`);
 

@@ -130,6 +130,10 @@ val view_state() {
     for (const auto& m : s.models) enabled.call<void>("push", m.enabled);
     o.set("modelsEnabled", enabled);
     o.set("fps", s.fps);
+    o.set("framesDrawn", s.frames_drawn);
+    o.set("frameVertices", s.frame_vertices);
+    o.set("frameDrawCalls", s.frame_draw_calls);
+    o.set("frameMs", s.frame_ms);
     auto rect = [](const app::AppState::Rect& r) {
         val v = val::object();
         v.set("x", r.x); v.set("y", r.y); v.set("w", r.w); v.set("h", r.h);
@@ -202,6 +206,19 @@ val take_settings_request() {
 
 void set_busy(bool busy) { app::state().busy = busy; }
 
+void set_available_models(const val& names) {
+    app::AppState& s = app::state();
+    s.available_models.clear();
+    for (unsigned i = 0, n = names["length"].as<unsigned>(); i < n; ++i) s.available_models.push_back(names[i].as<std::string>());
+}
+
+// The name of the model whose "add" button was pressed since the last call, else "".
+std::string take_add_model_request() {
+    std::string out;
+    out.swap(app::state().add_model_request);
+    return out;
+}
+
 // "json" or "csv" when that export button was pressed since the last call, else "" (PNG exports are
 // handled in the frame loop, app_main.cpp).
 std::string take_export_request() {
@@ -250,25 +267,28 @@ void set_tsne(int model, int k, const val& coords, int n_clean) {
 
 // 4. The embind table ----------------------------------------------------------------------------------------------
 EMSCRIPTEN_BINDINGS(strata_app) {
-    emscripten::function("setGrid", &set_grid);
-    emscripten::function("addModel", &add_model);
-    emscripten::function("clearModels", &clear_models);
-    emscripten::function("setResult", &set_result);
-    emscripten::function("setLabels", &set_labels);
-    emscripten::function("setCleanImages", &set_clean_images);
-    emscripten::function("setSampleStrip", &set_sample_strip);
-    emscripten::function("setProgress", &set_progress);
-    emscripten::function("setError", &set_error);
+    emscripten::function("setGrid", &app::Waking<&set_grid>::call);
+    emscripten::function("addModel", &app::Waking<&add_model>::call);
+    emscripten::function("clearModels", &app::Waking<&clear_models>::call);
+    emscripten::function("setResult", &app::Waking<&set_result>::call);
+    emscripten::function("setLabels", &app::Waking<&set_labels>::call);
+    emscripten::function("setCleanImages", &app::Waking<&set_clean_images>::call);
+    emscripten::function("setSampleStrip", &app::Waking<&set_sample_strip>::call);
+    emscripten::function("setProgress", &app::Waking<&set_progress>::call);
+    emscripten::function("setError", &app::Waking<&set_error>::call);
     emscripten::function("viewState", &view_state);
-    emscripten::function("setSigmaIndex", &set_sigma_index);
-    emscripten::function("setSelectedSample", &set_selected_sample);
-    emscripten::function("setModelEnabled", &set_model_enabled);
-    emscripten::function("setKpcaModel", &set_kpca_model);
-    emscripten::function("setSettings", &set_settings);
+    emscripten::function("requestFrames", +[] { app::request_frames(app::kInputFrames); });
+    emscripten::function("setSigmaIndex", &app::Waking<&set_sigma_index>::call);
+    emscripten::function("setSelectedSample", &app::Waking<&set_selected_sample>::call);
+    emscripten::function("setModelEnabled", &app::Waking<&set_model_enabled>::call);
+    emscripten::function("setKpcaModel", &app::Waking<&set_kpca_model>::call);
+    emscripten::function("setSettings", &app::Waking<&set_settings>::call);
     emscripten::function("takeSettingsRequest", &take_settings_request);
-    emscripten::function("setBusy", &set_busy);
+    emscripten::function("setBusy", &app::Waking<&set_busy>::call);
     emscripten::function("takeExportRequest", &take_export_request);
+    emscripten::function("setAvailableModels", &app::Waking<&set_available_models>::call);
+    emscripten::function("takeAddModelRequest", &take_add_model_request);
     emscripten::function("takeTsneRequest", &take_tsne_request);
-    emscripten::function("setTsneProgress", &set_tsne_progress);
-    emscripten::function("setTsne", &set_tsne);
+    emscripten::function("setTsneProgress", &app::Waking<&set_tsne_progress>::call);
+    emscripten::function("setTsne", &app::Waking<&set_tsne>::call);
 }

@@ -1,9 +1,11 @@
 // app_main.cpp: the window, Dear ImGui's set-up and the frame loop of the explorer.
 //
-// Index: 1. canvas size  2. one frame  3. main (GLFW + WebGL2 context, ImGui backends, loop)
+// Index: 1. canvas size  2. when to draw  3. one frame  4. main (GLFW + WebGL2 context, ImGui
+//        backends, loop)
 //
 // The page (web/main.mjs) creates this module with its <canvas>; results arrive through
-// app_bridge.cpp between frames. The browser calls frame() once per animation frame.
+// app_bridge.cpp between frames. The browser calls frame() once per animation frame; frame()
+// draws only when something can look different (section 2).
 #include "app_panels.hpp"
 #include "app_state.hpp"
 #include "imgui.h"
@@ -20,18 +22,68 @@ namespace {
 GLFWwindow* g_window = nullptr;
 
 // 1. Canvas size: follow the canvas's CSS size (the page lays it out), so the drawing buffer
-// always matches what is shown and mouse coordinates map 1:1.
-void fit_canvas() {
+// always matches what is shown and mouse coordinates map 1:1. True when it changed.
+bool fit_canvas() {
     double w = 0, h = 0;
     emscripten_get_element_css_size("#canvas", &w, &h);
     int cw = 0, ch = 0;
     glfwGetWindowSize(g_window, &cw, &ch);
-    if (w >= 1 && h >= 1 && (int(w) != cw || int(h) != ch)) glfwSetWindowSize(g_window, int(w), int(h));
+    if (w < 1 || h < 1 || (int(w) == cw && int(h) == ch)) return false;
+    glfwSetWindowSize(g_window, int(w), int(h));
+    return true;
 }
 
-// 2. One frame --------------------------------------------------------------------------------------------------
+// 2. When to draw ----------------------------------------------------------------------------------------------
+// A frame of this interface costs Chromium's software GL (SwiftShader: headless machines, and
+// browsers without a usable GPU) 30-60 ms of CPU on the cores the study needs (docs/explorer.md).
+// So frames are drawn on demand: for a few frames after any input (web/main.mjs) or any change
+// the page makes (app::Waking), and on every frame while a widget is active or a mouse button is
+// held (dragging) or a PNG of the canvas waits for a drawn frame. Otherwise the canvas keeps its
+// last picture and the frame costs nothing.
+bool frame_wanted() {
+    app::AppState& s = app::state();
+    const ImGuiIO& io = ImGui::GetIO();
+    bool held = false;
+    for (bool down : io.MouseDown) held = held || down;
+    if (held || ImGui::IsAnyItemActive() || io.WantTextInput || s.export_request == "png" || s.plot_png.pending)
+        return true;
+    if (s.frames_wanted <= 0) return false;
+    --s.frames_wanted;
+    return true;
+}
+
+// The frame rate while the interface draws frame after frame (the mean of the last 60 intervals
+// between consecutive drawn frames): what a user moving the mouse sees. Rests do not count.
+struct FrameClock {
+    double last_ms = 0.0;
+    bool drew_last = false;
+    double intervals[60] = {};
+    int count = 0, at = 0;
+
+    void drawn(double now_ms) {
+        if (drew_last) {
+            intervals[at] = now_ms - last_ms;
+            at = (at + 1) % 60;
+            count = count < 60 ? count + 1 : 60;
+            double sum = 0.0;
+            for (int i = 0; i < count; ++i) sum += intervals[i];
+            app::state().fps = sum > 0.0 ? 1000.0 * count / sum : 0.0;
+        }
+        last_ms = now_ms;
+        drew_last = true;
+        app::state().frames_drawn += 1;
+    }
+} g_clock;
+
+// 3. One frame --------------------------------------------------------------------------------------------------
 void frame() {
-    fit_canvas();
+    const double t0 = emscripten_get_now();
+    if (fit_canvas()) app::request_frames(app::kInputFrames);
+    if (!frame_wanted()) {
+        g_clock.drew_last = false;
+        return;
+    }
+    g_clock.drawn(t0);
     glfwPollEvents();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -39,7 +91,6 @@ void frame() {
     // The browser's clock can repeat a timestamp; ImGui asserts on a zero step.
     if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 60.0f;
     ImGui::NewFrame();
-    app::state().fps = double(io.Framerate);
     app::draw_panels(io.DisplaySize.x, io.DisplaySize.y);
     ImGui::Render();
     int w = 0, h = 0;
@@ -47,7 +98,13 @@ void frame() {
     glViewport(0, 0, w, h);
     glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ImDrawData* dd = ImGui::GetDrawData();
+    ImGui_ImplOpenGL3_RenderDrawData(dd);
+    app::AppState& st = app::state();
+    st.frame_vertices = dd->TotalVtxCount;
+    st.frame_draw_calls = 0;
+    for (int i = 0; i < dd->CmdListsCount; ++i) st.frame_draw_calls += dd->CmdLists[i]->CmdBuffer.Size;
+    st.frame_ms = emscripten_get_now() - t0;
     // The canvas as PNG must be read in the task that drew it (the drawing buffer is not preserved).
     if (app::state().export_request == "png") {
         app::state().export_request.clear();
@@ -64,7 +121,7 @@ void frame() {
 
 }  // namespace
 
-// 3. main -----------------------------------------------------------------------------------------------------------
+// 4. main -----------------------------------------------------------------------------------------------------------
 int main() {
     if (!glfwInit()) {
         EM_ASM(console.error("strata_app: glfwInit failed"));
@@ -90,6 +147,7 @@ int main() {
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
+    app::request_frames(app::kInputFrames);   // the first frames, before anything arrives
     // Keeps the runtime alive after main returns (throws 'unwind'); the browser drives frames.
     emscripten_set_main_loop(frame, 0, true);
     return 0;

@@ -120,6 +120,19 @@ void controls() {
         ImGui::PopStyleColor();
         record_rect("model_" + m.name);
     }
+    // The other bundled models: one button each adds it to the study (computed then; the models
+    // already studied are kept). A press during a study waits for its end.
+    if (!s.available_models.empty()) {
+        ImGui::TextDisabled("add:");
+        for (const std::string& name : s.available_models) {
+            ImGui::SameLine();
+            const bool asked = s.add_model_request == name;
+            ImGui::BeginDisabled(asked);
+            if (ImGui::SmallButton(("+ " + name).c_str())) s.add_model_request = name;
+            ImGui::EndDisabled();
+            record_rect("add_" + name);
+        }
+    }
     ImGui::Separator();
 
     // The noise slider: an index into the grid, labelled with the sigma it selects.

@@ -1,6 +1,8 @@
 // app_state.cpp: the single AppState and its small helpers. Index: 1. state  2. helpers
 #include "app_state.hpp"
 
+#include <algorithm>
+
 namespace app {
 
 // 1. State --------------------------------------------------------------------------------------------
@@ -10,6 +12,13 @@ AppState& state() {
 }
 
 // 2. Helpers ------------------------------------------------------------------------------------------
+// Enough frames for ImGui to settle: after input, hover highlights, window sizes and table column
+// widths take a frame or two to follow; new data needs one frame, and one more for anything sized
+// by what that frame drew.
+void request_frames(int frames) {
+    state().frames_wanted = std::max(state().frames_wanted, frames);
+}
+
 double selected_sigma() {
     const AppState& s = state();
     if (s.sigmas.empty()) return 0.0;

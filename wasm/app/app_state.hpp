@@ -78,6 +78,10 @@ struct AppState {
     Settings edited;                              // the settings panel's values
     bool apply_requested = false;                 // Apply pressed; the page takes the request
     std::string export_request;                   // "json" | "csv" | "png" pressed; the page takes it
+    // Bundled models loaded but not in the study (the page studies the paper's models first);
+    // pressing one's button asks the page to add it (the page takes the name).
+    std::vector<std::string> available_models;
+    std::string add_model_request;
 
     // View state (the user's; also read and written by the page for the URL and tests).
     int sigma_index = 0;                          // selected noise level in the grid
@@ -128,8 +132,16 @@ struct AppState {
     std::vector<Place> restore;
     std::vector<std::string> messages;            // lines for the user (bad files, ignored URL values)
 
+    // Drawing on demand (app_main.cpp): frames the loop still draws before it rests.
+    int frames_wanted = 0;
+
     // Measurements and test surface.
-    double fps = 0.0;
+    double fps = 0.0;              // frames/s while drawing frame after frame (app_main.cpp)
+    double frames_drawn = 0;       // since start (double: a JS number)
+    // The last drawn frame: ImGui's vertex and draw-call counts, and the milliseconds the
+    // interface thread spent building and submitting it (not the GPU process's share).
+    int frame_vertices = 0, frame_draw_calls = 0;
+    double frame_ms = 0.0;
     struct Rect { float x = 0, y = 0, w = 0, h = 0; };
     // Canvas rectangles of widgets the tests drive with the mouse, by name (sigma_slider,
     // kpca_plot, settings_centered, settings_apply, ...), refreshed every frame they are drawn.
@@ -137,6 +149,22 @@ struct AppState {
 };
 
 AppState& state();
+
+// Asks the frame loop for the next few frames (app_main.cpp draws only when something can look
+// different): after input (web/main.mjs: kInputFrames) and after every change the page makes
+// (below: kDataFrames).
+constexpr int kInputFrames = 4, kDataFrames = 3;
+void request_frames(int frames);
+
+// A setter of the embind tables that also asks for frames: Waking<&set_x>::call. Every function
+// the page calls to change what is shown goes through it, so no change waits for the next input.
+template <auto F> struct Waking;
+template <typename R, typename... A, R (*F)(A...)> struct Waking<F> {
+    static R call(A... a) {
+        request_frames(kDataFrames);
+        return F(a...);
+    }
+};
 
 // 5. Helpers -------------------------------------------------------------------------------------------------
 // The selected noise level, or 0 when the grid is still empty.

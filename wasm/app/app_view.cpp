@@ -182,11 +182,11 @@ void add_message(const std::string& line) {
 EMSCRIPTEN_BINDINGS(strata_app_view) {
     emscripten::function("parseViewState", &parse_view_state);
     emscripten::function("formatViewState", &format_view_state);
-    emscripten::function("setColorBy", &set_color_by);
+    emscripten::function("setColorBy", &app::Waking<&set_color_by>::call);
     emscripten::function("colorBy", &color_by);
-    emscripten::function("setTsneShow", &set_tsne_show);
-    emscripten::function("setLayout", &set_layout);
+    emscripten::function("setTsneShow", &app::Waking<&set_tsne_show>::call);
+    emscripten::function("setLayout", &app::Waking<&set_layout>::call);
     emscripten::function("layout", &layout);
     emscripten::function("panels", &panels);
-    emscripten::function("addMessage", &add_message);
+    emscripten::function("addMessage", &app::Waking<&add_message>::call);
 }

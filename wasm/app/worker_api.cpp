@@ -266,6 +266,7 @@ std::string parse_manifest_json(const std::string& text, const std::string& name
             strata::Json e = strata::Json::object();
             e.set("name", mm.name);
             e.set("kind", mm.kind);
+            e.set("in_paper", mm.in_paper);
             e.set("latent_shape", mm.latent_shape ? strata::Json::array_of(std::vector<int>(mm.latent_shape->begin(), mm.latent_shape->end()))
                                                   : strata::Json());
             e.set("encoder", file(mm.encoder));
