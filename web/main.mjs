@@ -55,6 +55,8 @@ window.strata = {
   // when something can look different, so framesDrawn stands still while nothing happens.
   get fps() { return app ? app.viewState().fps : 0; },
   get framesDrawn() { return app ? app.viewState().framesDrawn : 0; },
+  // Of those, the frames whose picture changed (sent to WebGL; an unchanged one is not).
+  get framesPresented() { return app ? app.viewState().framesPresented : 0; },
   view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
   panels() { return app ? app.panels() : []; },      // [{title, x, y, w, h, collapsed}] of each panel
   // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
@@ -78,14 +80,20 @@ async function start() {
   // The worker first: it loads the models and images (web/worker.mjs, preload) while this thread
   // compiles the interface module; the study starts once the URL is read (runWorker).
   worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
+  if (lastInput) worker.postMessage({ type: 'input', lastInput });
   app = await createStrataApp({
     canvas,
     onCanvasDrawn: () => exportCanvas(canvas),
     onPlotDrawn: (x, y, w, h, name) => { window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name); },
   });
-  // The interface draws on demand (wasm/app/app_main.cpp): any input asks for frames.
+  // The interface draws on demand (wasm/app/app_main.cpp): any input asks for frames, and tells
+  // the worker when the user last did something (it then leaves the interface part of the cores).
+  const onInput = () => {
+    app.requestFrames();
+    if (lastInput) lastInput[0] = Date.now();
+  };
   for (const type of ['pointermove', 'pointerdown', 'pointerup', 'pointercancel', 'wheel', 'keydown', 'keyup', 'focus', 'blur', 'resize'])
-    window.addEventListener(type, () => app.requestFrames(), { capture: true, passive: true });
+    window.addEventListener(type, onInput, { capture: true, passive: true });
   appReadyAt = performance.now();
   readUrl();
   if (!self.crossOriginIsolated)
@@ -100,6 +108,9 @@ async function start() {
 
 // 4. The worker ----------------------------------------------------------------------------------------------
 let worker = null, studyStart = 0, appReadyAt = null;
+// Date.now() of the user's last input, shared with the worker (shared memory needs cross-origin
+// isolation; without it ONNX Runtime runs on one thread and leaves a core to the interface anyway).
+const lastInput = self.crossOriginIsolated ? new Float64Array(new SharedArrayBuffer(8)) : null;
 let models = [];   // {name, kind, index, sets} per model, in the worker's order
 
 function runWorker() {

@@ -46,6 +46,15 @@ function exclusive(fn) {
 }
 const now = () => performance.now();
 
+// The interface first: while the user interacts (an input in the last 300 ms; the page shares
+// the time of its last input), the study pauses after each batch and each analysis for as long
+// as that step took, so it takes about half the cores and the interface, whose every frame
+// costs a software-GL browser 45-50 ms of CPU, keeps drawing. Untouched, the study runs flat out.
+let lastInput = null;   // Float64Array on shared memory (main.mjs), or null
+async function yieldToInterface(stepMs) {
+  if (lastInput && Date.now() - lastInput[0] < 300) await new Promise((r) => setTimeout(r, Math.min(stepMs, 200)));
+}
+
 // 2. Loading -------------------------------------------------------------------------------------------
 async function fetchBytes(url) {
   const r = await fetch(url);
@@ -211,6 +220,7 @@ async function encodeDecode(model, data, sigma, params, timings) {
       xHat.set(xh, b * PIXELS);
     }
     timings.inference += now() - t0;
+    await yieldToInterface(now() - t0);
     if (!z) z = new Float32Array(n * (zb.length / k));
     z.set(zb, b * (zb.length / k));
   }
@@ -230,6 +240,7 @@ async function analyzeSet(model, k, enc, sigmas, params, timings) {
     ? JSON.parse(m.analyzeClean(model.entry.name, enc.z, enc.shape, { ...params.geometry, threads: CORE_THREADS }))
     : JSON.parse(m.analyzeNoisy(model.entry.name, enc.z, sigmas[k]));
   timings.analysis += now() - t0;
+  await yieldToInterface(now() - t0);
   if (out.error) throw new Error(`${model.entry.name} sigma=${sigmas[k]}: ${out.error}`);
   const set = k === 0 ? out.set : out;
   set.psnr_mean = enc.psnr.mean;
@@ -572,10 +583,12 @@ async function dropFiles(files) {
 // 8. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study;
 // {type: 'sample', model, k, index, key} asks for one sample's images; {type: 'benchCore'} times
 // the core alone; {type: 'drop', files: [{name, bytes}]} checks dropped files and adds what is valid;
-// {type: 'tsne', model, k, serial} computes a t-SNE view (serial comes back with the result).
+// {type: 'tsne', model, k, serial} computes a t-SNE view (serial comes back with the result);
+// {type: 'input', lastInput} shares the time of the user's last input (yieldToInterface).
 self.onmessage = async (e) => {
   try {
-    if (e.data?.type === 'start') await run(e.data.params);
+    if (e.data?.type === 'input') lastInput = e.data.lastInput;
+    else if (e.data?.type === 'start') await run(e.data.params);
     else if (e.data?.type === 'sample') await sampleImages(e.data);
     else if (e.data?.type === 'benchCore') await benchCore();
     else if (e.data?.type === 'drop') await dropFiles(e.data.files);

@@ -54,7 +54,7 @@ async function once(url, inUse) {
       }
     })();
     const fps = [];
-    const drawn0 = await page.evaluate(() => window.strata.framesDrawn);
+    const [drawn0, shown0] = await page.evaluate(() => [window.strata.framesDrawn, window.strata.framesPresented]);
     const sampler = setInterval(() => page.evaluate(() => (window.strata?.busy ? window.strata.fps : null))
       .then((f) => { if (f) fps.push(f); }, () => {}), 1000);
     const results = await page.evaluate(() => window.strata.ready.then(() => window.strata.results));
@@ -62,7 +62,7 @@ async function once(url, inUse) {
     moving = false;
     await user;
     const t = await page.evaluate(() => window.strata.timings);
-    const drawn = await page.evaluate(() => window.strata.framesDrawn) - drawn0;
+    const [drawn, shown] = (await page.evaluate(() => [window.strata.framesDrawn, window.strata.framesPresented])).map((v, i) => v - [drawn0, shown0][i]);
     const core = await page.evaluate(() => window.strata.benchCore());
     const sets = results.settings.sigmas.length;
     const flops = flopsPerImage && results.models.reduce((a, m) => a + (flopsPerImage[m.name] ?? NaN), 0) * sets * n;
@@ -72,7 +72,7 @@ async function once(url, inUse) {
       : 'untouched';
     console.log(`${inUse ? 'in use   ' : 'untouched'} | models ${results.models.length} | load ${ms(t.load)} | first panel ${ms(t.firstPanel)} | total ${ms(t.total)} | ` +
                 `inference ${ms(t.inference)} (${rate}, ORT threads ${results.settings.runner.match(/(\d+) thread/)?.[1]}) | analysis ${ms(t.analysis)} | ` +
-                `${frames} | frames drawn ${drawn} (${(drawn / (t.total / 1000)).toFixed(1)}/s of the study) | core alone per model ` +
+                `${frames} | frames built ${drawn} (${(drawn / (t.total / 1000)).toFixed(1)}/s of the study), presented ${shown} (${(shown / (t.total / 1000)).toFixed(1)}/s) | core alone per model ` +
                 `${core.map((c) => `${c.model} ${Math.round(c.ms)} ms`).join(', ')} | load average ${os.loadavg()[0].toFixed(2)}`);
     if (!inUse) console.log(`          | loading steps (ms after navigation): ${Object.entries(t.loadSteps ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   } finally {

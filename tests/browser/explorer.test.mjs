@@ -140,6 +140,10 @@ async function main() {
     const r = before.rects.sigma_slider;
     check(r.w > 0, `the noise slider is drawn (at ${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.w)}x${Math.round(r.h)})`);
     const y = r.y + r.h / 2;
+    // The pixels too (frames are presented only when their picture changes): the slider's region
+    // of a screenshot before and after the drag.
+    const sliderClip = { x: r.x, y: r.y, width: r.w, height: r.h };
+    const pixelsBefore = await page.screenshot({ clip: sliderClip });
     await page.mouse.move(r.x + r.w * 0.4, y);
     await sleep(150);
     await page.mouse.down();
@@ -149,6 +153,7 @@ async function main() {
     await page.mouse.up();
     await sleep(200);
     const after = await page.evaluate(() => window.strata.view());
+    check(!(await page.screenshot({ clip: sliderClip })).equals(pixelsBefore), 'the slider is drawn anew on the canvas');
     check(after.sigma !== before.sigma && after.sigma === native.settings.sigmas.at(-1),
           `dragging the slider changes the selected sigma (${before.sigma} -> ${after.sigma})`);
     await page.waitForFunction((s) => new URL(location.href).searchParams.get('sigma') === String(s), after.sigma, { timeout: 5000 })
@@ -270,6 +275,8 @@ async function main() {
     const fps = await page.evaluate(() => window.strata.fps);
     log(`interface frame rate: ${fps.toFixed(1)} frames/s, ${drawn1 - drawn0} frames while the mouse moved`);
     check(drawn1 - drawn0 >= 10 && fps > 1, 'the interface draws while the mouse moves');
+    const presented = await page.evaluate(() => window.strata.framesPresented);
+    check(presented > 0 && presented <= drawn1, `frames presented only when the picture changed (${presented} of ${drawn1} built)`);
     await page.mouse.move(5, 795);
     await sleep(1000);
     const rest0 = await page.evaluate(() => window.strata.framesDrawn);

@@ -131,6 +131,7 @@ val view_state() {
     o.set("modelsEnabled", enabled);
     o.set("fps", s.fps);
     o.set("framesDrawn", s.frames_drawn);
+    o.set("framesPresented", s.frames_presented);
     o.set("frameVertices", s.frame_vertices);
     o.set("frameDrawCalls", s.frame_draw_calls);
     o.set("frameMs", s.frame_ms);

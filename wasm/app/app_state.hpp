@@ -132,12 +132,15 @@ struct AppState {
     std::vector<Place> restore;
     std::vector<std::string> messages;            // lines for the user (bad files, ignored URL values)
 
-    // Drawing on demand (app_main.cpp): frames the loop still draws before it rests.
+    // Drawing on demand (app_main.cpp): frames the loop still builds before it rests, and a
+    // counter of texture uploads (a new picture under unchanged draw commands).
     int frames_wanted = 0;
+    unsigned textures_changed = 0;
 
     // Measurements and test surface.
     double fps = 0.0;              // frames/s while drawing frame after frame (app_main.cpp)
-    double frames_drawn = 0;       // since start (double: a JS number)
+    double frames_drawn = 0;       // frames built since start (double: a JS number)
+    double frames_presented = 0;   // of those, frames whose picture changed (sent to WebGL)
     // The last drawn frame: ImGui's vertex and draw-call counts, and the milliseconds the
     // interface thread spent building and submitting it (not the GPU process's share).
     int frame_vertices = 0, frame_draw_calls = 0;
