@@ -145,15 +145,17 @@ TEST_CASE("pairwise blocks agree with pair-by-pair distances, for every metric")
             }
             return std::make_pair(pts, ranks);
         };
-        auto [pa, ra] = make(5);
-        auto [pb, rb] = make(4);
+        // 9 and 7 points, 37 features: whole and partial blocks of the WebAssembly Gram kernel
+        // (4 rows x 2 columns, pairs of features) in both directions.
+        auto [pa, ra] = make(9);
+        auto [pb, rb] = make(7);
         const PointSet A = make_point_set(pa, ra, gs), B = make_point_set(pb, rb, gs);
         const Eigen::MatrixXd DAB = pairwise_sq(A, B, gs), DAA = pairwise_sq(A, gs);
         CAPTURE(metric);
-        for (int i = 0; i < 5; ++i) {
-            for (int j = 0; j < 4; ++j)
+        for (int i = 0; i < 9; ++i) {
+            for (int j = 0; j < 7; ++j)
                 CHECK(DAB(i, j) == doctest::Approx(product_distance_sq(pa[i], ra[i], pb[j], rb[j], gs)).epsilon(1e-8));
-            for (int j = 0; j < 5; ++j)
+            for (int j = 0; j < 9; ++j)
                 CHECK(DAA(i, j) == doctest::Approx(i == j ? 0.0 : product_distance_sq(pa[i], ra[i], pa[j], ra[j], gs))
                                        .epsilon(1e-8)
                                        .scale(1.0));
