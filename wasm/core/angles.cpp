@@ -1,6 +1,8 @@
 // angles.cpp: principal angles by the sine/cosine method, and between kernel subspaces.
 #include "angles.hpp"
 
+#include "products.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -60,12 +62,12 @@ Eigen::VectorXd kernel_principal_angles_deg(const Eigen::MatrixXd& aX, const Eig
     if (mX <= 0 || mY <= 0) return Eigen::VectorXd(0);
     const Eigen::MatrixXd A = aX.leftCols(mX) * muX.head(mX).cwiseSqrt().cwiseInverse().asDiagonal();
     const Eigen::MatrixXd B = aY.leftCols(mY) * muY.head(mY).cwiseSqrt().cwiseInverse().asDiagonal();
-    const Eigen::MatrixXd M = A.transpose() * Kc_XY * B;
+    const Eigen::MatrixXd M = times(transposed_times(A, Kc_XY), B);
     // The cosines are the singular values of M, i.e. the square roots of the eigenvalues of the
     // smaller of M^T M and M M^T (a symmetric eigenvalue problem, several times faster than an SVD
     // of a few hundred on a side). Squaring costs nothing that matters here: cosines near 1 (small
     // angles) keep full accuracy, and arccos itself limits small angles to about 1e-8 rad.
-    const Eigen::MatrixXd Gram = M.rows() >= M.cols() ? Eigen::MatrixXd(M.transpose() * M) : Eigen::MatrixXd(M * M.transpose());
+    const Eigen::MatrixXd Gram = M.rows() >= M.cols() ? transposed_times(M, M) : times(M, M.transpose());
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(Gram, Eigen::EigenvaluesOnly);
     const Eigen::VectorXd s = eig.eigenvalues().cwiseMax(0.0).cwiseSqrt();
     Eigen::VectorXd deg(s.size());

@@ -1,18 +1,16 @@
 // distance.cpp: the per-factor metrics, the product distance and pairwise blocks.
 //
 // Index: 1. helpers  2. per-factor metrics  3. product distance  4. point sets and blocks
-//        (4b. Gram products in WebAssembly)  5. cross-stratum pairs
+//        5. cross-stratum pairs
 #include "distance.hpp"
 
 #include "angles.hpp"
 #include "error.hpp"
 #include "parallel.hpp"
+#include "products.hpp"
 
 #include <cmath>
 #include <limits>
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#endif
 
 namespace strata {
 
@@ -71,7 +69,7 @@ Eigen::MatrixXd regularized_log(const SpsdFactor& S, double spd_eps) {
     }
     const Eigen::Index k = S.eigenvectors.cols();
     const Eigen::VectorXd excess = (S.eigenvalues.head(k) / d).array().log1p();
-    Eigen::MatrixXd L = S.eigenvectors * excess.asDiagonal() * S.eigenvectors.transpose();
+    Eigen::MatrixXd L = scaled_outer(S.eigenvectors, excess);   // excess >= 0
     L.diagonal().array() += std::log(d);
     return L;
 }
@@ -179,66 +177,18 @@ PointSet make_point_set(std::vector<SpsdPoint> points, std::vector<std::array<in
 
 namespace {
 
-#if defined(__wasm_simd128__)
-// 4b. Gram products in WebAssembly. The log-Euclidean distances are Gram products of feature
-// rows (2136 per point at 64 x 7 x 7). Natively Eigen's matrix product kernels (AVX, FMA) are
-// the fastest there is; Debian's Eigen 3.4 has no WebAssembly SIMD kernels, so its products run
-// scalar there (12 GFLOP/s on one core). This 4 x 2 register block of f64x2 multiply-adds over
-// contiguous rows runs at 27 GFLOP/s (docs/core.md). Only the WebAssembly build uses it; the
-// native results are Eigen's, unchanged.
-using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-double lanes_sum(v128_t v) { return wasm_f64x2_extract_lane(v, 0) + wasm_f64x2_extract_lane(v, 1); }
-
-// G(i, j) = a_i . b_j for rows i in [r0, r1) of A and j in [0, cols(i)) of B, where cols(i) is
-// B.rows(), or i + 1 when `lower` (the lower triangle of A A^T; a little more is computed near
-// the diagonal and left unread).
-void gram_rows(const RowMatrix& A, const RowMatrix& B, Eigen::MatrixXd& G, Eigen::Index r0, Eigen::Index r1, bool lower) {
-    const Eigen::Index d = A.cols(), d2 = d - d % 2;
-    Eigen::Index i = r0;
-    for (; i + 4 <= r1; i += 4) {
-        const double* a[4] = {A.row(i).data(), A.row(i + 1).data(), A.row(i + 2).data(), A.row(i + 3).data()};
-        const Eigen::Index cols = lower ? i + 4 : B.rows();
-        Eigen::Index j = 0;
-        for (; j + 2 <= cols; j += 2) {
-            const double* b0 = B.row(j).data();
-            const double* b1 = B.row(j + 1).data();
-            v128_t c[4][2];
-            for (auto& row : c) row[0] = row[1] = wasm_f64x2_splat(0.0);
-            for (Eigen::Index k = 0; k < d2; k += 2) {
-                const v128_t x0 = wasm_v128_load(b0 + k), x1 = wasm_v128_load(b1 + k);
-                for (int u = 0; u < 4; ++u) {
-                    const v128_t y = wasm_v128_load(a[u] + k);
-                    c[u][0] = wasm_f64x2_add(c[u][0], wasm_f64x2_mul(y, x0));
-                    c[u][1] = wasm_f64x2_add(c[u][1], wasm_f64x2_mul(y, x1));
-                }
-            }
-            for (int u = 0; u < 4; ++u)
-                for (int v = 0; v < 2; ++v) {
-                    double sum = lanes_sum(c[u][v]);
-                    if (d2 < d) sum += a[u][d2] * (v == 0 ? b0 : b1)[d2];
-                    G(i + u, j + v) = sum;
-                }
-        }
-        for (; j < cols; ++j)
-            for (int u = 0; u < 4; ++u) G(i + u, j) = A.row(i + u).dot(B.row(j));
-    }
-    for (; i < r1; ++i)
-        for (Eigen::Index j = 0; j < (lower ? i + 1 : B.rows()); ++j) G(i, j) = A.row(i).dot(B.row(j));
-}
-#endif
 
 // ||a_i||^2 + ||b_j||^2 - 2 a_i.b_j, one row block per thread.
 Eigen::MatrixXd feature_distances(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, int threads) {
     Eigen::MatrixXd D(A.rows(), B.rows());
     const Eigen::VectorXd na = A.rowwise().squaredNorm(), nb = B.rowwise().squaredNorm();
 #if defined(__wasm_simd128__)
-    const RowMatrix Ar = A, Br = B;   // each point's features contiguous
+    const Eigen::MatrixXd At = A.transpose(), Bt = B.transpose();   // each point's features contiguous (products.hpp)
 #endif
     parallel_for(std::size_t(A.rows()), threads, [&](std::size_t b, std::size_t e) {
         const Eigen::Index rows = Eigen::Index(e - b);
 #if defined(__wasm_simd128__)
-        gram_rows(Ar, Br, D, Eigen::Index(b), Eigen::Index(e), false);
+        column_dots(At, Bt, D, Eigen::Index(b), Eigen::Index(e), false);
         D.middleRows(Eigen::Index(b), rows) *= -2.0;
 #else
         D.middleRows(Eigen::Index(b), rows).noalias() = -2.0 * A.middleRows(Eigen::Index(b), rows) * B.transpose();
@@ -259,12 +209,12 @@ Eigen::MatrixXd feature_distances_within(const Eigen::MatrixXd& F, int threads) 
 #if defined(__wasm_simd128__)
     // Blocks of 4 rows; row i has i + 1 products, so blocks are taken from both ends in turn
     // and the two threads get equal shares.
-    const RowMatrix Fr = F;
+    const Eigen::MatrixXd Ft = F.transpose();
     const std::size_t blocks = std::size_t((n + 3) / 4);
     parallel_each(blocks, threads, [&](std::size_t k) {
         const std::size_t block = (k % 2 == 0) ? k / 2 : blocks - 1 - k / 2;
         const Eigen::Index r0 = Eigen::Index(block) * 4;
-        gram_rows(Fr, Fr, G, r0, std::min(n, r0 + 4), true);
+        column_dots(Ft, Ft, G, r0, std::min(n, r0 + 4), true);
     });
     (void)h;
 #else

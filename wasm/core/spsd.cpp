@@ -1,6 +1,8 @@
 // spsd.cpp: covariances of the mode fibres and their eigendecompositions.
 #include "spsd.hpp"
 
+#include "products.hpp"
+
 namespace strata {
 
 Eigen::MatrixXd covariance(const Eigen::MatrixXd& Z, bool centered) {
@@ -52,8 +54,7 @@ SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, bool gram_route)
 
     const Eigen::MatrixXd Zc = centered ? Eigen::MatrixXd(Z.colwise() - Z.rowwise().mean()) : Z;
     const double scale = centered ? 1.0 / double(m - 1) : 1.0 / double(m);
-    Eigen::MatrixXd G = Eigen::MatrixXd::Zero(m, m);
-    G.selfadjointView<Eigen::Lower>().rankUpdate(Zc.transpose(), scale);
+    const Eigen::MatrixXd G = lower_gram(Zc, scale);
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(G, Eigen::ComputeEigenvectors);
     const Eigen::VectorXd l = eig.eigenvalues().reverse().cwiseMax(0.0);
 
@@ -67,7 +68,7 @@ SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, bool gram_route)
     f.eigenvalues.head(k) = l.head(k);
     // u_i = Zc v_i / ||Zc v_i|| with ||Zc v_i||^2 = l_i / scale.
     const Eigen::MatrixXd V = eig.eigenvectors().rowwise().reverse().leftCols(k);
-    f.eigenvectors = Zc * V * (l.head(k) / scale).cwiseSqrt().cwiseInverse().asDiagonal();
+    f.eigenvectors = times(Zc, V) * (l.head(k) / scale).cwiseSqrt().cwiseInverse().asDiagonal();
     return f;
 }
 
