@@ -94,6 +94,12 @@ async function start() {
   };
   for (const type of ['pointermove', 'pointerdown', 'pointerup', 'pointercancel', 'wheel', 'keydown', 'keyup', 'focus', 'blur', 'resize'])
     window.addEventListener(type, onInput, { capture: true, passive: true });
+  // Where a press happened, in canvas pixels: the next frame sees it there even if the pointer
+  // has moved on by then (a quick press and drag).
+  canvas.addEventListener('pointerdown', (e) => {
+    const r = canvas.getBoundingClientRect();
+    app.pointerPressed(e.clientX - r.left, e.clientY - r.top);
+  }, { passive: true });
   appReadyAt = performance.now();
   readUrl();
   if (!self.crossOriginIsolated)

@@ -279,6 +279,11 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setError", &app::Waking<&set_error>::call);
     emscripten::function("viewState", &view_state);
     emscripten::function("requestFrames", +[] { app::request_frames(app::kInputFrames); });
+    emscripten::function("pointerPressed", +[](double x, double y) {
+        app::state().press_pending = true;
+        app::state().press_pos = ImVec2(float(x), float(y));
+        app::request_frames(app::kInputFrames);
+    });
     emscripten::function("setSigmaIndex", &app::Waking<&set_sigma_index>::call);
     emscripten::function("setSelectedSample", &app::Waking<&set_selected_sample>::call);
     emscripten::function("setModelEnabled", &app::Waking<&set_model_enabled>::call);

@@ -127,6 +127,13 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
+    // A press since the last frame is seen where it happened (AppState::press_pos); the next
+    // frame reads the pointer's place again.
+    app::AppState& input = app::state();
+    if (input.press_pending) {
+        io.MousePos = input.press_pos;
+        input.press_pending = false;
+    }
     // The browser's clock can repeat a timestamp; ImGui asserts on a zero step.
     if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 60.0f;
     ImGui::NewFrame();

@@ -136,6 +136,11 @@ struct AppState {
     // counter of texture uploads (a new picture under unchanged draw commands).
     int frames_wanted = 0;
     unsigned textures_changed = 0;
+    // Where the last mouse press happened, until a frame has seen it (web/main.mjs reports it):
+    // the pointer may have moved on before the next frame, and ImGui 1.86's backend reads the
+    // pointer's place at the frame, so a quick press-and-drag would land elsewhere.
+    bool press_pending = false;
+    ImVec2 press_pos;
 
     // Measurements and test surface.
     double fps = 0.0;              // frames/s while drawing frame after frame (app_main.cpp)
