@@ -117,7 +117,7 @@ let worker = null, studyStart = 0, appReadyAt = null;
 // Date.now() of the user's last input, shared with the worker (shared memory needs cross-origin
 // isolation; without it ONNX Runtime runs on one thread and leaves a core to the interface anyway).
 const lastInput = self.crossOriginIsolated ? new Float64Array(new SharedArrayBuffer(8)) : null;
-let models = [];   // {name, kind, index, sets} per model, in the worker's order
+let models = [];   // {name, kind, dropped, index, sets} per model, in the worker's order
 
 function runWorker() {
   worker.onerror = (e) => fail(`worker: ${e.message ?? 'failed to start'}`);
@@ -250,7 +250,7 @@ function tick() {
   // A bundled model added from the models panel: the study's models plus it (the URL keeps the list).
   const addModel = window.strata.busy ? '' : app.takeAddModelRequest();   // waits for the study's end
   if (addModel) {
-    params = { ...params, models: [...models.filter((md) => md.kind !== 'user').map((md) => md.name), addModel] };
+    params = { ...params, models: [...models.filter((md) => !md.dropped).map((md) => md.name), addModel] };
     startStudy();
   }
   const exportKind = app.takeExportRequest();

@@ -292,15 +292,16 @@ const preloaded = preload();
 
 // The models a study takes (see above); a name the URL gives that is not loaded gets a message.
 function studiedModels(params, problems, report) {
-  const bundled = session.models.filter((md) => md.entry.kind !== 'user');
-  const dropped = session.models.filter((md) => md.entry.kind === 'user');
+  const bundled = session.models.filter((md) => !md.dropped);
+  const dropped = session.models.filter((md) => md.dropped);
   if (!params.models?.length) {
     const paper = bundled.filter((md) => md.entry.in_paper);
     return [...(paper.length ? paper : bundled), ...dropped];
   }
-  for (const name of report ? params.models : [])
-    if (session.manifest && !session.manifest.models.some((e) => e.name === name))
-      problems.push(`URL: models=${name}: no such model in models/manifest.json`);
+  if (report)
+    for (const name of params.models)
+      if (session.manifest && !session.manifest.models.some((e) => e.name === name))
+        problems.push(`URL: models=${name}: no such model in models/manifest.json`);
   return [...bundled.filter((md) => params.models.includes(md.entry.name)), ...dropped];
 }
 
@@ -336,7 +337,7 @@ async function run(params) {
   session.params = params;
   const { data, studied: models } = session;
   const available = session.models.filter((md) => !models.includes(md)).map((md) => md.entry.name);
-  post({ type: 'meta', models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind })), available, sigmas: params.sigmas,
+  post({ type: 'meta', models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind, dropped: !!md.dropped })), available, sigmas: params.sigmas,
          n: data.n, labels: data.labels, images: data.imageBytes });
   timings.load = now() - tStart;
   post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads, coreThreads: CORE_THREADS, loadSteps });
@@ -511,7 +512,7 @@ async function userModel(name, files) {
   try { enc = await checkEncoder(files.encoder); } catch (e) { throw fail(files.encoder, e); }
   if (files.decoder) try { decoder = await checkDecoder(files.decoder, enc.z); } catch (e) { throw fail(files.decoder, e); }
   return {
-    entry: { name, kind: 'user', latent_shape: enc.z.dims.slice(1) },
+    entry: { name, kind: 'user', latent_shape: enc.z.dims.slice(1) }, dropped: true,
     encoder: enc.encoder, decoder, variational: enc.variational,
     sha256: m.sha256(files.encoder.bytes), decoderSha256: decoder ? m.sha256(files.decoder.bytes) : null,
     encoderPath: `dropped: ${files.encoder.name}`, decoderPath: decoder ? `dropped: ${files.decoder.name}` : null,
