@@ -186,6 +186,11 @@ int main() {
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    // An opaque canvas without depth and stencil buffers: ImGui needs neither, and each costs
+    // software GL work on every presented frame (clearing, compositing with alpha).
+    glfwWindowHint(GLFW_ALPHA_BITS, 0);
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
     double w = 1280, h = 800;
     emscripten_get_element_css_size("#canvas", &w, &h);
     g_window = glfwCreateWindow(int(w), int(h), "Strata", nullptr, nullptr);
