@@ -128,12 +128,12 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
+    app::AppState& st = app::state();
     // A press since the last frame is seen where it happened (AppState::press_pos); the next
     // frame reads the pointer's place again.
-    app::AppState& input = app::state();
-    if (input.press_pending) {
-        io.MousePos = input.press_pos;
-        input.press_pending = false;
+    if (st.press_pending) {
+        io.MousePos = st.press_pos;
+        st.press_pending = false;
     }
     // The browser's clock can repeat a timestamp; ImGui asserts on a zero step.
     if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 60.0f;
@@ -143,7 +143,6 @@ void frame() {
     int w = 0, h = 0;
     glfwGetFramebufferSize(g_window, &w, &h);
     ImDrawData* dd = ImGui::GetDrawData();
-    app::AppState& st = app::state();
     st.frame_vertices = dd->TotalVtxCount;
     st.frame_draw_calls = 0;
     for (int i = 0; i < dd->CmdListsCount; ++i) st.frame_draw_calls += dd->CmdLists[i]->CmdBuffer.Size;
@@ -162,12 +161,12 @@ void frame() {
     ImGui_ImplOpenGL3_RenderDrawData(dd);
     st.frame_ms = emscripten_get_now() - t0;
     // The canvas as PNG must be read in the task that drew it (the drawing buffer is not preserved).
-    if (app::state().export_request == "png") {
-        app::state().export_request.clear();
+    if (st.export_request == "png") {
+        st.export_request.clear();
         EM_ASM({ if (Module.onCanvasDrawn) Module.onCanvasDrawn(); });
     }
     // One plot as PNG: the page crops the same freshly drawn canvas to the plot's rectangle.
-    app::AppState::PlotPng& pp = app::state().plot_png;
+    app::AppState::PlotPng& pp = st.plot_png;
     if (pp.pending) {
         pp.pending = false;
         EM_ASM({ if (Module.onPlotDrawn) Module.onPlotDrawn($0, $1, $2, $3, UTF8ToString($4)); },
