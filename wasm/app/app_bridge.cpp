@@ -207,11 +207,7 @@ val take_settings_request() {
 
 void set_busy(bool busy) { app::state().busy = busy; }
 
-void set_available_models(const val& names) {
-    app::AppState& s = app::state();
-    s.available_models.clear();
-    for (unsigned i = 0, n = names["length"].as<unsigned>(); i < n; ++i) s.available_models.push_back(names[i].as<std::string>());
-}
+void set_available_models(const val& names) { app::state().available_models = app::strings_of(names); }
 
 // The name of the model whose "add" button was pressed since the last call, else "".
 std::string take_add_model_request() {

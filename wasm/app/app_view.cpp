@@ -28,14 +28,8 @@ val strings(const std::vector<std::string>& v) {
     return a;
 }
 
-std::vector<std::string> strings_of(const val& a) {
-    std::vector<std::string> out;
-    if (a.isArray())
-        for (unsigned i = 0, n = a["length"].as<unsigned>(); i < n; ++i) out.push_back(a[i].as<std::string>());
-    return out;
-}
-
 using app::has;
+using app::strings_of;
 
 // 1. Reading the URL ---------------------------------------------------------------------------------------
 val parse_view_state(const std::string& query) {

@@ -3,12 +3,23 @@
 #pragma once
 #include <emscripten/val.h>
 
+#include <string>
+#include <vector>
+
 namespace app {
 
 // True when object `o` has key `k` with a value other than null or undefined (an optional
 // setting the page left out or set to null: "use the default").
 inline bool has(const emscripten::val& o, const char* k) {
     return o.hasOwnProperty(k) && !o[k].isNull() && !o[k].isUndefined();
+}
+
+// The strings of a JS array (anything else: none).
+inline std::vector<std::string> strings_of(const emscripten::val& a) {
+    std::vector<std::string> out;
+    if (a.isArray())
+        for (unsigned i = 0, n = a["length"].as<unsigned>(); i < n; ++i) out.push_back(a[i].as<std::string>());
+    return out;
 }
 
 }  // namespace app

@@ -177,7 +177,6 @@ PointSet make_point_set(std::vector<SpsdPoint> points, std::vector<std::array<in
 
 namespace {
 
-
 // ||a_i||^2 + ||b_j||^2 - 2 a_i.b_j, one row block per thread.
 Eigen::MatrixXd feature_distances(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, int threads) {
     Eigen::MatrixXd D(A.rows(), B.rows());
@@ -204,7 +203,7 @@ Eigen::MatrixXd feature_distances(const Eigen::MatrixXd& A, const Eigen::MatrixX
 // thread forms the two diagonal triangles (symmetric rank updates), the other the full
 // off-diagonal block; the two shares are equal.
 Eigen::MatrixXd feature_distances_within(const Eigen::MatrixXd& F, int threads) {
-    const Eigen::Index n = F.rows(), h = n / 2;
+    const Eigen::Index n = F.rows();
     Eigen::MatrixXd G = Eigen::MatrixXd::Zero(n, n);
 #if defined(__wasm_simd128__)
     // Blocks of 4 rows; row i has i + 1 products, so blocks are taken from both ends in turn
@@ -216,8 +215,8 @@ Eigen::MatrixXd feature_distances_within(const Eigen::MatrixXd& F, int threads) 
         const Eigen::Index r0 = Eigen::Index(block) * 4;
         column_dots(Ft, Ft, G, r0, std::min(n, r0 + 4), true);
     });
-    (void)h;
 #else
+    const Eigen::Index h = n / 2;
     if (worker_count(threads) >= 2 && n >= 64) {
         parallel_each(2, threads, [&](std::size_t part) {
             if (part == 0) {
