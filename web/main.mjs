@@ -58,6 +58,9 @@ window.strata = {
   // Of those, the frames whose picture changed (sent to WebGL; an unchanged one is not).
   get framesPresented() { return app ? app.viewState().framesPresented : 0; },
   view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
+  // A frame normally redraws only the rectangles whose picture changed (frameRedrawn in view():
+  // the fraction of the canvas); this makes the next one draw all of it.
+  redrawAll() { app?.redrawAll(); },
   panels() { return app ? app.panels() : []; },      // [{title, x, y, w, h, collapsed}] of each panel
   // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
   benchCore() {
@@ -81,8 +84,15 @@ async function start() {
   // compiles the interface module; the study starts once the URL is read (runWorker).
   worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
   if (lastInput) worker.postMessage({ type: 'input', lastInput });
+  // The interface's WebGL2 context, made here for its attributes: an opaque canvas without depth
+  // and stencil buffers (software GL fills each on every frame), and a drawing buffer kept between
+  // frames, so that a frame draws only the rectangles whose picture changed (app_present.cpp).
+  const gl = canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false,
+                                           preserveDrawingBuffer: true });
+  if (!gl) throw new Error('this browser gives the page no WebGL2 context (the interface draws with it)');
   app = await createStrataApp({
     canvas,
+    preinitializedWebGLContext: gl,
     onCanvasDrawn: () => exportCanvas(canvas),
     onPlotDrawn: (x, y, w, h, name) => { window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name); },
   });

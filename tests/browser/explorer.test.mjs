@@ -270,7 +270,13 @@ async function main() {
     // 12. Screenshot and figures -------------------------------------------------------------------------------------
     // Frames on demand: moving the mouse draws frame after frame; left alone, nothing is drawn.
     const drawn0 = await page.evaluate(() => window.strata.framesDrawn);
-    for (let i = 0; i < 60; i++) { await page.mouse.move(600 + 100 * Math.cos(i / 5), 600 + 100 * Math.sin(i / 5)); await sleep(20); }
+    let leastRedrawn = 1;   // the smallest part of the canvas a presented frame drew again
+    for (let i = 0; i < 60; i++) {
+      await page.mouse.move(600 + 100 * Math.cos(i / 5), 600 + 100 * Math.sin(i / 5));
+      await sleep(20);
+      const v = await page.evaluate(() => window.strata.view());
+      if (v.frameRects > 0) leastRedrawn = Math.min(leastRedrawn, v.frameRedrawn);
+    }
     const drawn1 = await page.evaluate(() => window.strata.framesDrawn);
     const fps = await page.evaluate(() => window.strata.fps);
     log(`interface frame rate: ${fps.toFixed(1)} frames/s, ${drawn1 - drawn0} frames while the mouse moved`);
@@ -283,6 +289,27 @@ async function main() {
     await sleep(1000);
     const rest1 = await page.evaluate(() => window.strata.framesDrawn);
     check(rest1 === rest0, `left alone, the interface draws nothing (${rest1 - rest0} frames in 1 s)`);
+    // Frames redraw only the rectangles whose picture changed (wasm/app/app_present.cpp). After
+    // all the partial redraws of this test, the canvas must hold what a full redraw draws.
+    check(leastRedrawn < 0.5, `a frame with the mouse moving redraws part of the canvas (least: ${(100 * leastRedrawn).toFixed(1)}%)`);
+    const redraw = await page.evaluate(async () => {
+      const canvas = document.getElementById('canvas');
+      const pixels = () => {
+        const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d');
+        copy.drawImage(canvas, 0, 0);
+        return new Uint32Array(copy.getImageData(0, 0, canvas.width, canvas.height).data.buffer);
+      };
+      const partial = pixels();
+      const presented = window.strata.framesPresented;
+      window.strata.redrawAll();
+      while (window.strata.framesPresented === presented) await new Promise((r) => requestAnimationFrame(r));
+      const full = pixels();
+      let differ = 0;
+      for (let i = 0; i < full.length; i++) if (full[i] !== partial[i]) differ++;
+      return { differ, redrawn: window.strata.view().frameRedrawn, pixels: full.length };
+    });
+    check(redraw.redrawn === 1 && redraw.differ === 0,
+          `the partly redrawn canvas equals a full redraw pixel for pixel (${redraw.differ} of ${redraw.pixels} differ)`);
     await page.screenshot({ path: path.join(out, 'explorer.png') });
     log(`screenshot: ${path.join(out, 'explorer.png')}`);
     check(consoleErrors.length === 0, `no console error during the interaction ${consoleErrors.slice(0, 3).join(' | ')}`);

@@ -9,6 +9,7 @@
 // Results come as the parsed JS objects of `strata characterize`'s JSON (one sets[] entry at a
 // time), read with emscripten::val, so no JSON parser is needed in C++.
 #include "app_images.hpp"
+#include "app_present.hpp"
 #include "app_state.hpp"
 #include "js_value.hpp"
 
@@ -135,6 +136,8 @@ val view_state() {
     o.set("frameVertices", s.frame_vertices);
     o.set("frameDrawCalls", s.frame_draw_calls);
     o.set("frameMs", s.frame_ms);
+    o.set("frameRedrawn", app::last_present().redrawn);   // fraction of the canvas drawn again
+    o.set("frameRects", app::last_present().rects);
     auto rect = [](const app::AppState::Rect& r) {
         val v = val::object();
         v.set("x", r.x); v.set("y", r.y); v.set("w", r.w); v.set("h", r.h);
@@ -275,6 +278,11 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setError", &app::Waking<&set_error>::call);
     emscripten::function("viewState", &view_state);
     emscripten::function("requestFrames", +[] { app::request_frames(app::kInputFrames); });
+    // The next frame draws the whole canvas (tests compare it with the partly redrawn one).
+    emscripten::function("redrawAll", +[] {
+        app::state().redraw_all = true;
+        app::request_frames(1);
+    });
     emscripten::function("pointerPressed", +[](double x, double y) {
         app::state().press_pending = true;
         app::state().press_pos = ImVec2(float(x), float(y));

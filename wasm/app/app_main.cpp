@@ -7,6 +7,7 @@
 // app_bridge.cpp between frames. The browser calls frame() once per animation frame; frame()
 // draws only when something can look different (section 2).
 #include "app_panels.hpp"
+#include "app_present.hpp"
 #include "app_state.hpp"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
@@ -17,8 +18,6 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
-#include <cstdint>
-#include <cstring>
 
 namespace {
 
@@ -42,8 +41,8 @@ bool fit_canvas() {
 // So frames are built on demand: for a few frames after any input (web/main.mjs) or any change
 // the page makes (app::Waking), and on every frame while a widget is active or a mouse button is
 // held (dragging) or a PNG of the canvas waits for a drawn frame. Otherwise the canvas keeps its
-// last picture and the frame costs nothing. A built frame is presented only when its picture
-// changed (picture_hash, below).
+// last picture and the frame costs nothing. A built frame is presented only where its picture
+// changed (app_present.cpp).
 bool frame_wanted() {
     app::AppState& s = app::state();
     const ImGuiIO& io = ImGui::GetIO();
@@ -79,41 +78,7 @@ struct FrameClock {
     }
 } g_clock;
 
-// Has the picture changed? ImGui rebuilds every vertex each frame, so comparing a hash of the
-// draw data (vertices, indices, commands, texture uploads) with the last presented frame's tells
-// whether this frame would draw the same pixels: if so it is not sent to WebGL at all and the
-// canvas keeps its picture. Building a frame costs the interface thread 2-4 ms; presenting one
-// costs the software GL 45-50 ms. (A mouse moving over empty space, the settle frames after a
-// change: built, not presented.)
-std::uint64_t picture_hash(const ImDrawData& dd, int fb_w, int fb_h) {
-    std::uint64_t h = 1469598103934665603ull;
-    auto mix_bytes = [&h](const void* data, std::size_t n) {
-        const auto* p = static_cast<const unsigned char*>(data);
-        std::size_t i = 0;
-        for (; i + 8 <= n; i += 8) {   // a word at a time: 400 KB of vertices in well under a ms
-            std::uint64_t w;
-            std::memcpy(&w, p + i, 8);
-            h = (h ^ w) * 1099511628211ull;
-        }
-        for (; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-    };
-    const int header[3] = {fb_w, fb_h, int(app::state().textures_changed)};
-    mix_bytes(header, sizeof header);
-    for (int l = 0; l < dd.CmdListsCount; ++l) {
-        const ImDrawList& list = *dd.CmdLists[l];
-        mix_bytes(list.VtxBuffer.Data, std::size_t(list.VtxBuffer.Size) * sizeof(ImDrawVert));
-        mix_bytes(list.IdxBuffer.Data, std::size_t(list.IdxBuffer.Size) * sizeof(ImDrawIdx));
-        for (const ImDrawCmd& c : list.CmdBuffer) {
-            const float fields[4] = {c.ClipRect.x, c.ClipRect.y, c.ClipRect.z, c.ClipRect.w};
-            const std::uintptr_t rest[4] = {reinterpret_cast<std::uintptr_t>(c.TextureId), c.VtxOffset, c.IdxOffset, c.ElemCount};
-            mix_bytes(fields, sizeof fields);
-            mix_bytes(rest, sizeof rest);
-        }
-    }
-    return h;
-}
-
-std::uint64_t g_presented_hash = 0;
+unsigned g_presented_textures = 0;
 
 // 3. One frame --------------------------------------------------------------------------------------------------
 void frame() {
@@ -146,21 +111,14 @@ void frame() {
     st.frame_vertices = dd->TotalVtxCount;
     st.frame_draw_calls = 0;
     for (int i = 0; i < dd->CmdListsCount; ++i) st.frame_draw_calls += dd->CmdLists[i]->CmdBuffer.Size;
-    // (Texture uploads happen while the panels are built, before the hash.)
-    const std::uint64_t hash = picture_hash(*dd, w, h);
-    const bool png_wanted = st.export_request == "png" || st.plot_png.pending;
-    if (hash == g_presented_hash && !png_wanted) {
-        st.frame_ms = emscripten_get_now() - t0;
-        return;
-    }
-    g_presented_hash = hash;
-    st.frames_presented += 1;
-    glViewport(0, 0, w, h);
-    glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(dd);
+    // Only what changed since the last presented frame is drawn (app_present.cpp); all of it
+    // after new texture pixels (uploaded while the panels were built: same quads, new pixels).
+    const bool full = st.textures_changed != g_presented_textures || st.redraw_all;
+    g_presented_textures = st.textures_changed;
+    st.redraw_all = false;
+    if (app::present(*dd, w, h, full)) st.frames_presented += 1;
     st.frame_ms = emscripten_get_now() - t0;
-    // The canvas as PNG must be read in the task that drew it (the drawing buffer is not preserved).
+    // The canvas as PNG, now that it holds this frame (the drawing buffer is kept between frames).
     if (st.export_request == "png") {
         st.export_request.clear();
         EM_ASM({ if (Module.onCanvasDrawn) Module.onCanvasDrawn(); });
@@ -185,11 +143,8 @@ int main() {
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    // An opaque canvas without depth and stencil buffers: ImGui needs neither, and each costs
-    // software GL work on every presented frame (clearing, compositing with alpha).
-    glfwWindowHint(GLFW_ALPHA_BITS, 0);
-    glfwWindowHint(GLFW_DEPTH_BITS, 0);
-    glfwWindowHint(GLFW_STENCIL_BITS, 0);
+    // The WebGL2 context itself comes from the page (web/main.mjs: preinitializedWebGLContext),
+    // made with the attributes this loop relies on: a drawing buffer kept between frames.
     double w = 1280, h = 800;
     emscripten_get_element_css_size("#canvas", &w, &h);
     g_window = glfwCreateWindow(int(w), int(h), "Strata", nullptr, nullptr);

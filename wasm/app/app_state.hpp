@@ -136,6 +136,7 @@ struct AppState {
     // counter of texture uploads (a new picture under unchanged draw commands).
     int frames_wanted = 0;
     unsigned textures_changed = 0;
+    bool redraw_all = false;   // the next frame draws the whole canvas (app_present.cpp)
     // Where the last mouse press happened, until a frame has seen it (web/main.mjs reports it):
     // the pointer may have moved on before the next frame, and ImGui 1.86's backend reads the
     // pointer's place at the frame, so a quick press-and-drag would land elsewhere.
