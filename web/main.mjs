@@ -84,15 +84,18 @@ async function start() {
   // compiles the interface module; the study starts once the URL is read (runWorker).
   worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
   if (lastInput) worker.postMessage({ type: 'input', lastInput });
-  // The interface's WebGL2 context, made here for its attributes: an opaque canvas without depth
-  // and stencil buffers (software GL fills each on every frame), and a drawing buffer kept between
-  // frames, so that a frame draws only the rectangles whose picture changed (app_present.cpp).
-  const gl = canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false,
-                                           preserveDrawingBuffer: true });
-  if (!gl) throw new Error('this browser gives the page no WebGL2 context (the interface draws with it)');
   app = await createStrataApp({
     canvas,
-    preinitializedWebGLContext: gl,
+    // The interface's WebGL2 context, made here for its attributes: an opaque canvas without depth
+    // and stencil buffers (software GL fills each on every frame), and a drawing buffer kept
+    // between frames, so that a frame draws only the rectangles whose picture changed
+    // (app_present.cpp). Made when the module starts, not before: making a context holds this
+    // thread while the GPU process sets it up, which would delay the worker's loading. (Without
+    // WebGL2 the module reports it: app_main.cpp.)
+    preRun: [(module) => {
+      module.preinitializedWebGLContext = canvas.getContext('webgl2', {
+        alpha: false, depth: false, stencil: false, antialias: false, preserveDrawingBuffer: true }) ?? undefined;
+    }],
     onCanvasDrawn: () => exportCanvas(canvas),
     onPlotDrawn: (x, y, w, h, name) => { window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name); },
   });
