@@ -47,12 +47,15 @@ function exclusive(fn) {
 const now = () => performance.now();
 
 // The interface first: while the user interacts (an input in the last 300 ms; the page shares
-// the time of its last input), the study pauses after each batch and each analysis for as long
-// as that step took, so it takes about half the cores and the interface, whose every frame
-// costs a software-GL browser 45-50 ms of CPU, keeps drawing. Untouched, the study runs flat out.
+// the time of its last input), the study pauses after each batch and each analysis for half as
+// long as that step took, leaving the interface about a third of the cores. A software-GL browser
+// spends 10-25 ms of CPU on a frame that redraws what changed (wasm/app/app_present.cpp). Measured
+// (docs/explorer.md): with half pauses the interface keeps 27-42 frames/s and the study still
+// ends within 15 s; whole pauses gave 31-44 frames/s and an 18-20 s study; quarter pauses 22 at
+// worst. Untouched, the study runs flat out.
 let lastInput = null;   // Float64Array on shared memory (main.mjs), or null
 async function yieldToInterface(stepMs) {
-  if (lastInput && Date.now() - lastInput[0] < 300) await new Promise((r) => setTimeout(r, Math.min(stepMs, 200)));
+  if (lastInput && Date.now() - lastInput[0] < 300) await new Promise((r) => setTimeout(r, Math.min(stepMs / 2, 200)));
 }
 
 // 2. Loading -------------------------------------------------------------------------------------------
