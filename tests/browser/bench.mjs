@@ -1,7 +1,7 @@
 // bench.mjs: the explorer's performance figures in headless Chromium (prints them; not a test).
 //
 //   node tests/browser/bench.mjs [--site build/wasm/site] [--n 300] [--runs 1] [--models a,b,..]
-//                               [--passes untouched,in-use,dragging]
+//                               [--passes untouched,running,repeat,in-use,dragging]
 //
 // Index: 1. arguments  2. one run: load the page (untouched, with the mouse moving all along, or
 //        with a panel dragged on every frame), sample the frame rate while it computes, read
@@ -22,7 +22,8 @@ const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
 const n = Number(arg('n', 300));
 const runs = Number(arg('runs', 1));
 const models = arg('models', null);
-const passes = arg('passes', 'untouched,in-use,dragging').split(',');   // any of these, comma-separated   // e.g. cae,dae,vae,beta-vae,sparse (default: the page's)
+const passes = arg('passes', 'untouched,running,repeat,in-use,dragging').split(',');   // any of these, comma-separated
+// --models: e.g. cae,dae,vae,beta-vae,sparse (default: the page's)
 // FLOPs per image (encoder + decoder) of each model, counted from its ONNX graphs by
 // bench/model_flops.py (python3-onnx); null when that cannot run (then no GFLOP/s is printed).
 const flopsPerImage = (() => {
@@ -36,7 +37,11 @@ const ms = (x) => `${(x / 1000).toFixed(2)} s`;
 // 2. One run -------------------------------------------------------------------------------------------------
 // The passes: `untouched`: nobody touches the page; the interface draws only when data arrives
 // (wasm/app/app_main.cpp), which leaves the cores to the study: the timings of this pass are the
-// study's own. `in-use`: from the first frame to the end of the study a user keeps moving the
+// study's own. Chromium is launched for the run and navigates at once, so the first figures also
+// pay for the browser's own start (its GPU process, the first renderer). `running`: the same, in a
+// browser that has been running for 3 s (a user opening the link: nothing of the page cached).
+// `repeat`: the page opened a second time in the same profile (HTTP cache and V8's code cache
+// warm: a returning user). `in-use`: from the first frame to the end of the study a user keeps moving the
 // mouse over the kernel-PCA view (a move every 10 ms: hover highlights and tooltips change), so
 // the interface builds frame after frame; fps is the frame rate such a user sees while the study
 // computes. `dragging`: the hardest case: the kernel-diagnostics panel is held by its title bar
@@ -46,6 +51,14 @@ async function once(url, pass) {
   const browser = await launchChromium(arg('chromium', '/usr/bin/chromium'));
   try {
     const page = browser.context.pages()[0] ?? await browser.context.newPage();
+    if (pass === 'running') {
+      await page.goto('about:blank');
+      await sleep(3000);
+    } else if (pass === 'repeat') {
+      await page.goto(`${url}?n=${n}${models ? `&models=${models}` : ''}`);
+      await page.waitForFunction(() => window.strata?.timings?.total > 0, null, { timeout: 120000 });
+      await sleep(1000);   // V8 writes its code cache after the first visit
+    }
     await page.goto(`${url}?n=${n}${models ? `&models=${models}` : ''}`);
     await page.waitForFunction(() => window.strata !== undefined);
     let moving = pass === 'in-use';
@@ -93,13 +106,13 @@ async function once(url, pass) {
     const sets = results.settings.sigmas.length;
     const flops = flopsPerImage && results.models.reduce((a, m) => a + (flopsPerImage[m.name] ?? NaN), 0) * sets * n;
     const rate = flops ? `${(flops / 1e9).toFixed(0)} GFLOP, ${(flops / 1e9 / (t.inference / 1000)).toFixed(1)} GFLOP/s` : 'GFLOP/s unknown';
-    const frames = pass === 'untouched' ? 'untouched'
+    const frames = !['in-use', 'dragging'].includes(pass) ? 'untouched'
       : `fps while computing: mean ${(fps.reduce((a, b) => a + b, 0) / Math.max(1, fps.length)).toFixed(1)} min ${Math.min(...fps).toFixed(1)}`;
     console.log(`${pass.padEnd(9)} | models ${results.models.length} | load ${ms(t.load)} | first panel ${ms(t.firstPanel)} | total ${ms(t.total)} | ` +
                 `inference ${ms(t.inference)} (${rate}, ORT threads ${results.settings.runner.match(/(\d+) thread/)?.[1]}) | analysis ${ms(t.analysis)} | ` +
                 `${frames} | frames built ${drawn} (${(drawn / (t.total / 1000)).toFixed(1)}/s of the study), presented ${shown} (${(shown / (t.total / 1000)).toFixed(1)}/s) | core alone per model ` +
                 `${core.map((c) => `${c.model} ${Math.round(c.ms)} ms`).join(', ')} | load average ${os.loadavg()[0].toFixed(2)}`);
-    if (pass === 'untouched') console.log(`          | loading steps (ms after navigation): ${Object.entries(t.loadSteps ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (!['in-use', 'dragging'].includes(pass)) console.log(`          | loading steps (ms after navigation): ${Object.entries(t.loadSteps ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   } finally {
     await stopAll(null, browser);
   }
