@@ -49,7 +49,8 @@ const now = () => performance.now();
 // The interface first: while the user interacts (an input in the last 300 ms; the page shares
 // the time of its last input), the study pauses after each batch and each analysis for half as
 // long as that step took, leaving the interface about a third of the cores. A software-GL browser
-// spends 10-25 ms of CPU on a frame that redraws what changed (wasm/app/app_present.cpp). Measured
+// spends about 23 ms of CPU on a frame of a dragged panel (16% of the canvas redrawn,
+// wasm/app/app_present.cpp), 42 on a full one. Measured
 // (docs/explorer.md): with half pauses the interface keeps 27-42 frames/s and the study still
 // ends within 15 s; whole pauses gave 31-44 frames/s and an 18-20 s study; quarter pauses 22 at
 // worst. Untouched, the study runs flat out.

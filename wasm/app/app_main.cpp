@@ -36,8 +36,8 @@ bool fit_canvas() {
 }
 
 // 2. When to draw ----------------------------------------------------------------------------------------------
-// A frame of this interface costs Chromium's software GL (SwiftShader: headless machines, and
-// browsers without a usable GPU) 45-50 ms of CPU on the cores the study needs (docs/explorer.md).
+// A full frame of this interface costs Chromium's software GL (SwiftShader: headless machines, and
+// browsers without a usable GPU) 30-42 ms of CPU on the cores the study needs (docs/explorer.md).
 // So frames are built on demand: for a few frames after any input (web/main.mjs) or any change
 // the page makes (app::Waking), and on every frame while a widget is active or a mouse button is
 // held (dragging) or a PNG of the canvas waits for a drawn frame. Otherwise the canvas keeps its

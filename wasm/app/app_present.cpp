@@ -173,7 +173,7 @@ IRect changed_box(const ListPicture& a, const ListPicture& b) {
 }
 
 // 4. One rectangle: cleared, then every list that reaches into it, each command cut to it --------------------
-int draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
+void draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
     glEnable(GL_SCISSOR_TEST);
     glScissor(r.x0, fb_h - r.y1, r.x1 - r.x0, r.y1 - r.y0);
     glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
@@ -181,7 +181,6 @@ int draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
 
     std::vector<ImDrawList*> lists;
     std::vector<ImVec4> saved;   // every command's ClipRect, restored after the pass
-    int draw_calls = 0;
     for (int l = 0; l < dd.CmdListsCount; ++l) {
         ImDrawList* list = dd.CmdLists[l];
         bool reaches = false;
@@ -193,7 +192,6 @@ int draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
             } else {
                 c.ClipRect = clip_of(cut, dd);
                 reaches = true;
-                ++draw_calls;
             }
         }
         if (reaches) lists.push_back(list);
@@ -207,7 +205,6 @@ int draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
     for (int l = 0; l < dd.CmdListsCount; ++l)
         for (ImDrawCmd& c : dd.CmdLists[l]->CmdBuffer) c.ClipRect = saved[at++];
     glDisable(GL_SCISSOR_TEST);
-    return draw_calls;
 }
 
 }  // namespace
@@ -243,7 +240,7 @@ bool present(ImDrawData& dd, int fb_w, int fb_h, bool full) {
 
     glViewport(0, 0, fb_w, fb_h);
     for (const IRect& r : rects) {
-        g_stats.draw_calls += draw_rect(dd, r, fb_h);
+        draw_rect(dd, r, fb_h);
         g_stats.redrawn += static_cast<double>(r.area()) / static_cast<double>(canvas.area());
     }
     g_stats.rects = static_cast<int>(rects.size());

@@ -2,7 +2,7 @@
 //
 // Why: in browsers without a usable GPU (and on headless machines) WebGL is software GL
 // (SwiftShader), whose cost is the pixels it fills: a full frame of this interface costs its GPU
-// process 40-50 ms of CPU, on the cores the study needs. Most frames change one panel (a hover,
+// process 30-42 ms of CPU, on the cores the study needs. Most frames change one panel (a hover,
 // a dragged window, a plot filling in), so the canvas keeps its drawing buffer between frames
 // (preserveDrawingBuffer, web/main.mjs) and only the changed rectangles are cleared and drawn.
 #pragma once
@@ -15,7 +15,6 @@ namespace app {
 struct PresentStats {
     int rects = 0;               // damaged rectangles redrawn (0: the picture had not changed)
     double redrawn = 0.0;        // their area as a fraction of the canvas
-    int draw_calls = 0;          // draw commands sent to WebGL
 };
 
 // Draws `dd` (ImGui::GetDrawData() after ImGui::Render()) into the canvas of fb_w x fb_h pixels
