@@ -268,6 +268,15 @@ async function main() {
     await click(page, ...center(await rect(page, 'tab_curves')));
 
     // 12. Screenshot and figures -------------------------------------------------------------------------------------
+    // The slider back to its left end: the strip's images (noisy, reconstructed) change under the
+    // same quads, so only their textures' new pixels say that part of the canvas must be redrawn
+    // (checked below with the full redraw).
+    const stripBefore = await page.evaluate(() => window.strata.view().stripKey);
+    const slider = await rect(page, 'sigma_slider');
+    await click(page, slider.x + 2, slider.y + slider.h / 2);
+    const stripChanged = await page.waitForFunction((k) => window.strata.view().stripKey && window.strata.view().stripKey !== k,
+                                                    stripBefore, { timeout: 20000 }).then(() => true, () => false);
+    check(stripChanged, `a new sigma shows the selected sample's strip anew (${stripBefore} -> ${await page.evaluate(() => window.strata.view().stripKey)})`);
     // Frames on demand: moving the mouse draws frame after frame; left alone, nothing is drawn.
     const drawn0 = await page.evaluate(() => window.strata.framesDrawn);
     let leastRedrawn = 1;   // the smallest part of the canvas a presented frame drew again

@@ -1,6 +1,6 @@
 // app_images.cpp: grayscale textures. Index: 1. GrayImage  2. the strip and the tooltip image
 #include "app_images.hpp"
-#include "app_state.hpp"
+#include "app_present.hpp"
 
 #include <GLES3/gl3.h>
 
@@ -39,7 +39,7 @@ ImTextureID GrayImage::texture() {
         glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width_, height_, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
         glBindTexture(GL_TEXTURE_2D, GLuint(previous));
         dirty_ = false;
-        app::state().textures_changed += 1;   // same quads, new pixels: the frame must be presented
+        app::texture_changed(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)));   // same quads, new pixels
     }
     return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_));
 }

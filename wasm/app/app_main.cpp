@@ -78,8 +78,6 @@ struct FrameClock {
     }
 } g_clock;
 
-unsigned g_presented_textures = 0;
-
 // 3. One frame --------------------------------------------------------------------------------------------------
 void frame() {
     const double t0 = emscripten_get_now();
@@ -111,10 +109,8 @@ void frame() {
     st.frame_vertices = dd->TotalVtxCount;
     st.frame_draw_calls = 0;
     for (int i = 0; i < dd->CmdListsCount; ++i) st.frame_draw_calls += dd->CmdLists[i]->CmdBuffer.Size;
-    // Only what changed since the last presented frame is drawn (app_present.cpp); all of it
-    // after new texture pixels (uploaded while the panels were built: same quads, new pixels).
-    const bool full = st.textures_changed != g_presented_textures || st.redraw_all;
-    g_presented_textures = st.textures_changed;
+    // Only what changed since the last presented frame is drawn (app_present.cpp).
+    const bool full = st.redraw_all;
     st.redraw_all = false;
     if (app::present(*dd, w, h, full)) st.frames_presented += 1;
     st.frame_ms = emscripten_get_now() - t0;

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <vector>
 
 namespace app {
@@ -66,10 +67,17 @@ ImVec4 clip_of(const IRect& r, const ImDrawData& dd) {
 }
 
 // 2. A frame's picture: every triangle, with what decides its pixels and where they can be ---------------------
+// How many times each texture's pixels changed (texture_changed): part of its triangles' hashes.
+std::map<ImTextureID, std::uint64_t>& texture_versions() {
+    static std::map<ImTextureID, std::uint64_t> versions;
+    return versions;
+}
+
 // ImGui merges whatever shares a clip rectangle and a texture into one command (a whole panel's
 // text and shapes), so commands are too coarse: a changed number in a panel would redraw the
 // panel. Triangles are fine enough: each has a hash of its three vertices (position, texture
-// coordinate, colour), its scissor and its texture, and the pixel box it can touch.
+// coordinate, colour), its scissor, its texture and that texture's version, and the pixel box it
+// can touch.
 struct Triangle {
     std::uint64_t hash = 0;
     IRect box;
@@ -93,6 +101,8 @@ ListPicture picture_of(const ImDrawList& list, const ImDrawData& dd, int fb_h) {
         cmd = mix(cmd, (static_cast<std::uint64_t>(static_cast<std::uint32_t>(scissor.x0)) << 32) | static_cast<std::uint32_t>(scissor.y0));
         cmd = mix(cmd, (static_cast<std::uint64_t>(static_cast<std::uint32_t>(scissor.x1)) << 32) | static_cast<std::uint32_t>(scissor.y1));
         cmd = mix(cmd, reinterpret_cast<std::uintptr_t>(c.TextureId));
+        const auto version = texture_versions().find(c.TextureId);
+        cmd = mix(cmd, version == texture_versions().end() ? 0 : version->second);
         const ImDrawIdx* idx = list.IdxBuffer.Data + c.IdxOffset;
         const ImDrawVert* vtx = list.VtxBuffer.Data + c.VtxOffset;
         for (unsigned t = 0; t + 3 <= c.ElemCount; t += 3) {
@@ -210,6 +220,8 @@ void draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
 }  // namespace
 
 // 5. present() ------------------------------------------------------------------------------------------------
+void texture_changed(ImTextureID texture) { texture_versions()[texture] += 1; }
+
 bool present(ImDrawData& dd, int fb_w, int fb_h, bool full) {
     std::vector<ListPicture> now;
     now.reserve(static_cast<std::size_t>(dd.CmdListsCount));

@@ -17,9 +17,12 @@ struct PresentStats {
     double redrawn = 0.0;        // their area as a fraction of the canvas
 };
 
+// New pixels in a texture (same quads, another image): the triangles drawn with it count as changed.
+void texture_changed(ImTextureID texture);
+
 // Draws `dd` (ImGui::GetDrawData() after ImGui::Render()) into the canvas of fb_w x fb_h pixels
-// where it differs from the last presented frame; the whole canvas when `full` (first frame,
-// resized canvas, new texture pixels) or when the damage covers most of it. Returns false when
+// where it differs from the last presented frame; the whole canvas when `full`, on the first frame,
+// after a resize, or when the damage covers most of it. Returns false when
 // the picture is the same as the last one (then nothing is sent to WebGL).
 bool present(ImDrawData& dd, int fb_w, int fb_h, bool full);
 

@@ -132,10 +132,8 @@ struct AppState {
     std::vector<Place> restore;
     std::vector<std::string> messages;            // lines for the user (bad files, ignored URL values)
 
-    // Drawing on demand (app_main.cpp): frames the loop still builds before it rests, and a
-    // counter of texture uploads (a new picture under unchanged draw commands).
+    // Drawing on demand (app_main.cpp): frames the loop still builds before it rests.
     int frames_wanted = 0;
-    unsigned textures_changed = 0;
     bool redraw_all = false;   // the next frame draws the whole canvas (app_present.cpp)
     // Where the last mouse press happened, until a frame has seen it (web/main.mjs reports it):
     // the pointer may have moved on before the next frame, and ImGui 1.86's backend reads the
