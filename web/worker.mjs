@@ -50,9 +50,9 @@ const now = () => performance.now();
 // the time of its last input), the study pauses after each batch and each analysis for half as
 // long as that step took, leaving the interface about a third of the cores. A software-GL browser
 // spends about 23 ms of CPU on a frame of a dragged panel (16% of the canvas redrawn,
-// wasm/app/app_present.cpp), 42 on a full one. Measured
-// (docs/explorer.md): with half pauses the interface keeps 28-51 frames/s and the study ends in
-// about 15 s; whole pauses gave 31-44 frames/s and an 18-20 s study; quarter pauses 22 at worst. Untouched, the study runs flat out.
+// wasm/app/app_present.cpp), 42 on a full one. Measured (docs/explorer.md): with half pauses the
+// interface keeps 28-51 frames/s and the study ends in about 15 s; whole pauses gave 31-44
+// frames/s and an 18-20 s study; quarter pauses 22 at worst. Untouched, the study runs flat out.
 let lastInput = null;   // Float64Array on shared memory (main.mjs), or null
 async function yieldToInterface(stepMs) {
   if (lastInput && Date.now() - lastInput[0] < 300) await new Promise((r) => setTimeout(r, Math.min(stepMs / 2, 200)));

@@ -48,6 +48,8 @@ const ms = (x) => `${(x / 1000).toFixed(2)} s`;
 // and moved on every animation frame (synthetic pointer events from the page, as Playwright's
 // own arrive slower than frames), so every frame has a new picture to present.
 async function once(url, pass) {
+  const pageUrl = `${url}?n=${n}${models ? `&models=${models}` : ''}`;
+  const untouched = !['in-use', 'dragging'].includes(pass);   // nobody moves the mouse
   const browser = await launchChromium(arg('chromium', '/usr/bin/chromium'));
   try {
     const page = browser.context.pages()[0] ?? await browser.context.newPage();
@@ -55,11 +57,11 @@ async function once(url, pass) {
       await page.goto('about:blank');
       await sleep(3000);
     } else if (pass === 'repeat') {
-      await page.goto(`${url}?n=${n}${models ? `&models=${models}` : ''}`);
+      await page.goto(pageUrl);
       await page.waitForFunction(() => window.strata?.timings?.total > 0, null, { timeout: 120000 });
       await sleep(1000);   // V8 writes its code cache after the first visit
     }
-    await page.goto(`${url}?n=${n}${models ? `&models=${models}` : ''}`);
+    await page.goto(pageUrl);
     await page.waitForFunction(() => window.strata !== undefined);
     let moving = pass === 'in-use';
     const user = (async () => {
@@ -106,13 +108,13 @@ async function once(url, pass) {
     const sets = results.settings.sigmas.length;
     const flops = flopsPerImage && results.models.reduce((a, m) => a + (flopsPerImage[m.name] ?? NaN), 0) * sets * n;
     const rate = flops ? `${(flops / 1e9).toFixed(0)} GFLOP, ${(flops / 1e9 / (t.inference / 1000)).toFixed(1)} GFLOP/s` : 'GFLOP/s unknown';
-    const frames = !['in-use', 'dragging'].includes(pass) ? 'untouched'
+    const frames = untouched ? 'untouched'
       : `fps while computing: mean ${(fps.reduce((a, b) => a + b, 0) / Math.max(1, fps.length)).toFixed(1)} min ${Math.min(...fps).toFixed(1)}`;
     console.log(`${pass.padEnd(9)} | models ${results.models.length} | load ${ms(t.load)} | first panel ${ms(t.firstPanel)} | total ${ms(t.total)} | ` +
                 `inference ${ms(t.inference)} (${rate}, ORT threads ${results.settings.runner.match(/(\d+) thread/)?.[1]}) | analysis ${ms(t.analysis)} | ` +
                 `${frames} | frames built ${drawn} (${(drawn / (t.total / 1000)).toFixed(1)}/s of the study), presented ${shown} (${(shown / (t.total / 1000)).toFixed(1)}/s) | core alone per model ` +
                 `${core.map((c) => `${c.model} ${Math.round(c.ms)} ms`).join(', ')} | load average ${os.loadavg()[0].toFixed(2)}`);
-    if (!['in-use', 'dragging'].includes(pass)) console.log(`          | loading steps (ms after navigation): ${Object.entries(t.loadSteps ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (untouched) console.log(`          | loading steps (ms after navigation): ${Object.entries(t.loadSteps ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   } finally {
     await stopAll(null, browser);
   }

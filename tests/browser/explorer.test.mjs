@@ -269,8 +269,8 @@ async function main() {
 
     // 12. Screenshot and figures -------------------------------------------------------------------------------------
     // The slider back to its left end: the strip's images (noisy, reconstructed) change under the
-    // same quads, so only their textures' new pixels say that part of the canvas must be redrawn
-    // (checked below with the full redraw).
+    // same quads (new texture pixels; their labels change too), before the full-redraw comparison
+    // below.
     const stripBefore = await page.evaluate(() => window.strata.view().stripKey);
     const slider = await rect(page, 'sigma_slider');
     await click(page, slider.x + 2, slider.y + slider.h / 2);

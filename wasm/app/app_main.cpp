@@ -18,7 +18,6 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
-
 namespace {
 
 GLFWwindow* g_window = nullptr;
