@@ -2,10 +2,10 @@
 //
 //   bench_peak_flops [--threads T] [--seconds S]
 //
-// Why: issue 4 asks how far ONNX Runtime Web's achieved GFLOP/s is from what the two cores can
-// do. The ceiling depends on the instruction set: natively (-march=native) the loop below becomes
-// fused multiply-adds on 512-bit vectors; in WebAssembly (-msimd128) 128-bit multiplies and adds,
-// since wasm SIMD has no fused multiply-add. So the same source measures both ceilings here.
+// Why: to say how far ONNX Runtime Web's achieved GFLOP/s is from what the cores can do. The
+// ceiling depends on the instruction set: natively (-march=native) the loop below becomes fused
+// multiply-adds on 512-bit vectors; in WebAssembly (-msimd128) 128-bit multiplies and adds, since
+// wasm SIMD has no fused multiply-add. So the same source measures both ceilings here.
 //
 // The kernel: independent vector accumulators, acc = acc * a + b, so no dependency chain limits
 // the throughput: natively 8 vectors of 16 floats (AVX-512; GCC fuses the multiply-add), enough

@@ -7,6 +7,7 @@
 #include "manifest.hpp"
 #include "noise.hpp"
 #include "onnx_runner.hpp"
+#include "results_json.hpp"
 #include "sha256.hpp"
 
 #include <nlohmann/json.hpp>
@@ -173,6 +174,39 @@ EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images,
 }
 
 // 4. The run ---------------------------------------------------------------------------------------------------------
+namespace {
+
+// One model's entry of the results: its files, its settings and its sets with their PSNR.
+Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings& s) {
+    Json o = Json::object();
+    o.set("name", m.name);
+    o.set("kind", mr.encoded.entry.kind);
+    o.set("sha256", mr.encoded.sha256);
+    o.set("decoder_sha256", mr.encoded.decoder_sha256);
+    o.set("encoder", m.encoder_path);
+    o.set("decoder", m.decoder_path);
+    o.set("variational", mr.encoded.variational);
+    o.set("vae_latent", mr.encoded.variational ? Json(s.vae_latent) : Json());
+    o.set("bandwidth", mr.geometry.bandwidth);
+    o.set("geometry", to_json(mr.geometry.settings, mr.geometry.bandwidth));
+    Json sets = Json::array();
+    for (std::size_t i = 0; i < mr.geometry.sets.size(); ++i) {
+        Json js = to_json(mr.geometry.sets[i]);
+        js.set("psnr_mean", mr.encoded.psnr[i].mean);
+        js.set("psnr_std", mr.encoded.psnr[i].std);
+        sets.push(std::move(js));
+    }
+    o.set("sets", std::move(sets));
+    Json timing = Json::object();
+    timing.set("encode_s", mr.encoded.encode_s);
+    timing.set("decode_s", mr.encoded.decode_s);
+    timing.set("analysis_s", mr.analysis_s);
+    o.set("timing", std::move(timing));
+    return o;
+}
+
+}  // namespace
+
 StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings& s, bool quiet) {
     validate(s);
     const auto t_all = std::chrono::steady_clock::now();
@@ -205,56 +239,23 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
         result.decode_s += mr.encoded.decode_s;
         result.analysis_s += mr.analysis_s;
 
-        Json o = Json::object();
-        o.set("name", m.name);
-        o.set("kind", mr.encoded.entry.kind);
-        o.set("sha256", mr.encoded.sha256);
-        o.set("decoder_sha256", mr.encoded.decoder_sha256);
-        o.set("encoder", m.encoder_path);
-        o.set("decoder", m.decoder_path);
-        o.set("variational", mr.encoded.variational);
-        o.set("vae_latent", mr.encoded.variational ? Json(s.vae_latent) : Json());
-        o.set("bandwidth", mr.geometry.bandwidth);
-        o.set("geometry", to_json(mr.geometry.settings, mr.geometry.bandwidth));
-        Json sets = Json::array();
-        for (std::size_t i = 0; i < mr.geometry.sets.size(); ++i) {
-            Json js = to_json(mr.geometry.sets[i]);
-            js.set("psnr_mean", mr.encoded.psnr[i].mean);
-            js.set("psnr_std", mr.encoded.psnr[i].std);
-            sets.push(std::move(js));
-        }
-        o.set("sets", std::move(sets));
-        Json timing = Json::object();
-        timing.set("encode_s", mr.encoded.encode_s);
-        timing.set("decode_s", mr.encoded.decode_s);
-        timing.set("analysis_s", mr.analysis_s);
-        o.set("timing", std::move(timing));
-        jm.push(std::move(o));
+        jm.push(model_json(m, mr, s));
         result.models.push_back(std::move(mr));
     }
     result.total_s = seconds_since(t_all);
 
-    // Everything that determines the numbers (METHOD.md section 9).
-    Json st = Json::object();
-    st.set("dataset", s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir);
-    st.set("split", "test");
-    st.set("images_file", test.images_path);
-    st.set("images_sha256", img_bytes);
-    st.set("n", s.n);
-    st.set("samples", "the first n images of the test split, indices 0..n-1, in file order");
-    st.set("seed", static_cast<unsigned long long>(s.seed));
-    st.set("sigmas", Json::array_of(s.sigmas));
-    st.set("noise", "y = clip(x + sigma * e, 0, 1); e of image i: SplitMix64 + Box-Muller stream (seed, i, purpose 1), "
-                    "the same e for every sigma (native_trainer/noise.hpp)");
-    st.set("clip", true);
-    st.set("vae_latent", s.vae_latent);
-    st.set("vae_sample_rule", "z = mu + exp(logvar / 2) * e; e of image i: stream (seed, i, purpose 2), the same for every "
-                              "sigma (native_trainer/noise.hpp)");
-    st.set("psnr", "10 log10(1 / MSE(x_hat, x)) per image, x clean, x_hat decoded from the noisy image's latent; "
-                   "mean and population std; capped at 100 dB");
-    st.set("runner", "ONNX graphs executed with LibTorch ops (native_trainer/onnx_runner.cpp)");
-    st.set("geometry", to_json(s.geometry, s.geometry.bandwidth ? *s.geometry.bandwidth : std::nan("")));
-    st.set("bandwidth_note", "the bandwidth h actually used is per model (models[i].bandwidth)");
+    // Everything that determines the numbers (docs/method.md, "What every result names").
+    StudyProvenance p;
+    p.dataset = s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir;
+    p.images_file = test.images_path;
+    p.images_sha256 = img_bytes;
+    p.n = s.n;
+    p.seed = s.seed;
+    p.sigmas = s.sigmas;
+    p.vae_latent = s.vae_latent;
+    p.runner = "ONNX graphs executed with LibTorch ops (native_trainer/onnx_runner.cpp)";
+    p.geometry = s.geometry;
+    Json st = study_settings_json(p);
     result.json = Json::object();
     result.json.set("settings", std::move(st));
     result.json.set("models", std::move(jm));

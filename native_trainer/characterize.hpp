@@ -9,7 +9,7 @@
 // the files the page runs in ONNX Runtime Web.
 #pragma once
 #include "analysis.hpp"
-#include "json.hpp"
+#include "results_json.hpp"
 #include "psnr.hpp"
 
 #include <cstdint>

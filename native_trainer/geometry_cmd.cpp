@@ -10,7 +10,7 @@
 #include "error.hpp"
 #include "fileio.hpp"
 #include "geometry_flags.hpp"
-#include "json.hpp"
+#include "results_json.hpp"
 #include "npy.hpp"
 #include "results_csv.hpp"
 #include "sha256.hpp"

@@ -2,7 +2,7 @@
 //
 // Index: 1. Autoencoder (built from network.hpp's table)  2. losses  3. to/from NetworkSpec
 //
-// Only model.cpp, train.cpp and onnx_runner.cpp include LibTorch (about 20 s of compile each);
+// Only model.cpp, train.cpp and onnx_runner.cpp include LibTorch (slow to compile: keep it to few files);
 // the rest of the trainer sees plain structs.
 #pragma once
 #include "kinds.hpp"

@@ -1,10 +1,10 @@
 # trainer.cmake: `strata train`, `strata export` and `strata characterize` (included by
 # native_trainer/CMakeLists.txt when STRATA_BUILD_TRAINER is ON).
 #
-#   strata_trainer_base   torch-free: IDX reader, kinds, network table, configs, noise, progress bar
+#   strata_trainer_base   torch-free: IDX reader, kinds, network table, configs, progress bar
 #   strata_onnx_export    torch-free: NetworkSpec -> checked ONNX files (Debian's libonnx)
 #   strata_torch          LibTorch: the module, the training loop, the ONNX graph runner; the only
-#                         translation units that include <torch/torch.h> (about 20 s each)
+#                         translation units that include <torch/torch.h> (slow to compile)
 #   strata_characterize   torch-free: the study (noise, encoding via the runner, analysis, JSON)
 #   strata                gets the three subcommands
 # GLOBAL: the imported targets are also used by tests/trainer (another directory scope).
@@ -17,7 +17,7 @@ set(_tdir ${CMAKE_CURRENT_LIST_DIR})
 
 add_library(strata_trainer_base STATIC
   ${_tdir}/idx.cpp ${_tdir}/kinds.cpp ${_tdir}/network.cpp ${_tdir}/config.cpp
-  ${_tdir}/noise.cpp ${_tdir}/progress.cpp)
+  ${_tdir}/progress.cpp)
 
 target_include_directories(strata_trainer_base PUBLIC ${_tdir})
 target_link_libraries(strata_trainer_base PUBLIC strata_cli ZLIB::ZLIB nlohmann_json::nlohmann_json)

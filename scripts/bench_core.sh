@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench_core.sh: the core benchmark of issue 2, everything on the same latents in one run.
+# bench_core.sh: the core benchmark, everything on the same latents in one run.
 #
 #   1. numpy/scipy reference (vectorised) on synthetic 64x7x7 latents, N = 300, clean + 6 noisy;
 #      it also saves those latents to build/bench-latents

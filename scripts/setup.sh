@@ -8,7 +8,7 @@
 set -euo pipefail
 
 # 1. Package groups (see ../shared/RECIPES.md for why each is needed) ---------------------------
-core_pkgs="cmake g++ make libeigen3-dev doctest-dev nlohmann-json3-dev libcli11-dev ccache"
+core_pkgs="cmake g++ make libeigen3-dev doctest-dev nlohmann-json3-dev libstb-dev ccache"
 wasm_pkgs="emscripten"
 trainer_pkgs="libtorch-dev libopenblas0-openmp libonnx-dev libprotobuf-dev zlib1g-dev dataset-fashion-mnist"
 bench_pkgs="python3-numpy python3-scipy python3-torch python3-onnx libopenblas0-openmp"

@@ -388,27 +388,18 @@ async function resultsJson(models, data, params, timings, totalMs) {
     geometry: md.geometry,
     sets: md.sets,
   }));
-  const settings = {
+  const settings = JSON.parse(m.studySettings({
     dataset: userImages ? 'images dropped on the page' : 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
-    split: 'test',
     images_file: data.imagesPath,
     images_sha256: data.imagesSha256,
     n: data.n,
-    samples: 'the first n images of the test split, indices 0..n-1, in file order',
     seed: params.seed,
     sigmas: params.sigmas,
-    noise: 'y = clip(x + sigma * e, 0, 1); e of image i: SplitMix64 + Box-Muller stream (seed, i, purpose 1), ' +
-           'the same e for every sigma (native_trainer/noise.hpp)',
-    clip: true,
     vae_latent: params.vae_latent,
-    vae_sample_rule: 'z = mu + exp(logvar / 2) * e; e of image i: stream (seed, i, purpose 2), the same for every ' +
-                     'sigma (native_trainer/noise.hpp)',
-    psnr: '10 log10(1 / MSE(x_hat, x)) per image, x clean, x_hat decoded from the noisy image\'s latent; ' +
-          'mean and population std; capped at 100 dB',
     runner: `ONNX Runtime Web ${ort.env.versions?.web ?? ''} (wasm backend, ${ort.env.wasm.numThreads} thread(s))`,
-    geometry: JSON.parse(m.settingsJson(params.geometry, NaN)),
-    bandwidth_note: 'the bandwidth h actually used is per model (models[i].bandwidth)',
-  };
+    geometry: params.geometry,
+  }));
+  if (settings.error) throw new Error(`study settings: ${settings.error}`);
   return {
     settings, models: modelJson,
     timing: { inference_s: timings.inference / 1000, analysis_s: timings.analysis / 1000, total_s: totalMs / 1000 },

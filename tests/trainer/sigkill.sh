@@ -11,7 +11,7 @@
 # the history but for the measured speed), so are training_log.json (but for the speed) and the
 # exported ONNX bytes. A temporary file that a kill during a
 # checkpoint write would leave (checkpoint.pt.tmp.PID) is removed by --resume.
-# Cost: 2 small epochs (1280 images, batch 64, 1 thread) run twice side by side, about 10-20 s.
+# Cost: 2 small epochs (1280 images, batch 64, 1 thread) run twice side by side.
 set -eu
 STRATA=$1
 DIR=$(mktemp -d /tmp/strata_test_sigkill_XXXXXX)

@@ -134,7 +134,6 @@ val view_state() {
     o.set("framesDrawn", s.frames_drawn);
     o.set("framesPresented", s.frames_presented);
     o.set("frameVertices", s.frame_vertices);
-    o.set("frameDrawCalls", s.frame_draw_calls);
     o.set("frameMs", s.frame_ms);
     o.set("frameRedrawn", app::last_present().redrawn);   // fraction of the canvas drawn again
     o.set("frameRects", app::last_present().rects);

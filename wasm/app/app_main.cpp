@@ -36,7 +36,8 @@ bool fit_canvas() {
 
 // 2. When to draw ----------------------------------------------------------------------------------------------
 // A full frame of this interface costs Chromium's software GL (SwiftShader: headless machines, and
-// browsers without a usable GPU) 30-42 ms of CPU on the cores the study needs (docs/explorer.md).
+// browsers without a usable GPU) tens of milliseconds of CPU on the cores the study needs
+// (docs/explorer.md has the figures).
 // So frames are built on demand: for a few frames after any input (web/main.mjs) or any change
 // the page makes (app::Waking), and on every frame while a widget is active or a mouse button is
 // held (dragging) or a PNG of the canvas waits for a drawn frame. Otherwise the canvas keeps its
@@ -106,8 +107,6 @@ void frame() {
     glfwGetFramebufferSize(g_window, &w, &h);
     ImDrawData* dd = ImGui::GetDrawData();
     st.frame_vertices = dd->TotalVtxCount;
-    st.frame_draw_calls = 0;
-    for (int i = 0; i < dd->CmdListsCount; ++i) st.frame_draw_calls += dd->CmdLists[i]->CmdBuffer.Size;
     // Only what changed since the last presented frame is drawn (app_present.cpp).
     const bool full = st.redraw_all;
     st.redraw_all = false;

@@ -1,4 +1,4 @@
-// app_panels.cpp: the explorer's panels (issue 4), each a function, all from app::state().
+// app_panels.cpp: the explorer's panels, each a function, all from app::state().
 //
 // Index: 1. layout  2. controls (progress, models, noise slider, selection)  3. strata table (a row
 //        click highlights its members)
@@ -422,6 +422,112 @@ void view_switch(const ModelView& m) {
     }
 }
 
+// What the view shows of the chosen model: its clean set, the noisy set at the selected sigma (if any), and
+// the coordinates drawn, kernel PCA's or the t-SNE result's (clean points, then the noisy set's).
+struct ViewSets {
+    const SetView* clean;
+    const SetView* noisy;
+    bool tsne;
+    const std::vector<std::array<double, 2>>& coords(const SetView* set) const {
+        if (!tsne) return set->embedding;
+        return set == clean ? state().tsne.clean : state().tsne.noisy;
+    }
+};
+
+// The points, coloured by set (clean grey, noisy orange), by class, or by stratum (index of the
+// rank triple in that set's strata list, most frequent first); with class or stratum colours,
+// noisy points are rings. Members of a highlighted strata-table row are circled, others dimmed;
+// a selected sample's clean and noisy positions are joined by a line.
+void draw_view_points(const plot::Axes& a, const ViewSets& v, const SetView* hl_set) {
+    const AppState& s = state();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(a.p0, a.p1, true);
+    auto color_of = [&](const SetView* set, std::size_t i) -> ImU32 {
+        if (s.color_by == AppState::ColorBy::Class && i < s.labels.size()) return class_color(s.labels[i]);
+        if (s.color_by == AppState::ColorBy::Stratum) {
+            for (std::size_t r = 0; r < set->strata.size(); ++r)
+                if (set->strata[r].ranks == set->ranks[i]) return model_color(int(r));
+        }
+        return set == v.clean ? IM_COL32(150, 150, 160, 180) : IM_COL32(255, 140, 40, 180);
+    };
+    for (const SetView* set : {v.clean, v.noisy}) {
+        if (!set) continue;
+        const bool ring = set != v.clean && s.color_by != AppState::ColorBy::Set;
+        for (std::size_t i = 0; i < v.coords(set).size(); ++i) {
+            const ImVec2 p = a.map(v.coords(set)[i][0], v.coords(set)[i][1]);
+            ImU32 c = color_of(set, i);
+            const bool member = hl_set && i < hl_set->ranks.size() && hl_set->ranks[i] == s.highlight.ranks;
+            if (hl_set && !member) c = (c & 0x00FFFFFF) | 0x40000000;   // dim non-members
+            if (ring) dl->AddCircle(p, 3.0f, c);
+            else dl->AddCircleFilled(p, 2.5f, c);
+            if (member) dl->AddCircle(p, 5.0f, IM_COL32(255, 255, 255, 230));
+        }
+    }
+    if (s.selected_sample >= 0 && std::size_t(s.selected_sample) < v.coords(v.clean).size()) {
+        const auto& c = v.coords(v.clean)[std::size_t(s.selected_sample)];
+        const ImVec2 pc = a.map(c[0], c[1]);
+        if (v.noisy && std::size_t(s.selected_sample) < v.coords(v.noisy).size()) {
+            const auto& q = v.coords(v.noisy)[std::size_t(s.selected_sample)];
+            dl->AddLine(pc, a.map(q[0], q[1]), IM_COL32(255, 255, 255, 255), 1.5f);
+            dl->AddCircle(a.map(q[0], q[1]), 6, IM_COL32(255, 255, 255, 255), 0, 2);
+        }
+        dl->AddCircle(pc, 6, IM_COL32(255, 255, 255, 255), 0, 2);
+    }
+    dl->PopClipRect();
+}
+
+void view_legend(const plot::Axes& a, const ViewSets& v, const SetView* hl_set) {
+    const AppState& s = state();
+    std::vector<std::pair<std::string, ImU32>> leg;
+    if (s.color_by == AppState::ColorBy::Set) {
+        leg.push_back({"clean", kCleanColor});
+        if (v.noisy) leg.push_back({"sigma " + sigma_text(v.noisy->sigma), kNoisyColor});
+    } else if (s.color_by == AppState::ColorBy::Class) {
+        for (int c = 0; c < 10; ++c) leg.push_back({class_name(c), class_color(c)});
+    } else {
+        for (std::size_t r = 0; r < v.clean->strata.size() && r < 6; ++r)
+            leg.push_back({triple_text(v.clean->strata[r].ranks) + " clean", model_color(int(r))});
+    }
+    if (hl_set)
+        leg.push_back({"row " + triple_text(s.highlight.ranks) + (s.highlight.k ? " s=" + sigma_text(hl_set->sigma) : " clean"),
+                       IM_COL32(255, 255, 255, 230)});
+    plot::legend(a, leg);
+}
+
+// Hover: the nearest point within 8 px (noisy points first: they are drawn on top), with a tooltip
+// of its image and ranks; a click selects it, a click elsewhere clears the selection.
+void view_hover(const plot::Axes& a, const ViewSets& v) {
+    AppState& s = state();
+    if (!a.hovered) return;
+    const ImVec2 mp = ImGui::GetIO().MousePos;
+    int best = -1;
+    const SetView* best_set = nullptr;
+    float best_d = 64.0f;
+    for (const SetView* set : {v.noisy, v.clean}) {
+        if (!set) continue;
+        for (std::size_t i = 0; i < v.coords(set).size(); ++i) {
+            const ImVec2 q = a.map(v.coords(set)[i][0], v.coords(set)[i][1]);
+            const float d = (q.x - mp.x) * (q.x - mp.x) + (q.y - mp.y) * (q.y - mp.y);
+            if (d < best_d) { best_d = d; best = int(i); best_set = set; }
+        }
+    }
+    if (best < 0) {
+        if (a.clicked) s.selected_sample = -1;
+        return;
+    }
+    const std::size_t b = std::size_t(best);
+    s.hovered_sample = best;
+    ImGui::BeginTooltip();
+    if (ImTextureID tex = clean_image_texture(best)) ImGui::Image(tex, ImVec2(56, 56));
+    ImGui::Text("sample %d (%s)", best, b < s.labels.size() ? class_name(s.labels[b]) : "?");
+    ImGui::Text("%s, ranks %s", best_set == v.clean ? "clean" : ("sigma " + sigma_text(best_set->sigma)).c_str(),
+                triple_text(best_set->ranks[b]).c_str());
+    if (v.noisy && best_set == v.clean) ImGui::Text("at sigma %s: ranks %s", sigma_text(v.noisy->sigma).c_str(),
+                                                    triple_text(v.noisy->ranks[b]).c_str());
+    ImGui::EndTooltip();
+    if (a.clicked) s.selected_sample = best;
+}
+
 void kpca_view() {
     AppState& s = state();
     s.hovered_sample = -1;
@@ -446,14 +552,10 @@ void kpca_view() {
         ImGui::End();
         return;
     }
-    // The coordinates drawn: kernel PCA's, or the t-SNE result's (clean points, then the noisy set's).
-    auto emb = [&](const SetView* set) -> const std::vector<std::array<double, 2>>& {
-        if (!tsne) return set->embedding;
-        return set == clean ? t.clean : t.noisy;
-    };
+    const ViewSets v{clean, noisy, tsne};
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const SetView* set : {clean, noisy})
-        if (set) for (const auto& p : emb(set)) {
+        if (set) for (const auto& p : v.coords(set)) {
             x0 = std::min(x0, p[0]); x1 = std::max(x1, p[0]); y0 = std::min(y0, p[1]); y1 = std::max(y1, p[1]);
         }
     const double px = (x1 - x0) * 0.05 + 1e-12, py = (y1 - y0) * 0.05 + 1e-12;
@@ -462,89 +564,11 @@ void kpca_view() {
                                           x0 - px, x1 + px, y0 - py, y1 + py, tsne ? "t-SNE 1" : "component 1",
                                           tsne ? "t-SNE 2" : "component 2");
     s.rects["kpca_plot"] = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->PushClipRect(a.p0, a.p1, true);
-    // Colour: by set (clean grey, noisy orange), by class, or by stratum (index of the rank triple in
-    // that set's strata list, most frequent first); with class or stratum colours, noisy points are rings.
-    const Highlight& hl = s.highlight;
-    const bool highlighting = hl.active && hl.model == s.kpca_model;
-    const SetView* hl_set = highlighting ? set_at(m, hl.k) : nullptr;
-    auto color_of = [&](const SetView* set, std::size_t i) -> ImU32 {
-        if (s.color_by == AppState::ColorBy::Class && i < s.labels.size()) return class_color(s.labels[i]);
-        if (s.color_by == AppState::ColorBy::Stratum) {
-            for (std::size_t r = 0; r < set->strata.size(); ++r)
-                if (set->strata[r].ranks == set->ranks[i]) return model_color(int(r));
-        }
-        return set == clean ? IM_COL32(150, 150, 160, 180) : IM_COL32(255, 140, 40, 180);
-    };
-    for (const SetView* set : {clean, noisy}) {
-        if (!set) continue;
-        const bool ring = set != clean && s.color_by != AppState::ColorBy::Set;
-        for (std::size_t i = 0; i < emb(set).size(); ++i) {
-            const ImVec2 p = a.map(emb(set)[i][0], emb(set)[i][1]);
-            ImU32 c = color_of(set, i);
-            const bool member = hl_set && i < hl_set->ranks.size() && hl_set->ranks[i] == hl.ranks;
-            if (hl_set && !member) c = (c & 0x00FFFFFF) | 0x40000000;   // dim non-members
-            if (ring) dl->AddCircle(p, 3.0f, c);
-            else dl->AddCircleFilled(p, 2.5f, c);
-            if (member) dl->AddCircle(p, 5.0f, IM_COL32(255, 255, 255, 230));
-        }
-    }
-    if (s.selected_sample >= 0 && std::size_t(s.selected_sample) < emb(clean).size()) {
-        const auto& c = emb(clean)[std::size_t(s.selected_sample)];
-        const ImVec2 pc = a.map(c[0], c[1]);
-        if (noisy && std::size_t(s.selected_sample) < emb(noisy).size()) {
-            const auto& q = emb(noisy)[std::size_t(s.selected_sample)];
-            dl->AddLine(pc, a.map(q[0], q[1]), IM_COL32(255, 255, 255, 255), 1.5f);
-            dl->AddCircle(a.map(q[0], q[1]), 6, IM_COL32(255, 255, 255, 255), 0, 2);
-        }
-        dl->AddCircle(pc, 6, IM_COL32(255, 255, 255, 255), 0, 2);
-    }
-    dl->PopClipRect();
-    std::vector<std::pair<std::string, ImU32>> leg;
-    if (s.color_by == AppState::ColorBy::Set) {
-        leg.push_back({"clean", kCleanColor});
-        if (noisy) leg.push_back({"sigma " + sigma_text(noisy->sigma), kNoisyColor});
-    } else if (s.color_by == AppState::ColorBy::Class) {
-        for (int c = 0; c < 10; ++c) leg.push_back({class_name(c), class_color(c)});
-    } else {
-        for (std::size_t r = 0; r < clean->strata.size() && r < 6; ++r)
-            leg.push_back({triple_text(clean->strata[r].ranks) + " clean", model_color(int(r))});
-    }
-    if (hl_set) leg.push_back({"row " + triple_text(hl.ranks) + (hl.k ? " s=" + sigma_text(hl_set->sigma) : " clean"),
-                               IM_COL32(255, 255, 255, 230)});
-    plot::legend(a, leg);
-
-    // Hover: the nearest point within 8 px (noisy points first: they are drawn on top).
-    if (a.hovered) {
-        const ImVec2 mp = ImGui::GetIO().MousePos;
-        int best = -1;
-        const SetView* best_set = nullptr;
-        float best_d = 64.0f;
-        for (const SetView* set : {noisy, clean}) {
-            if (!set) continue;
-            for (std::size_t i = 0; i < emb(set).size(); ++i) {
-                const ImVec2 q = a.map(emb(set)[i][0], emb(set)[i][1]);
-                const float d = (q.x - mp.x) * (q.x - mp.x) + (q.y - mp.y) * (q.y - mp.y);
-                if (d < best_d) { best_d = d; best = int(i); best_set = set; }
-            }
-        }
-        if (best >= 0) {
-            const std::size_t b = std::size_t(best);
-            s.hovered_sample = best;
-            ImGui::BeginTooltip();
-            if (ImTextureID tex = clean_image_texture(best)) ImGui::Image(tex, ImVec2(56, 56));
-            ImGui::Text("sample %d (%s)", best, b < s.labels.size() ? class_name(s.labels[b]) : "?");
-            ImGui::Text("%s, ranks %s", best_set == clean ? "clean" : ("sigma " + sigma_text(best_set->sigma)).c_str(),
-                        triple_text(best_set->ranks[b]).c_str());
-            if (noisy && best_set == clean) ImGui::Text("at sigma %s: ranks %s", sigma_text(noisy->sigma).c_str(),
-                                                        triple_text(noisy->ranks[b]).c_str());
-            ImGui::EndTooltip();
-            if (a.clicked) s.selected_sample = best;
-        } else if (a.clicked) {
-            s.selected_sample = -1;
-        }
-    }
+    const bool highlighting = s.highlight.active && s.highlight.model == s.kpca_model;
+    const SetView* hl_set = highlighting ? set_at(m, s.highlight.k) : nullptr;
+    draw_view_points(a, v, hl_set);
+    view_legend(a, v, hl_set);
+    view_hover(a, v);
     ImGui::End();
 }
 

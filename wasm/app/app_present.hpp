@@ -2,7 +2,7 @@
 //
 // Why: in browsers without a usable GPU (and on headless machines) WebGL is software GL
 // (SwiftShader), whose cost is the pixels it fills: a full frame of this interface costs its GPU
-// process 30-42 ms of CPU, on the cores the study needs. Most frames change one panel (a hover,
+// process tens of milliseconds of CPU, on the cores the study needs (docs/explorer.md). Most frames change one panel (a hover,
 // a dragged window, a plot filling in), so the canvas keeps its drawing buffer between frames
 // (preserveDrawingBuffer, web/main.mjs) and only the changed rectangles are cleared and drawn.
 #pragma once

@@ -147,7 +147,7 @@ struct AppState {
     double frames_presented = 0;   // of those, frames whose picture changed (sent to WebGL)
     // The last drawn frame: ImGui's vertex and draw-call counts, and the milliseconds the
     // interface thread spent building and submitting it (not the GPU process's share).
-    int frame_vertices = 0, frame_draw_calls = 0;
+    int frame_vertices = 0;
     double frame_ms = 0.0;
     struct Rect { float x = 0, y = 0, w = 0, h = 0; };
     // Canvas rectangles of widgets the tests drive with the mouse, by name (sigma_slider,

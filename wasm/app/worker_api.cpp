@@ -4,7 +4,8 @@
 //        2. settings from a JS object (the names of METHOD.md / settings.hpp)
 //        3. analyze(): the core's analyze_geometry on one model's sets, result as JSON text
 //        3b. analyzeClean() / analyzeNoisy(): the same, one noise level at a time (CleanAnalysis)
-//        4. noise and VAE sampling (native_trainer/noise.cpp, the file `strata characterize` uses)
+//        3c. the study's settings block (results_json.hpp), worded as `strata characterize` words it
+//        4. noise and VAE sampling (the core's noise.cpp, the file `strata characterize` uses)
 //        5. PSNR and SHA-256
 //        5b. t-SNE of a model's clean set and one noisy set, from the kernel's distances (tsne.cpp)
 //        5c. reading files from anywhere with the core's (fuzzed) readers: models/manifest.json,
@@ -17,7 +18,7 @@
 #include "analysis.hpp"
 #include "error.hpp"
 #include "js_value.hpp"
-#include "json.hpp"
+#include "results_json.hpp"
 #include "manifest.hpp"
 #include "npy.hpp"
 #include "noise.hpp"
@@ -150,10 +151,21 @@ std::string analyze_noisy(const std::string& model, const val& latents, double s
     }
 }
 
-// The settings object as the results name it (to_json of settings.hpp), for a given bandwidth.
-std::string settings_json(const val& settings, double bandwidth) {
+// The study's settings block (results_json.hpp), from {dataset, images_file, images_sha256, n, seed,
+// sigmas, vae_latent, runner, geometry}: the same wording of every rule as `strata characterize`.
+std::string study_settings(const val& d) {
     try {
-        return strata::to_json(settings_from(settings), bandwidth).dump();
+        strata::StudyProvenance p;
+        p.dataset = d["dataset"].as<std::string>();
+        p.images_file = d["images_file"].as<std::string>();
+        p.images_sha256 = d["images_sha256"].as<std::string>();
+        p.n = d["n"].as<unsigned>();
+        p.seed = std::uint64_t(d["seed"].as<double>());
+        p.sigmas = emscripten::convertJSArrayToNumberVector<double>(d["sigmas"]);
+        p.vae_latent = d["vae_latent"].as<std::string>();
+        p.runner = d["runner"].as<std::string>();
+        p.geometry = settings_from(d["geometry"]);
+        return strata::study_settings_json(p).dump();
     } catch (const std::exception& e) {
         return error_json(e.what());
     }
@@ -219,13 +231,13 @@ val tsne_embedding(const std::string& model, const val& clean_latents, const val
         const Eigen::VectorXd d = K.diagonal();
         Eigen::MatrixXd D2 = (d.replicate(1, K.cols()) + d.transpose().replicate(K.rows(), 1) - 2.0 * K).cwiseMax(0.0);
         D2.diagonal().setZero();
-        app::TsneOptions o;
+        strata::TsneOptions o;
         auto has = [&options](const char* k) { return app::has(options, k); };
         if (has("perplexity")) o.perplexity = options["perplexity"].as<double>();
         if (has("iterations")) o.iterations = options["iterations"].as<int>();
         if (has("seed")) o.seed = std::uint64_t(options["seed"].as<double>());
         double kl = 0.0;
-        const Eigen::MatrixXd Y = app::tsne(D2, o, [&](int iteration, double k) {
+        const Eigen::MatrixXd Y = strata::tsne(D2, o, [&](int iteration, double k) {
             kl = k;
             if (!progress.isNull() && !progress.isUndefined()) progress(iteration, o.iterations, k);
         });
@@ -321,7 +333,7 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("analyze", &analyze);
     emscripten::function("analyzeClean", &analyze_clean);
     emscripten::function("analyzeNoisy", &analyze_noisy);
-    emscripten::function("settingsJson", &settings_json);
+    emscripten::function("studySettings", &study_settings);
     emscripten::function("addNoise", &add_noise);
     emscripten::function("vaeSample", &vae_sample);
     emscripten::function("psnrStats", &psnr_stats);

@@ -11,6 +11,7 @@
 #include "distance.hpp"
 #include "kernel.hpp"
 #include "latent.hpp"
+#include "rank.hpp"
 #include "settings.hpp"
 
 #include <Eigen/Dense>
@@ -26,11 +27,6 @@
 namespace strata {
 
 // 1. What the analysis reports for one set -----------------------------------------------------
-struct StratumCount {
-    std::array<int, 3> ranks{};
-    std::size_t count = 0;
-};
-
 struct SetResult {
     std::string name;
     bool clean = false;                                 // the reference set (sets[0])

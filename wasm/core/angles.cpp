@@ -1,6 +1,7 @@
 // angles.cpp: principal angles by the sine/cosine method, and between kernel subspaces.
 #include "angles.hpp"
 
+#include "precision.hpp"
 #include "products.hpp"
 
 #include <algorithm>
@@ -46,7 +47,7 @@ Eigen::MatrixXd orthonormal_basis(const Eigen::MatrixXd& A) {
     if (A.cols() == 0 || A.rows() == 0) return Eigen::MatrixXd(A.rows(), 0);
     Eigen::JacobiSVD<Eigen::MatrixXd> svd(A, Eigen::ComputeThinU);
     const Eigen::VectorXd& s = svd.singularValues();
-    const double tol = (s.size() ? s(0) : 0.0) * double(std::max(A.rows(), A.cols())) * 2.220446049250313e-16;
+    const double tol = (s.size() ? s(0) : 0.0) * double(std::max(A.rows(), A.cols())) * kFloat64Eps;
     Eigen::Index r = 0;
     while (r < s.size() && s(r) > tol) ++r;
     return svd.matrixU().leftCols(r);

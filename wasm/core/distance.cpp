@@ -7,6 +7,7 @@
 #include "angles.hpp"
 #include "error.hpp"
 #include "parallel.hpp"
+#include "precision.hpp"
 #include "products.hpp"
 
 #include <cmath>
@@ -28,7 +29,7 @@ Eigen::VectorXd regularized_eigenvalues(const SpsdFactor& S, double spd_eps) {
 // Number of eigenvalues that are positive beyond round-off (for thin factors).
 Eigen::Index numerical_rank(const Eigen::VectorXd& l) {
     if (l.size() == 0 || l(0) <= 0.0) return 0;
-    const double tol = l(0) * double(l.size()) * 2.220446049250313e-16;
+    const double tol = l(0) * double(l.size()) * kFloat64Eps;
     Eigen::Index r = 0;
     while (r < l.size() && l(r) > tol) ++r;
     return r;

@@ -1,16 +1,14 @@
 // json.hpp: a minimal JSON value for results and the few JSON files the core reads (the core needs
-// no JSON library).
+// no JSON library). The analysis types as JSON are in results_json.hpp.
 //
 // Index: 1. Json (null, bool, number, string, array, object with insertion order)  2. dump()
-//        2b. parse() and reading accessors (json_read.cpp)  3. to_json for the analysis types
+//        2b. parse() and reading accessors (json_read.cpp)
 //
 // Numbers are written with 17 significant digits so a result read back is bit-identical; NaN and
 // Inf (which JSON cannot hold) are written as null. parse() is strict RFC 8259 (no comments, no
 // trailing commas, no duplicate keys) with a nesting limit, and names the line and column of the
 // first problem: it reads files from anywhere (models/manifest.json) and is fuzzed (fuzz/).
 #pragma once
-#include "analysis.hpp"
-
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -82,10 +80,5 @@ private:
     std::vector<Json> items_;                               // array elements
     std::vector<std::pair<std::string, Json>> members_;     // object members, in order
 };
-
-// 3. The analysis types, with the field names of the `strata geometry` JSON --------------------
-Json to_json(const GeometrySettings& settings, double bandwidth_used);
-Json to_json(const SetResult& set);
-Json to_json(const GeometryResult& result);   // {"settings": ..., "sets": [...]}
 
 }  // namespace strata

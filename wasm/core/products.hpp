@@ -5,9 +5,9 @@
 //
 // Why a file of its own: natively Eigen's matrix products run AVX/FMA kernels, and natively every
 // function here is exactly the Eigen expression it replaces (same results, bit for bit). Debian's
-// Eigen 3.4 has no WebAssembly SIMD kernels, so in the browser its products run scalar (12
-// GFLOP/s on one core); there these functions compute the same dot products with 128-bit SIMD
-// (f64x2) in 4 x 2 register blocks, about 27 GFLOP/s (docs/core.md). In WebAssembly every
+// Eigen 3.4 has no WebAssembly SIMD kernels, so in the browser its products run scalar; there
+// these functions compute the same dot products with 128-bit SIMD (f64x2) in 4 x 2 register
+// blocks, about twice as fast (docs/core.md has the figures). In WebAssembly every
 // product becomes X^T Y with both operands column-major (a transposed copy where needed, which
 // costs far less than the product): each dot product then runs over two contiguous columns.
 #pragma once

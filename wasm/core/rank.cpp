@@ -41,7 +41,7 @@ std::vector<StratumCount> count_strata(const std::vector<std::array<int, 3>>& ra
 double effective_rank(const SpsdFactor& f) {
     // Singular values of Zc are proportional to sqrt(l_i); the scale cancels in p_i.
     if (f.eigenvalues.size() == 0) return 0.0;
-    const double floor = f.eigenvalues(0) * double(std::max(f.rows, f.cols)) * 2.220446049250313e-16;
+    const double floor = f.eigenvalues(0) * double(std::max(f.rows, f.cols)) * kFloat64Eps;
     const Eigen::ArrayXd s = (f.eigenvalues.array() > floor).select(f.eigenvalues.array().sqrt(), 0.0);
     const double total = s.sum();
     if (total <= 0.0) return 0.0;

@@ -10,17 +10,17 @@
 // default factors are >= 5e-6 (300x margin). A smaller rank_rtol is honoured but flagged by
 // rank_rule_resolvable().
 #pragma once
-#include "analysis.hpp"
+#include "precision.hpp"
 #include "spsd.hpp"
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <vector>
 
 namespace strata {
 
 // 1. The rank rule -------------------------------------------------------------------------------
-constexpr double kFloat32Eps = 1.0 / 8388608.0;   // 2^-23
 double rank_factor(int rows, int cols, const std::optional<double>& rank_rtol);
 int matrix_rank(const SpsdFactor& f, const std::optional<double>& rank_rtol);
 bool rank_rule_resolvable(const std::optional<double>& rank_rtol);   // false when rtol < 1e-7
@@ -29,6 +29,10 @@ bool rank_rule_resolvable(const std::optional<double>& rank_rtol);   // false wh
 std::array<int, 3> rank_triple(const SpsdPoint& p, const std::optional<double>& rank_rtol);
 
 // 3. Count of each distinct triple, most frequent first (ties: larger triple first) ------------
+struct StratumCount {
+    std::array<int, 3> ranks{};
+    std::size_t count = 0;
+};
 std::vector<StratumCount> count_strata(const std::vector<std::array<int, 3>>& ranks);
 
 // 4. Effective rank (Roy and Vetterli 2007): exp of the entropy of the normalised singular values.

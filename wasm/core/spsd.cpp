@@ -1,6 +1,7 @@
 // spsd.cpp: covariances of the mode fibres and their eigendecompositions.
 #include "spsd.hpp"
 
+#include "precision.hpp"
 #include "products.hpp"
 
 namespace strata {
@@ -58,7 +59,7 @@ SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, bool gram_route)
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(G, Eigen::ComputeEigenvectors);
     const Eigen::VectorXd l = eig.eigenvalues().reverse().cwiseMax(0.0);
 
-    const double tol = (l.size() ? l(0) : 0.0) * double(m) * 2.220446049250313e-16;
+    const double tol = (l.size() ? l(0) : 0.0) * double(m) * kFloat64Eps;
     Eigen::Index k = 0;
     while (k < m && l(k) > tol) ++k;
     SpsdFactor f;

@@ -8,12 +8,13 @@
 // gradient 4 sum_j (p_ij - q_ij) (y_i - y_j) / (1 + |y_i - y_j|^2).
 #include "tsne.hpp"
 
+#include "error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 
-namespace app {
+namespace strata {
 namespace {
 
 // 1. P: for each row, a binary search on beta = 1 / (2 s_i^2) until the entropy (nats) of p_{.|i}
@@ -111,8 +112,8 @@ Eigen::MatrixXd gradient(const Eigen::MatrixXd& P, double scale, const Eigen::Ma
 // optimiser), P exaggerated early so clusters form before they settle.
 Eigen::MatrixXd tsne(const Eigen::MatrixXd& D2, const TsneOptions& o, const TsneProgress& progress) {
     const Eigen::Index n = D2.rows();
-    if (n < 2 || D2.cols() != n) throw std::invalid_argument("tsne: need a square matrix of at least 2 points");
-    if (!D2.allFinite() || D2.minCoeff() < 0) throw std::invalid_argument("tsne: distances must be finite and >= 0");
+    if (n < 2 || D2.cols() != n) throw Error("tsne: need a square matrix of at least 2 points");
+    if (!D2.allFinite() || D2.minCoeff() < 0) throw Error("tsne: distances must be finite and >= 0");
     const double perplexity = std::max(1.0, std::min(o.perplexity, double(n - 1) / 3.0));
     const Eigen::MatrixXd P = affinities(D2, perplexity);
     Eigen::MatrixXd Y = initial(n, o.seed);
@@ -138,4 +139,4 @@ Eigen::MatrixXd tsne(const Eigen::MatrixXd& D2, const TsneOptions& o, const Tsne
     return Y;
 }
 
-}  // namespace app
+}  // namespace strata

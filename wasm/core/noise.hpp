@@ -1,4 +1,4 @@
-// noise.hpp: the reproducible Gaussian numbers of `strata characterize` (torch-free).
+// noise.hpp: the reproducible Gaussian numbers of the study, natively and in the page.
 //
 // Index: 1. gaussian_stream  2. add_noise (METHOD.md section 1)  3. vae_sample (section 2)
 //

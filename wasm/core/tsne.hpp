@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <functional>
 
-namespace app {
+namespace strata {
 
 // 1. Options: the paper's settings (section 3.4 and 4.2: 1000 iterations, learning rate 100 with
 // Jacobs' gains, momentum 0.5 then 0.8 from iteration 250, P times 4 for the first 50 iterations),
@@ -35,7 +35,7 @@ using TsneProgress = std::function<void(int iteration, double kl)>;
 
 // 2. The 2-D embedding (N x 2) of N points given their squared distances D2 (N x N, symmetric,
 // zero diagonal, finite, >= 0). Deterministic: single-threaded, fixed order, its own random stream.
-// Throws std::invalid_argument for N < 2 or a bad matrix.
+// Throws strata::Error for N < 2 or a bad matrix.
 Eigen::MatrixXd tsne(const Eigen::MatrixXd& D2, const TsneOptions& options, const TsneProgress& progress = {});
 
-}  // namespace app
+}  // namespace strata

@@ -6,12 +6,15 @@
 
 namespace strata::noise {
 
+namespace {
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;   // SplitMix64's increment: 2^64 / golden ratio
+}
+
 // 1. Stream --------------------------------------------------------------------------------------
 std::vector<float> gaussian_stream(std::uint64_t seed, std::uint64_t index, Purpose purpose, std::size_t count) {
-    const std::uint64_t golden = 0x9E3779B97F4A7C15ull;
-    std::uint64_t state = seed ^ (golden * (index + 1)) ^ (std::uint64_t(purpose) << 56);
-    auto next = [&state, golden]() {
-        state += golden;
+    std::uint64_t state = seed ^ (kGolden * (index + 1)) ^ (std::uint64_t(purpose) << 56);
+    auto next = [&state]() {
+        state += kGolden;
         std::uint64_t z = state;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;

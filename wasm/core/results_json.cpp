@@ -1,0 +1,108 @@
+// results_json.cpp: the analysis types and the study's settings as JSON.
+//
+// Index: 1. the analysis types  2. the study's settings block
+#include "results_json.hpp"
+
+#include "rank.hpp"
+
+#include <cmath>
+
+namespace strata {
+
+// 1. The analysis types ------------------------------------------------------------------------------------
+namespace {
+
+Json triple(const std::array<int, 3>& r) { return Json::array_of(std::vector<int>(r.begin(), r.end())); }
+
+template <class T, std::size_t K>
+Json rows(const std::vector<std::array<T, K>>& v) {
+    Json a = Json::array();
+    for (const auto& row : v) a.push(Json::array_of(std::vector<T>(row.begin(), row.end())));
+    return a;
+}
+
+}  // namespace
+
+Json to_json(const GeometrySettings& s, double bandwidth_used) {
+    Json j = Json::object();
+    j.set("metric", s.metric);
+    Json params = Json::object();
+    if (s.metric == "log-euclidean" || s.metric == "affine-invariant") params.set("spd_eps", s.spd_eps);
+    if (s.metric == "fixed-rank") params.set("fixed_rank_k", s.fixed_rank_k);
+    j.set("metric_params", params);
+    j.set("weights", Json::array_of(std::vector<double>(s.weights.begin(), s.weights.end())));
+    j.set("centered", s.centered);
+    j.set("rank_rule", s.rank_rtol ? "s_i > s_1 * rank_rtol" : "s_i > s_1 * max(I_n, m_n) * 2^-23");
+    j.set("rank_rtol", s.rank_rtol ? Json(*s.rank_rtol) : Json());
+    if (!rank_rule_resolvable(s.rank_rtol))
+        j.set("rank_rule_warning", "rank_rtol below 1e-7 is finer than the eigenvalue-based rank test resolves");
+    j.set("bandwidth", bandwidth_used);
+    j.set("bandwidth_rule", s.bandwidth ? "given" : "median of clean pairwise distances");
+    j.set("energy", s.energy);
+    return j;
+}
+
+Json to_json(const SetResult& r) {
+    Json j = Json::object();
+    j.set("name", r.name);
+    j.set("clean", r.clean);
+    j.set("sigma", r.sigma);
+    j.set("n", r.n);
+    j.set("shape", triple({r.shape.C, r.shape.H, r.shape.W}));
+    j.set("ranks", rows(r.ranks));
+    j.set("effective_ranks", rows(r.effective_ranks));
+    Json strata = Json::array();
+    for (const StratumCount& s : r.strata) {
+        Json e = Json::object();
+        e.set("ranks", triple(s.ranks));
+        e.set("count", s.count);
+        strata.push(std::move(e));
+    }
+    j.set("strata", std::move(strata));
+    j.set("smooth", r.smooth);
+    j.set("hilbert_dim", r.hilbert_dim);
+    j.set("kernel_spectrum", Json::array_of(r.kernel_spectrum));
+    j.set("kernel_min_eigenvalue", r.kernel_min_eigenvalue);
+    j.set("embedding_2d", rows(r.embedding_2d));
+    if (!r.clean) j.set("principal_angles_deg", Json::array_of(r.principal_angles_deg));
+    if (r.cross_stratum_pairs) j.set("cross_stratum_pairs", Json(static_cast<long long>(*r.cross_stratum_pairs)));
+    if (r.cross_stratum_pairs_vs_clean)
+        j.set("cross_stratum_pairs_vs_clean", Json(static_cast<long long>(*r.cross_stratum_pairs_vs_clean)));
+    return j;
+}
+
+Json to_json(const GeometryResult& result) {
+    Json j = Json::object();
+    j.set("settings", to_json(result.settings, result.bandwidth));
+    Json sets = Json::array();
+    for (const SetResult& s : result.sets) sets.push(to_json(s));
+    j.set("sets", std::move(sets));
+    return j;
+}
+
+// 2. The study's settings block ----------------------------------------------------------------------------
+Json study_settings_json(const StudyProvenance& p) {
+    Json st = Json::object();
+    st.set("dataset", p.dataset);
+    st.set("split", "test");
+    st.set("images_file", p.images_file);
+    st.set("images_sha256", p.images_sha256);
+    st.set("n", p.n);
+    st.set("samples", "the first n images of the test split, indices 0..n-1, in file order");
+    st.set("seed", static_cast<unsigned long long>(p.seed));
+    st.set("sigmas", Json::array_of(p.sigmas));
+    st.set("noise", "y = clip(x + sigma * e, 0, 1); e of image i: SplitMix64 + Box-Muller stream (seed, i, purpose 1), "
+                    "the same e for every sigma (wasm/core/noise.hpp)");
+    st.set("clip", true);
+    st.set("vae_latent", p.vae_latent);
+    st.set("vae_sample_rule", "z = mu + exp(logvar / 2) * e; e of image i: stream (seed, i, purpose 2), the same for every "
+                              "sigma (wasm/core/noise.hpp)");
+    st.set("psnr", "10 log10(1 / MSE(x_hat, x)) per image, x clean, x_hat decoded from the noisy image's latent; "
+                   "mean and population std; capped at 100 dB");
+    st.set("runner", p.runner);
+    st.set("geometry", to_json(p.geometry, p.geometry.bandwidth ? *p.geometry.bandwidth : std::nan("")));
+    st.set("bandwidth_note", "the bandwidth h actually used is per model (models[i].bandwidth)");
+    return st;
+}
+
+}  // namespace strata

@@ -1,0 +1,41 @@
+// results_json.hpp: the results as JSON, with the field names of `strata geometry` and
+// `strata characterize` (docs/method.md, "What every result names").
+//
+// Index: 1. the analysis types  2. the study's settings block
+//
+// The page's worker calls the same functions, so the native and the browser results have the
+// same keys, in the same order, with the same wording of every rule.
+#pragma once
+#include "analysis.hpp"
+#include "json.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+// 1. The analysis types ----------------------------------------------------------------------------
+Json to_json(const GeometrySettings& settings, double bandwidth_used);
+Json to_json(const SetResult& set);
+Json to_json(const GeometryResult& result);   // {"settings": ..., "sets": [...]}
+
+// 2. The study's settings block ------------------------------------------------------------------------
+// Everything that determines a study's numbers besides the models: where the images come from, which
+// of them, the noise and sampling rules, and the geometry settings. The fixed rules (the noise
+// generator, the VAE sample, PSNR) are worded here once for every caller.
+struct StudyProvenance {
+    std::string dataset;         // e.g. "fashion-mnist (Debian dataset-fashion-mnist)"
+    std::string images_file;     // the file the images were read from
+    std::string images_sha256;
+    std::size_t n = 0;           // the first n images
+    std::uint64_t seed = 0;      // noise and VAE sampling streams
+    std::vector<double> sigmas;
+    std::string vae_latent;      // "sample" | "mean"
+    std::string runner;          // what executed the ONNX graphs
+    GeometrySettings geometry;   // its bandwidth, when given, is written; otherwise null
+};
+Json study_settings_json(const StudyProvenance& p);
+
+}  // namespace strata
