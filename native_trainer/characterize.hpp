@@ -52,7 +52,7 @@ struct EncodedModel {
 };
 EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images, const StudySettings& s);
 
-// 4. The whole run: JSON {"settings", "models"} as METHOD.md section 9 asks; fills the analysis
+// 4. The whole run: JSON {"settings", "models"} as docs/method.md section 9 asks; fills the analysis
 // results per model. Progress lines go to stderr unless quiet.
 struct ModelResult {
     EncodedModel encoded;

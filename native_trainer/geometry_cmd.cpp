@@ -107,7 +107,7 @@ int geometry(const Args& raw) {
     });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    // Everything that determines the numbers (METHOD.md section 9) goes into the settings.
+    // Everything that determines the numbers (docs/method.md section 9) goes into the settings.
     Json json = to_json(result);
     Json* s = json.find("settings");
     Json files = Json::array();

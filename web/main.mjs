@@ -15,7 +15,7 @@ import { exportCanvas, exportPlot, exportResults } from './export.mjs';
 import { installDrop } from './drop.mjs';
 
 // 1. Parameters ------------------------------------------------------------------------------------
-const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];   // METHOD.md section 1
+const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];   // docs/method.md section 1
 let params = null;        // {n, seed, vae_latent, sigmas, models, geometry}: what the worker computes
 let initialView = null;   // the URL's view part, applied once the first results arrive
 

@@ -1,4 +1,4 @@
-// app_settings.cpp: the settings panel (METHOD.md names). Edits app::state().edited; Apply asks
+// app_settings.cpp: the settings panel (docs/method.md names). Edits app::state().edited; Apply asks
 // the page to recompute (it takes the request through app_bridge.cpp's takeSettingsRequest).
 //
 // Index: 1. the widgets  2. Apply

@@ -43,7 +43,7 @@ struct ModelView {
     std::vector<SetView> sets;                    // one per sigma of the grid, clean first
 };
 
-// 3. The settings of a study (METHOD.md names), as the settings panel edits them ------------------------
+// 3. The settings of a study (docs/method.md names), as the settings panel edits them ------------------------
 struct Settings {
     std::string metric = "log-euclidean";
     double energy = 0.95;

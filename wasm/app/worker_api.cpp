@@ -1,7 +1,7 @@
 // worker_api.cpp: what the page's Web Worker (web/worker.mjs) calls in WebAssembly, via embind.
 //
 // Index: 1. conversions between JS typed arrays and C++ vectors
-//        2. settings from a JS object (the names of METHOD.md / settings.hpp)
+//        2. settings from a JS object (the names of docs/method.md / settings.hpp)
 //        3. analyze(): the core's analyze_geometry on one model's sets, result as JSON text
 //        3b. analyzeClean() / analyzeNoisy(): the same, one noise level at a time (CleanAnalysis)
 //        3c. the study's settings block (results_json.hpp), worded as `strata characterize` words it

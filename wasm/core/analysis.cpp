@@ -1,4 +1,4 @@
-// analysis.cpp: the pipeline of METHOD.md sections 3-7 for one model's latent sets.
+// analysis.cpp: the pipeline of docs/method.md sections 3-7 for one model's latent sets.
 //
 // Index: 1. input checks  2. SPSD points, ranks, strata (per set)  3. the clean set
 //        (CleanAnalysis)  4. a noisy set: kernels, then spectrum, 2-D view, angles
@@ -140,7 +140,7 @@ SetResult CleanAnalysis::finish(NoisyKernels k) const {
     fill_spectrum_results(r, spectrum, settings_.energy);
     // Noisy points are placed in the clean set's kernel-PCA view (out-of-sample projection).
     r.embedding_2d = rows_2d(kpca_project(K_, spectrum_, k.K_cross.transpose(), 2));
-    // Principal angles between the clean and the noisy subspace (METHOD.md section 7).
+    // Principal angles between the clean and the noisy subspace (docs/method.md section 7).
     const Eigen::VectorXd deg = kernel_principal_angles_deg(spectrum_.vectors, spectrum_.mu, clean_.hilbert_dim,
                                                             spectrum.vectors, spectrum.mu, r.hilbert_dim,
                                                             center_kernel(k.K_cross));

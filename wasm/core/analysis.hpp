@@ -1,4 +1,4 @@
-// analysis.hpp: the whole geometry analysis of one model's latent sets (METHOD.md sections 3-7).
+// analysis.hpp: the whole geometry analysis of one model's latent sets (docs/method.md sections 3-7).
 //
 // Index: 1. SetResult  2. GeometryResult  3. analyze_geometry()  4. CleanAnalysis (incremental)
 //

@@ -1,4 +1,4 @@
-// angles.hpp: principal angles between subspaces (METHOD.md sections 5 and 7).
+// angles.hpp: principal angles between subspaces (docs/method.md sections 5 and 7).
 //
 // Index: 1. between orthonormal bases (with the rotations the fixed-rank metric needs)
 //        2. between the spans of any two matrices  3. between kernel subspaces
@@ -27,7 +27,7 @@ Eigen::MatrixXd orthonormal_basis(const Eigen::MatrixXd& A);
 // eigenvalues muX) and the noisy one (top mY of Kc_YY) in the kernel's feature space, given the
 // centred cross-kernel Kc_XY = J K_XY J. Cosines are the singular values of
 // M = A^T Kc_XY B with A = aX diag(muX^-1/2), B = aY diag(muY^-1/2); in feature space only inner
-// products exist, so theta = arccos(min(1, s)) as METHOD.md fixes it (accurate to about 1e-6
+// products exist, so theta = arccos(min(1, s)) as docs/method.md fixes it (accurate to about 1e-6
 // degrees). Degrees, ascending.
 Eigen::VectorXd kernel_principal_angles_deg(const Eigen::MatrixXd& aX, const Eigen::VectorXd& muX, int mX,
                                             const Eigen::MatrixXd& aY, const Eigen::VectorXd& muY, int mY,

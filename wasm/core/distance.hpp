@@ -1,4 +1,4 @@
-// distance.hpp: distances on the product manifold of SPSD matrices (METHOD.md section 5).
+// distance.hpp: distances on the product manifold of SPSD matrices (docs/method.md section 5).
 //
 // Index: 1. the four per-factor metrics  2. the weighted product distance of two points
 //        3. sets of points and their pairwise distance blocks  4. cross-stratum pairs

@@ -1,4 +1,4 @@
-// kernel.hpp: the Gaussian kernel and the Hilbert-space view of a set (METHOD.md section 6).
+// kernel.hpp: the Gaussian kernel and the Hilbert-space view of a set (docs/method.md section 6).
 //
 // Index: 1. bandwidth (median heuristic)  2. kernel and centring  3. spectrum and Hilbert-space
 //        dimensionality  4. kernel-PCA 2-D view with out-of-sample projection

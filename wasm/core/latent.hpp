@@ -1,9 +1,9 @@
-// latent.hpp: latent tensors and their three mode unfoldings (METHOD.md section 2).
+// latent.hpp: latent tensors and their three mode unfoldings (docs/method.md section 2).
 //
 // Index: 1. LatentShape  2. LatentSet (N latents of one shape)  3. unfold()  4. validation
 //
 // A latent is Z in R^{C x H x W} stored in C order (NCHW without the batch axis). The modes are
-// numbered as in METHOD.md: mode 1 = H (rows), mode 2 = W (columns), mode 3 = C (channels).
+// numbered as in docs/method.md: mode 1 = H (rows), mode 2 = W (columns), mode 3 = C (channels).
 #pragma once
 #include <Eigen/Dense>
 #include <array>

@@ -1,6 +1,6 @@
 // noise.hpp: the reproducible Gaussian numbers of the study, natively and in the page.
 //
-// Index: 1. gaussian_stream  2. add_noise (METHOD.md section 1)  3. vae_sample (section 2)
+// Index: 1. gaussian_stream  2. add_noise (docs/method.md section 1)  3. vae_sample (section 2)
 //
 // Why our own generator: the noise e and the VAE's reparameterisation e must be the same numbers
 // on every machine and in the page (JavaScript), so they cannot come from std::normal_distribution
@@ -25,7 +25,7 @@ enum Purpose : std::uint64_t { kInputNoise = 1, kVaeSample = 2 };
 std::vector<float> gaussian_stream(std::uint64_t seed, std::uint64_t index, Purpose purpose, std::size_t count);
 
 // 2. y = clip(x + sigma * e, 0, 1) for `count` images of `pixels` values, image k being test image
-// first_index + k. Clipping can be turned off (METHOD.md: on by default).
+// first_index + k. Clipping can be turned off (docs/method.md: on by default).
 std::vector<float> add_noise(const std::vector<float>& x, std::size_t count, std::size_t pixels, double sigma,
                              std::uint64_t seed, std::uint64_t first_index = 0, bool clip = true);
 

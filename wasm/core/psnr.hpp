@@ -1,4 +1,4 @@
-// psnr.hpp: reconstruction quality (METHOD.md section 8).
+// psnr.hpp: reconstruction quality (docs/method.md section 8).
 //
 // PSNR = 10 log10(1 / MSE(x_hat, x)) per image with pixel values in [0, 1]; x is the clean image,
 // x_hat the decoder's output for the noisy input. A perfect reconstruction (MSE = 0) has infinite

@@ -1,4 +1,4 @@
-// rank.hpp: ranks, strata and effective rank (METHOD.md section 4).
+// rank.hpp: ranks, strata and effective rank (docs/method.md section 4).
 //
 // Index: 1. rank rule  2. rank triples  3. strata counts  4. effective rank
 //

@@ -1,4 +1,4 @@
-// settings.hpp: every setting of the analysis, with METHOD.md's names and defaults.
+// settings.hpp: every setting of the analysis, with docs/method.md's names and defaults.
 //
 // Index: 1. GeometrySettings  2. parsing helpers for the names used in configs, the CLI and URLs
 #pragma once
@@ -9,7 +9,7 @@
 
 namespace strata {
 
-// 1. The settings of METHOD.md sections 3-7 ------------------------------------------------------
+// 1. The settings of docs/method.md sections 3-7 ------------------------------------------------------
 struct GeometrySettings {
     bool centered = true;                      // `centered`: centre the mode fibres (section 3)
     std::optional<double> rank_rtol;           // `rank_rtol`: overrides max(I_n, m_n) * 2^-23
@@ -23,7 +23,7 @@ struct GeometrySettings {
 };
 
 // 2. Names --------------------------------------------------------------------------------------
-// The four per-factor metrics of METHOD.md section 5, in the order the page lists them.
+// The four per-factor metrics of docs/method.md section 5, in the order the page lists them.
 const std::vector<std::string>& metric_names();
 bool is_metric_name(const std::string& name);
 

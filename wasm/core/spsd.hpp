@@ -1,4 +1,4 @@
-// spsd.hpp: the SPSD point of a latent (METHOD.md section 3).
+// spsd.hpp: the SPSD point of a latent (docs/method.md section 3).
 //
 // Index: 1. covariance()  2. SpsdFactor (one mode's matrix as its eigendecomposition)
 //        3. mode_factor() (from an unfolding, the cheaper way)  4. SpsdPoint and spsd_point()

@@ -12,7 +12,7 @@
 // Parameters (all optional; defaults are omitted by format_view_state):
 //   study     n (2..10000, default 300), seed (0..2^53-1), vae_latent (sample|mean),
 //             models (comma list of model names: only these)
-//   geometry  metric, energy, rank_rtol, bandwidth, centered (METHOD.md names and ranges)
+//   geometry  metric, energy, rank_rtol, bandwidth, centered (docs/method.md names and ranges)
 //   view      sigma (the selected noise level, >= 0), sample (selected sample index),
 //             hide (comma list of models toggled off), view (the model of the kernel-PCA view),
 //             color (set|class|stratum), tsne (1: the t-SNE view instead of kernel PCA)
