@@ -187,7 +187,7 @@ ViewState parse_view_state(std::string_view query) {
         } else if (key == "models" || key == "hide") {
             if (auto x = name_list(t, why)) (key == "models" ? v.models : v.hide) = *x; else ignore(key, t, why);
         } else if (key == "metric") {
-            if (is_metric_name(t)) v.geometry.metric = t; else ignore(key, t, "is not a known metric");
+            if (is_metric_name(t)) v.geometry.metric = t; else ignore(key, t, "is not a metric name");
         } else if (key == "energy") {
             auto x = real(t, why);
             if (x && !(*x > 0.0 && *x <= 1.0)) x = std::nullopt, why = "is not in (0, 1]";
