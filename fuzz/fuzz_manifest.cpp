@@ -4,10 +4,10 @@
 // Feeds: the input as the text of a manifest to strata::parse_manifest (the first byte's low bit
 // chooses whether the sample entry is required), and as JSON text to strata::Json::parse.
 // Checks: every failure is a strata::Error starting with the file's name; a parsed manifest has
-// only valid, distinct model names and paths confined to the models folder, hashes of 64 hex
-// digits or none, and each problem line starts with the name; JSON that parses is written back
-// by dump() and read again to the same text (the reader and the writer agree); no sanitizer
-// report, leak, stack overflow or other exception.
+// only valid, distinct model names and paths confined to the models folder, a hash of 64 hex
+// digits for every file (size and hash are required), and each problem line starts with the
+// name; JSON that parses is written back by dump() and read again to the same text (the reader
+// and the writer agree); no sanitizer report, leak, stack overflow or other exception.
 #include "fuzz_check.hpp"
 #include "json.hpp"
 #include "manifest.hpp"
@@ -21,7 +21,7 @@ const std::string kName = "fuzz.json";
 
 void check_file(const strata::ManifestFile& f) {
     fuzz::check(strata::is_safe_relative_path(f.path), "a path outside the models folder was accepted");
-    fuzz::check(f.sha256.empty() || f.sha256.size() == 64, "a sha256 of the wrong length was accepted");
+    fuzz::check(f.sha256.size() == 64, "a file without a sha256 of 64 hex digits was accepted");
 }
 }  // namespace
 

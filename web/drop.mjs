@@ -1,6 +1,6 @@
-// drop.mjs: how the page receives a user's files (issue 4, "bring your own"): dropped anywhere on
-// the page, or chosen through the hidden <input type=file id=drop-input> (the same path; tests
-// drive it with Playwright's setInputFiles). Files are read here and handed over as
+// drop.mjs: how the page receives a user's files ("bring your own" models and images): dropped
+// anywhere on the page, or chosen through the hidden <input type=file id=drop-input> (the same
+// path; tests drive it with Playwright's setInputFiles). Files are read here and handed over as
 // [{name, bytes}]; checking them is the worker's job (worker.mjs section 7, userfiles.mjs).
 //
 // Index: 1. reading files  2. drag and drop on the page  3. the file input

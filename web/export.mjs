@@ -23,6 +23,9 @@ export function g10(x) {
 // A text field, quoted when it holds a comma, a quote or a line break (RFC 4180).
 const field = (s) => (/[,"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const triple = (r) => r.join(' ');
+// A model's name in the tables: a VAE's carries the latent it was studied with (vae/sample,
+// vae/mean), as characterize_cmd.cpp writes it.
+const modelLabel = (m) => field(m.variational ? `${m.name}/${m.vae_latent}` : m.name);
 
 // 2. summary.csv: a row per set --------------------------------------------------------------------------
 export function summaryCsv(results) {
@@ -34,7 +37,7 @@ export function summaryCsv(results) {
       for (const e of s.effective_ranks) for (let k = 0; k < 3; k++) er[k] += e[k] / s.n;
       const a = s.principal_angles_deg ?? [];
       const mean = a.reduce((u, v) => u + v / a.length, 0);
-      out += [field(m.name), field(s.name), g10(s.sigma), s.n, s.strata.length, s.smooth ? 'true' : 'false',
+      out += [modelLabel(m), field(s.name), g10(s.sigma), s.n, s.strata.length, s.smooth ? 'true' : 'false',
                s.strata.length ? triple(s.strata[0].ranks) : '', s.strata.length ? s.strata[0].count : '',
                g10(er[0]), g10(er[1]), g10(er[2]), s.hilbert_dim, g10(s.kernel_min_eigenvalue),
                a.length ? g10(Math.max(...a)) : '', a.length ? g10(mean) : '',
@@ -50,7 +53,7 @@ export function samplesCsv(results) {
   for (const m of results.models) {
     for (const s of m.sets) {
       for (let i = 0; i < s.n; i++) {
-        rows.push([field(m.name), field(s.name), g10(s.sigma), i, ...s.ranks[i], ...s.effective_ranks[i].map(g10),
+        rows.push([modelLabel(m), field(s.name), g10(s.sigma), i, ...s.ranks[i], ...s.effective_ranks[i].map(g10),
                    g10(s.embedding_2d[i][0]), g10(s.embedding_2d[i][1])].join(',') + '\n');
       }
     }

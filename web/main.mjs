@@ -57,6 +57,9 @@ window.strata = {
   get framesDrawn() { return app ? app.viewState().framesDrawn : 0; },
   // Of those, the frames whose picture changed (sent to WebGL; an unchanged one is not).
   get framesPresented() { return app ? app.viewState().framesPresented : 0; },
+  // When frames were built and presented, ms on performance.now()'s clock, those after `since`:
+  // {built: Float64Array, presented: Float64Array} (frame rates measured frame by frame).
+  frameTimes(since = -Infinity) { return app ? app.frameTimes(since) : { built: new Float64Array(0), presented: new Float64Array(0) }; },
   view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
   // A frame normally redraws only the rectangles whose picture changed (frameRedrawn in view():
   // the fraction of the canvas); this makes the next one draw all of it.
@@ -147,7 +150,6 @@ function startStudy() {
   worker.postMessage({ type: 'start', params });
 }
 
-let cleanSeen = 0;
 let stripKey = null;   // the (model/sigma index/sample) of the last sample-images request
 const handlers = {
   meta(m) {
@@ -163,7 +165,6 @@ const handlers = {
     stripKey = null;   // N or the images may have changed: ask again
     models = m.models.map((md) => ({ ...md, index: app.addModel(md.name, md.kind), sets: [] }));
     app.setAvailableModels(m.available);
-    cleanSeen = 0;
     window.strata.results = { settings: null, models: models.map((md) => ({ name: md.name, kind: md.kind, sets: md.sets })) };
     if (window.strata.generation === 0) applyInitialView(m.sigmas);
     else models.forEach((md, i) => {
@@ -200,15 +201,15 @@ const handlers = {
     const forApp = m.set.psnr_mean === null ? { ...m.set, psnr_mean: NaN, psnr_std: NaN } : m.set;
     app.setResult(models[m.model].index, m.k, forApp, m.bandwidth);
     models[m.model].sets[m.k] = m.set;
-    if (m.k === 0 && ++cleanSeen === models.length && window.strata.generation === 0)
-      window.strata.timings.firstPanel = performance.now();
   },
   done(m) {
     window.strata.waiting = null;
     window.strata.results = m.results;
-    if (window.strata.generation === 0)
+    if (window.strata.generation === 0) {
       Object.assign(window.strata.timings, { inference: m.timings.inference, analysis: m.timings.analysis,
                                              total: performance.now() });
+      stampFirstPanel();
+    }
     window.strata.lastRun = { ms: performance.now() - studyStart, ...m.timings };
     window.strata.generation++;
     window.strata.busy = false;
@@ -251,10 +252,18 @@ const handlers = {
   },
 };
 
+// The first complete panel: the interface stamps the first presented frame that drew every
+// model's clean set (app_main.cpp), which is when the user sees it, not when the data arrived.
+function stampFirstPanel() {
+  const t = app.viewState().firstCompleteFrame;
+  if (window.strata.timings.firstPanel === null && t >= 0) window.strata.timings.firstPanel = t;
+}
+
 // 5. Settings changes: the panel's Apply hands over the edited settings; the worker reruns what
 // depends on them (all geometry for a geometry setting; the networks too for N or vae_latent).
 // Also asks the worker for the selected sample's images when the selection changes.
 function tick() {
+  if (window.strata.generation === 0) stampFirstPanel();
   const req = app.takeSettingsRequest();
   if (req && !window.strata.busy) {
     params = { ...params, n: req.n, vae_latent: req.vae_latent, geometry: { ...req.geometry } };

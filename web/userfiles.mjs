@@ -1,7 +1,7 @@
-// userfiles.mjs: reading the files a user drops on the page (issue 4, "bring your own"), in the
-// worker. Everything here turns bytes into checked data or throws an Error whose message says what
-// is wrong; the caller prefixes the file name. No ONNX Runtime here: models are validated in
-// worker.mjs, where the sessions live.
+// userfiles.mjs: reading the files a user drops on the page ("bring your own" models and images),
+// in the worker. Everything here turns bytes into checked data or throws an Error whose message
+// says what is wrong; the caller prefixes the file name. No ONNX Runtime here: models are
+// validated in worker.mjs, where the sessions live.
 //
 // Index: 1. what a file is (by its name)  2. a model's name from its file name
 //        3. (.npy images: the core's reader, through the worker module)

@@ -48,11 +48,11 @@ const now = () => performance.now();
 
 // The interface first: while the user interacts (an input in the last 300 ms; the page shares
 // the time of its last input), the study pauses after each batch and each analysis for half as
-// long as that step took, leaving the interface about a third of the cores. A software-GL browser
-// spends about 23 ms of CPU on a frame of a dragged panel (16% of the canvas redrawn,
-// wasm/app/app_present.cpp), 42 on a full one. Measured (docs/explorer.md): with half pauses the
-// interface keeps 28-51 frames/s and the study ends in about 15 s; whole pauses gave 31-44
-// frames/s and an 18-20 s study; quarter pauses 22 at worst. Untouched, the study runs flat out.
+// long as that step took, leaving the interface about a third of the cores. Why: in a software-GL
+// browser the frames themselves cost CPU on the same cores (the GPU process fills the redrawn
+// pixels, wasm/app/app_present.cpp); half pauses keep the interface above its frame-rate target
+// while the study still ends soon, where longer pauses slow the study and shorter ones the
+// interface (docs/explorer.md has the measurements). Untouched, the study runs flat out.
 let lastInput = null;   // Float64Array on shared memory (main.mjs), or null
 async function yieldToInterface(stepMs) {
   if (lastInput && Date.now() - lastInput[0] < 300) await new Promise((r) => setTimeout(r, Math.min(stepMs / 2, 200)));
@@ -96,15 +96,16 @@ async function loadManifest(problems) {
   }
 }
 
-// A file the manifest lists, checked against its size and hash there.
+// A file the manifest lists, checked against its size and hash there (the core's reader refuses
+// an entry without them, so both are always given).
 async function fetchListed(file) {
   const m = await core();
   const path = 'models/' + file.path;
   const bytes = await fetchBytes(base + path).catch((e) => { throw new Error(e.message.replace(base, '')); });
-  if (file.bytes !== null && bytes.length !== file.bytes)
+  if (bytes.length !== file.bytes)
     throw new Error(`${path}: ${bytes.length} bytes, models/manifest.json says ${file.bytes} (truncated or replaced?)`);
   const sha256 = m.sha256(bytes);
-  if (file.sha256 && sha256 !== file.sha256) throw new Error(`${path}: its sha256 is not the one in models/manifest.json (corrupt or replaced?)`);
+  if (sha256 !== file.sha256) throw new Error(`${path}: its sha256 is not the one in models/manifest.json (corrupt or replaced?)`);
   return { bytes, sha256, path };
 }
 

@@ -1,28 +1,28 @@
-// faults.test.mjs: the page given bad things (issue 5) in a real headless Chromium. Each case
-// serves a copy of the site with one kind of damage and checks that the page says what is wrong,
-// naming the file or parameter, and keeps working with what is valid. Every request of every case
-// is recorded: none may leave the page's origin, and the Content-Security-Policy must stop one
-// that tries. It also covers the static-host fallback (issue 4): served without isolation
-// headers, the page computes on one thread.
+// faults.test.mjs: the page given bad things in a real headless Chromium. Each case serves a copy
+// of the site with one kind of damage and checks that the page says what is wrong, naming the file
+// or parameter, and keeps working with what is valid. Every request of every case is recorded:
+// none may leave the page's origin, and the Content-Security-Policy must stop one that tries. It
+// also covers the static-host fallback: served without isolation headers, the page computes on one
+// thread.
 //
 //   node tests/browser/faults.test.mjs --site build/wasm/site --out DIR
 //
 // Index: 1. arguments, site copies and helpers  2. a static host (no COOP/COEP): one thread, and
 //        the panel layout through the URL  3. a corrupt manifest: nothing to analyse, then dropped
 //        files are analysed  4. a missing model file, a truncated ONNX (caught by the manifest's
-//        size, and by ONNX Runtime), a manifest entry pointing outside the folder: the rest is
-//        analysed  5. sample images of the wrong size, then a dropped .npy of the wrong shape,
-//        then a valid one  6. an absurd URL  7. the CSP and the request log  8. clean-up
+//        size, and by ONNX Runtime), a manifest entry pointing outside the folder, entries without
+//        a file's size or hash: the rest is analysed  5. sample images of the wrong size, then a
+//        dropped .npy of the wrong shape, then a valid one  6. an absurd URL  7. the CSP and the
+//        request log
 //
-// N = 60 and few models per case keep it about two minutes on 2 busy cores.
+// N = 60 and few models per case keep it short.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, log, openExplorer, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { arg, check, launchChromium, log, npy, openExplorer, repo, runTest, sampleNpy, screenshotOnFailure, sleep,
+         startServer, stopAll } from './harness.mjs';
 
 // 1. Arguments, site copies, helpers ---------------------------------------------------------------------
-const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : d; };
 const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
 const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-faults-test')));
 const N = 60;
@@ -46,21 +46,6 @@ const writeManifest = (models, m) => fs.writeFileSync(path.join(models, 'manifes
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 // Keeps only the named models in the manifest (smaller cases run faster).
 const keepModels = (m, names) => { m.models = m.models.filter((e) => names.includes(e.name)); return m; };
-
-// A float32 .npy of the given shape and values.
-function npy(shape, values) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header = header.padEnd(118 - 1, ' ') + '\n';
-  const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(Float32Array.from(values).buffer)]);
-}
-
-// The sample's first N images as a dropped .npy (N x 1 x 28 x 28, byte / 255).
-function sampleNpy() {
-  const m = readManifest(path.join(site, 'models'));
-  const idx = fs.readFileSync(path.join(site, 'models', m.sample.images.path));
-  return npy([N, 1, 28, 28], Array.from(idx.subarray(16, 16 + N * 784), (b) => b / 255));
-}
 
 // Every request of a page, for section 7.
 const requests = [];
@@ -184,7 +169,7 @@ async function corruptManifest() {
   const enc = path.join(files, 'mine_encoder.onnx'), dec = path.join(files, 'mine_decoder.onnx'), x = path.join(files, 'sample.npy');
   fs.copyFileSync(path.join(site, 'models', 'cae', 'encoder.onnx'), enc);
   fs.copyFileSync(path.join(site, 'models', 'cae', 'decoder.onnx'), dec);
-  fs.writeFileSync(x, sampleNpy());
+  fs.writeFileSync(x, sampleNpy(site, N));
   await drop(page, [enc, dec, x]);
   await settled(page);
   const results = await page.evaluate(() => window.strata.results);
@@ -196,7 +181,7 @@ async function corruptManifest() {
 
 // 4. Broken model files: each is reported and skipped, the rest analysed ------------------------------------
 async function brokenModels() {
-  log('case: a missing decoder, truncated encoders, an entry pointing outside the models folder');
+  log('case: a missing decoder, truncated encoders, a path outside the models folder, entries without a size or hash');
   const dir = siteCopy('broken-models', (models) => {
     const m = readManifest(models);
     fs.rmSync(path.join(models, 'dae', 'decoder.onnx'));                       // missing: HTTP 404
@@ -212,6 +197,16 @@ async function brokenModels() {
     Object.assign(beta.files.encoder, { bytes: b.length, sha256: sha256(b) });
     const sparse = m.models.find((e) => e.name === 'sparse');
     sparse.files.decoder.path = '../../index.html';                            // outside the models folder
+    // Copies of the valid cae entry, each without one file's size or hash: refused, not fetched.
+    const cae = m.models.find((e) => e.name === 'cae');
+    const copy = (name, part, field) => {
+      const e = JSON.parse(JSON.stringify(cae));
+      e.name = name;
+      delete e.files[part][field];
+      m.models.push(e);
+    };
+    copy('cae-nosize', 'encoder', 'bytes');
+    copy('cae-nohash', 'decoder', 'sha256');
     writeManifest(models, m);
   });
   current = await open(dir, `?n=${N}`);
@@ -226,6 +221,9 @@ async function brokenModels() {
   check(hasMessage(list, /^models\/beta-vae\/encoder\.onnx: not a loadable ONNX model/), 'a truncated ONNX file: ONNX Runtime refuses it, the file named');
   check(hasMessage(list, /model "sparse" skipped: files\.decoder\.path "\.\.\/\.\.\/index\.html" is not a relative path inside the models folder/),
         'a path outside the models folder: the entry skipped');
+  check(hasMessage(list, /^models\/manifest\.json: model "cae-nosize" skipped: files\.encoder\.bytes is missing$/) &&
+        hasMessage(list, /^models\/manifest\.json: model "cae-nohash" skipped: files\.decoder\.sha256 is missing$/),
+        'an entry without a file\'s size or hash: refused, the entry and the field named');
   check(current.consoleErrors.every((e) => /404/.test(e)), `no console error but the 404 (${current.consoleErrors.slice(0, 3).join(' | ')})`);
   await page.screenshot({ path: path.join(out, 'broken-models.png') });
   await closeCase();
@@ -254,7 +252,7 @@ async function wrongImages() {
   check(await page.evaluate(() => /no images to analyse/.test(window.strata.waiting ?? '')), 'the page waits for images');
   const wrong = path.join(files, 'wide.npy'), right = path.join(files, 'sample.npy');
   fs.writeFileSync(wrong, npy([3, 32, 32], new Array(3 * 32 * 32).fill(0.5)));
-  fs.writeFileSync(right, sampleNpy());
+  fs.writeFileSync(right, sampleNpy(site, N));
   await drop(page, [wrong]);
   list = await messages(page);
   check(hasMessage(list, /^wide\.npy: shape \(3, 32, 32\): N x 28 x 28 or N x 1 x 28 x 28 images are needed/), 'a dropped .npy of the wrong shape is named');

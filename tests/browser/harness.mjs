@@ -1,9 +1,10 @@
-// harness.mjs: what the browser tests and the benchmark share: the site server and Chromium, and
-// for the tests their log, their checks and how they end.
+// harness.mjs: what the browser tests and the benchmark share: the command line, the site server
+// and Chromium, the mouse on the canvas, and for the tests their log, their checks and how they end.
 //
 // Index: 1. Chromium flags (RECIPES.md)  2. the server (web/serve.mjs on a free port, by PID)
 //        3. Chromium with a fresh profile, the explorer's page in it  4. stopping both
-//        5. log, check, runTest
+//        5. log, check, runTest  6. the command line and pauses  7. the mouse on the canvas
+//        8. aiming at one point of a scatter plot  9. .npy files to drop
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -90,4 +91,72 @@ export function runTest(name, main, allPassed) {
 // What the page showed when a step threw is the first thing to look at.
 export async function screenshotOnFailure(page, file) {
   if (page) await page.screenshot({ path: file }).catch(() => {});
+}
+
+// 6. The command line and pauses --------------------------------------------------------------------------
+// `--name value` from the command line, else `fallback`.
+export function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// 7. The mouse on the canvas --------------------------------------------------------------------------------
+// The interface draws on demand, and ImGui sees a press only when the button is still down at a
+// frame: the button is held 150 ms, longer than a frame at the slowest rate the interface keeps.
+export async function click(page, x, y, button = 'left') {
+  await page.mouse.move(x, y);
+  await sleep(150);
+  await page.mouse.down({ button });
+  await sleep(150);
+  await page.mouse.up({ button });
+  await sleep(200);
+}
+
+export const center = (r) => [r.x + r.w / 2, r.y + r.h / 2];
+
+// The canvas rectangle of a widget the interface names in view().rects (undefined if not drawn).
+export const rect = (page, name) => page.evaluate((k) => window.strata.view().rects[k], name);
+
+// 8. Aiming at one point ----------------------------------------------------------------------------------------
+// The kernel-PCA and t-SNE views map the points' range, padded by 5 % (plus 1e-12) on each side,
+// onto the plot area `area` (app_panels.cpp, kpca_view), and a hover picks the nearest point within
+// 8 pixels. Of the clean points away from the plot's edges, this returns the one farthest from
+// every other point drawn (the clean and the noisy set): {index, x, y, gap}, gap in pixels. Aimed
+// at exactly, only that sample can be the one hovered.
+export function isolatedPoint(area, clean, noisy = []) {
+  const all = [...clean, ...noisy];
+  const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const px = (x1 - x0) * 0.05 + 1e-12, py = (y1 - y0) * 0.05 + 1e-12;
+  const screen = all.map(([x, y]) => [area.x + ((x - x0 + px) / (x1 - x0 + 2 * px)) * area.w,
+                                      area.y + area.h - ((y - y0 + py) / (y1 - y0 + 2 * py)) * area.h]);
+  const margin = 12;
+  let best = { index: -1, x: NaN, y: NaN, gap: -1 };
+  for (let i = 0; i < clean.length; i++) {
+    const [sx, sy] = screen[i];
+    if (sx < area.x + margin || sx > area.x + area.w - margin || sy < area.y + margin || sy > area.y + area.h - margin) continue;
+    let gap = Infinity;
+    for (let j = 0; j < screen.length; j++) if (j !== i) gap = Math.min(gap, Math.hypot(screen[j][0] - sx, screen[j][1] - sy));
+    if (gap > best.gap) best = { index: i, x: sx, y: sy, gap };
+  }
+  return best;
+}
+
+// 9. .npy files to drop -------------------------------------------------------------------------------------------
+// A float32 .npy (format 1.0, C order) of the given shape and values.
+export function npy(shape, values) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header = header.padEnd(118 - 1, ' ') + '\n';   // 10-byte preamble + header = 128 bytes
+  const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]);
+  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(Float32Array.from(values).buffer)]);
+}
+
+// The first `count` images of a site's sample as count x 1 x 28 x 28 floats, byte / 255 in float32
+// as the page reads the IDX file.
+export function sampleNpy(site, count) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(site, 'models', 'manifest.json'), 'utf8'));
+  const idx = fs.readFileSync(path.join(site, 'models', manifest.sample.images.path));
+  return npy([count, 1, 28, 28], Array.from(idx.subarray(16, 16 + count * 784), (b) => b / 255));
 }

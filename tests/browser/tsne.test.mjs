@@ -1,39 +1,27 @@
-// tsne.test.mjs: the t-SNE view and per-plot PNG export (issue 4) in a real headless Chromium,
-// driven through the canvas with the mouse.
+// tsne.test.mjs: the t-SNE view and per-plot PNG export in a real headless Chromium, driven through
+// the canvas with the mouse.
 //
 //   node tests/browser/tsne.test.mjs --site build/wasm/site --out DIR [--n 60]
 //
-// Index: 1. arguments and helpers  2. load the page  3. t-SNE requested with the view switch:
-//        progress, length, finite, spread  4. hover and click a t-SNE point  5. recompute:
-//        the same picture (reproducible)  6. one plot saved as PNG from its right-click menu:
-//        a PNG of the plot's size  7. clean-up
+// Index: 1. arguments  2. load the page  3. t-SNE requested with the view switch: progress,
+//        length, finite, spread  4. hover and click a t-SNE point (the aimed sample)  5. recompute:
+//        the same picture (reproducible)  6. one plot saved as PNG from its right-click menu: a PNG
+//        of the plot's size  7. clean-up
 //
 // Why only simple checks on the picture: t-SNE's layout has no reference to compare with; what
 // must hold is that it is computed from this data (lengths), is a real picture (finite, spread)
 // and is reproducible (same seed, same coordinates).
 import fs from 'node:fs';
 import path from 'node:path';
-import { check, launchChromium, log, openExplorer, repo, runTest, screenshotOnFailure, startServer, stopAll } from './harness.mjs';
+import { arg, center, check, click, isolatedPoint, launchChromium, log, openExplorer, rect, repo, runTest,
+         screenshotOnFailure, sleep, startServer, stopAll } from './harness.mjs';
 
-// 1. Arguments and helpers ---------------------------------------------------------------------------
-const arg = (name, d) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : d; };
+// 1. Arguments ---------------------------------------------------------------------------------------
 const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
 const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-tsne-test')));
 const n = Number(arg('n', 60));
 const chromiumPath = arg('chromium', '/usr/bin/chromium');
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// ImGui sees a press only when the button is held across a frame.
-async function click(page, x, y, button = 'left') {
-  await page.mouse.move(x, y);
-  await sleep(150);
-  await page.mouse.down({ button });
-  await sleep(150);
-  await page.mouse.up({ button });
-  await sleep(200);
-}
-const center = (r) => [r.x + r.w / 2, r.y + r.h / 2];
-const rect = (page, name) => page.evaluate((k) => window.strata.view().rects[k], name);
 const spread = (pts, d) => Math.max(...pts.map((p) => p[d])) - Math.min(...pts.map((p) => p[d]));
 
 async function main() {
@@ -66,21 +54,17 @@ async function main() {
     check(spread(first.clean, 0) > 0 && spread(first.clean, 1) > 0, 'the clean points have non-zero spread on both axes');
     await page.screenshot({ path: path.join(out, 'tsne-view.png') });
 
-    // 4. Hover and click a t-SNE point: the plot maps the data range (5 % padding) onto its area -------------------
-    const area = await rect(page, 'kpca_plot');
-    const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
-    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const px = (x1 - x0) * 0.05, py = (y1 - y0) * 0.05;
-    const target = 7;
-    const sx = area.x + ((first.clean[target][0] - (x0 - px)) / (x1 - x0 + 2 * px)) * area.w;
-    const sy = area.y + area.h - ((first.clean[target][1] - (y0 - py)) / (y1 - y0 + 2 * py)) * area.h;
-    await page.mouse.move(sx, sy);
+    // 4. Hover and click a t-SNE point: the clean point farthest from every other point drawn, so
+    // that the sample hovered and then selected must be the one aimed at ------------------------------
+    const aim = isolatedPoint(await rect(page, 'kpca_plot'), first.clean, first.noisy);
+    check(aim.index >= 0 && aim.gap >= 4, `a t-SNE point stands apart to aim at (sample ${aim.index}, ${aim.gap.toFixed(1)} px from the nearest other point)`);
+    await page.mouse.move(aim.x, aim.y);
     await sleep(300);
     const hovered = await page.evaluate(() => window.strata.view().hoveredSample);
-    check(hovered >= 0, `hovering a t-SNE point shows a sample (${hovered})`);
-    await click(page, sx, sy);
+    check(hovered === aim.index, `hovering a t-SNE point shows the sample aimed at (hovered ${hovered}, aimed at ${aim.index})`);
+    await click(page, aim.x, aim.y);
     const selected = await page.evaluate(() => window.strata.view().selectedSample);
-    check(selected === hovered && selected >= 0, `clicking it selects that sample (${selected})`);
+    check(selected === aim.index, `clicking it selects that sample (selected ${selected}, aimed at ${aim.index})`);
 
     // 5. Recompute: the same inputs and seed give the same picture ----------------------------------------------
     await click(page, ...center(await rect(page, 'tsne_recompute')));

@@ -117,7 +117,15 @@ TEST_CASE("parse_manifest: the shipped form, and every entry-level problem skips
         {R"({"encoder": {"path": "/etc/passwd"}, "decoder": {"path": "d.onnx"}})", "is not a relative path inside"},
         {R"({"encoder": {"path": "e.onnx", "bytes": -1}, "decoder": {"path": "d.onnx"}})", "bytes is not a whole number"},
         {R"({"encoder": {"path": "e.onnx", "bytes": 1.5}, "decoder": {"path": "d.onnx"}})", "bytes is not a whole number"},
-        {R"({"encoder": {"path": "e.onnx", "sha256": "xyz"}, "decoder": {"path": "d.onnx"}})", "sha256 is not 64"},
+        {R"({"encoder": {"path": "e.onnx", "bytes": 10, "sha256": "xyz"}, "decoder": {"path": "d.onnx"}})", "sha256 is not 64"},
+        // Size and hash are required for every file: each file is checked against both before use.
+        {R"({"encoder": {"path": "e.onnx", "sha256": ")" + hash + R"("}, "decoder": {"path": "d.onnx"}})",
+         "files.encoder.bytes is missing"},
+        {R"({"encoder": {"path": "e.onnx", "bytes": 10}, "decoder": {"path": "d.onnx"}})", "files.encoder.sha256 is missing"},
+        {R"({"encoder": {"path": "e.onnx", "bytes": 10, "sha256": ")" + hash +
+             R"("}, "decoder": {"path": "d.onnx", "bytes": 10}})", "files.decoder.sha256 is missing"},
+        {R"({"encoder": {"path": "e.onnx", "bytes": 10, "sha256": ")" + hash +
+             R"("}, "decoder": {"path": "d.onnx", "sha256": ")" + hash + R"("}})", "files.decoder.bytes is missing"},
         {R"({"encoder": {"path": 7}, "decoder": {"path": "d.onnx"}})", "files.encoder.path is not a string"},
         {R"([1])", "files is not an object"},
     };
@@ -169,6 +177,12 @@ TEST_CASE("parse_manifest: a file that is unusable as a whole throws, naming it"
     std::string no_count = manifest_text();
     no_count.replace(no_count.find("\"count\": 1000"), 13, "\"count\": 0");
     CHECK(error_of(no_count) == "models/manifest.json: sample.count is not a positive integer");
+    // The sample's files need their size and hash too.
+    std::string no_hash = manifest_text();
+    const std::size_t images = no_hash.find("sample/t10k-images-idx3-ubyte");
+    const std::size_t hash_at = no_hash.find(", \"sha256\"", images);
+    no_hash.erase(hash_at, no_hash.find('}', hash_at) - hash_at);
+    CHECK(error_of(no_hash) == "models/manifest.json: sample.images.sha256 is missing");
     CHECK(is_safe_relative_path("cae/encoder.onnx"));
     for (const char* p : {"", "/a", "a//b", "a/./b", "a/../b", "a\\b", "a:b", "a b", "a/"}) CHECK_FALSE(is_safe_relative_path(p));
 }

@@ -133,6 +133,7 @@ val view_state() {
     o.set("fps", s.fps);
     o.set("framesDrawn", s.frames_drawn);
     o.set("framesPresented", s.frames_presented);
+    o.set("firstCompleteFrame", s.first_complete_ms);
     o.set("frameVertices", s.frame_vertices);
     o.set("frameMs", s.frame_ms);
     o.set("frameRedrawn", app::last_present().redrawn);   // fraction of the canvas drawn again
@@ -152,6 +153,19 @@ val view_state() {
     tsne.set("k", s.tsne.k);
     tsne.set("iteration", s.tsne.iteration);
     o.set("tsne", tsne);
+    return o;
+}
+
+// When frames were built and presented (ms, performance.now()), each list from `since` on.
+val frame_times(double since) {
+    auto after = [since](const std::vector<double>& t) {
+        const auto from = std::upper_bound(t.begin(), t.end(), since);
+        const std::size_t at = std::size_t(from - t.begin());
+        return val::global("Float64Array").new_(emscripten::typed_memory_view(t.size() - at, t.data() + at));
+    };
+    val o = val::object();
+    o.set("built", after(app::state().built_at));
+    o.set("presented", after(app::state().presented_at));
     return o;
 }
 
@@ -276,6 +290,7 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setProgress", &app::Waking<&set_progress>::call);
     emscripten::function("setError", &app::Waking<&set_error>::call);
     emscripten::function("viewState", &view_state);
+    emscripten::function("frameTimes", &frame_times);
     emscripten::function("requestFrames", +[] { app::request_frames(app::kInputFrames); });
     // The next frame draws the whole canvas (tests compare it with the partly redrawn one).
     emscripten::function("redrawAll", +[] {

@@ -75,8 +75,24 @@ struct FrameClock {
         last_ms = now_ms;
         drew_last = true;
         app::state().frames_drawn += 1;
+        stamp(app::state().built_at, now_ms);
+    }
+
+    // Appends a frame's time, keeping the newer half when the list is full.
+    static void stamp(std::vector<double>& times, double ms) {
+        if (times.size() >= app::AppState::kFrameTimes) times.erase(times.begin(), times.begin() + times.size() / 2);
+        times.push_back(ms);
     }
 } g_clock;
+
+// True when every model's clean set (grid index 0) has arrived: a frame built now draws them all.
+bool every_clean_set_present() {
+    const app::AppState& s = app::state();
+    if (s.models.empty()) return false;
+    for (const auto& m : s.models)
+        if (m.sets.empty() || !m.sets[0].present) return false;
+    return true;
+}
 
 // 3. One frame --------------------------------------------------------------------------------------------------
 void frame() {
@@ -110,7 +126,12 @@ void frame() {
     // Only what changed since the last presented frame is drawn (app_present.cpp).
     const bool full = st.redraw_all;
     st.redraw_all = false;
-    if (app::present(*dd, w, h, full)) st.frames_presented += 1;
+    if (app::present(*dd, w, h, full)) {
+        const double shown = emscripten_get_now();
+        st.frames_presented += 1;
+        FrameClock::stamp(st.presented_at, shown);
+        if (st.first_complete_ms < 0.0 && every_clean_set_present()) st.first_complete_ms = shown;
+    }
     st.frame_ms = emscripten_get_now() - t0;
     // The canvas as PNG, now that it holds this frame (the drawing buffer is kept between frames).
     if (st.export_request == "png") {

@@ -145,6 +145,14 @@ struct AppState {
     double fps = 0.0;              // frames/s while drawing frame after frame (app_main.cpp)
     double frames_drawn = 0;       // frames built since start (double: a JS number)
     double frames_presented = 0;   // of those, frames whose picture changed (sent to WebGL)
+    // When each frame was built and when each was presented (ms on the page's performance.now()
+    // clock), for frame-rate figures measured frame by frame; the oldest half is dropped when a
+    // list reaches kFrameTimes.
+    static constexpr std::size_t kFrameTimes = 1 << 16;
+    std::vector<double> built_at, presented_at;
+    // The first presented frame that drew the clean set of every model (ms, performance.now());
+    // -1 until then. The "first complete panel" of the page's timings.
+    double first_complete_ms = -1.0;
     // The last drawn frame: ImGui's vertex and draw-call counts, and the milliseconds the
     // interface thread spent building and submitting it (not the GPU process's share).
     int frame_vertices = 0;

@@ -255,15 +255,15 @@ val tsne_embedding(const std::string& model, const val& clean_latents, const val
 
 // 5c. Files from anywhere -------------------------------------------------------------------------------------
 // models/manifest.json (manifest.hpp): {sample: {images, labels, count}, models: [{name, kind,
-// latent_shape|null, encoder, decoder}], problems: [...]} with files as {path, bytes|null,
-// sha256}; or {"error": "..."} when the file is unusable as a whole.
+// latent_shape|null, encoder, decoder}], problems: [...]} with files as {path, bytes, sha256};
+// or {"error": "..."} when the file is unusable as a whole.
 std::string parse_manifest_json(const std::string& text, const std::string& name) {
     try {
         const strata::Manifest m = strata::parse_manifest(text, name);
         auto file = [](const strata::ManifestFile& f) {
             strata::Json j = strata::Json::object();
             j.set("path", f.path);
-            j.set("bytes", f.bytes ? strata::Json(static_cast<long long>(*f.bytes)) : strata::Json());
+            j.set("bytes", strata::Json(static_cast<long long>(f.bytes)));
             j.set("sha256", f.sha256);
             return j;
         };

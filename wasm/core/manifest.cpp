@@ -47,14 +47,12 @@ ManifestFile file_entry(const Json& obj, const std::string& where) {
     f.path = text_field(obj, "path", where);
     if (!is_safe_relative_path(f.path))
         throw FieldError{where + "path \"" + f.path + "\" is not a relative path inside the models folder"};
-    if (const Json* b = obj.find("bytes")) {
-        if (!b->is_integer() || b->integer() < 0) throw FieldError{where + "bytes is not a whole number of bytes"};
-        f.bytes = static_cast<std::uint64_t>(b->integer());
-    }
-    if (const Json* h = obj.find("sha256")) {
-        if (!h->is_string() || !is_sha256(h->string())) throw FieldError{where + "sha256 is not 64 lower-case hex digits"};
-        f.sha256 = h->string();
-    }
+    const Json& b = member(obj, "bytes", where);
+    if (!b.is_integer() || b.integer() < 0) throw FieldError{where + "bytes is not a whole number of bytes"};
+    f.bytes = static_cast<std::uint64_t>(b.integer());
+    const Json& h = member(obj, "sha256", where);
+    if (!h.is_string() || !is_sha256(h.string())) throw FieldError{where + "sha256 is not 64 lower-case hex digits"};
+    f.sha256 = h.string();
     return f;
 }
 

@@ -13,6 +13,7 @@
 // - one model entry (skipped, one line in Manifest::problems naming the entry and the field): a
 //   missing or mistyped field, a bad name (letters, digits, '.', '_', '-'; at most 64), a duplicate
 //   name, a file path that could leave the models folder (absolute, "..", a scheme, a backslash), a
+//   file without its "bytes" and "sha256" (every file is checked against both before it is used), a
 //   size that is not a whole number of bytes, a sha256 that is not 64 hex digits, a latent shape
 //   that is not 3 positive sizes, an "in_paper" that is not true or false (absent: true).
 #pragma once
@@ -28,8 +29,8 @@ namespace strata {
 // 1. Types ----------------------------------------------------------------------------------------------
 struct ManifestFile {
     std::string path;                     // relative to the manifest's folder, '/'-separated
-    std::optional<std::uint64_t> bytes;   // its size, when the manifest gives it
-    std::string sha256;                   // lower-case hex; "" when the manifest gives none
+    std::uint64_t bytes = 0;              // its size
+    std::string sha256;                   // 64 lower-case hex digits
 };
 
 struct ManifestModel {
