@@ -5,22 +5,43 @@
 //
 // Index: 1. reading files  2. drag and drop on the page  3. the file input
 async function readFiles(fileList) {
-  return Promise.all(Array.from(fileList, async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  return Promise.all(
+    Array.from(fileList, async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+  );
 }
 
 // onFiles([{name, bytes}]) is called once per drop or choice.
 export function installDrop(onFiles) {
   // 2. Listeners on the document in the capture phase, so the canvas (GLFW's own drop handling)
   // never sees the files, and the browser does not navigate to a dropped file.
-  const stop = (e) => { e.preventDefault(); e.stopPropagation(); };
-  document.addEventListener('dragover', (e) => { stop(e); e.dataTransfer.dropEffect = 'copy'; }, true);
-  document.addEventListener('drop', (e) => {
-    stop(e);
-    if (e.dataTransfer?.files?.length) readFiles(e.dataTransfer.files).then(onFiles);
-  }, true);
+  const stop = (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  document.addEventListener(
+    'dragover',
+    (e) => {
+      stop(e);
+      e.dataTransfer.dropEffect = 'copy';
+    },
+    true,
+  );
+  document.addEventListener(
+    'drop',
+    (e) => {
+      stop(e);
+      if (e.dataTransfer?.files?.length) readFiles(e.dataTransfer.files).then(onFiles);
+    },
+    true,
+  );
   // 3. The file input (hidden; also reachable from the console with its id).
   const input = document.getElementById('drop-input');
   input.addEventListener('change', () => {
-    if (input.files.length) readFiles(input.files).then(onFiles).finally(() => { input.value = ''; });
+    if (input.files.length)
+      readFiles(input.files)
+        .then(onFiles)
+        .finally(() => {
+          input.value = '';
+        });
   });
 }

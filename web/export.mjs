@@ -29,19 +29,36 @@ const modelLabel = (m) => field(m.variational ? `${m.name}/${m.vae_latent}` : m.
 
 // 2. summary.csv: a row per set --------------------------------------------------------------------------
 export function summaryCsv(results) {
-  let out = 'model,set,sigma,n,strata,smooth,top_stratum,top_stratum_count,mean_erank1,mean_erank2,mean_erank3,' +
-            'hilbert_dim,kernel_min_eigenvalue,max_angle_deg,mean_angle_deg,cross_stratum_pairs,psnr_mean,psnr_std\n';
+  let out =
+    'model,set,sigma,n,strata,smooth,top_stratum,top_stratum_count,mean_erank1,mean_erank2,mean_erank3,' +
+    'hilbert_dim,kernel_min_eigenvalue,max_angle_deg,mean_angle_deg,cross_stratum_pairs,psnr_mean,psnr_std\n';
   for (const m of results.models) {
     for (const s of m.sets) {
       const er = [0, 0, 0];
       for (const e of s.effective_ranks) for (let k = 0; k < 3; k++) er[k] += e[k] / s.n;
       const a = s.principal_angles_deg ?? [];
       const mean = a.reduce((u, v) => u + v / a.length, 0);
-      out += [modelLabel(m), field(s.name), g10(s.sigma), s.n, s.strata.length, s.smooth ? 'true' : 'false',
-               s.strata.length ? triple(s.strata[0].ranks) : '', s.strata.length ? s.strata[0].count : '',
-               g10(er[0]), g10(er[1]), g10(er[2]), s.hilbert_dim, g10(s.kernel_min_eigenvalue),
-               a.length ? g10(Math.max(...a)) : '', a.length ? g10(mean) : '',
-               s.cross_stratum_pairs ?? '', g10(s.psnr_mean), g10(s.psnr_std)].join(',') + '\n';
+      out +=
+        [
+          modelLabel(m),
+          field(s.name),
+          g10(s.sigma),
+          s.n,
+          s.strata.length,
+          s.smooth ? 'true' : 'false',
+          s.strata.length ? triple(s.strata[0].ranks) : '',
+          s.strata.length ? s.strata[0].count : '',
+          g10(er[0]),
+          g10(er[1]),
+          g10(er[2]),
+          s.hilbert_dim,
+          g10(s.kernel_min_eigenvalue),
+          a.length ? g10(Math.max(...a)) : '',
+          a.length ? g10(mean) : '',
+          s.cross_stratum_pairs ?? '',
+          g10(s.psnr_mean),
+          g10(s.psnr_std),
+        ].join(',') + '\n';
     }
   }
   return out;
@@ -53,8 +70,18 @@ export function samplesCsv(results) {
   for (const m of results.models) {
     for (const s of m.sets) {
       for (let i = 0; i < s.n; i++) {
-        rows.push([modelLabel(m), field(s.name), g10(s.sigma), i, ...s.ranks[i], ...s.effective_ranks[i].map(g10),
-                   g10(s.embedding_2d[i][0]), g10(s.embedding_2d[i][1])].join(',') + '\n');
+        rows.push(
+          [
+            modelLabel(m),
+            field(s.name),
+            g10(s.sigma),
+            i,
+            ...s.ranks[i],
+            ...s.effective_ranks[i].map(g10),
+            g10(s.embedding_2d[i][0]),
+            g10(s.embedding_2d[i][1]),
+          ].join(',') + '\n',
+        );
       }
     }
   }
@@ -73,8 +100,9 @@ export function download(name, blob) {
 }
 
 export function exportResults(kind, results) {
-  if (!results?.settings) return false;   // nothing complete to export yet
-  if (kind === 'json') download('strata-results.json', new Blob([JSON.stringify(results, null, 1)], { type: 'application/json' }));
+  if (!results?.settings) return false; // nothing complete to export yet
+  if (kind === 'json')
+    download('strata-results.json', new Blob([JSON.stringify(results, null, 1)], { type: 'application/json' }));
   if (kind === 'csv') {
     download('summary.csv', new Blob([summaryCsv(results)], { type: 'text/csv' }));
     download('samples.csv', new Blob([samplesCsv(results)], { type: 'text/csv' }));
@@ -92,8 +120,10 @@ export function exportCanvas(canvas) {
 // copied into a 2-D canvas of that size. Called by the interface module right after it drew the
 // frame, as exportCanvas. Returns the region actually saved (clamped to the canvas).
 export function exportPlot(canvas, x, y, w, h, name) {
-  const x0 = Math.max(0, Math.round(x)), y0 = Math.max(0, Math.round(y));
-  const x1 = Math.min(canvas.width, Math.round(x + w)), y1 = Math.min(canvas.height, Math.round(y + h));
+  const x0 = Math.max(0, Math.round(x)),
+    y0 = Math.max(0, Math.round(y));
+  const x1 = Math.min(canvas.width, Math.round(x + w)),
+    y1 = Math.min(canvas.height, Math.round(y + h));
   if (x1 <= x0 || y1 <= y0) return null;
   const out = document.createElement('canvas');
   out.width = x1 - x0;

@@ -15,14 +15,20 @@ import { exportCanvas, exportPlot, exportResults } from './export.mjs';
 import { installDrop } from './drop.mjs';
 
 // 1. Parameters ------------------------------------------------------------------------------------
-const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];   // docs/method.md section 1
-let params = null;        // {n, seed, vae_latent, sigmas, models, geometry}: what the worker computes
-let initialView = null;   // the URL's view part, applied once the first results arrive
+const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]; // docs/method.md section 1
+let params = null; // {n, seed, vae_latent, sigmas, models, geometry}: what the worker computes
+let initialView = null; // the URL's view part, applied once the first results arrive
 
 function readUrl() {
   const v = app.parseViewState(location.search);
-  params = { n: v.n, seed: v.seed, vae_latent: v.vae_latent, sigmas: SIGMAS,
-             models: v.models.length ? v.models : null, geometry: v.geometry };
+  params = {
+    n: v.n,
+    seed: v.seed,
+    vae_latent: v.vae_latent,
+    sigmas: SIGMAS,
+    models: v.models.length ? v.models : null,
+    geometry: v.geometry,
+  };
   initialView = v;
   for (const line of v.problems) showMessage(line);
   app.setColorBy(v.color);
@@ -32,42 +38,65 @@ function readUrl() {
 
 // 2. window.strata --------------------------------------------------------------------------------------
 let resolveReady, rejectReady;
-const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
-ready.catch(() => {});   // errors are reported on the console once, below
+const ready = new Promise((res, rej) => {
+  resolveReady = res;
+  rejectReady = rej;
+});
+ready.catch(() => {}); // errors are reported on the console once, below
 let app = null;
 window.strata = {
-  ready,            // resolves with the results when the default analysis (the URL's settings) is complete
-  results: null,    // `strata characterize` JSON; partial (sets so far) while computing
-  timings: { load: null, inference: null, analysis: null, firstPanel: null, total: null },  // ms
-  generation: 0,    // completed studies: 1 after the first, +1 after each settings change
+  ready, // resolves with the results when the default analysis (the URL's settings) is complete
+  results: null, // `strata characterize` JSON; partial (sets so far) while computing
+  timings: { load: null, inference: null, analysis: null, firstPanel: null, total: null }, // ms
+  generation: 0, // completed studies: 1 after the first, +1 after each settings change
   busy: true,
-  messages: [],     // lines for the user, oldest first: dropped-file outcomes, files that could not
-                    // load, ignored URL values (each names the file or parameter and what is wrong)
-  waiting: null,    // why nothing can be analysed yet (no usable model or images), else null
+  // Lines for the user, oldest first: dropped-file outcomes, files that could not load, ignored URL
+  // values (each names the file or parameter and what is wrong).
+  messages: [],
+  waiting: null, // why nothing can be analysed yet (no usable model or images), else null
   // The last t-SNE view computed: {model, k, sigma, clean: [[x, y]...], noisy: [[x, y]...], kl, ms};
   // tsneCount counts the results (a new request is complete when it grows).
   tsne: null,
   tsneCount: 0,
   tsneProgress: null, // {iteration, total, kl} of the latest progress report
-  lastPlotPng: null,  // {name, x, y, w, h}: the canvas region of the last plot saved as PNG
-  get params() { return params; },
+  lastPlotPng: null, // {name, x, y, w, h}: the canvas region of the last plot saved as PNG
+  get params() {
+    return params;
+  },
   // Frames/s while the interface draws frame after frame (e.g. the mouse moves); it draws only
   // when something can look different, so framesDrawn stands still while nothing happens.
-  get fps() { return app ? app.viewState().fps : 0; },
-  get framesDrawn() { return app ? app.viewState().framesDrawn : 0; },
+  get fps() {
+    return app ? app.viewState().fps : 0;
+  },
+  get framesDrawn() {
+    return app ? app.viewState().framesDrawn : 0;
+  },
   // Of those, the frames whose picture changed (sent to WebGL; an unchanged one is not).
-  get framesPresented() { return app ? app.viewState().framesPresented : 0; },
+  get framesPresented() {
+    return app ? app.viewState().framesPresented : 0;
+  },
   // When frames were built and presented, ms on performance.now()'s clock, those after `since`:
   // {built: Float64Array, presented: Float64Array} (frame rates measured frame by frame).
-  frameTimes(since = -Infinity) { return app ? app.frameTimes(since) : { built: new Float64Array(0), presented: new Float64Array(0) }; },
-  view() { return app ? app.viewState() : null; },   // sigma, selectedSample, modelsEnabled, rects
+  frameTimes(since = -Infinity) {
+    return app ? app.frameTimes(since) : { built: new Float64Array(0), presented: new Float64Array(0) };
+  },
+  view() {
+    return app ? app.viewState() : null;
+  }, // sigma, selectedSample, modelsEnabled, rects
   // A frame normally redraws only the rectangles whose picture changed (frameRedrawn in view():
   // the fraction of the canvas); this makes the next one draw all of it.
-  redrawAll() { app?.redrawAll(); },
-  panels() { return app ? app.panels() : []; },      // [{title, x, y, w, h, collapsed}] of each panel
+  redrawAll() {
+    app?.redrawAll();
+  },
+  panels() {
+    return app ? app.panels() : [];
+  }, // [{title, x, y, w, h, collapsed}] of each panel
   // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
   benchCore() {
-    return new Promise((resolve) => { benchWaiters.push(resolve); worker.postMessage({ type: 'benchCore' }); });
+    return new Promise((resolve) => {
+      benchWaiters.push(resolve);
+      worker.postMessage({ type: 'benchCore' });
+    });
   },
 };
 const benchWaiters = [];
@@ -82,7 +111,7 @@ function fail(message) {
 // 3. The interface module ----------------------------------------------------------------------------------
 async function start() {
   const canvas = document.getElementById('canvas');
-  canvas.addEventListener('contextmenu', (e) => e.preventDefault());   // right-click opens plot menus
+  canvas.addEventListener('contextmenu', (e) => e.preventDefault()); // right-click opens plot menus
   // The worker first: it loads the models and images (web/worker.mjs, preload) while this thread
   // compiles the interface module; the study starts once the URL is read (runWorker).
   worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
@@ -95,12 +124,22 @@ async function start() {
     // (app_present.cpp). Made when the module starts, not before: making a context holds this
     // thread while the GPU process sets it up, which would delay the worker's loading. (Without
     // WebGL2 the module reports it: app_main.cpp.)
-    preRun: [(module) => {
-      module.preinitializedWebGLContext = canvas.getContext('webgl2', {
-        alpha: false, depth: false, stencil: false, antialias: false, preserveDrawingBuffer: true }) ?? undefined;
-    }],
+    preRun: [
+      (module) => {
+        module.preinitializedWebGLContext =
+          canvas.getContext('webgl2', {
+            alpha: false,
+            depth: false,
+            stencil: false,
+            antialias: false,
+            preserveDrawingBuffer: true,
+          }) ?? undefined;
+      },
+    ],
     onCanvasDrawn: () => exportCanvas(canvas),
-    onPlotDrawn: (x, y, w, h, name) => { window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name); },
+    onPlotDrawn: (x, y, w, h, name) => {
+      window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name);
+    },
   });
   // The interface draws on demand (wasm/app/app_main.cpp): any input asks for frames, and tells
   // the worker when the user last did something (it then leaves the interface part of the cores).
@@ -108,19 +147,36 @@ async function start() {
     app.requestFrames();
     if (lastInput) lastInput[0] = Date.now();
   };
-  for (const type of ['pointermove', 'pointerdown', 'pointerup', 'pointercancel', 'wheel', 'keydown', 'keyup', 'focus', 'blur', 'resize'])
+  for (const type of [
+    'pointermove',
+    'pointerdown',
+    'pointerup',
+    'pointercancel',
+    'wheel',
+    'keydown',
+    'keyup',
+    'focus',
+    'blur',
+    'resize',
+  ])
     window.addEventListener(type, onInput, { capture: true, passive: true });
   // Where a press happened, in canvas pixels: the next frame sees it there even if the pointer
   // has moved on by then (a quick press and drag).
-  canvas.addEventListener('pointerdown', (e) => {
-    const r = canvas.getBoundingClientRect();
-    app.pointerPressed(e.clientX - r.left, e.clientY - r.top);
-  }, { passive: true });
+  canvas.addEventListener(
+    'pointerdown',
+    (e) => {
+      const r = canvas.getBoundingClientRect();
+      app.pointerPressed(e.clientX - r.left, e.clientY - r.top);
+    },
+    { passive: true },
+  );
   appReadyAt = performance.now();
   readUrl();
   if (!self.crossOriginIsolated)
-    showMessage('This host does not isolate the page (no COOP/COEP headers): computing on one thread. ' +
-                'scripts/serve.sh serves it with both cores.');
+    showMessage(
+      'This host does not isolate the page (no COOP/COEP headers): computing on one thread. ' +
+        'scripts/serve.sh serves it with both cores.',
+    );
   app.setSettings(params);
   app.setProgress(0, 'loading models and sample images');
   runWorker();
@@ -129,11 +185,13 @@ async function start() {
 }
 
 // 4. The worker ----------------------------------------------------------------------------------------------
-let worker = null, studyStart = 0, appReadyAt = null;
+let worker = null,
+  studyStart = 0,
+  appReadyAt = null;
 // Date.now() of the user's last input, shared with the worker (shared memory needs cross-origin
 // isolation; without it ONNX Runtime runs on one thread and leaves a core to the interface anyway).
 const lastInput = self.crossOriginIsolated ? new Float64Array(new SharedArrayBuffer(8)) : null;
-let models = [];   // {name, kind, dropped, index, sets} per model, in the worker's order
+let models = []; // {name, kind, dropped, index, sets} per model, in the worker's order
 
 function runWorker() {
   worker.onerror = (e) => fail(`worker: ${e.message ?? 'failed to start'}`);
@@ -141,7 +199,7 @@ function runWorker() {
   startStudy();
 }
 
-let studySerial = 0;   // counts studies started: a t-SNE asked before the latest start is stale
+let studySerial = 0; // counts studies started: a t-SNE asked before the latest start is stale
 function startStudy() {
   studySerial++;
   studyStart = performance.now();
@@ -150,7 +208,7 @@ function startStudy() {
   worker.postMessage({ type: 'start', params });
 }
 
-let stripKey = null;   // the (model/sigma index/sample) of the last sample-images request
+let stripKey = null; // the (model/sigma index/sample) of the last sample-images request
 const handlers = {
   meta(m) {
     // Keep the user's toggles and view across reruns (matched by model name).
@@ -158,32 +216,44 @@ const handlers = {
     const enabled = new Map(models.map((md, i) => [md.name, was.modelsEnabled[i]]));
     const viewName = models[was.kpcaModel]?.name;
     app.clearModels();
-    params = { ...params, n: m.n };   // dropped images, or a sample smaller than the URL's N
+    params = { ...params, n: m.n }; // dropped images, or a sample smaller than the URL's N
     app.setGrid(m.sigmas, m.n);
     app.setLabels(m.labels);
     app.setCleanImages(m.images);
-    stripKey = null;   // N or the images may have changed: ask again
+    stripKey = null; // N or the images may have changed: ask again
     models = m.models.map((md) => ({ ...md, index: app.addModel(md.name, md.kind), sets: [] }));
     app.setAvailableModels(m.available);
-    window.strata.results = { settings: null, models: models.map((md) => ({ name: md.name, kind: md.kind, sets: md.sets })) };
+    window.strata.results = {
+      settings: null,
+      models: models.map((md) => ({ name: md.name, kind: md.kind, sets: md.sets })),
+    };
     if (window.strata.generation === 0) applyInitialView(m.sigmas);
-    else models.forEach((md, i) => {
-      if (enabled.has(md.name)) app.setModelEnabled(i, enabled.get(md.name));
-      if (md.name === viewName) app.setKpcaModel(i);
-    });
+    else
+      models.forEach((md, i) => {
+        if (enabled.has(md.name)) app.setModelEnabled(i, enabled.get(md.name));
+        if (md.name === viewName) app.setKpcaModel(i);
+      });
   },
   loaded(m) {
     if (window.strata.generation === 0) {
-      window.strata.timings.load = performance.now();   // navigation -> models ready
+      window.strata.timings.load = performance.now(); // navigation -> models ready
       // When each loading step ended, ms since navigation (the worker's clocks are absolute).
-      window.strata.timings.loadSteps = Object.fromEntries(Object.entries({ appModule: appReadyAt, ...m.loadSteps })
-        .map(([k, v]) => [k, Math.round(k === 'appModule' ? v : v - performance.timeOrigin)]));
+      window.strata.timings.loadSteps = Object.fromEntries(
+        Object.entries({ appModule: appReadyAt, ...m.loadSteps }).map(([k, v]) => [
+          k,
+          Math.round(k === 'appModule' ? v : v - performance.timeOrigin),
+        ]),
+      );
     }
     window.strata.ortThreads = m.ortThreads;
   },
-  progress(m) { app.setProgress(m.fraction, m.status); },
+  progress(m) {
+    app.setProgress(m.fraction, m.status);
+  },
   // Files that could not be used (each line names the file and what is wrong); the study goes on.
-  notice(m) { for (const line of m.messages) showMessage(line); },
+  notice(m) {
+    for (const line of m.messages) showMessage(line);
+  },
   // Nothing valid to analyse (no usable model or no images): the page stays up for dropped files.
   waiting(m) {
     showMessage(m.reason);
@@ -194,8 +264,12 @@ const handlers = {
     if (window.strata.generation === 0) rejectReady(new Error(m.reason));
     nextDrop();
   },
-  sample(m) { app.setSampleStrip(m.key, m.clean, m.noisy, m.recon, m.psnr); },
-  benchCore(m) { benchWaiters.shift()?.(m.out); },
+  sample(m) {
+    app.setSampleStrip(m.key, m.clean, m.noisy, m.recon, m.psnr);
+  },
+  benchCore(m) {
+    benchWaiters.shift()?.(m.out);
+  },
   set(m) {
     // A dropped model without a decoder has null PSNR (as in the JSON); the interface takes NaN.
     const forApp = m.set.psnr_mean === null ? { ...m.set, psnr_mean: NaN, psnr_std: NaN } : m.set;
@@ -206,8 +280,11 @@ const handlers = {
     window.strata.waiting = null;
     window.strata.results = m.results;
     if (window.strata.generation === 0) {
-      Object.assign(window.strata.timings, { inference: m.timings.inference, analysis: m.timings.analysis,
-                                             total: performance.now() });
+      Object.assign(window.strata.timings, {
+        inference: m.timings.inference,
+        analysis: m.timings.analysis,
+        total: performance.now(),
+      });
       stampFirstPanel();
     }
     window.strata.lastRun = { ms: performance.now() - studyStart, ...m.timings };
@@ -222,7 +299,7 @@ const handlers = {
     for (const line of m.messages) showMessage(line);
     window.strata.dropping = false;
     if (m.changed) {
-      if (m.n !== null) params = { ...params, n: m.n };   // dropped images: N is their count
+      if (m.n !== null) params = { ...params, n: m.n }; // dropped images: N is their count
       startStudy();
     } else window.strata.busy = false;
     if (!window.strata.busy) nextDrop();
@@ -232,16 +309,25 @@ const handlers = {
     window.strata.tsneProgress = { iteration: m.iteration, total: m.total, kl: m.kl };
   },
   tsne(m) {
-    if (m.serial !== studySerial) return;   // of data a newer study replaced: its view asks again
+    if (m.serial !== studySerial) return; // of data a newer study replaced: its view asks again
     if (m.error) {
       showMessage(m.error);
       app.setTsne(m.model, m.k, new Float64Array(0), 0);
       return;
     }
     app.setTsne(m.model, m.k, m.coords, m.nClean);
-    const pts = (from, to) => Array.from({ length: to - from }, (_, i) => [m.coords[2 * (from + i)], m.coords[2 * (from + i) + 1]]);
-    window.strata.tsne = { model: models[m.model]?.name, k: m.k, sigma: params.sigmas[m.k], clean: pts(0, m.nClean),
-                           noisy: pts(m.nClean, m.coords.length / 2), iterations: m.iterations, kl: m.kl, ms: m.ms };
+    const pts = (from, to) =>
+      Array.from({ length: to - from }, (_, i) => [m.coords[2 * (from + i)], m.coords[2 * (from + i) + 1]]);
+    window.strata.tsne = {
+      model: models[m.model]?.name,
+      k: m.k,
+      sigma: params.sigmas[m.k],
+      clean: pts(0, m.nClean),
+      noisy: pts(m.nClean, m.coords.length / 2),
+      iterations: m.iterations,
+      kl: m.kl,
+      ms: m.ms,
+    };
     window.strata.tsneCount++;
   },
   error(m) {
@@ -270,18 +356,18 @@ function tick() {
     startStudy();
   }
   // A bundled model added from the models panel: the study's models plus it (the URL keeps the list).
-  const addModel = window.strata.busy ? '' : app.takeAddModelRequest();   // waits for the study's end
+  const addModel = window.strata.busy ? '' : app.takeAddModelRequest(); // waits for the study's end
   if (addModel) {
     params = { ...params, models: [...models.filter((md) => !md.dropped).map((md) => md.name), addModel] };
     startStudy();
   }
   const exportKind = app.takeExportRequest();
   if (exportKind) exportResults(exportKind, window.strata.results);
-  const tsneReq = app.takeTsneRequest();   // the t-SNE view asked (the worker answers between studies)
+  const tsneReq = app.takeTsneRequest(); // the t-SNE view asked (the worker answers between studies)
   if (tsneReq) worker.postMessage({ type: 'tsne', model: tsneReq.model, k: tsneReq.k, serial: studySerial });
   const v = app.viewState();
   if (v.selectedSample >= 0 && models[v.kpcaModel] && window.strata.timings.load !== null) {
-    const key = `${models[v.kpcaModel].name}/${v.sigmaIndex}/${v.selectedSample}`;   // as app_panels.cpp builds it
+    const key = `${models[v.kpcaModel].name}/${v.sigmaIndex}/${v.selectedSample}`; // as app_panels.cpp builds it
     if (key !== stripKey) {
       stripKey = key;
       worker.postMessage({ type: 'sample', model: v.kpcaModel, k: v.sigmaIndex, index: v.selectedSample, key });
@@ -292,9 +378,11 @@ function tick() {
 
 // 6. View state <-> URL -------------------------------------------------------------------------------------------
 function applyInitialView(sigmas) {
-  const s = initialView.sigma ?? 0.1;   // default: the paper's noise level
+  const s = initialView.sigma ?? 0.1; // default: the paper's noise level
   let best = 0;
-  sigmas.forEach((v, k) => { if (Math.abs(v - s) < Math.abs(sigmas[best] - s)) best = k; });
+  sigmas.forEach((v, k) => {
+    if (Math.abs(v - s) < Math.abs(sigmas[best] - s)) best = k;
+  });
   app.setSigmaIndex(best);
   if (initialView.sample >= 0) app.setSelectedSample(initialView.sample);
   const names = models.map((md) => md.name);
@@ -311,12 +399,18 @@ function applyInitialView(sigmas) {
 function syncUrl() {
   const v = app.viewState();
   const state = {
-    ...params, models: params.models ?? [],
-    sigma: v.sigma, sample: v.selectedSample, color: app.colorBy(), tsne: v.tsne.show, layout: app.layout(),
+    ...params,
+    models: params.models ?? [],
+    sigma: v.sigma,
+    sample: v.selectedSample,
+    color: app.colorBy(),
+    tsne: v.tsne.show,
+    layout: app.layout(),
     hide: models.filter((md, i) => !v.modelsEnabled[i]).map((md) => md.name),
-    view: models.length && v.kpcaModel > 0 ? models[v.kpcaModel]?.name ?? '' : '',
+    view: models.length && v.kpcaModel > 0 ? (models[v.kpcaModel]?.name ?? '') : '',
   };
-  if (!models.length) Object.assign(state, { sigma: initialView.sigma, hide: initialView.hide, view: initialView.view });
+  if (!models.length)
+    Object.assign(state, { sigma: initialView.sigma, hide: initialView.hide, view: initialView.view });
   const q = app.formatViewState(state);
   const href = location.pathname + (q ? '?' + q : '') + location.hash;
   if (href !== location.pathname + location.search + location.hash) history.replaceState(null, '', href);
@@ -338,7 +432,10 @@ function nextDrop() {
   window.strata.dropping = true;
   window.strata.busy = true;
   showMessage(`checking ${files.map((f) => f.name).join(', ')}`);
-  worker.postMessage({ type: 'drop', files }, files.map((f) => f.bytes.buffer));
+  worker.postMessage(
+    { type: 'drop', files },
+    files.map((f) => f.bytes.buffer),
+  );
 }
 
 function showMessage(line) {

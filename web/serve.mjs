@@ -31,24 +31,34 @@ if (!fs.existsSync(path.join(root, 'index.html'))) {
 
 // 2. MIME types (.wasm must be application/wasm for streaming compilation; .mjs must be JavaScript).
 const types = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.png': 'image/png',
-  '.onnx': 'application/octet-stream', '.npy': 'application/octet-stream', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.onnx': 'application/octet-stream',
+  '.npy': 'application/octet-stream',
+  '.map': 'application/json',
 };
 
 // 3. Requests: GET/HEAD of files under root; anything else is 404/405.
 // The Content-Security-Policy of index.html, as a header: a header also covers the workers.
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; " +
-            "img-src 'self' data: blob:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
-            "frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; " +
+  "img-src 'self' data: blob:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
+  "frame-ancestors 'none'";
 function handle(req, res) {
-  const headers = plain ? { 'Cache-Control': 'no-cache' } : {
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Embedder-Policy': 'require-corp',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Cache-Control': 'no-cache',
-    'Content-Security-Policy': CSP,
-  };
+  const headers = plain
+    ? { 'Cache-Control': 'no-cache' }
+    : {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+        'Cache-Control': 'no-cache',
+        'Content-Security-Policy': CSP,
+      };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, headers).end();
     return;
@@ -62,7 +72,8 @@ function handle(req, res) {
   }
   if (rel.endsWith('/')) rel += 'index.html';
   const file = path.join(root, rel);
-  if (!file.startsWith(root + path.sep)) {   // no way out of the site folder
+  if (!file.startsWith(root + path.sep)) {
+    // no way out of the site folder
     res.writeHead(403, headers).end();
     return;
   }
@@ -86,11 +97,14 @@ server.on('error', (e) => {
   process.exit(1);
 });
 server.listen(port, '127.0.0.1', () => {
-  console.log(`Strata explorer: http://127.0.0.1:${server.address().port}/  (serving ${root}` +
-              `${plain ? ', without isolation headers' : ''}; Ctrl-C stops)`);
+  console.log(
+    `Strata explorer: http://127.0.0.1:${server.address().port}/  (serving ${root}` +
+      `${plain ? ', without isolation headers' : ''}; Ctrl-C stops)`,
+  );
 });
 // Browsers keep connections open: close them too, or close() would wait for them.
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });

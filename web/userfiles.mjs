@@ -46,6 +46,7 @@ export async function decodeImage(bytes) {
   bitmap.close();
   const rgba = ctx.getImageData(0, 0, 28, 28).data;
   const x = new Float32Array(PIXELS);
-  for (let i = 0; i < PIXELS; i++) x[i] = (0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]) / 255;
+  for (let i = 0; i < PIXELS; i++)
+    x[i] = (0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]) / 255;
   return x;
 }

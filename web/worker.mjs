@@ -18,11 +18,11 @@ import * as ort from './ort.wasm.min.mjs';
 import { decodeImage, fileKind, isDecoderName, modelName } from './userfiles.mjs';
 
 const PIXELS = 28 * 28;
-const BATCH = 100;            // images per encoder/decoder call (characterize's --batch default)
+const BATCH = 100; // images per encoder/decoder call (characterize's --batch default)
 // Threads need cross-origin isolation (web/serve.mjs sends the headers). On any other static host
 // the page still works: the core's single-threaded build and ONNX Runtime Web on one thread.
 const ISOLATED = self.crossOriginIsolated === true;
-const CORE_THREADS = ISOLATED ? 2 : 1;   // 2: the module's pthread pool (wasm/app/CMakeLists.txt)
+const CORE_THREADS = ISOLATED ? 2 : 1; // 2: the module's pthread pool (wasm/app/CMakeLists.txt)
 // Noisy latents are kept for reruns (a geometry change then needs no inference) up to this many
 // bytes in all; beyond (large N), only the clean latents are kept and a rerun encodes again.
 const LATENT_CACHE_BYTES = 256 * 2 ** 20;
@@ -32,8 +32,10 @@ const base = new URL('./', import.meta.url).href;
 ort.env.wasm.wasmPaths = base;
 ort.env.wasm.numThreads = ISOLATED ? Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)) : 1;
 let corePromise = null;
-const core = () => (corePromise ??= import(ISOLATED ? './strata_worker.mjs' : './strata_worker_st.mjs')
-  .then((module) => module.default({ locateFile: (f) => base + f })));
+const core = () =>
+  (corePromise ??= import(ISOLATED ? './strata_worker.mjs' : './strata_worker_st.mjs').then((module) =>
+    module.default({ locateFile: (f) => base + f }),
+  ));
 
 const post = (msg) => self.postMessage(msg);
 // ONNX Runtime sessions take one run at a time: the study and the sample strip's requests (which
@@ -53,7 +55,7 @@ const now = () => performance.now();
 // pixels, wasm/app/app_present.cpp); half pauses keep the interface above its frame-rate target
 // while the study still ends soon, where longer pauses slow the study and shorter ones the
 // interface (docs/explorer.md has the measurements). Untouched, the study runs flat out.
-let lastInput = null;   // Float64Array on shared memory (main.mjs), or null
+let lastInput = null; // Float64Array on shared memory (main.mjs), or null
 async function yieldToInterface(stepMs) {
   if (lastInput && Date.now() - lastInput[0] < 300) await new Promise((r) => setTimeout(r, Math.min(stepMs / 2, 200)));
 }
@@ -68,8 +70,9 @@ async function fetchBytes(url) {
 // Plain IDX (models/README.md): big-endian magic and sizes, then one byte per pixel or label.
 function parseIdx(bytes, url, wantMagic) {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8 || dv.getUint32(0) !== wantMagic) throw new Error(`${url}: not an IDX file of the expected kind`);
-  const dims = (wantMagic & 0xff);
+  if (bytes.length < 8 || dv.getUint32(0) !== wantMagic)
+    throw new Error(`${url}: not an IDX file of the expected kind`);
+  const dims = wantMagic & 0xff;
   const shape = [];
   for (let i = 0; i < dims; i++) shape.push(dv.getUint32(4 + 4 * i));
   const offset = 4 + 4 * dims;
@@ -101,11 +104,14 @@ async function loadManifest(problems) {
 async function fetchListed(file) {
   const m = await core();
   const path = 'models/' + file.path;
-  const bytes = await fetchBytes(base + path).catch((e) => { throw new Error(e.message.replace(base, '')); });
+  const bytes = await fetchBytes(base + path).catch((e) => {
+    throw new Error(e.message.replace(base, ''));
+  });
   if (bytes.length !== file.bytes)
     throw new Error(`${path}: ${bytes.length} bytes, models/manifest.json says ${file.bytes} (truncated or replaced?)`);
   const sha256 = m.sha256(bytes);
-  if (sha256 !== file.sha256) throw new Error(`${path}: its sha256 is not the one in models/manifest.json (corrupt or replaced?)`);
+  if (sha256 !== file.sha256)
+    throw new Error(`${path}: its sha256 is not the one in models/manifest.json (corrupt or replaced?)`);
   return { bytes, sha256, path };
 }
 
@@ -114,13 +120,18 @@ let userImages = null;
 
 // The manifest's sample images and labels, fetched, checked and parsed once (preload).
 async function loadSample(manifest) {
-  if (!manifest) throw new Error('no sample images (models/manifest.json is unusable): drop PNG, JPEG or .npy images to analyse');
-  const [imagesFile, labelsFile] = await Promise.all([fetchListed(manifest.sample.images), fetchListed(manifest.sample.labels)]);
+  if (!manifest)
+    throw new Error('no sample images (models/manifest.json is unusable): drop PNG, JPEG or .npy images to analyse');
+  const [imagesFile, labelsFile] = await Promise.all([
+    fetchListed(manifest.sample.images),
+    fetchListed(manifest.sample.labels),
+  ]);
   const images = parseIdx(imagesFile.bytes, imagesFile.path, 0x803);
   const labels = parseIdx(labelsFile.bytes, labelsFile.path, 0x801);
   if (images.shape[1] !== 28 || images.shape[2] !== 28)
     throw new Error(`${imagesFile.path}: images are ${images.shape[1]} x ${images.shape[2]}, 28 x 28 are needed`);
-  if (labels.shape[0] !== images.shape[0]) throw new Error(`${labelsFile.path}: ${labels.shape[0]} labels for ${images.shape[0]} images`);
+  if (labels.shape[0] !== images.shape[0])
+    throw new Error(`${labelsFile.path}: ${labels.shape[0]} labels for ${images.shape[0]} images`);
   return { images, labels, path: imagesFile.path, sha256: imagesFile.sha256 };
 }
 
@@ -138,9 +149,12 @@ function studyImages(sample, params, problems) {
   // x = byte / 255 in float32, as idx.cpp's to_unit_floats (double rounding of a quotient is exact here).
   const x = Float32Array.from(images.data.subarray(0, n * PIXELS), (b) => b / 255);
   return {
-    x, n, imagesPath: sample.path, imagesSha256: sample.sha256,
+    x,
+    n,
+    imagesPath: sample.path,
+    imagesSha256: sample.sha256,
     labels: Array.from(labels.data.subarray(0, n)),
-    imageBytes: images.data.slice(0, n * PIXELS),   // for the interface's tooltips
+    imageBytes: images.data.slice(0, n * PIXELS), // for the interface's tooltips
   };
 }
 
@@ -148,7 +162,10 @@ function studyImages(sample, params, problems) {
 function userData() {
   const { x, n, names, sha256 } = userImages;
   return {
-    x, n, imagesPath: `dropped: ${names.join(', ')}`, imagesSha256: sha256,
+    x,
+    n,
+    imagesPath: `dropped: ${names.join(', ')}`,
+    imagesSha256: sha256,
     labels: new Array(n).fill(0),
     imageBytes: Uint8Array.from(x, (v) => Math.round(v * 255)),
   };
@@ -156,7 +173,10 @@ function userData() {
 
 const SESSION_OPTIONS = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
 // ONNX Runtime's messages can run to many lines: the first, shortened, is enough for the user.
-const firstLine = (e) => String(e?.message ?? e).split('\n')[0].slice(0, 200);
+const firstLine = (e) =>
+  String(e?.message ?? e)
+    .split('\n')[0]
+    .slice(0, 200);
 
 // An ONNX Runtime session of a model's bytes; the error starts with `path` when one is given
 // (dropped files get their name added by the caller).
@@ -181,7 +201,10 @@ function latentOf(m, model, eo, k, first, params) {
     return { z: t.data, dims: t.dims };
   }
   const mu = eo.mu;
-  const z = params.vae_latent === 'mean' ? mu.data : m.vaeSample(mu.data, eo.logvar.data, k, mu.data.length / k, params.seed, first);
+  const z =
+    params.vae_latent === 'mean'
+      ? mu.data
+      : m.vaeSample(mu.data, eo.logvar.data, k, mu.data.length / k, params.seed, first);
   return { z, dims: mu.dims };
 }
 
@@ -192,14 +215,25 @@ async function loadModel(entry) {
   const decoder = await createSession(dec.bytes, dec.path);
   const outs = encoder.outputNames;
   const variational = isVariational(outs);
-  if (!variational && outs.length !== 1) throw new Error(`${enc.path}: expected one output 'z' or the outputs 'mu' and 'logvar'`);
+  if (!variational && outs.length !== 1)
+    throw new Error(`${enc.path}: expected one output 'z' or the outputs 'mu' and 'logvar'`);
   return {
-    entry, encoder, decoder, variational,
-    sha256: enc.sha256, decoderSha256: dec.sha256,
-    encoderPath: enc.path, decoderPath: dec.path,
+    entry,
+    encoder,
+    decoder,
+    variational,
+    sha256: enc.sha256,
+    decoderSha256: dec.sha256,
+    encoderPath: enc.path,
+    decoderPath: dec.path,
     // Caches, each valid for a key: encodings (latents, PSNR) per noise level for the images, seed
     // and VAE latent mode; analysed sets for those plus the geometry settings.
-    encKey: null, enc: [], anaKey: null, sets: [], bandwidth: null, geometry: null,
+    encKey: null,
+    enc: [],
+    anaKey: null,
+    sets: [],
+    bandwidth: null,
+    geometry: null,
   };
 }
 
@@ -208,7 +242,9 @@ async function encodeDecode(model, data, sigma, params, timings) {
   const m = await core();
   const n = data.n;
   const y = m.addNoise(data.x, n, PIXELS, sigma, params.seed, 0, true);
-  let z = null, xHat = new Float32Array(n * PIXELS), zShape = null;
+  let z = null,
+    xHat = new Float32Array(n * PIXELS),
+    zShape = null;
   for (let b = 0; b < n; b += BATCH) {
     const k = Math.min(BATCH, n - b);
     const t0 = now();
@@ -240,9 +276,10 @@ async function analyzeSet(model, k, enc, sigmas, params, timings) {
   // A noisy set's results depend only on itself and the clean set (bandwidth, 2-D view, angles):
   // the core keeps each model's clean analysis (CleanAnalysis) and adds each noise level to it as
   // soon as it is encoded.
-  const out = k === 0
-    ? JSON.parse(m.analyzeClean(model.entry.name, enc.z, enc.shape, { ...params.geometry, threads: CORE_THREADS }))
-    : JSON.parse(m.analyzeNoisy(model.entry.name, enc.z, sigmas[k]));
+  const out =
+    k === 0
+      ? JSON.parse(m.analyzeClean(model.entry.name, enc.z, enc.shape, { ...params.geometry, threads: CORE_THREADS }))
+      : JSON.parse(m.analyzeNoisy(model.entry.name, enc.z, sigmas[k]));
   timings.analysis += now() - t0;
   await yieldToInterface(now() - t0);
   if (out.error) throw new Error(`${model.entry.name} sigma=${sigmas[k]}: ${out.error}`);
@@ -268,11 +305,15 @@ async function analyzeSet(model, k, enc, sigmas, params, timings) {
 // no images it waits for dropped files.
 let session = null;
 
-const notice = (messages) => { if (messages.length) post({ type: 'notice', messages }); };
+const notice = (messages) => {
+  if (messages.length) post({ type: 'notice', messages });
+};
 
 // When each loading step ended, in ms since the page's navigation (the worker's clock starts later).
 const loadSteps = {};
-const stepDone = (name) => { loadSteps[name] ??= performance.timeOrigin + now(); };
+const stepDone = (name) => {
+  loadSteps[name] ??= performance.timeOrigin + now();
+};
 
 async function preload() {
   stepDone('workerStarted');
@@ -282,8 +323,20 @@ async function preload() {
   stepDone('manifest');
   const entries = manifest?.models ?? [];
   const [loaded, sample] = await Promise.all([
-    Promise.allSettled(entries.map(loadModel)).then((r) => { stepDone('models'); return r; }),
-    loadSample(manifest).then((r) => { stepDone('images'); return r; }, (e) => { problems.push(String(e.message ?? e)); return null; }),
+    Promise.allSettled(entries.map(loadModel)).then((r) => {
+      stepDone('models');
+      return r;
+    }),
+    loadSample(manifest).then(
+      (r) => {
+        stepDone('images');
+        return r;
+      },
+      (e) => {
+        problems.push(String(e.message ?? e));
+        return null;
+      },
+    ),
   ]);
   const models = [];
   loaded.forEach((r, i) => {
@@ -332,44 +385,68 @@ async function run(params) {
   const timings = { load: 0, inference: 0, analysis: 0 };
   await loadSession(params);
   if (!session.studied.length || !session.data) {
-    const what = !session.studied.length ? 'no model could be loaded: drop an ONNX encoder (and decoder)'
-                                        : 'no images to analyse: drop PNG, JPEG or .npy images';
+    const what = !session.studied.length
+      ? 'no model could be loaded: drop an ONNX encoder (and decoder)'
+      : 'no images to analyse: drop PNG, JPEG or .npy images';
     post({ type: 'waiting', reason: `Nothing to analyse yet: ${what}` });
     return;
   }
-  params = { ...params, n: session.data.n };   // dropped images, or a sample smaller than N
+  params = { ...params, n: session.data.n }; // dropped images, or a sample smaller than N
   session.params = params;
   const { data, studied: models } = session;
   const available = session.models.filter((md) => !models.includes(md)).map((md) => md.entry.name);
-  post({ type: 'meta', models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind, dropped: !!md.dropped })), available, sigmas: params.sigmas,
-         n: data.n, labels: data.labels, images: data.imageBytes });
+  post({
+    type: 'meta',
+    models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind, dropped: !!md.dropped })),
+    available,
+    sigmas: params.sigmas,
+    n: data.n,
+    labels: data.labels,
+    images: data.imageBytes,
+  });
   timings.load = now() - tStart;
   post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads, coreThreads: CORE_THREADS, loadSteps });
 
   const steps = params.sigmas.length * models.length;
-  const latentFloats = models.reduce((a, md) => a + (md.entry.latent_shape?.reduce((u, v) => u * v, 1) ?? 64 * 7 * 7), 0);
+  const latentFloats = models.reduce(
+    (a, md) => a + (md.entry.latent_shape?.reduce((u, v) => u * v, 1) ?? 64 * 7 * 7),
+    0,
+  );
   const keepNoisy = params.sigmas.length * data.n * latentFloats * 4 <= LATENT_CACHE_BYTES;
   let done = 0;
   for (let k = 0; k < params.sigmas.length; k++) {
     for (let i = 0; i < models.length; i++) {
       const model = models[i];
       // The images' hash too: dropped images replace the sample at the same N.
-      const encKey = JSON.stringify([data.imagesSha256, params.n, params.seed, params.sigmas, model.variational ? params.vae_latent : null]);
+      const encKey = JSON.stringify([
+        data.imagesSha256,
+        params.n,
+        params.seed,
+        params.sigmas,
+        model.variational ? params.vae_latent : null,
+      ]);
       if (model.encKey !== encKey) Object.assign(model, { encKey, enc: [], anaKey: null });
       const anaKey = encKey + JSON.stringify(params.geometry);
       if (model.anaKey !== anaKey) Object.assign(model, { anaKey, sets: [] });
-      post({ type: 'progress', fraction: done / steps,
-             status: `${model.entry.name}: sigma = ${params.sigmas[k]} (encoding, decoding, analysis)` });
+      post({
+        type: 'progress',
+        fraction: done / steps,
+        status: `${model.entry.name}: sigma = ${params.sigmas[k]} (encoding, decoding, analysis)`,
+      });
       if (!model.sets[k] && !model.enc[k]?.z)
         model.enc[k] = await exclusive(() => encodeDecode(model, data, params.sigmas[k], params, timings));
       model.sets[k] ??= await analyzeSet(model, k, model.enc[k], params.sigmas, params, timings);
-      if (k > 0 && !keepNoisy) model.enc[k] = { ...model.enc[k], z: null };   // PSNR and shape stay
+      if (k > 0 && !keepNoisy) model.enc[k] = { ...model.enc[k], z: null }; // PSNR and shape stay
       done++;
       post({ type: 'set', model: i, k, set: model.sets[k], bandwidth: model.bandwidth });
     }
   }
   const results = await resultsJson(models, data, params, timings, now() - tStart);
-  post({ type: 'progress', fraction: 1, status: `done: ${models.length} models x ${params.sigmas.length} noise levels, N = ${data.n}` });
+  post({
+    type: 'progress',
+    fraction: 1,
+    status: `done: ${models.length} models x ${params.sigmas.length} noise levels, N = ${data.n}`,
+  });
   post({ type: 'done', results, timings });
 }
 
@@ -389,20 +466,25 @@ async function resultsJson(models, data, params, timings, totalMs) {
     geometry: md.geometry,
     sets: md.sets,
   }));
-  const settings = JSON.parse(m.studySettings({
-    dataset: userImages ? 'images dropped on the page' : 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
-    images_file: data.imagesPath,
-    images_sha256: data.imagesSha256,
-    n: data.n,
-    seed: params.seed,
-    sigmas: params.sigmas,
-    vae_latent: params.vae_latent,
-    runner: `ONNX Runtime Web ${ort.env.versions?.web ?? ''} (wasm backend, ${ort.env.wasm.numThreads} thread(s))`,
-    geometry: params.geometry,
-  }));
+  const settings = JSON.parse(
+    m.studySettings({
+      dataset: userImages
+        ? 'images dropped on the page'
+        : 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
+      images_file: data.imagesPath,
+      images_sha256: data.imagesSha256,
+      n: data.n,
+      seed: params.seed,
+      sigmas: params.sigmas,
+      vae_latent: params.vae_latent,
+      runner: `ONNX Runtime Web ${ort.env.versions?.web ?? ''} (wasm backend, ${ort.env.wasm.numThreads} thread(s))`,
+      geometry: params.geometry,
+    }),
+  );
   if (settings.error) throw new Error(`study settings: ${settings.error}`);
   return {
-    settings, models: modelJson,
+    settings,
+    models: modelJson,
     timing: { inference_s: timings.inference / 1000, analysis_s: timings.analysis / 1000, total_s: totalMs / 1000 },
   };
 }
@@ -413,13 +495,15 @@ async function resultsJson(models, data, params, timings, totalMs) {
 async function sampleImages({ model: i, k, index, key }) {
   if (!session?.params || !session.studied[i] || index < 0 || index >= session.params.n) return;
   const m = await core();
-  const { params, data } = session, md = session.studied[i];
+  const { params, data } = session,
+    md = session.studied[i];
   const x = data.x.slice(index * PIXELS, (index + 1) * PIXELS);
   const y = m.addNoise(x, 1, PIXELS, params.sigmas[k], params.seed, index, true);
   await exclusive(async () => {
     const eo = await md.encoder.run({ [md.encoder.inputNames[0]]: new ort.Tensor('float32', y, [1, 1, 28, 28]) });
     const { z, dims: shape } = latentOf(m, md, eo, 1, index, params);
-    if (!md.decoder) {   // a dropped model without a decoder: a blank reconstruction
+    if (!md.decoder) {
+      // a dropped model without a decoder: a blank reconstruction
       post({ type: 'sample', key, clean: x, noisy: y, recon: new Float32Array(PIXELS), psnr: NaN });
       return;
     }
@@ -435,10 +519,17 @@ async function benchCore() {
   const m = await core();
   const out = [];
   for (const md of session?.studied ?? []) {
-    if (md.enc.length !== session.params.sigmas.length || !md.enc.every((e) => e.z)) continue;   // latents not kept
+    if (md.enc.length !== session.params.sigmas.length || !md.enc.every((e) => e.z)) continue; // latents not kept
     const t0 = now();
-    const r = JSON.parse(m.analyze(md.entry.name, md.enc.map((e) => e.z), session.params.sigmas, md.enc[0].shape,
-                                   { ...session.params.geometry, threads: CORE_THREADS }));
+    const r = JSON.parse(
+      m.analyze(
+        md.entry.name,
+        md.enc.map((e) => e.z),
+        session.params.sigmas,
+        md.enc[0].shape,
+        { ...session.params.geometry, threads: CORE_THREADS },
+      ),
+    );
     out.push({ model: md.entry.name, ms: now() - t0, stages: r.stage_seconds, error: r.error });
   }
   post({ type: 'benchCore', out });
@@ -453,10 +544,19 @@ async function tsne({ model: i, k, serial }) {
   const reply = (fields) => post({ type: 'tsne', model: i, k, serial, ...fields });
   if (!md?.enc[0]?.z || !md.sets[k]) return reply({ error: 't-SNE: the set is not analysed yet' });
   const noisy = k > 0 ? md.enc[k]?.z : null;
-  if (k > 0 && !noisy) return reply({ error: `t-SNE: the latents at sigma = ${session.params.sigmas[k]} were not kept (N too large for the latent cache)` });
+  if (k > 0 && !noisy)
+    return reply({
+      error: `t-SNE: the latents at sigma = ${session.params.sigmas[k]} were not kept (N too large for the latent cache)`,
+    });
   const t0 = now();
-  const r = m.tsne(md.entry.name, md.enc[0].z, noisy, session.params.sigmas[k], { seed: session.params.seed },
-                   (iteration, total, kl) => post({ type: 'tsneProgress', model: i, k, iteration, total, kl }));
+  const r = m.tsne(
+    md.entry.name,
+    md.enc[0].z,
+    noisy,
+    session.params.sigmas[k],
+    { seed: session.params.seed },
+    (iteration, total, kl) => post({ type: 'tsneProgress', model: i, k, iteration, total, kl }),
+  );
   if (r.error) return reply({ error: `t-SNE: ${r.error}` });
   reply({ coords: r.coords, nClean: r.nClean, iterations: r.iterations, kl: r.kl, ms: now() - t0 });
 }
@@ -470,18 +570,23 @@ async function tsne({ model: i, k, serial }) {
 // output, or 'mu' and 'logvar'. Returns the session, whether it is variational and a latent.
 async function checkEncoder(file) {
   const encoder = await createSession(file.bytes);
-  if (encoder.inputNames.length !== 1) throw new Error(`${encoder.inputNames.length} inputs: one (N x 1 x 28 x 28) is needed`);
+  if (encoder.inputNames.length !== 1)
+    throw new Error(`${encoder.inputNames.length} inputs: one (N x 1 x 28 x 28) is needed`);
   const outs = encoder.outputNames;
   const variational = isVariational(outs);
-  if (!variational && outs.length !== 1) throw new Error(`outputs ${outs.join(', ')}: one latent output, or 'mu' and 'logvar', is needed`);
+  if (!variational && outs.length !== 1)
+    throw new Error(`outputs ${outs.join(', ')}: one latent output, or 'mu' and 'logvar', is needed`);
   let eo;
   try {
-    eo = await encoder.run({ [encoder.inputNames[0]]: new ort.Tensor('float32', new Float32Array(PIXELS), [1, 1, 28, 28]) });
+    eo = await encoder.run({
+      [encoder.inputNames[0]]: new ort.Tensor('float32', new Float32Array(PIXELS), [1, 1, 28, 28]),
+    });
   } catch (e) {
     throw new Error(`does not run on a 1 x 1 x 28 x 28 image (${firstLine(e)})`);
   }
   const z = variational ? eo.mu : eo[outs[0]];
-  if (z.dims.length !== 4) throw new Error(`latent of shape [${z.dims.join(', ')}]: a 4-D N x C x H x W latent is needed`);
+  if (z.dims.length !== 4)
+    throw new Error(`latent of shape [${z.dims.join(', ')}]: a 4-D N x C x H x W latent is needed`);
   if (variational && eo.logvar.dims.join() !== z.dims.join()) throw new Error('mu and logvar differ in shape');
   return { encoder, variational, z };
 }
@@ -503,22 +608,42 @@ async function checkDecoder(file, z) {
 async function userModel(name, files) {
   const m = await core();
   const fail = (file, e) => new Error(`${file.name}: ${e.message}`);
-  let enc, decoder = null;
-  try { enc = await checkEncoder(files.encoder); } catch (e) { throw fail(files.encoder, e); }
-  if (files.decoder) try { decoder = await checkDecoder(files.decoder, enc.z); } catch (e) { throw fail(files.decoder, e); }
+  let enc,
+    decoder = null;
+  try {
+    enc = await checkEncoder(files.encoder);
+  } catch (e) {
+    throw fail(files.encoder, e);
+  }
+  if (files.decoder)
+    try {
+      decoder = await checkDecoder(files.decoder, enc.z);
+    } catch (e) {
+      throw fail(files.decoder, e);
+    }
   return {
-    entry: { name, kind: 'user', latent_shape: enc.z.dims.slice(1) }, dropped: true,
-    encoder: enc.encoder, decoder, variational: enc.variational,
-    sha256: m.sha256(files.encoder.bytes), decoderSha256: decoder ? m.sha256(files.decoder.bytes) : null,
-    encoderPath: `dropped: ${files.encoder.name}`, decoderPath: decoder ? `dropped: ${files.decoder.name}` : null,
-    encKey: null, enc: [], anaKey: null, sets: [], bandwidth: null, geometry: null,
+    entry: { name, kind: 'user', latent_shape: enc.z.dims.slice(1) },
+    dropped: true,
+    encoder: enc.encoder,
+    decoder,
+    variational: enc.variational,
+    sha256: m.sha256(files.encoder.bytes),
+    decoderSha256: decoder ? m.sha256(files.decoder.bytes) : null,
+    encoderPath: `dropped: ${files.encoder.name}`,
+    decoderPath: decoder ? `dropped: ${files.decoder.name}` : null,
+    encKey: null,
+    enc: [],
+    anaKey: null,
+    sets: [],
+    bandwidth: null,
+    geometry: null,
   };
 }
 
 async function dropFiles(files) {
   const messages = [];
-  const models = new Map();   // name -> {encoder, decoder}
-  const images = [];          // {name, x, n}
+  const models = new Map(); // name -> {encoder, decoder}
+  const images = []; // {name, x, n}
   let imagesOk = true;
   for (const file of files) {
     const kind = fileKind(file.name);
@@ -532,8 +657,8 @@ async function dropFiles(files) {
         group[role] = file;
         models.set(name, group);
       } else if (kind === 'npy') {
-        const r = (await core()).readImagesNpy(file.bytes, file.name);   // the core's .npy reader
-        if (r.error) throw new Error(r.error.slice(file.name.length + 2));   // the name is added below
+        const r = (await core()).readImagesNpy(file.bytes, file.name); // the core's .npy reader
+        if (r.error) throw new Error(r.error.slice(file.name.length + 2)); // the name is added below
         images.push({ name: file.name, x: r.x, n: r.n });
       } else {
         images.push({ name: file.name, x: await decodeImage(file.bytes), n: 1 });
@@ -545,7 +670,10 @@ async function dropFiles(files) {
   }
   let changed = false;
   for (const [name, group] of models) {
-    if (!group.encoder) { messages.push(`${group.decoder.name}: a decoder without its encoder (drop both together)`); continue; }
+    if (!group.encoder) {
+      messages.push(`${group.decoder.name}: a decoder without its encoder (drop both together)`);
+      continue;
+    }
     if (session?.models.some((md) => md.entry.name === name)) {
       messages.push(`${group.encoder.name}: a model named '${name}' is already loaded (rename the file)`);
       continue;
@@ -554,18 +682,25 @@ async function dropFiles(files) {
       const md = await userModel(name, group);
       session.models.push(md);
       changed = true;
-      messages.push(`${group.encoder.name}: model '${name}' added${group.decoder ? ' with its decoder' : ' (no decoder: PSNR not computed)'}`);
+      messages.push(
+        `${group.encoder.name}: model '${name}' added${group.decoder ? ' with its decoder' : ' (no decoder: PSNR not computed)'}`,
+      );
     } catch (e) {
       messages.push(e.message);
     }
   }
   const count = images.reduce((a, im) => a + im.n, 0);
-  if (images.length && !imagesOk) messages.push('images not replaced: some dropped image files are invalid (see above)');
-  else if (images.length && count < 2) messages.push(`${images[0].name}: ${count} image; at least 2 are needed to replace the images`);
+  if (images.length && !imagesOk)
+    messages.push('images not replaced: some dropped image files are invalid (see above)');
+  else if (images.length && count < 2)
+    messages.push(`${images[0].name}: ${count} image; at least 2 are needed to replace the images`);
   else if (images.length) {
     const x = new Float32Array(count * PIXELS);
     let at = 0;
-    for (const im of images) { x.set(im.x, at * PIXELS); at += im.n; }
+    for (const im of images) {
+      x.set(im.x, at * PIXELS);
+      at += im.n;
+    }
     const m = await core();
     userImages = { x, n: count, names: images.map((im) => im.name), sha256: m.sha256(new Uint8Array(x.buffer)) };
     session.data = userData();

@@ -21,14 +21,21 @@ import { arg, launchChromium, repo, sleep, startServer, stopAll } from './harnes
 const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
 const n = Number(arg('n', 300));
 const runs = Number(arg('runs', 1));
-const models = arg('models', null);   // e.g. cae,dae,vae,beta-vae,sparse (default: the page's)
-const passes = arg('passes', 'untouched,running,repeat,in-use,dragging').split(',');   // any of these, comma-separated
+const models = arg('models', null); // e.g. cae,dae,vae,beta-vae,sparse (default: the page's)
+const passes = arg('passes', 'untouched,running,repeat,in-use,dragging').split(','); // any of these, comma-separated
 // FLOPs per image (encoder + decoder) of each model, counted from its ONNX graphs by
 // bench/model_flops.py (python3-onnx); null when that cannot run (then no GFLOP/s is printed).
 const flopsPerImage = (() => {
-  const r = spawnSync('/usr/bin/python3', [path.join(repo, 'bench', 'model_flops.py'), path.join(site, 'models', 'manifest.json'), '--json'],
-                      { encoding: 'utf8' });
-  try { return r.status === 0 ? JSON.parse(r.stdout) : null; } catch { return null; }
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [path.join(repo, 'bench', 'model_flops.py'), path.join(site, 'models', 'manifest.json'), '--json'],
+    { encoding: 'utf8' },
+  );
+  try {
+    return r.status === 0 ? JSON.parse(r.stdout) : null;
+  } catch {
+    return null;
+  }
 })();
 const ms = (x) => `${(x / 1000).toFixed(2)} s`;
 
@@ -43,21 +50,31 @@ const MIN_FPS = 20;
 function frameRates(times, from, to) {
   const t = Array.from(times).filter((x) => x >= from && x <= to);
   if (to - from < 1000 || t.length < 2) return null;
-  const upTo = (x) => {   // how many frames at or before x
-    let lo = 0, hi = t.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (t[mid] <= x) lo = mid + 1; else hi = mid; }
+  const upTo = (x) => {
+    // how many frames at or before x
+    let lo = 0,
+      hi = t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
     return lo;
   };
   // The count in a window changes only when a frame enters or leaves it, so the fewest frames are
   // in the window that starts at `from` or in one that starts just after a frame.
   let worst = upTo(from + 1000);
   for (const s of t) if (s + 1000 <= to) worst = Math.min(worst, upTo(s + 1000) - upTo(s));
-  const intervals = t.slice(1).map((x, i) => x - t[i]).sort((a, b) => a - b);
+  const intervals = t
+    .slice(1)
+    .map((x, i) => x - t[i])
+    .sort((a, b) => a - b);
   const p95 = intervals[Math.min(intervals.length - 1, Math.ceil(0.95 * intervals.length) - 1)];
   return { frames: t.length, mean: (t.length - 1) / ((t.at(-1) - t[0]) / 1000), worst, low5: 1000 / p95 };
 }
 
-const rateText = (r) => (r ? `mean ${r.mean.toFixed(1)}, worst 1 s ${r.worst}, 5th pct ${r.low5.toFixed(1)}` : 'under 1 s');
+const rateText = (r) =>
+  r ? `mean ${r.mean.toFixed(1)}, worst 1 s ${r.worst}, 5th pct ${r.low5.toFixed(1)}` : 'under 1 s';
 
 // 3. One run --------------------------------------------------------------------------------------------------
 // The passes: `untouched`: nobody touches the page; the interface draws only when data arrives
@@ -76,14 +93,14 @@ const touched = (pass) => ['in-use', 'dragging'].includes(pass);
 
 // Opens the page as `pass` says; resolves the page once window.strata exists.
 async function openPage(browser, pageUrl, pass) {
-  const page = browser.context.pages()[0] ?? await browser.context.newPage();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   if (pass === 'running') {
     await page.goto('about:blank');
     await sleep(3000);
   } else if (pass === 'repeat') {
     await page.goto(pageUrl);
     await page.waitForFunction(() => window.strata?.timings?.total > 0, null, { timeout: 120000 });
-    await sleep(1000);   // V8 writes its code cache after the first visit
+    await sleep(1000); // V8 writes its code cache after the first visit
   }
   await page.goto(pageUrl);
   await page.waitForFunction(() => window.strata !== undefined);
@@ -101,7 +118,10 @@ function moveMouseAlong(page) {
       await sleep(10);
     }
   })();
-  return async () => { moving = false; await done; };
+  return async () => {
+    moving = false;
+    await done;
+  };
 }
 
 // The user of the `dragging` pass: holds the kernel-diagnostics panel by its title bar and moves
@@ -116,7 +136,9 @@ async function dragPanel(page) {
     const canvas = document.getElementById('canvas');
     let i = 0;
     const step = () => {
-      const a = i++ / 7, x = p.x + 60 - 100 + 100 * Math.cos(a), y = p.y + 8 - 100 + 100 * Math.sin(a);
+      const a = i++ / 7,
+        x = p.x + 60 - 100 + 100 * Math.cos(a),
+        y = p.y + 8 - 100 + 100 * Math.sin(a);
       canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: x, clientY: y, bubbles: true }));
       canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }));
       if (!window.strata.stopDragging) requestAnimationFrame(step);
@@ -124,7 +146,9 @@ async function dragPanel(page) {
     requestAnimationFrame(step);
   }, d);
   return async () => {
-    await page.evaluate(() => { window.strata.stopDragging = true; });
+    await page.evaluate(() => {
+      window.strata.stopDragging = true;
+    });
     await page.mouse.up();
   };
 }
@@ -136,7 +160,7 @@ async function once(url, pass) {
   try {
     const page = await openPage(browser, pageUrl, pass);
     const stop = pass === 'in-use' ? moveMouseAlong(page) : pass === 'dragging' ? await dragPanel(page) : null;
-    const userFrom = await page.evaluate(() => performance.now());   // ms since navigation, the frames' clock
+    const userFrom = await page.evaluate(() => performance.now()); // ms since navigation, the frames' clock
     const [drawn0, shown0] = await page.evaluate(() => [window.strata.framesDrawn, window.strata.framesPresented]);
     const results = await page.evaluate(() => window.strata.ready.then(() => window.strata.results));
     if (stop) await stop();
@@ -145,22 +169,35 @@ async function once(url, pass) {
       const f = window.strata.frameTimes();
       return { built: Array.from(f.built), presented: Array.from(f.presented) };
     });
-    const [drawn, shown] = (await page.evaluate(() => [window.strata.framesDrawn, window.strata.framesPresented])).map((v, i) => v - [drawn0, shown0][i]);
+    const [drawn, shown] = (await page.evaluate(() => [window.strata.framesDrawn, window.strata.framesPresented])).map(
+      (v, i) => v - [drawn0, shown0][i],
+    );
     const core = await page.evaluate(() => window.strata.benchCore());
     const sets = results.settings.sigmas.length;
     const flops = flopsPerImage && results.models.reduce((a, m) => a + (flopsPerImage[m.name] ?? NaN), 0) * sets * n;
-    const rate = flops ? `${(flops / 1e9).toFixed(0)} GFLOP, ${(flops / 1e9 / (t.inference / 1000)).toFixed(1)} GFLOP/s` : 'GFLOP/s unknown';
+    const rate = flops
+      ? `${(flops / 1e9).toFixed(0)} GFLOP, ${(flops / 1e9 / (t.inference / 1000)).toFixed(1)} GFLOP/s`
+      : 'GFLOP/s unknown';
     // While the study computes with a user at the page: from the interface's first frame after the
     // user started to the end of the study.
     const from = Math.max(userFrom, frames.built.find((x) => x >= userFrom) ?? Infinity);
     const built = touched(pass) ? frameRates(frames.built, from, t.total) : null;
     const presented = touched(pass) ? frameRates(frames.presented, from, t.total) : null;
-    const rates = touched(pass) ? `frames/s while computing: built ${rateText(built)}; presented ${rateText(presented)}` : 'untouched';
-    console.log(`${pass.padEnd(9)} | models ${results.models.length} | load ${ms(t.load)} | first panel ${ms(t.firstPanel)} | total ${ms(t.total)} | ` +
-                `inference ${ms(t.inference)} (${rate}, ORT threads ${results.settings.runner.match(/(\d+) thread/)?.[1]}) | analysis ${ms(t.analysis)} | ` +
-                `${rates} | frames built ${drawn} (${(drawn / (t.total / 1000)).toFixed(1)}/s of the study), presented ${shown} (${(shown / (t.total / 1000)).toFixed(1)}/s) | core alone per model ` +
-                `${core.map((c) => `${c.model} ${Math.round(c.ms)} ms`).join(', ')} | load average ${os.loadavg()[0].toFixed(2)}`);
-    if (!touched(pass)) console.log(`          | loading steps (ms after navigation): ${Object.entries(t.loadSteps ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const rates = touched(pass)
+      ? `frames/s while computing: built ${rateText(built)}; presented ${rateText(presented)}`
+      : 'untouched';
+    console.log(
+      `${pass.padEnd(9)} | models ${results.models.length} | load ${ms(t.load)} | first panel ${ms(t.firstPanel)} | total ${ms(t.total)} | ` +
+        `inference ${ms(t.inference)} (${rate}, ORT threads ${results.settings.runner.match(/(\d+) thread/)?.[1]}) | analysis ${ms(t.analysis)} | ` +
+        `${rates} | frames built ${drawn} (${(drawn / (t.total / 1000)).toFixed(1)}/s of the study), presented ${shown} (${(shown / (t.total / 1000)).toFixed(1)}/s) | core alone per model ` +
+        `${core.map((c) => `${c.model} ${Math.round(c.ms)} ms`).join(', ')} | load average ${os.loadavg()[0].toFixed(2)}`,
+    );
+    if (!touched(pass))
+      console.log(
+        `          | loading steps (ms after navigation): ${Object.entries(t.loadSteps ?? {})
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     return frameRateFailures(pass, built, presented);
   } finally {
     await stopAll(null, browser);
@@ -188,9 +225,11 @@ if (!fs.existsSync(path.join(site, 'index.html'))) {
 const server = await startServer(site);
 const failures = [];
 try {
-  console.log(`Strata explorer benchmark: N = ${n}, ${runs} run(s), ${os.cpus().length} CPUs, Chromium headless (SwiftShader)`);
+  console.log(
+    `Strata explorer benchmark: N = ${n}, ${runs} run(s), ${os.cpus().length} CPUs, Chromium headless (SwiftShader)`,
+  );
   for (let r = 0; r < runs; r++) {
-    for (const pass of passes) failures.push(...await once(server.url, pass));
+    for (const pass of passes) failures.push(...(await once(server.url, pass)));
   }
 } finally {
   await stopAll(server, null);

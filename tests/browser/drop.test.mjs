@@ -17,8 +17,20 @@
 // reference run. N = 60 keeps it quick.
 import fs from 'node:fs';
 import path from 'node:path';
-import { arg, check, launchChromium, log, npy, openExplorer, repo, runTest, sampleNpy, screenshotOnFailure, startServer,
-         stopAll } from './harness.mjs';
+import {
+  arg,
+  check,
+  launchChromium,
+  log,
+  npy,
+  openExplorer,
+  repo,
+  runTest,
+  sampleNpy,
+  screenshotOnFailure,
+  startServer,
+  stopAll,
+} from './harness.mjs';
 
 // 1. Arguments ---------------------------------------------------------------------------------------
 const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
@@ -28,8 +40,12 @@ const chromiumPath = arg('chromium', '/usr/bin/chromium');
 
 // Resolves once the page has settled after a drop: no study and no check of files running, and
 // the messages list longer than `before`.
-const settled = (page, before) => page.waitForFunction(
-  (b) => !window.strata.busy && !window.strata.dropping && window.strata.messages.length > b, before, { timeout: 60000 });
+const settled = (page, before) =>
+  page.waitForFunction(
+    (b) => !window.strata.busy && !window.strata.dropping && window.strata.messages.length > b,
+    before,
+    { timeout: 60000 },
+  );
 
 // 2. The files to drop ----------------------------------------------------------------------------------------
 function makeFiles() {
@@ -67,7 +83,8 @@ function makeFiles() {
 // results as JSON), sparse (the shipped model's results), ...}.
 async function main() {
   const manifest = JSON.parse(fs.readFileSync(path.join(site, 'models', 'manifest.json'), 'utf8'));
-  if (!manifest.models?.some((m) => m.name === 'sparse')) throw new Error('models/manifest.json has no `sparse` model to copy');
+  if (!manifest.models?.some((m) => m.name === 'sparse'))
+    throw new Error('models/manifest.json has no `sparse` model to copy');
   fs.mkdirSync(out, { recursive: true });
   const t = { files: makeFiles() };
   const server = await startServer(site);
@@ -76,7 +93,10 @@ async function main() {
   try {
     browser = await launchChromium(chromiumPath);
     // cae and sparse: the dropped model below is a copy of sparse (not among the default models).
-    ({ page: t.page, consoleErrors: t.consoleErrors } = await openExplorer(browser, `${server.url}?n=${n}&models=cae,sparse`));
+    ({ page: t.page, consoleErrors: t.consoleErrors } = await openExplorer(
+      browser,
+      `${server.url}?n=${n}&models=cae,sparse`,
+    ));
     t.before = await t.page.evaluate(() => window.strata.ready.then(() => JSON.stringify(window.strata.results)));
     log(`default study done (N = ${n})`);
     await invalidFiles(t);
@@ -91,7 +111,7 @@ async function main() {
     await screenshotOnFailure(t.page, path.join(out, 'drop-failure.png'));
     throw e;
   } finally {
-    await stopAll(server, browser);   // server by PID, Chromium, its profile
+    await stopAll(server, browser); // server by PID, Chromium, its profile
   }
 }
 
@@ -106,13 +126,21 @@ async function invalidFiles(t) {
   await settled(page, 0);
   const messages = await messagesOf(page);
   log(`messages: ${JSON.stringify(messages)}`);
-  check(messages.some((m) => m.startsWith('cut_encoder.onnx:') && /ONNX/.test(m)), 'a truncated ONNX file: a message naming it');
-  check(messages.some((m) => m.startsWith('nan_images.npy:') && /NaN/.test(m)), 'a .npy with NaN: a message naming it');
+  check(
+    messages.some((m) => m.startsWith('cut_encoder.onnx:') && /ONNX/.test(m)),
+    'a truncated ONNX file: a message naming it',
+  );
+  check(
+    messages.some((m) => m.startsWith('nan_images.npy:') && /NaN/.test(m)),
+    'a .npy with NaN: a message naming it',
+  );
   const shown = await page.evaluate(() => document.getElementById('drop-messages').textContent);
   check(shown.includes('cut_encoder.onnx'), 'the message is shown in the page');
   const unchanged = await page.evaluate(() => JSON.stringify(window.strata.results));
-  check(unchanged === t.before && await page.evaluate(() => window.strata.generation) === 1,
-        'invalid files leave the results unchanged (no rerun)');
+  check(
+    unchanged === t.before && (await page.evaluate(() => window.strata.generation)) === 1,
+    'invalid files leave the results unchanged (no rerun)',
+  );
 }
 
 // 5. A real drop event on the canvas (a DataTransfer with a File), an unsupported file ---------------------------
@@ -122,11 +150,16 @@ async function dropEvent(t) {
   await page.evaluate(() => {
     const dt = new DataTransfer();
     dt.items.add(new File(['not a model'], 'notes.txt'));
-    document.getElementById('canvas').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document
+      .getElementById('canvas')
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   });
   await settled(page, count);
   const messages = await messagesOf(page);
-  check(messages.some((m) => m.startsWith('notes.txt:')), 'a file dropped on the canvas is checked: a message naming it');
+  check(
+    messages.some((m) => m.startsWith('notes.txt:')),
+    'a file dropped on the canvas is checked: a message naming it',
+  );
 }
 
 // 6. A valid model: the shipped `sparse` under a new name -----------------------------------------------------------
@@ -137,14 +170,24 @@ async function validModel(t) {
   const results = await page.evaluate(() => window.strata.results);
   fs.writeFileSync(path.join(out, 'page-after-drop.json'), JSON.stringify(results, null, 1));
   const mine = results.models.find((m) => m.name === 'mysparse');
-  const sparse = t.sparse = results.models.find((m) => m.name === 'sparse');
-  check(mine?.kind === 'user', `the dropped model joins as 'mysparse', kind user (${results.models.map((m) => m.name).join(', ')})`);
-  check(mine && mine.sets.length === sparse.sets.length && ranks(mine) === ranks(sparse),
-        'its sets have the ranks and strata of the shipped sparse model');
-  check(mine && mine.sets.every((s, k) => Math.abs(s.psnr_mean - sparse.sets[k].psnr_mean) < 1e-3),
-        'with its decoder, PSNR is computed (equal to sparse\'s)');
+  const sparse = (t.sparse = results.models.find((m) => m.name === 'sparse'));
+  check(
+    mine?.kind === 'user',
+    `the dropped model joins as 'mysparse', kind user (${results.models.map((m) => m.name).join(', ')})`,
+  );
+  check(
+    mine && mine.sets.length === sparse.sets.length && ranks(mine) === ranks(sparse),
+    'its sets have the ranks and strata of the shipped sparse model',
+  );
+  check(
+    mine && mine.sets.every((s, k) => Math.abs(s.psnr_mean - sparse.sets[k].psnr_mean) < 1e-3),
+    "with its decoder, PSNR is computed (equal to sparse's)",
+  );
   const old = JSON.parse(t.before).models;
-  check(old.every((m) => ranks(results.models.find((r) => r.name === m.name)) === ranks(m)), 'the models already loaded are kept, unchanged');
+  check(
+    old.every((m) => ranks(results.models.find((r) => r.name === m.name)) === ranks(m)),
+    'the models already loaded are kept, unchanged',
+  );
 }
 
 // 7. A model with the wrong input (sparse's decoder takes the latent) and an encoder alone ------------------------
@@ -155,12 +198,20 @@ async function wrongInputAndAlone(t) {
   await page.waitForFunction(() => window.strata.generation >= 3 && !window.strata.busy, null, { timeout: 60000 });
   const messages = (await messagesOf(page)).slice(count);
   log(`messages: ${JSON.stringify(messages)}`);
-  check(messages.some((m) => m.startsWith('wrongin.onnx:') && /1 x 1 x 28 x 28/.test(m)), 'a model with the wrong input: a message naming it');
+  check(
+    messages.some((m) => m.startsWith('wrongin.onnx:') && /1 x 1 x 28 x 28/.test(m)),
+    'a model with the wrong input: a message naming it',
+  );
   t.r3 = await page.evaluate(() => window.strata.results);
   const alone = t.r3.models.find((m) => m.name === 'nodec');
   check(!t.r3.models.some((m) => m.name === 'wrongin'), 'the invalid model is not added');
-  check(alone && ranks(alone) === ranks(t.sparse) && alone.sets.every((s) => s.psnr_mean === null && s.psnr_std === null) &&
-        alone.decoder_sha256 === null, 'an encoder alone joins, same ranks, PSNR null');
+  check(
+    alone &&
+      ranks(alone) === ranks(t.sparse) &&
+      alone.sets.every((s) => s.psnr_mean === null && s.psnr_std === null) &&
+      alone.decoder_sha256 === null,
+    'an encoder alone joins, same ranks, PSNR null',
+  );
 }
 
 // 8. Dropped images: the same images as a .npy, so every model reruns and must give the same ranks ---------------
@@ -171,41 +222,63 @@ async function droppedNpy(t) {
   await page.waitForFunction(() => window.strata.generation >= 4 && !window.strata.busy, null, { timeout: 90000 });
   const r4 = await page.evaluate(() => window.strata.results);
   log(`messages: ${JSON.stringify((await messagesOf(page)).slice(count))}`);
-  check(r4.settings.n === n && /sample\.npy/.test(r4.settings.images_file), `the dropped images are analysed (${r4.settings.images_file}, N = ${r4.settings.n})`);
-  check(r4.models.length === r3.models.length && r4.models.every((m) => ranks(m) === ranks(r3.models.find((o) => o.name === m.name))),
-        'every model reran on them with the same ranks (the same images)');
+  check(
+    r4.settings.n === n && /sample\.npy/.test(r4.settings.images_file),
+    `the dropped images are analysed (${r4.settings.images_file}, N = ${r4.settings.n})`,
+  );
+  check(
+    r4.models.length === r3.models.length &&
+      r4.models.every((m) => ranks(m) === ranks(r3.models.find((o) => o.name === m.name))),
+    'every model reran on them with the same ranks (the same images)',
+  );
 }
 
 // 9. PNG images, made in the page and dropped on the canvas ---------------------------------------------------------
-const dropPngs = (page, specs) => page.evaluate(async (specs) => {
-  const dt = new DataTransfer();
-  for (const { name, size, broken } of specs) {
-    const c = new OffscreenCanvas(size, size);
-    const g = c.getContext('2d');
-    g.fillStyle = '#000';
-    g.fillRect(0, 0, size, size);
-    g.fillStyle = '#fff';
-    g.fillRect(size / 4, size / 4 + name.length, size / 2, size / 3);
-    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-    dt.items.add(new File([broken ? bytes.subarray(0, 40) : bytes], name, { type: 'image/png' }));
-  }
-  document.getElementById('canvas').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-}, specs);
+const dropPngs = (page, specs) =>
+  page.evaluate(async (specs) => {
+    const dt = new DataTransfer();
+    for (const { name, size, broken } of specs) {
+      const c = new OffscreenCanvas(size, size);
+      const g = c.getContext('2d');
+      g.fillStyle = '#000';
+      g.fillRect(0, 0, size, size);
+      g.fillStyle = '#fff';
+      g.fillRect(size / 4, size / 4 + name.length, size / 2, size / 3);
+      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      dt.items.add(new File([broken ? bytes.subarray(0, 40) : bytes], name, { type: 'image/png' }));
+    }
+    document
+      .getElementById('canvas')
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, specs);
 
 async function pngImages(t) {
   const { page } = t;
   const count = (await messagesOf(page)).length;
-  await dropPngs(page, [{ name: 'broken.png', size: 28, broken: true }, { name: 'a.png', size: 28 }]);
+  await dropPngs(page, [
+    { name: 'broken.png', size: 28, broken: true },
+    { name: 'a.png', size: 28 },
+  ]);
   await settled(page, count + 1);
   const messages = (await messagesOf(page)).slice(count);
   log(`messages: ${JSON.stringify(messages)}`);
-  check(messages.some((m) => m.startsWith('broken.png:')) && await page.evaluate(() => window.strata.generation) === 4 &&
-        (await page.evaluate(() => window.strata.results.settings.n)) === n, 'an unreadable PNG: a message naming it, images kept');
-  await dropPngs(page, [{ name: 'a.png', size: 28 }, { name: 'bb.png', size: 56 }, { name: 'ccc.png', size: 28 }]);
+  check(
+    messages.some((m) => m.startsWith('broken.png:')) &&
+      (await page.evaluate(() => window.strata.generation)) === 4 &&
+      (await page.evaluate(() => window.strata.results.settings.n)) === n,
+    'an unreadable PNG: a message naming it, images kept',
+  );
+  await dropPngs(page, [
+    { name: 'a.png', size: 28 },
+    { name: 'bb.png', size: 56 },
+    { name: 'ccc.png', size: 28 },
+  ]);
   await page.waitForFunction(() => window.strata.generation >= 5 && !window.strata.busy, null, { timeout: 90000 });
   const r5 = await page.evaluate(() => window.strata.results);
-  check(r5.settings.n === 3 && r5.models.every((m) => m.sets.length === 7 && m.sets[0].n === 3),
-        `three PNG images (one resized from 56 x 56) are analysed by every model (N = ${r5.settings.n})`);
+  check(
+    r5.settings.n === 3 && r5.models.every((m) => m.sets.length === 7 && m.sets[0].n === 3),
+    `three PNG images (one resized from 56 x 56) are analysed by every model (N = ${r5.settings.n})`,
+  );
 }
 
 runTest('drop.test.mjs', main, 'all drop checks passed');

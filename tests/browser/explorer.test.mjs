@@ -21,8 +21,23 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { arg, center, check, click, isolatedPoint, launchChromium, log, openExplorer, rect, repo, runTest,
-         screenshotOnFailure, sleep, startServer, stopAll } from './harness.mjs';
+import {
+  arg,
+  center,
+  check,
+  click,
+  isolatedPoint,
+  launchChromium,
+  log,
+  openExplorer,
+  rect,
+  repo,
+  runTest,
+  screenshotOnFailure,
+  sleep,
+  startServer,
+  stopAll,
+} from './harness.mjs';
 import { compareCsv, compareStudies } from './parity.mjs';
 
 // 1. Arguments ---------------------------------------------------------------------------------------------
@@ -50,8 +65,26 @@ function reference(name, extra = []) {
   if (!strata) throw new Error('no strata program with the characterize command (build the native preset)');
   const file = path.join(out, name);
   log(`reference: ${path.relative(repo, strata)} characterize --n ${n} ${extra.join(' ')}`);
-  const r = spawnSync('nice', ['-n', '5', strata, 'characterize', '--models', path.join(site, 'models'),
-    '--data', path.join(site, 'models', 'sample'), '--n', String(n), ...extra, '--out', file, '--quiet'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'nice',
+    [
+      '-n',
+      '5',
+      strata,
+      'characterize',
+      '--models',
+      path.join(site, 'models'),
+      '--data',
+      path.join(site, 'models', 'sample'),
+      '--n',
+      String(n),
+      ...extra,
+      '--out',
+      file,
+      '--quiet',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`strata characterize failed (${r.status}): ${r.stderr}`);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
@@ -67,7 +100,12 @@ async function main() {
   // tables are those of the settings the page exports in (step 10: centered false).
   const t = { manifest };
   t.native = reference('characterize.json');
-  t.nativeUncentered = reference('characterize-uncentered.json', ['--centered', 'false', '--csv', path.join(out, 'characterize-csv')]);
+  t.nativeUncentered = reference('characterize-uncentered.json', [
+    '--centered',
+    'false',
+    '--csv',
+    path.join(out, 'characterize-csv'),
+  ]);
   t.server = await startServer(site);
   log(`server pid ${t.server.pid} at ${t.server.url}`);
   try {
@@ -89,7 +127,10 @@ async function main() {
     // 12. Screenshot ----------------------------------------------------------------------------------------------
     await t.page.screenshot({ path: path.join(out, 'explorer.png') });
     log(`screenshot: ${path.join(out, 'explorer.png')}`);
-    check(t.consoleErrors.length === 0, `no console error during the interaction ${t.consoleErrors.slice(0, 3).join(' | ')}`);
+    check(
+      t.consoleErrors.length === 0,
+      `no console error during the interaction ${t.consoleErrors.slice(0, 3).join(' | ')}`,
+    );
   } catch (e) {
     await screenshotOnFailure(t.page, path.join(out, 'explorer-failure.png'));
     throw e;
@@ -103,25 +144,46 @@ async function load(t) {
   const { url } = t.server;
   ({ page: t.page, consoleErrors: t.consoleErrors } = await openExplorer(t.browser, `${url}?n=${n}`, (p, errors) => {
     p.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-    p.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
-      errors.push(`request outside the origin: ${r.url()}`); });
+    p.on('request', (r) => {
+      if (!r.url().startsWith(url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+        errors.push(`request outside the origin: ${r.url()}`);
+    });
   }));
   const { page } = t;
   // The frame rate while the worker computes, for the log (bench.mjs measures it frame by frame).
   const fpsWhileBusy = [];
-  const sampler = setInterval(() => page.evaluate(() => (window.strata?.busy ? window.strata.fps : null))
-    .then((f) => { if (f) fpsWhileBusy.push(f); }, () => {}), 1000);
+  const sampler = setInterval(
+    () =>
+      page
+        .evaluate(() => (window.strata?.busy ? window.strata.fps : null))
+        .then(
+          (f) => {
+            if (f) fpsWhileBusy.push(f);
+          },
+          () => {},
+        ),
+    1000,
+  );
   t.results = await page.evaluate(() => window.strata.ready.then(() => window.strata.results), null);
   clearInterval(sampler);
   const fpsMean = fpsWhileBusy.reduce((a, b) => a + b, 0) / Math.max(1, fpsWhileBusy.length);
-  log(`frame rate while computing: mean ${fpsMean.toFixed(1)}, min ${Math.min(...fpsWhileBusy).toFixed(1)} frames/s ` +
-      `(${fpsWhileBusy.length} samples); ONNX Runtime Web threads: ${await page.evaluate(() => window.strata.ortThreads)}`);
+  log(
+    `frame rate while computing: mean ${fpsMean.toFixed(1)}, min ${Math.min(...fpsWhileBusy).toFixed(1)} frames/s ` +
+      `(${fpsWhileBusy.length} samples); ONNX Runtime Web threads: ${await page.evaluate(() => window.strata.ortThreads)}`,
+  );
   fs.writeFileSync(path.join(out, 'page.json'), JSON.stringify(t.results, null, 1));
   const timings = await page.evaluate(() => window.strata.timings);
-  log(`timings (ms since navigation / summed): ${JSON.stringify(timings, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
-  check(t.consoleErrors.length === 0, `page loads and completes the study with no console error ${t.consoleErrors.slice(0, 3).join(' | ')}`);
+  log(
+    `timings (ms since navigation / summed): ${JSON.stringify(timings, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`,
+  );
+  check(
+    t.consoleErrors.length === 0,
+    `page loads and completes the study with no console error ${t.consoleErrors.slice(0, 3).join(' | ')}`,
+  );
   const bench = await page.evaluate(() => window.strata.benchCore());
-  log(`core alone, whole study per model in one call (ms): ${bench.map((b) => `${b.model} ${Math.round(b.ms)}`).join(', ')}`);
+  log(
+    `core alone, whole study per model in one call (ms): ${bench.map((b) => `${b.model} ${Math.round(b.ms)}`).join(', ')}`,
+  );
 }
 
 // 5. Parity -------------------------------------------------------------------------------------------------------
@@ -130,12 +192,17 @@ function parityPaperModels(t) {
   const { manifest, native, results } = t;
   const paper = manifest.models.filter((m) => m.in_paper !== false).map((m) => m.name);
   t.firstNames = paper.length ? paper : manifest.models.map((m) => m.name);
-  check(results.models.map((m) => m.name).join() === t.firstNames.join(),
-        `the page studies the paper's models first (${results.models.map((m) => m.name).join(', ')})`);
+  check(
+    results.models.map((m) => m.name).join() === t.firstNames.join(),
+    `the page studies the paper's models first (${results.models.map((m) => m.name).join(', ')})`,
+  );
   const only = (names) => ({ ...native, models: native.models.filter((m) => names.includes(m.name)) });
   const diffs = compareStudies(results, only(t.firstNames));
   for (const d of diffs.slice(0, 15)) log(`  parity: ${d}`);
-  check(diffs.length === 0, `parity with strata characterize (${t.firstNames.length} models x ${native.settings.sigmas.length} sets, N = ${n})`);
+  check(
+    diffs.length === 0,
+    `parity with strata characterize (${t.firstNames.length} models x ${native.settings.sigmas.length} sets, N = ${n})`,
+  );
 }
 
 // The other bundled models, added one by one with their buttons: each joins the study (the models
@@ -155,9 +222,14 @@ async function addOtherModels(t) {
   t.all = await page.evaluate(() => window.strata.results);
   const diffsAll = compareStudies(t.all, native);
   for (const d of diffsAll.slice(0, 15)) log(`  parity (all models): ${d}`);
-  check(diffsAll.length === 0, `parity with strata characterize after adding the others (${native.models.length} models)`);
-  check(new URL(page.url()).searchParams.get('models') === native.models.map((m) => m.name).join(','),
-        `the URL lists the studied models (${new URL(page.url()).searchParams.get('models')})`);
+  check(
+    diffsAll.length === 0,
+    `parity with strata characterize after adding the others (${native.models.length} models)`,
+  );
+  check(
+    new URL(page.url()).searchParams.get('models') === native.models.map((m) => m.name).join(','),
+    `the URL lists the studied models (${new URL(page.url()).searchParams.get('models')})`,
+  );
 }
 
 // 6. The noise slider, dragged through the canvas with the mouse ------------------------------------------------
@@ -165,7 +237,10 @@ async function dragSlider(t) {
   const { page } = t;
   const before = await page.evaluate(() => window.strata.view());
   const r = before.rects.sigma_slider;
-  check(r.w > 0, `the noise slider is drawn (at ${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.w)}x${Math.round(r.h)})`);
+  check(
+    r.w > 0,
+    `the noise slider is drawn (at ${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.w)}x${Math.round(r.h)})`,
+  );
   const y = r.y + r.h / 2;
   // The pixels too (frames are presented only when their picture changes): the slider's region
   // of a screenshot before and after the drag.
@@ -174,17 +249,25 @@ async function dragSlider(t) {
   await page.mouse.move(r.x + r.w * 0.4, y);
   await sleep(150);
   await page.mouse.down();
-  await sleep(150);   // hold at least a frame so ImGui sees the press
+  await sleep(150); // hold at least a frame so ImGui sees the press
   await page.mouse.move(r.x + r.w - 2, y, { steps: 5 });
   await sleep(200);
   await page.mouse.up();
   await sleep(200);
   const after = await page.evaluate(() => window.strata.view());
   check(!(await page.screenshot({ clip: sliderClip })).equals(pixelsBefore), 'the slider is drawn anew on the canvas');
-  check(after.sigma !== before.sigma && after.sigma === t.native.settings.sigmas.at(-1),
-        `dragging the slider changes the selected sigma (${before.sigma} -> ${after.sigma})`);
-  await page.waitForFunction((s) => new URL(location.href).searchParams.get('sigma') === String(s), after.sigma, { timeout: 5000 })
-    .then(() => check(true, 'the URL follows the selected sigma'), () => check(false, 'the URL follows the selected sigma'));
+  check(
+    after.sigma !== before.sigma && after.sigma === t.native.settings.sigmas.at(-1),
+    `dragging the slider changes the selected sigma (${before.sigma} -> ${after.sigma})`,
+  );
+  await page
+    .waitForFunction((s) => new URL(location.href).searchParams.get('sigma') === String(s), after.sigma, {
+      timeout: 5000,
+    })
+    .then(
+      () => check(true, 'the URL follows the selected sigma'),
+      () => check(false, 'the URL follows the selected sigma'),
+    );
 }
 
 // 7. Hover and click a point of the kernel-PCA view: the clean point of the first model that lies
@@ -198,17 +281,30 @@ async function hoverAndClick(t) {
   const { sigmaIndex } = await page.evaluate(() => window.strata.view());
   const sets = t.all.models[0].sets;
   const aim = isolatedPoint(target, sets[0].embedding_2d, sigmaIndex > 0 ? sets[sigmaIndex].embedding_2d : []);
-  check(aim.index >= 0 && aim.gap >= 4, `a clean point stands apart to aim at (sample ${aim.index}, ${aim.gap.toFixed(1)} px from the nearest other point)`);
+  check(
+    aim.index >= 0 && aim.gap >= 4,
+    `a clean point stands apart to aim at (sample ${aim.index}, ${aim.gap.toFixed(1)} px from the nearest other point)`,
+  );
   await page.mouse.move(aim.x, aim.y);
   await sleep(300);
   const hovered = await page.evaluate(() => window.strata.view().hoveredSample);
-  check(hovered === aim.index, `hovering a point shows the sample aimed at (hovered ${hovered}, aimed at ${aim.index})`);
+  check(
+    hovered === aim.index,
+    `hovering a point shows the sample aimed at (hovered ${hovered}, aimed at ${aim.index})`,
+  );
   await click(page, aim.x, aim.y);
   const sel = await page.evaluate(() => window.strata.view().selectedSample);
-  check(sel === aim.index, `clicking a point in the kernel-PCA view selects the sample aimed at (selected ${sel}, aimed at ${aim.index})`);
+  check(
+    sel === aim.index,
+    `clicking a point in the kernel-PCA view selects the sample aimed at (selected ${sel}, aimed at ${aim.index})`,
+  );
   const want = `${t.all.models[0].name}/${sigmaIndex}/${sel}`;
-  const strip = await page.waitForFunction((k) => window.strata.view().stripKey === k, want, { timeout: 20000 })
-    .then(() => true, () => false);
+  const strip = await page
+    .waitForFunction((k) => window.strata.view().stripKey === k, want, { timeout: 20000 })
+    .then(
+      () => true,
+      () => false,
+    );
   check(strip, `the sample strip shows sample ${sel}'s clean, noisy and reconstructed images (${want})`);
 }
 
@@ -219,8 +315,13 @@ async function strataRow(t) {
   const row = await rect(page, `strata_row_${m0.name}_0_0`);
   if (row) await click(page, row.x + 20, row.y + row.h / 2);
   const hl = await page.evaluate(() => window.strata.view().highlight);
-  check(hl.active && hl.model === 0 && hl.k === 0 && JSON.stringify(hl.ranks) === JSON.stringify(m0.sets[0].strata[0].ranks),
-        `clicking a strata-table row highlights stratum ${JSON.stringify(m0.sets[0].strata[0].ranks)} of ${m0.name} clean`);
+  check(
+    hl.active &&
+      hl.model === 0 &&
+      hl.k === 0 &&
+      JSON.stringify(hl.ranks) === JSON.stringify(m0.sets[0].strata[0].ranks),
+    `clicking a strata-table row highlights stratum ${JSON.stringify(m0.sets[0].strata[0].ranks)} of ${m0.name} clean`,
+  );
 }
 
 // A model toggle: the last model's checkbox.
@@ -243,7 +344,9 @@ async function settingsChange(t) {
   t.recomputed = await page.evaluate(() => ({ results: window.strata.results, run: window.strata.lastRun }));
   const { results, run } = t.recomputed;
   fs.writeFileSync(path.join(out, 'page-uncentered.json'), JSON.stringify(results, null, 1));
-  log(`settings change recomputed in ${Math.round(run.ms)} ms (inference ${Math.round(run.inference)} ms, analysis ${Math.round(run.analysis)} ms)`);
+  log(
+    `settings change recomputed in ${Math.round(run.ms)} ms (inference ${Math.round(run.inference)} ms, analysis ${Math.round(run.analysis)} ms)`,
+  );
   check(results.settings.geometry.centered === false, 'Apply recomputes with centered = false');
   const diffs = compareStudies(results, t.nativeUncentered);
   for (const d of diffs.slice(0, 10)) log(`  parity (centered false): ${d}`);
@@ -258,15 +361,22 @@ async function urlRoundTrip(t) {
   log(`view URL: ${shared.slice(t.server.url.length - 1)}`);
   const state = await page.evaluate(() => window.strata.view());
   const page2 = await t.browser.context.newPage();
-  page2.on('console', (m) => { if (m.type() === 'error') t.consoleErrors.push(`page 2: ${m.text()}`); });
+  page2.on('console', (m) => {
+    if (m.type() === 'error') t.consoleErrors.push(`page 2: ${m.text()}`);
+  });
   await page2.goto(shared);
   await page2.waitForFunction(() => window.strata?.view()?.modelsEnabled?.length > 0, null, { timeout: 60000 });
   const state2 = await page2.evaluate(() => ({ view: window.strata.view(), params: window.strata.params }));
-  const same = ['sigma', 'selectedSample', 'kpcaModel'].every((k) => state2.view[k] === state[k]) &&
+  const same =
+    ['sigma', 'selectedSample', 'kpcaModel'].every((k) => state2.view[k] === state[k]) &&
     JSON.stringify(state2.view.modelsEnabled) === JSON.stringify(state.modelsEnabled) &&
-    state2.params.geometry.centered === false && state2.params.n === n;
-  check(same, `the URL restores the view (sigma ${state2.view.sigma}, sample ${state2.view.selectedSample}, ` +
-              `models ${JSON.stringify(state2.view.modelsEnabled)}, centered ${state2.params.geometry.centered})`);
+    state2.params.geometry.centered === false &&
+    state2.params.n === n;
+  check(
+    same,
+    `the URL restores the view (sigma ${state2.view.sigma}, sample ${state2.view.selectedSample}, ` +
+      `models ${JSON.stringify(state2.view.modelsEnabled)}, centered ${state2.params.geometry.centered})`,
+  );
   await page2.close();
 }
 
@@ -280,7 +390,10 @@ async function saveDownload(page, name, count = 1) {
       const file = path.join(out, `export-${d.suggestedFilename()}`);
       await d.saveAs(file);
       files.push(file);
-      if (files.length === count) { page.off('download', onDl); resolve(); }
+      if (files.length === count) {
+        page.off('download', onDl);
+        resolve();
+      }
     });
   });
   await click(page, ...center(await rect(page, name)));
@@ -291,8 +404,10 @@ async function saveDownload(page, name, count = 1) {
 async function exports(t) {
   const { page } = t;
   const [jsonFile] = await saveDownload(page, 'export_json');
-  check(jsonFile && JSON.stringify(JSON.parse(fs.readFileSync(jsonFile, 'utf8'))) === JSON.stringify(t.recomputed.results),
-        'Export JSON downloads the results');
+  check(
+    jsonFile && JSON.stringify(JSON.parse(fs.readFileSync(jsonFile, 'utf8'))) === JSON.stringify(t.recomputed.results),
+    'Export JSON downloads the results',
+  );
   const csvFiles = await saveDownload(page, 'export_csv', 2);
   for (const f of ['summary.csv', 'samples.csv']) {
     const mine = csvFiles.find((p) => p.endsWith(f));
@@ -300,12 +415,17 @@ async function exports(t) {
     const diffs = mine ? compareCsv(f, fs.readFileSync(mine, 'utf8'), nativeText) : ['not downloaded'];
     for (const d of diffs.slice(0, 10)) log(`  csv: ${d}`);
     const rows = nativeText.split('\n').length - 2;
-    check(diffs.length === 0, `Export CSV's ${f} equals characterize --csv's (centered false), ${rows} rows value by value`);
+    check(
+      diffs.length === 0,
+      `Export CSV's ${f} equals characterize --csv's (centered false), ${rows} rows value by value`,
+    );
   }
   csvComparisonCanFail();
   const [pngFile] = await saveDownload(page, 'export_png');
-  check(pngFile && fs.readFileSync(pngFile).subarray(1, 4).toString() === 'PNG' && fs.statSync(pngFile).size > 10000,
-        'Save PNG downloads the canvas');
+  check(
+    pngFile && fs.readFileSync(pngFile).subarray(1, 4).toString() === 'PNG' && fs.statSync(pngFile).size > 10000,
+    'Save PNG downloads the canvas',
+  );
 }
 
 // The CSV comparison itself, on characterize's own tables with one field changed at a time: a
@@ -314,13 +434,19 @@ function csvComparisonCanFail() {
   const text = fs.readFileSync(path.join(out, 'characterize-csv', 'samples.csv'), 'utf8');
   const lines = text.split('\n');
   const change = (column, value) => {
-    const header = lines[0].split(','), row = lines[1].split(',');
+    const header = lines[0].split(','),
+      row = lines[1].split(',');
     row[header.indexOf(column)] = value(row[header.indexOf(column)]);
     return [lines[0], row.join(','), ...lines.slice(2)].join('\n');
   };
   const cases = { r1: (v) => String(Number(v) + 1), erank1: (v) => String(Number(v) * 1.01 + 0.01), x: () => 'nan' };
-  const caught = Object.entries(cases).filter(([column, value]) => compareCsv('samples.csv', change(column, value), text).length > 0);
-  check(caught.length === 3, `the CSV comparison reports a changed rank, a changed effective rank and a NaN (${caught.map(([c]) => c).join(', ')})`);
+  const caught = Object.entries(cases).filter(
+    ([column, value]) => compareCsv('samples.csv', change(column, value), text).length > 0,
+  );
+  check(
+    caught.length === 3,
+    `the CSV comparison reports a changed rank, a changed effective rank and a NaN (${caught.map(([c]) => c).join(', ')})`,
+  );
 }
 
 // The angle spectrum tab, kept as a second screenshot artifact.
@@ -340,9 +466,18 @@ async function stripAtNewSigma(t) {
   const stripBefore = await page.evaluate(() => window.strata.view().stripKey);
   const slider = await rect(page, 'sigma_slider');
   await click(page, slider.x + 2, slider.y + slider.h / 2);
-  const stripChanged = await page.waitForFunction((k) => window.strata.view().stripKey && window.strata.view().stripKey !== k,
-                                                  stripBefore, { timeout: 20000 }).then(() => true, () => false);
-  check(stripChanged, `a new sigma shows the selected sample's strip anew (${stripBefore} -> ${await page.evaluate(() => window.strata.view().stripKey)})`);
+  const stripChanged = await page
+    .waitForFunction((k) => window.strata.view().stripKey && window.strata.view().stripKey !== k, stripBefore, {
+      timeout: 20000,
+    })
+    .then(
+      () => true,
+      () => false,
+    );
+  check(
+    stripChanged,
+    `a new sigma shows the selected sample's strip anew (${stripBefore} -> ${await page.evaluate(() => window.strata.view().stripKey)})`,
+  );
 }
 
 // Frames on demand: moving the mouse draws frame after frame; left alone, nothing is built and
@@ -350,7 +485,7 @@ async function stripAtNewSigma(t) {
 async function framesOnDemand(t) {
   const { page } = t;
   const drawn0 = await page.evaluate(() => window.strata.framesDrawn);
-  let leastRedrawn = 1;   // the smallest part of the canvas a presented frame drew again
+  let leastRedrawn = 1; // the smallest part of the canvas a presented frame drew again
   for (let i = 0; i < 60; i++) {
     await page.mouse.move(600 + 100 * Math.cos(i / 5), 600 + 100 * Math.sin(i / 5));
     await sleep(20);
@@ -362,13 +497,23 @@ async function framesOnDemand(t) {
   log(`interface frame rate: ${fps.toFixed(1)} frames/s, ${drawn1 - drawn0} frames while the mouse moved`);
   check(drawn1 - drawn0 >= 10 && fps > 1, 'the interface draws while the mouse moves');
   const presented = await page.evaluate(() => window.strata.framesPresented);
-  check(presented > 0 && presented <= drawn1, `frames presented only when the picture changed (${presented} of ${drawn1} built)`);
+  check(
+    presented > 0 && presented <= drawn1,
+    `frames presented only when the picture changed (${presented} of ${drawn1} built)`,
+  );
   // Frames redraw only the rectangles whose picture changed (wasm/app/app_present.cpp).
-  check(leastRedrawn < 0.5, `a frame with the mouse moving redraws part of the canvas (least: ${(100 * leastRedrawn).toFixed(1)}%)`);
+  check(
+    leastRedrawn < 0.5,
+    `a frame with the mouse moving redraws part of the canvas (least: ${(100 * leastRedrawn).toFixed(1)}%)`,
+  );
   await page.mouse.move(5, 795);
   await sleep(1000);
-  const counters = () => page.evaluate(() => ({ drawn: window.strata.framesDrawn, presented: window.strata.framesPresented,
-                                                now: performance.now() }));
+  const counters = () =>
+    page.evaluate(() => ({
+      drawn: window.strata.framesDrawn,
+      presented: window.strata.framesPresented,
+      now: performance.now(),
+    }));
   const rest0 = await counters();
   await sleep(2000);
   const rest1 = await counters();
@@ -377,8 +522,10 @@ async function framesOnDemand(t) {
     return { built: f.built.length, presented: f.presented.length };
   }, rest0.now);
   check(rest1.drawn === rest0.drawn, `left alone, the interface builds no frame (${rest1.drawn - rest0.drawn} in 2 s)`);
-  check(rest1.presented === rest0.presented && times.presented === 0 && times.built === 0,
-        `left alone, no frame is presented (${rest1.presented - rest0.presented} counted, ${times.presented} stamped in 2 s)`);
+  check(
+    rest1.presented === rest0.presented && times.presented === 0 && times.built === 0,
+    `left alone, no frame is presented (${rest1.presented - rest0.presented} counted, ${times.presented} stamped in 2 s)`,
+  );
 }
 
 // After all the partial redraws of this test, the canvas must hold what a full redraw draws.
@@ -399,8 +546,10 @@ async function fullRedraw(t) {
     for (let i = 0; i < full.length; i++) if (full[i] !== partial[i]) differ++;
     return { differ, redrawn: window.strata.view().frameRedrawn, pixels: full.length };
   });
-  check(redraw.redrawn === 1 && redraw.differ === 0,
-        `the partly redrawn canvas equals a full redraw pixel for pixel (${redraw.differ} of ${redraw.pixels} differ)`);
+  check(
+    redraw.redrawn === 1 && redraw.differ === 0,
+    `the partly redrawn canvas equals a full redraw pixel for pixel (${redraw.differ} of ${redraw.pixels} differ)`,
+  );
 }
 
 runTest('explorer.test.mjs', main, 'all browser checks passed');

@@ -15,16 +15,29 @@ import { fileURLToPath } from 'node:url';
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // 1. Headless Chromium with WebGL2 on SwiftShader, nothing that talks to the network by itself.
-export const FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-default-apps', '--disable-dev-shm-usage',
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+export const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-default-apps',
+  '--disable-dev-shm-usage',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
 
 // 2. The server: resolves {pid, url} once it printed its URL.
 // `extra`: more arguments for serve.mjs (e.g. ['--plain']: no isolation headers).
 export function startServer(site, extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repo, 'web', 'serve.mjs'), '0', site, ...extra],
-                        { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repo, 'web', 'serve.mjs'), '0', site, ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout.on('data', (d) => {
       text += d;
@@ -41,7 +54,11 @@ export async function launchChromium(executablePath = '/usr/bin/chromium') {
   const { chromium } = createRequire(path.join(repo, 'web', 'package.json'))('playwright-core');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath, args: FLAGS, headless: true, viewport: { width: 1280, height: 800 } });
+    executablePath,
+    args: FLAGS,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+  });
   return { context, profile };
 }
 
@@ -49,9 +66,11 @@ export async function launchChromium(executablePath = '/usr/bin/chromium') {
 // collected in consoleErrors; `beforeLoad(page, consoleErrors)` may add listeners before the page
 // loads. Resolves {page, consoleErrors} once window.strata exists.
 export async function openExplorer(browser, url, beforeLoad = () => {}) {
-  const page = browser.context.pages()[0] ?? await browser.context.newPage();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   beforeLoad(page, consoleErrors);
   await page.goto(url);
@@ -62,7 +81,12 @@ export async function openExplorer(browser, url, beforeLoad = () => {}) {
 // 4. Stops what 2 and 3 started (either may be missing).
 export async function stopAll(server, browser) {
   if (browser?.context) await browser.context.close().catch(() => {});
-  if (server) try { process.kill(server.pid, 'SIGTERM'); } catch { /* already gone */ }
+  if (server)
+    try {
+      process.kill(server.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
   if (browser?.profile) fs.rmSync(browser.profile, { recursive: true, force: true });
 }
 
@@ -79,13 +103,16 @@ export function check(ok, what) {
 }
 
 export function runTest(name, main, allPassed) {
-  main().then(() => {
-    log(failures ? `${failures} check(s) failed` : allPassed);
-    process.exit(failures ? 1 : 0);
-  }, (e) => {
-    console.error(`${name}: ${e.stack ?? e}`);
-    process.exit(1);
-  });
+  main().then(
+    () => {
+      log(failures ? `${failures} check(s) failed` : allPassed);
+      process.exit(failures ? 1 : 0);
+    },
+    (e) => {
+      console.error(`${name}: ${e.stack ?? e}`);
+      process.exit(1);
+    },
+  );
 }
 
 // What the page showed when a step threw is the first thing to look at.
@@ -127,18 +154,24 @@ export const rect = (page, name) => page.evaluate((k) => window.strata.view().re
 // at exactly, only that sample can be the one hovered.
 export function isolatedPoint(area, clean, noisy = []) {
   const all = [...clean, ...noisy];
-  const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
+  const xs = all.map((p) => p[0]),
+    ys = all.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const px = (x1 - x0) * 0.05 + 1e-12, py = (y1 - y0) * 0.05 + 1e-12;
-  const screen = all.map(([x, y]) => [area.x + ((x - x0 + px) / (x1 - x0 + 2 * px)) * area.w,
-                                      area.y + area.h - ((y - y0 + py) / (y1 - y0 + 2 * py)) * area.h]);
+  const px = (x1 - x0) * 0.05 + 1e-12,
+    py = (y1 - y0) * 0.05 + 1e-12;
+  const screen = all.map(([x, y]) => [
+    area.x + ((x - x0 + px) / (x1 - x0 + 2 * px)) * area.w,
+    area.y + area.h - ((y - y0 + py) / (y1 - y0 + 2 * py)) * area.h,
+  ]);
   const margin = 12;
   let best = { index: -1, x: NaN, y: NaN, gap: -1 };
   for (let i = 0; i < clean.length; i++) {
     const [sx, sy] = screen[i];
-    if (sx < area.x + margin || sx > area.x + area.w - margin || sy < area.y + margin || sy > area.y + area.h - margin) continue;
+    if (sx < area.x + margin || sx > area.x + area.w - margin || sy < area.y + margin || sy > area.y + area.h - margin)
+      continue;
     let gap = Infinity;
-    for (let j = 0; j < screen.length; j++) if (j !== i) gap = Math.min(gap, Math.hypot(screen[j][0] - sx, screen[j][1] - sy));
+    for (let j = 0; j < screen.length; j++)
+      if (j !== i) gap = Math.min(gap, Math.hypot(screen[j][0] - sx, screen[j][1] - sy));
     if (gap > best.gap) best = { index: i, x: sx, y: sy, gap };
   }
   return best;
@@ -148,7 +181,7 @@ export function isolatedPoint(area, clean, noisy = []) {
 // A float32 .npy (format 1.0, C order) of the given shape and values.
 export function npy(shape, values) {
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header = header.padEnd(118 - 1, ' ') + '\n';   // 10-byte preamble + header = 128 bytes
+  header = header.padEnd(118 - 1, ' ') + '\n'; // 10-byte preamble + header = 128 bytes
   const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]);
   return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(Float32Array.from(values).buffer)]);
 }
@@ -158,5 +191,8 @@ export function npy(shape, values) {
 export function sampleNpy(site, count) {
   const manifest = JSON.parse(fs.readFileSync(path.join(site, 'models', 'manifest.json'), 'utf8'));
   const idx = fs.readFileSync(path.join(site, 'models', manifest.sample.images.path));
-  return npy([count, 1, 28, 28], Array.from(idx.subarray(16, 16 + count * 784), (b) => b / 255));
+  return npy(
+    [count, 1, 28, 28],
+    Array.from(idx.subarray(16, 16 + count * 784), (b) => b / 255),
+  );
 }

@@ -31,25 +31,38 @@ function close(a, b, scale, rel) {
   return Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), scale);
 }
 
-function flat(x) { return Array.isArray(x) ? x.flat(Infinity) : [x]; }
+function flat(x) {
+  return Array.isArray(x) ? x.flat(Infinity) : [x];
+}
 
 export function compareStudies(page, native) {
   const errors = [];
-  const err = (where, what) => { if (errors.length < 40) errors.push(`${where}: ${what}`); };
-  const eq = (where, a, b) => { if (JSON.stringify(a) !== JSON.stringify(b)) err(where, `${JSON.stringify(a)} != ${JSON.stringify(b)}`); };
+  const err = (where, what) => {
+    if (errors.length < 40) errors.push(`${where}: ${what}`);
+  };
+  const eq = (where, a, b) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) err(where, `${JSON.stringify(a)} != ${JSON.stringify(b)}`);
+  };
   const num = (where, a, b, floor = 0, rel = REL) => {
-    const fa = flat(a), fb = flat(b);
+    const fa = flat(a),
+      fb = flat(b);
     if (fa.length !== fb.length) return err(where, `length ${fa.length} != ${fb.length}`);
     const scale = Math.max(floor, ...fa.map(Math.abs), ...fb.map(Math.abs));
     for (let i = 0; i < fa.length; i++)
-      if (!close(fa[i], fb[i], scale, rel)) return err(where, `[${i}] ${fa[i]} vs ${fb[i]} (scale ${scale}, rel ${rel})`);
+      if (!close(fa[i], fb[i], scale, rel))
+        return err(where, `[${i}] ${fa[i]} vs ${fb[i]} (scale ${scale}, rel ${rel})`);
   };
   const mean = (x) => (x.length ? x.reduce((u, v) => u + v, 0) / x.length : 0);
 
   // 3. Settings that determine the numbers (METHOD.md section 9).
-  for (const k of ['split', 'images_sha256', 'n', 'seed', 'sigmas', 'clip', 'vae_latent']) eq(`settings.${k}`, page.settings[k], native.settings[k]);
+  for (const k of ['split', 'images_sha256', 'n', 'seed', 'sigmas', 'clip', 'vae_latent'])
+    eq(`settings.${k}`, page.settings[k], native.settings[k]);
   eq('settings.geometry', page.settings.geometry, native.settings.geometry);
-  eq('model names', page.models.map((m) => m.name), native.models.map((m) => m.name));
+  eq(
+    'model names',
+    page.models.map((m) => m.name),
+    native.models.map((m) => m.name),
+  );
 
   // 4. Per model and set.
   for (const nm of native.models) {
@@ -58,18 +71,36 @@ export function compareStudies(page, native) {
     const w = nm.name;
     for (const k of ['kind', 'sha256', 'decoder_sha256', 'variational', 'vae_latent']) eq(`${w}.${k}`, pm[k], nm[k]);
     num(`${w}.bandwidth`, pm.bandwidth, nm.bandwidth);
-    const { bandwidth: pb, ...pg } = pm.geometry, { bandwidth: nb, ...ng } = nm.geometry;
+    const { bandwidth: pb, ...pg } = pm.geometry,
+      { bandwidth: nb, ...ng } = nm.geometry;
     eq(`${w}.geometry`, pg, ng);
     num(`${w}.geometry.bandwidth`, pb, nb);
-    if (pm.sets.length !== nm.sets.length) { err(w, `${pm.sets.length} sets vs ${nm.sets.length}`); continue; }
+    if (pm.sets.length !== nm.sets.length) {
+      err(w, `${pm.sets.length} sets vs ${nm.sets.length}`);
+      continue;
+    }
     nm.sets.forEach((ns, i) => {
-      const ps = pm.sets[i], s = `${w}.sets[${i}] (${ns.name})`;
-      for (const k of ['name', 'clean', 'sigma', 'n', 'shape', 'ranks', 'strata', 'smooth', 'hilbert_dim',
-                       'cross_stratum_pairs', 'cross_stratum_pairs_vs_clean']) eq(`${s}.${k}`, ps[k], ns[k]);
+      const ps = pm.sets[i],
+        s = `${w}.sets[${i}] (${ns.name})`;
+      for (const k of [
+        'name',
+        'clean',
+        'sigma',
+        'n',
+        'shape',
+        'ranks',
+        'strata',
+        'smooth',
+        'hilbert_dim',
+        'cross_stratum_pairs',
+        'cross_stratum_pairs_vs_clean',
+      ])
+        eq(`${s}.${k}`, ps[k], ns[k]);
       for (const k of ['effective_ranks', 'kernel_spectrum', 'embedding_2d', 'psnr_mean', 'psnr_std'])
         num(`${s}.${k}`, ps[k], ns[k]);
       if ('principal_angles_deg' in ns || 'principal_angles_deg' in ps) {
-        const pa = ps.principal_angles_deg ?? [], na = ns.principal_angles_deg ?? [];
+        const pa = ps.principal_angles_deg ?? [],
+          na = ns.principal_angles_deg ?? [];
         num(`${s}.principal_angles_deg`, pa, na, 0, REL_SINGLE_ANGLE);
         num(`${s} mean angle`, mean(pa), mean(na));
         num(`${s} largest angle`, Math.max(0, ...pa), Math.max(0, ...na));
@@ -95,30 +126,53 @@ const ERANKS = ['erank1', 'erank2', 'erank3'];
 const XY = ['x', 'y'];
 export const CSV_NUMBERS = {
   'summary.csv': {
-    mean_erank1: {}, mean_erank2: {}, mean_erank3: {}, max_angle_deg: {}, mean_angle_deg: {}, psnr_mean: {}, psnr_std: {},
+    mean_erank1: {},
+    mean_erank2: {},
+    mean_erank3: {},
+    max_angle_deg: {},
+    mean_angle_deg: {},
+    psnr_mean: {},
+    psnr_std: {},
     kernel_min_eigenvalue: { floor: ABS_MIN_EIG / REL },
   },
   'samples.csv': {
-    erank1: { scale: ERANKS }, erank2: { scale: ERANKS }, erank3: { scale: ERANKS }, x: { scale: XY }, y: { scale: XY },
+    erank1: { scale: ERANKS },
+    erank2: { scale: ERANKS },
+    erank3: { scale: ERANKS },
+    x: { scale: XY },
+    y: { scale: XY },
   },
 };
 
 // RFC 4180 text (as results_csv.cpp and web/export.mjs write it): {header, rows} of fields.
 export function parseCsv(text) {
   const rows = [];
-  let row = [], fieldText = '', quoted = false;
+  let row = [],
+    fieldText = '',
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { fieldText += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        fieldText += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else fieldText += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(fieldText); fieldText = ''; }
-    else if (c === '\n') { row.push(fieldText); rows.push(row); row = []; fieldText = ''; }
-    else if (c !== '\r') fieldText += c;
+    else if (c === ',') {
+      row.push(fieldText);
+      fieldText = '';
+    } else if (c === '\n') {
+      row.push(fieldText);
+      rows.push(row);
+      row = [];
+      fieldText = '';
+    } else if (c !== '\r') fieldText += c;
   }
-  if (fieldText !== '' || row.length) { row.push(fieldText); rows.push(row); }
+  if (fieldText !== '' || row.length) {
+    row.push(fieldText);
+    rows.push(row);
+  }
   return { header: rows[0] ?? [], rows: rows.slice(1) };
 }
 
@@ -133,8 +187,11 @@ function csvNumber(text) {
 // Returns the differences (empty: equal under the rule above).
 export function compareCsv(name, pageText, nativeText) {
   const errors = [];
-  const err = (what) => { if (errors.length < 40) errors.push(`${name}: ${what}`); };
-  const page = parseCsv(pageText), native = parseCsv(nativeText);
+  const err = (what) => {
+    if (errors.length < 40) errors.push(`${name}: ${what}`);
+  };
+  const page = parseCsv(pageText),
+    native = parseCsv(nativeText);
   if (page.header.join() !== native.header.join()) err(`header ${page.header.join()} != ${native.header.join()}`);
   if (page.rows.length !== native.rows.length) err(`${page.rows.length} rows != ${native.rows.length}`);
   if (errors.length) return errors;
@@ -147,7 +204,7 @@ export function compareCsv(name, pageText, nativeText) {
       for (const [h, rule] of Object.entries(rules)) {
         if (!rule.scale) continue;
         const key = `${r[col.model]}\u0000${r[col.set]}\u0000${rule.scale.join()}`;
-        const v = csvNumber(r[col[h]]);   // a non-finite field fails below; it sets no scale
+        const v = csvNumber(r[col[h]]); // a non-finite field fails below; it sets no scale
         if (Number.isFinite(v)) scales.set(key, Math.max(scales.get(key) ?? 0, Math.abs(v)));
       }
     }
@@ -162,13 +219,16 @@ export function compareCsv(name, pageText, nativeText) {
         if (pr[j] !== nr[j]) err(`${where} ${h}: ${pr[j]} != ${nr[j]}`);
         return;
       }
-      const a = csvNumber(pr[j]), b = csvNumber(nr[j]);
+      const a = csvNumber(pr[j]),
+        b = csvNumber(nr[j]);
       if (a === null || b === null) {
         if (a !== b) err(`${where} ${h}: '${pr[j]}' != '${nr[j]}'`);
         return;
       }
       if (Number.isNaN(a) || Number.isNaN(b)) return err(`${where} ${h}: not a finite number ('${pr[j]}', '${nr[j]}')`);
-      const scale = rule.scale ? scales.get(`${nr[col.model]}\u0000${nr[col.set]}\u0000${rule.scale.join()}`) ?? 0 : (rule.floor ?? 0);
+      const scale = rule.scale
+        ? (scales.get(`${nr[col.model]}\u0000${nr[col.set]}\u0000${rule.scale.join()}`) ?? 0)
+        : (rule.floor ?? 0);
       if (!close(a, b, scale, REL)) err(`${where} ${h}: ${pr[j]} vs ${nr[j]} (scale ${scale}, rel ${REL})`);
     });
   });
