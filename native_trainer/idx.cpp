@@ -94,6 +94,16 @@ std::string find_file(const std::string& dir, const std::string& stem, const std
 
 }  // namespace
 
+std::string find_split_file(const std::string& dir, Split split, bool images) {
+    const std::string stem = std::string(split == Split::Train ? "train" : "t10k") +
+                             (images ? "-images-idx3-ubyte" : "-labels-idx1-ubyte");
+    try {
+        return find_file(dir, stem, images ? "images" : "labels");
+    } catch (const Error&) {
+        return "";
+    }
+}
+
 Dataset load_split(const std::string& dir, Split split, std::size_t limit) {
     const std::string prefix = split == Split::Train ? "train" : "t10k";
     Dataset ds;

@@ -58,6 +58,9 @@ struct Dataset {
 // corrupt, not 28x28, or when images and labels disagree in count.
 Dataset load_split(const std::string& dir, Split split, std::size_t limit = 0);
 
+// The file of a split's images (or labels) in `dir`, as load_split looks for it; "" when none.
+std::string find_split_file(const std::string& dir, Split split, bool images);
+
 // Images [first, first + count) as floats in [0, 1] (pixel / 255), N x 1 x rows x cols.
 std::vector<float> to_unit_floats(const IdxImages& images, std::size_t first, std::size_t count);
 

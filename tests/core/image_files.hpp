@@ -187,10 +187,12 @@ inline Bytes npy(const std::string& descr, const std::vector<std::size_t>& shape
     std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     while ((10 + header.size() + 1) % 64 != 0) header += ' ';
     header += '\n';
-    Bytes o = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, std::uint8_t(header.size()), std::uint8_t(header.size() >> 8)};
-    o.insert(o.end(), header.begin(), header.end());
-    const auto* p = static_cast<const std::uint8_t*>(data);
-    if (bytes) o.insert(o.end(), p, p + bytes);
+    const std::uint8_t preamble[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, std::uint8_t(header.size()),
+                                       std::uint8_t(header.size() >> 8)};
+    Bytes o(10 + header.size() + bytes);
+    std::memcpy(o.data(), preamble, 10);
+    std::memcpy(o.data() + 10, header.data(), header.size());
+    if (bytes) std::memcpy(o.data() + 10 + header.size(), data, bytes);
     return o;
 }
 
