@@ -19,6 +19,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -295,6 +296,12 @@ TEST_CASE("images: every bad file is refused naming it and saying what is wrong;
     const Bytes two = testimg::jpeg_constant({10, 20});
     const Bytes jpg = testimg::jpeg_constant({100, 128, 128});
     const Bytes truncated_jpg(jpg.begin(), jpg.end() - 3);
+    Bytes dht = testimg::jpeg_constant({148});   // the first DHT: 1 code, then 255 of length 5 and 1 of length 6
+    const Bytes marker = {0xff, 0xc4};
+    const std::size_t at = std::size_t(std::search(dht.begin(), dht.end(), marker.begin(), marker.end()) - dht.begin());
+    REQUIRE(at + 11 < dht.size());
+    dht[at + 5 + 4] = 255;
+    dht[at + 5 + 5] = 1;
     const std::string text = "just some text, not an image";
     const Bytes gif = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0};
     struct Bad {
@@ -314,6 +321,7 @@ TEST_CASE("images: every bad file is refused naming it and saying what is wrong;
         {"cmyk.jpg", cmyk, "cmyk.jpg: CMYK (or YCCK) JPEG with 4 colour components is not supported"},
         {"two.jpg", two, "two.jpg: JPEG with 2 colour components is not supported"},
         {"cut.jpg", truncated_jpg, "cut.jpg: truncated JPEG"},
+        {"dht.jpg", dht, "dht.jpg: corrupt JPEG (a Huffman table of 257 codes; at most 256)"},
     };
     ImageSet set = make_image_set(1, 8, 8);
     REQUIRE(add_image_file(set, good.data(), good.size(), "first.png", 0));

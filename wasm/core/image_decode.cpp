@@ -116,6 +116,26 @@ void check_png(const std::uint8_t* b, std::size_t n, const std::string& name) {
 }
 
 // 4. JPEG: markers from SOI to EOI, the frame header (SOFn) checked, entropy-coded data skipped ----------
+// A DHT segment: tables of a class/id byte, 16 code counts and the symbols. stb_image 2.27 (Debian
+// 12) stores up to 256 symbols per table without checking the counts' sum, so a larger sum would
+// write past its arrays (fuzz/regressions/images/dht-*): refused here.
+void check_huffman_tables(const std::uint8_t* d, std::size_t n, const std::string& name) {
+    std::size_t at = 0;
+    while (at < n) {
+        if (n - at < 17) throw Error(name + ": corrupt JPEG (a Huffman table header cut short)");
+        const unsigned cls = d[at] >> 4, id = d[at] & 15;
+        if (cls > 1 || id > 3)
+            throw Error(name + ": corrupt JPEG (a Huffman table of class " + std::to_string(cls) + " and id " +
+                        std::to_string(id) + ")");
+        std::size_t codes = 0;
+        for (int k = 1; k <= 16; ++k) codes += d[at + std::size_t(k)];
+        if (codes > 256)
+            throw Error(name + ": corrupt JPEG (a Huffman table of " + std::to_string(codes) + " codes; at most 256)");
+        if (n - at - 17 < codes) throw Error(name + ": corrupt JPEG (a Huffman table longer than its segment)");
+        at += 17 + codes;
+    }
+}
+
 void check_jpeg(const std::uint8_t* b, std::size_t n, const std::string& name) {
     auto truncated = [&](const std::string& what) { return Error(name + ": truncated JPEG (" + what + ")"); };
     std::size_t i = 2;
@@ -138,6 +158,7 @@ void check_jpeg(const std::uint8_t* b, std::size_t n, const std::string& name) {
         if (n - i < len)
             throw truncated("the segment at byte " + std::to_string(i - 2) + " needs " + std::to_string(len + 2) +
                             " bytes, the file has " + std::to_string(n - i + 2) + " left");
+        if (m == 0xc4) check_huffman_tables(b + i + 2, len - 2, name);
         const bool sof = m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc;
         if (sof && !frame) {
             if (len < 8) throw Error(name + ": corrupt JPEG (a frame header of " + std::to_string(len) + " bytes)");
