@@ -11,6 +11,7 @@
 // Each figure is the best of --repeat runs; the folder is removed at the end.
 //
 //   bench_images [--count 1000] [--repeat 5]
+#include "../tests/core/image_files.hpp"   // stb_image_write into memory
 #include "images.hpp"
 #ifdef STRATA_BENCH_LOAD_IMAGES
 #include "image_source.hpp"
@@ -27,27 +28,9 @@
 #include <string>
 #include <vector>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#define STB_IMAGE_WRITE_STATIC
-#define STBI_WRITE_NO_STDIO
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
-#include <stb/stb_image_write.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
 namespace {
 
 // 1. The images -------------------------------------------------------------------------------------------
-void append(void* context, void* data, int size) {
-    auto* out = static_cast<std::vector<std::uint8_t>*>(context);
-    out->insert(out->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
-}
-
 std::vector<std::uint8_t> make_png(int index, int w, int h, int channels) {
     std::uint32_t state = 2654435761u * std::uint32_t(index + 1);
     std::vector<std::uint8_t> px(std::size_t(w) * std::size_t(h) * std::size_t(channels));
@@ -59,8 +42,8 @@ std::vector<std::uint8_t> make_png(int index, int w, int h, int channels) {
                 px[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * std::size_t(channels) + std::size_t(c)] =
                     std::uint8_t(std::clamp(v, 0, 255));
             }
-    std::vector<std::uint8_t> out;
-    if (!stbi_write_png_to_func(append, &out, w, h, channels, px.data(), w * channels)) {
+    const std::vector<std::uint8_t> out = testimg::stb_png(w, h, channels, px);
+    if (out.empty()) {
         std::fprintf(stderr, "bench_images: stb_image_write failed\n");
         std::exit(1);
     }

@@ -25,19 +25,6 @@
 #include <functional>
 #include <string>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#define STB_IMAGE_WRITE_STATIC
-#define STBI_WRITE_NO_STDIO
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
-#include <stb/stb_image_write.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
 using namespace strata;
 using testimg::Bytes;
 
@@ -127,11 +114,6 @@ std::vector<float> resample(const Bytes& px, int src_c, int h, int w, int C, int
     return out;
 }
 
-void stb_append(void* context, void* data, int size) {
-    auto* out = static_cast<Bytes*>(context);
-    out->insert(out->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
-}
-
 Bytes pattern_png(int w, int h, int channels) {
     return testimg::png(std::uint32_t(w), std::uint32_t(h), 8, channels == 1 ? 0 : 2, pattern_rows(w, h, channels));
 }
@@ -191,8 +173,8 @@ TEST_CASE("images: JPEG decoding: constant images exactly, a photo-like pattern 
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
             for (int ch = 0; ch < 3; ++ch) rows.push_back(std::uint8_t(40 + 6 * x + 4 * y + 30 * ch));
-    Bytes jpg;
-    REQUIRE(stbi_write_jpg_to_func(stb_append, &jpg, w, h, 3, rows.data(), 95) != 0);
+    const Bytes jpg = testimg::stb_jpg(w, h, 3, rows, 95);
+    REQUIRE(!jpg.empty());
     const DecodedImage d = decode_image(jpg.data(), jpg.size(), "photo.jpg");
     REQUIRE(d.pixels.size() == rows.size());
     double err = 0;
@@ -274,8 +256,8 @@ TEST_CASE("images: decode + resize equal the independent reference bit for bit (
     MESSAGE("decode + resize checksum " << text << " (equal to the reference; the same in both builds)");
     // A JPEG through stb_image's scalar integer paths: the checksum is printed for comparison
     // between the native and the WebAssembly logs.
-    Bytes rows = pattern_rows(29, 19, 3), jpg;
-    REQUIRE(stbi_write_jpg_to_func(stb_append, &jpg, 29, 19, 3, rows.data(), 90) != 0);
+    const Bytes jpg = testimg::stb_jpg(29, 19, 3, pattern_rows(29, 19, 3), 90);
+    REQUIRE(!jpg.empty());
     ImageSet js = make_image_set(3, 16, 16);
     REQUIRE(add_image_file(js, jpg.data(), jpg.size(), "pattern.jpg", -1));
     std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(testimg::checksum(js.pixels)));

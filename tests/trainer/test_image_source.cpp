@@ -5,6 +5,7 @@
 #include "fileio.hpp"
 #include "idx.hpp"
 #include "image_source.hpp"
+#include "scratch.hpp"
 #include "sha256.hpp"
 
 #include <doctest/doctest.h>
@@ -21,20 +22,7 @@ using testimg::Bytes;
 
 namespace {
 
-struct Cleanup {
-    std::vector<std::string> dirs;
-    ~Cleanup() {
-        std::error_code ec;
-        for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-    }
-} g_cleanup;
-
-std::string temp_dir() {
-    char tmpl[] = "/tmp/strata_test_images_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    g_cleanup.dirs.push_back(tmpl);
-    return tmpl;
-}
+std::string temp_dir() { return fixtures::scratch_dir("images"); }
 
 void write(const std::string& path, const Bytes& bytes) {
     std::filesystem::create_directories(std::filesystem::path(path).parent_path());

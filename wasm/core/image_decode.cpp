@@ -13,7 +13,9 @@
 // 1. stb_image --------------------------------------------------------------------------------------
 // From memory only, PNG and JPEG only, scalar code only (the SSE2 paths are not in the WebAssembly
 // build; the scalar ones are integer arithmetic, identical everywhere), user-readable failure
-// strings, and every function static to this file.
+// strings, and every function static to this file. This file is compiled with -fwrapv
+// (wasm/CMakeLists.txt): crafted JPEG coefficients overflow the IDCT's int arithmetic, which then
+// wraps around the same way on every platform instead of being undefined.
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_STATIC
 #define STBI_NO_STDIO
