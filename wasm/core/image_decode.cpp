@@ -1,11 +1,12 @@
 // image_decode.cpp: PNG and JPEG decoding.
 //
-// Index: 1. stb_image (its implementation lives in this file only)  2. helpers  3. PNG structure
-//        4. JPEG structure  5. decode_image
+// Index: 1. stb_image (its implementation lives in this file only)  2. helpers (sizes, the pixel
+//        limit)  3. PNG structure  4. JPEG structure  5. the limit's accessors, decode_image
 #include "image_decode.hpp"
 
 #include "error.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -62,13 +63,16 @@ std::string other_format(const std::uint8_t* b, std::size_t n) {
     return "";
 }
 
+std::atomic<std::int64_t> g_max_pixels{kMaxImagePixels};
+
 void check_size(long long w, long long h, const std::string& name) {
     if (w == 0 || h == 0)
         throw Error(name + ": zero-sized image (" + std::to_string(w) + " x " + std::to_string(h) + " pixels)");
-    if (w > kMaxImageSide || h > kMaxImageSide || w * h > kMaxImagePixels)
+    const std::int64_t max_pixels = g_max_pixels.load();
+    if (w > kMaxImageSide || h > kMaxImageSide || w * h > max_pixels)
         throw Error(name + ": image of " + std::to_string(w) + " x " + std::to_string(h) +
                     " pixels is too large (at most " + std::to_string(kMaxImageSide) + " a side and " +
-                    std::to_string(kMaxImagePixels) + " pixels)");
+                    std::to_string(max_pixels) + " pixels)");
 }
 
 std::string chunk_name(const std::uint8_t* t) {
@@ -210,6 +214,12 @@ struct StbFree {
 }  // namespace
 
 // 5. Decoding -----------------------------------------------------------------------------------------------
+std::int64_t max_image_pixels() { return g_max_pixels.load(); }
+
+void set_max_image_pixels(std::int64_t pixels) {
+    g_max_pixels.store(pixels < 1 ? 1 : pixels > kMaxImagePixels ? kMaxImagePixels : pixels);
+}
+
 DecodedImage decode_image(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
     if (size == 0) throw Error(name + ": empty file (0 bytes)");
     const bool png = starts_with(bytes, size, "\x89PNG\r\n\x1a\n", 8);

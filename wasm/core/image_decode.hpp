@@ -31,6 +31,11 @@ struct DecodedImage {
 constexpr int kMaxImageSide = 32768;
 constexpr std::int64_t kMaxImagePixels = std::int64_t(1) << 25;
 
+// The pixel limit decode_image applies: kMaxImagePixels unless lowered (the fuzz target lowers it,
+// so that a small input claiming a large image cannot make one run slow under the sanitizers).
+std::int64_t max_image_pixels();
+void set_max_image_pixels(std::int64_t pixels);   // clamped to 1..kMaxImagePixels
+
 // 3. Decodes a PNG or a JPEG (recognised by its signature, not by its name); throws strata::Error
 // starting with `name` when the file is refused.
 DecodedImage decode_image(const std::uint8_t* bytes, std::size_t size, const std::string& name);
