@@ -1,24 +1,11 @@
 // image_files.hpp: image files written by the tests themselves, byte by byte, independently of
 // the decoder under test (stb_image): PNG, JPEG and .npy writers, and a checksum; and, for
-// realistic (compressed) files, stb_image_write's PNG and JPEG encoders.
+// realistic (compressed) files, stb_image_write's PNG and JPEG encoders (stb_write.cpp).
 //
 // Index: 1. PNG (stored-deflate zlib, any colour type and bit depth)  2. JPEG (a constant image,
 //        Huffman tables of one or two codes: exact decoded values)  3. .npy headers  4. checksum
 //        5. stb_image_write (compressed PNG, lossy JPEG)
 #pragma once
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#define STB_IMAGE_WRITE_STATIC
-#define STBI_WRITE_NO_STDIO
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
-#include <stb/stb_image_write.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -225,23 +212,9 @@ inline std::uint64_t checksum(const std::vector<float>& v) {
     return h;
 }
 
-// 5. stb_image_write, into memory: 0 bytes when it fails ----------------------------------------------
-inline void append_bytes(void* context, void* data, int size) {
-    auto* out = static_cast<Bytes*>(context);
-    if (size <= 0) return;
-    const std::size_t at = out->size();
-    out->resize(at + std::size_t(size));
-    std::memcpy(out->data() + at, data, std::size_t(size));
-}
-inline Bytes stb_png(int w, int h, int channels, const Bytes& interleaved) {
-    Bytes out;
-    if (!stbi_write_png_to_func(append_bytes, &out, w, h, channels, interleaved.data(), w * channels)) out.clear();
-    return out;
-}
-inline Bytes stb_jpg(int w, int h, int channels, const Bytes& interleaved, int quality) {
-    Bytes out;
-    if (!stbi_write_jpg_to_func(append_bytes, &out, w, h, channels, interleaved.data(), quality)) out.clear();
-    return out;
-}
+// 5. stb_image_write, into memory (stb_write.cpp; linked by test_core and bench_images): 0 bytes
+// when it fails.
+Bytes stb_png(int w, int h, int channels, const Bytes& interleaved);
+Bytes stb_jpg(int w, int h, int channels, const Bytes& interleaved, int quality);
 
 }  // namespace testimg

@@ -402,7 +402,7 @@ TEST_CASE("images: bad .npy image arrays are refused naming the file, the image 
     CHECK(err(testimg::npy("<f4", {2, 1, 2, 2}, v.data(), 32)).find("x.npy: image 1 holds the value 1.5 at element 2") == 0);
     v[6] = -0.25f;
     CHECK(err(testimg::npy("<f4", {2, 2, 2}, v.data(), 32)).find("x.npy: image 1 holds the value -0.25") == 0);
-    CHECK(err(testimg::npy("<f4", {1, 2, 2, 2}, ok.data(), 32)).find("x.npy: expected images N x C x H x W or N x H x W x C") == 0);
+    CHECK(err(testimg::npy("<f4", {1, 2, 2, 2}, v.data(), 32)).find("x.npy: expected images N x C x H x W or N x H x W x C") == 0);
     CHECK(err(testimg::npy("<f4", {4}, ok.data(), 16)).find("got 4") != std::string::npos);
     CHECK(err(testimg::npy("<f4", {0, 1, 2, 2}, ok.data(), 0)) == "x.npy: no images (N = 0)");
     CHECK(err(testimg::npy("<f4", {1, 1, 0, 2}, ok.data(), 0)).find("x.npy: zero-sized images") == 0);
