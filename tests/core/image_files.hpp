@@ -91,10 +91,10 @@ inline Bytes png(std::uint32_t w, std::uint32_t h, int depth, int color_type, co
 }
 
 // 2. JPEG -----------------------------------------------------------------------------------------
-// A baseline JPEG of 8 x 8 pixels, every component constant (values[c]), one block per component:
-// quantisation 1, so the DC coefficient 8 (v - 128) decodes to exactly v; the DC table codes the
-// two categories used, the AC table only end-of-block. Four components get an Adobe APP14 marker
-// (transform 0: CMYK), as real CMYK files have.
+// A baseline (or progressive) JPEG of 8 x 8 pixels, every component constant (values[c]), one
+// block per component: quantisation 1, so the DC coefficient 8 (v - 128) decodes to exactly v; the
+// DC table codes the (at most two) categories used, the AC table only end-of-block. Four
+// components get an Adobe APP14 marker (transform 0: CMYK), as real CMYK files have.
 struct BitWriter {
     Bytes out;
     unsigned acc = 0;
@@ -122,7 +122,40 @@ inline int category(int d) {
     return c;
 }
 
-inline Bytes jpeg_constant(const std::vector<int>& values) {
+// The Huffman-coded DC value d (a category code "0" or "10" from `cats`, then the extra bits).
+inline void put_dc(BitWriter& bw, const std::vector<int>& cats, int d) {
+    const int k = category(d);
+    if (k == cats[0]) bw.put(0, 1);
+    else bw.put(2, 2);
+    if (k) bw.put(unsigned(d > 0 ? d : d - 1) & ((1u << k) - 1), k);
+}
+
+inline void put_dht(Bytes& o, int table_class, const std::vector<int>& symbols) {   // codes "0", "10"
+    o.insert(o.end(), {0xff, 0xc4});
+    put16(o, unsigned(2 + 1 + 16 + symbols.size()));
+    o.push_back(std::uint8_t(table_class << 4));
+    o.push_back(1);
+    o.push_back(symbols.size() > 1 ? 1 : 0);
+    o.insert(o.end(), 14, 0);
+    for (int k : symbols) o.push_back(std::uint8_t(k));
+}
+
+// SOS for `components` (1-based ids) with one table byte, spectral range and Ah/Al, then its data.
+inline void put_scan(Bytes& o, const std::vector<int>& components, std::uint8_t tables, int ss, int se, int ahal,
+                     BitWriter& bw) {
+    o.insert(o.end(), {0xff, 0xda});
+    put16(o, unsigned(6 + 2 * components.size()));
+    o.push_back(std::uint8_t(components.size()));
+    for (int c : components) o.insert(o.end(), {std::uint8_t(c), tables});
+    o.insert(o.end(), {std::uint8_t(ss), std::uint8_t(se), std::uint8_t(ahal)});
+    bw.finish();
+    o.insert(o.end(), bw.out.begin(), bw.out.end());
+}
+
+// Progressive: a first DC scan with point transform 1 (DC / 2), a DC refinement scan (the low
+// bits, raw; its table byte names DC table 1, never defined, which a refinement does not use), then
+// the AC tables and one AC scan per component (end-of-band for every block).
+inline Bytes jpeg_constant(const std::vector<int>& values, bool progressive = false) {
     const int nc = int(values.size());
     Bytes o = {0xff, 0xd8};
     if (nc == 4) {   // APP14 "Adobe": version 100, flags 0, 0, transform 0
@@ -134,49 +167,48 @@ inline Bytes jpeg_constant(const std::vector<int>& values) {
     put16(o, 67);
     o.push_back(0);
     o.insert(o.end(), 64, 1);
-    o.insert(o.end(), {0xff, 0xc0});   // SOF0
+    o.insert(o.end(), {0xff, std::uint8_t(progressive ? 0xc2 : 0xc0)});   // SOF0 or SOF2
     put16(o, unsigned(8 + 3 * nc));
     o.push_back(8);
     put16(o, 8);
     put16(o, 8);
     o.push_back(std::uint8_t(nc));
-    for (int c = 0; c < nc; ++c) o.insert(o.end(), {std::uint8_t(c + 1), 0x11, 0});
-    // DC table 0: the categories used (at most two distinct), codes "0" and "10".
-    std::vector<int> cats;
+    std::vector<int> ids;
+    for (int c = 0; c < nc; ++c) {
+        o.insert(o.end(), {std::uint8_t(c + 1), 0x11, 0});
+        ids.push_back(c + 1);
+    }
+    // DC table 0: the categories used (at most two distinct).
+    std::vector<int> dc, cats;
     for (int v : values) {
-        const int k = category(8 * (v - 128));
-        if (std::find(cats.begin(), cats.end(), k) == cats.end()) cats.push_back(k);
+        dc.push_back(progressive ? (8 * (v - 128)) >> 1 : 8 * (v - 128));
+        if (std::find(cats.begin(), cats.end(), category(dc.back())) == cats.end()) cats.push_back(category(dc.back()));
     }
     if (cats.size() > 2) throw std::logic_error("jpeg_constant: at most two DC categories");
-    o.insert(o.end(), {0xff, 0xc4});
-    put16(o, unsigned(2 + 1 + 16 + cats.size()));
-    o.push_back(0x00);
-    o.push_back(1);
-    o.push_back(cats.size() > 1 ? 1 : 0);
-    o.insert(o.end(), 14, 0);
-    for (int k : cats) o.push_back(std::uint8_t(k));
-    // AC table 0: end-of-block only, code "0".
-    o.insert(o.end(), {0xff, 0xc4});
-    put16(o, 2 + 1 + 16 + 1);
-    o.push_back(0x10);
-    o.push_back(1);
-    o.insert(o.end(), 15, 0);
-    o.push_back(0x00);
-    o.insert(o.end(), {0xff, 0xda});   // SOS: every component, tables 0
-    put16(o, unsigned(6 + 2 * nc));
-    o.push_back(std::uint8_t(nc));
-    for (int c = 0; c < nc; ++c) o.insert(o.end(), {std::uint8_t(c + 1), 0x00});
-    o.insert(o.end(), {0, 63, 0});
-    BitWriter bw;
-    for (int v : values) {
-        const int d = 8 * (v - 128), k = category(d);
-        if (k == cats[0]) bw.put(0, 1);
-        else bw.put(2, 2);
-        if (k) bw.put(unsigned(d > 0 ? d : d - 1) & ((1u << k) - 1), k);
-        bw.put(0, 1);   // end of block
+    put_dht(o, 0, cats);
+    if (!progressive) {
+        put_dht(o, 1, {0x00});   // AC table 0: end-of-block only
+        BitWriter bw;
+        for (int d : dc) {
+            put_dc(bw, cats, d);
+            bw.put(0, 1);   // end of block
+        }
+        put_scan(o, ids, 0x00, 0, 63, 0, bw);
+    } else {
+        BitWriter first, refine;
+        for (std::size_t c = 0; c < dc.size(); ++c) {
+            put_dc(first, cats, dc[c]);
+            refine.put(unsigned(8 * (values[c] - 128)) & 1u, 1);
+        }
+        put_scan(o, ids, 0x00, 0, 0, 0x01, first);
+        put_scan(o, ids, 0x10, 0, 0, 0x10, refine);
+        put_dht(o, 1, {0x00});   // AC table 0 after the DC scans, as libjpeg writes them
+        for (int c : ids) {
+            BitWriter eob;
+            eob.put(0, 1);   // end of band (run of one block)
+            put_scan(o, {c}, 0x00, 1, 63, 0, eob);
+        }
     }
-    bw.finish();
-    o.insert(o.end(), bw.out.begin(), bw.out.end());
     o.insert(o.end(), {0xff, 0xd9});
     return o;
 }

@@ -156,7 +156,7 @@ TEST_CASE("images: PNG decoding gives the written samples exactly; alpha dropped
     CHECK(b.pixels == Bytes{255, 0, 255, 0, 0, 255, 0, 255});
 }
 
-TEST_CASE("images: JPEG decoding: constant images exactly, a photo-like pattern closely") {
+TEST_CASE("images: JPEG decoding: constant images exactly (baseline and progressive), a photo-like pattern closely") {
     const Bytes gray = testimg::jpeg_constant({148});
     const DecodedImage g = decode_image(gray.data(), gray.size(), "g.jpg");
     CHECK(g.channels == 1);
@@ -167,6 +167,13 @@ TEST_CASE("images: JPEG decoding: constant images exactly, a photo-like pattern 
     const DecodedImage c = decode_image(ycc.data(), ycc.size(), "c.jpg");
     CHECK(c.channels == 3);
     CHECK(c.pixels == Bytes(64 * 3, 60));
+    // Progressive: DC scans (first with a point transform, then a refinement that names an undefined
+    // table it does not use), the AC table defined between scans, one AC scan per component.
+    for (const std::vector<int>& v : {std::vector<int>{148}, std::vector<int>{60, 128, 128}}) {
+        const Bytes prog = testimg::jpeg_constant(v, true);
+        const DecodedImage p = decode_image(prog.data(), prog.size(), "p.jpg");
+        CHECK(p.pixels == Bytes(64 * v.size(), std::uint8_t(v[0])));
+    }
     // stb_image_write's encoder at quality 95: within a few levels of the smooth original.
     const int w = 24, h = 16;
     Bytes rows;
@@ -284,6 +291,12 @@ TEST_CASE("images: every bad file is refused naming it and saying what is wrong;
     REQUIRE(at + 11 < dht.size());
     dht[at + 5 + 4] = 255;
     dht[at + 5 + 5] = 1;
+    Bytes undefined_table = testimg::jpeg_constant({148});   // the scan's DC table 0 -> 1, never defined
+    const Bytes sos = {0xff, 0xda};
+    const std::size_t scan = std::size_t(std::search(undefined_table.begin(), undefined_table.end(), sos.begin(), sos.end()) -
+                                         undefined_table.begin());
+    REQUIRE(scan + 6 < undefined_table.size());
+    undefined_table[scan + 6] = 0x10;
     const std::string text = "just some text, not an image";
     const Bytes gif = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0};
     struct Bad {
@@ -304,6 +317,7 @@ TEST_CASE("images: every bad file is refused naming it and saying what is wrong;
         {"two.jpg", two, "two.jpg: JPEG with 2 colour components is not supported"},
         {"cut.jpg", truncated_jpg, "cut.jpg: truncated JPEG"},
         {"dht.jpg", dht, "dht.jpg: corrupt JPEG (a Huffman table of 257 codes; at most 256)"},
+        {"table.jpg", undefined_table, "table.jpg: corrupt JPEG (a scan uses the DC Huffman table 1, which is not defined)"},
     };
     ImageSet set = make_image_set(1, 8, 8);
     REQUIRE(add_image_file(set, good.data(), good.size(), "first.png", 0));

@@ -6,6 +6,7 @@
 
 #include "error.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -122,10 +123,33 @@ void check_png(const std::uint8_t* b, std::size_t n, const std::string& name) {
 }
 
 // 4. JPEG: markers from SOI to EOI, the frame header (SOFn) checked, entropy-coded data skipped ----------
+// An SOS segment: every Huffman table the scan decodes with must have been defined. stb_image 2.27
+// decodes with an undefined table's uninitialised limits and reads past them
+// (fuzz/regressions/images/undefined-huffman-table-*). Baseline scans use a DC and an AC table per
+// component; progressive ones a DC table in a first DC scan (Ss = 0, Ah = 0), an AC table in an AC
+// scan (Ss > 0), none in a DC refinement.
+void check_scan_tables(const std::uint8_t* d, std::size_t n, bool progressive, const bool defined[2][4],
+                       const std::string& name) {
+    const std::size_t components = n >= 1 ? d[0] : 0;
+    if (components < 1 || components > 4 || n != 1 + 2 * components + 3)
+        throw Error(name + ": corrupt JPEG (a scan header of " + std::to_string(n + 2) + " bytes for " +
+                    std::to_string(components) + " components)");
+    const unsigned ss = d[1 + 2 * components], ah = d[3 + 2 * components] >> 4;
+    const bool dc = !progressive || (ss == 0 && ah == 0), ac = !progressive || ss > 0;
+    for (std::size_t c = 0; c < components; ++c) {
+        const unsigned td = d[2 + 2 * c] >> 4, ta = d[2 + 2 * c] & 15;
+        for (const auto& [used, cls, id] : {std::array<unsigned, 3>{dc, 0, td}, std::array<unsigned, 3>{ac, 1, ta}})
+            if (used && (id > 3 || !defined[cls][id]))
+                throw Error(name + ": corrupt JPEG (a scan uses the " + (cls ? "AC" : "DC") + " Huffman table " +
+                            std::to_string(id) + ", which is not defined)");
+    }
+}
+
 // A DHT segment: tables of a class/id byte, 16 code counts and the symbols. stb_image 2.27 (Debian
 // 12) stores up to 256 symbols per table without checking the counts' sum, so a larger sum would
-// write past its arrays (fuzz/regressions/images/dht-*): refused here.
-void check_huffman_tables(const std::uint8_t* d, std::size_t n, const std::string& name) {
+// write past its arrays (fuzz/regressions/images/dht-*): refused here. defined[class][id] records
+// the tables seen.
+void check_huffman_tables(const std::uint8_t* d, std::size_t n, const std::string& name, bool defined[2][4]) {
     std::size_t at = 0;
     while (at < n) {
         if (n - at < 17) throw Error(name + ": corrupt JPEG (a Huffman table header cut short)");
@@ -138,6 +162,7 @@ void check_huffman_tables(const std::uint8_t* d, std::size_t n, const std::strin
         if (codes > 256)
             throw Error(name + ": corrupt JPEG (a Huffman table of " + std::to_string(codes) + " codes; at most 256)");
         if (n - at - 17 < codes) throw Error(name + ": corrupt JPEG (a Huffman table longer than its segment)");
+        defined[cls][id] = true;
         at += 17 + codes;
     }
 }
@@ -145,7 +170,8 @@ void check_huffman_tables(const std::uint8_t* d, std::size_t n, const std::strin
 void check_jpeg(const std::uint8_t* b, std::size_t n, const std::string& name) {
     auto truncated = [&](const std::string& what) { return Error(name + ": truncated JPEG (" + what + ")"); };
     std::size_t i = 2;
-    bool frame = false, scan = false;
+    bool frame = false, scan = false, progressive = false;
+    bool tables[2][4] = {};
     for (;;) {
         if (i >= n) throw truncated("the file ends at byte " + std::to_string(n) + " without the end-of-image marker");
         if (b[i] != 0xff) throw Error(name + ": corrupt JPEG (no marker at byte " + std::to_string(i) + ")");
@@ -164,7 +190,7 @@ void check_jpeg(const std::uint8_t* b, std::size_t n, const std::string& name) {
         if (n - i < len)
             throw truncated("the segment at byte " + std::to_string(i - 2) + " needs " + std::to_string(len + 2) +
                             " bytes, the file has " + std::to_string(n - i + 2) + " left");
-        if (m == 0xc4) check_huffman_tables(b + i + 2, len - 2, name);
+        if (m == 0xc4) check_huffman_tables(b + i + 2, len - 2, name, tables);
         const bool sof = m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc;
         if (sof && !frame) {
             if (len < 8) throw Error(name + ": corrupt JPEG (a frame header of " + std::to_string(len) + " bytes)");
@@ -189,10 +215,12 @@ void check_jpeg(const std::uint8_t* b, std::size_t n, const std::string& name) {
                 throw Error(name + ": JPEG with " + std::to_string(components) +
                             " colour components is not supported (1, gray, or 3, colour)");
             frame = true;
+            progressive = m == 0xc2;
         }
         i += len;
         if (m == 0xda) {   // SOS: the entropy-coded data runs to the next marker other than FF00 or RSTn
             if (!frame) throw Error(name + ": corrupt JPEG (image data before the frame header)");
+            check_scan_tables(b + i - len + 2, len - 2, progressive, tables, name);
             scan = true;
             for (;;) {
                 const void* ff = i < n ? std::memchr(b + i, 0xff, n - i) : nullptr;
