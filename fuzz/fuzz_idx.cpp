@@ -1,4 +1,5 @@
-// fuzz_idx.cpp: libFuzzer target of the IDX reader (native_trainer/idx.cpp), plain and gzipped.
+// fuzz_idx.cpp: libFuzzer target of the IDX reader (the core's parser wasm/core/idx_format.cpp and
+// native_trainer/idx.cpp's gunzip), plain and gzipped.
 //
 // Feeds: the input as a file's bytes, the way load_split reads one: when it starts with the gzip
 // magic (1f 8b) it goes through strata::data::gunzip first (with a 1 MiB cap here, so the bomb

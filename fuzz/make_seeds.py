@@ -5,6 +5,8 @@
   npy/   arrays written by numpy.save / numpy.lib.format (float32, float64, 1-D to 4-D, empty,
          scalar, format 2.0, NaN, and the rejected kinds: Fortran order, big-endian, int32)
   idx/   IDX images and labels, plain and gzipped (as Debian's Fashion-MNIST ships them)
+  images/  PNG (every colour type, 1 to 16 bits, Adam7-interlaced), constant JPEGs (gray, YCbCr,
+         CMYK, progressive YCbCr), .npy image arrays (uint8, float32, float64, out of range)
   onnx/  tiny ONNX models of the op set the runner supports, encoded here with a minimal
          protobuf writer (field numbers from onnx/onnx.proto; the python onnx package is not
          installed on Debian 12): Conv, ConvTranspose, grouped/dilated Conv, elementwise ops
@@ -14,6 +16,7 @@ import gzip
 import io
 import os
 import struct
+import zlib
 
 import numpy as np
 
@@ -162,3 +165,92 @@ out("onnx", "elementwise.onnx", model(
                     node("Identity", ["e"], ["y"], "id")],
     [tensor("c", w(1))],
     [value_info("x", [1, 3])], [value_info("y", [1, 3]), value_info("a", [1, 3])], kind="vae"))
+
+# images: PNG (zlib-compressed, every colour type), JPEG (constant images, baseline and progressive),
+# .npy image arrays (uint8, float32, float64), and the refused kinds --------------------------------
+def png_chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+
+
+def png(w, h, depth, ctype, rows, extra=b""):
+    raw = b"".join(b"\x00" + rows[y] for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, ctype, 0, 0, 0)) +
+            extra + png_chunk(b"IDAT", zlib.compress(raw, 9)) + png_chunk(b"IEND", b""))
+
+
+def jpeg_constant(values, progressive=False):
+    """8 x 8 JPEG, every component constant (quantisation 1, DC-only blocks). Progressive: a first
+    DC scan with point transform 1, a DC refinement scan, then one AC scan per component."""
+    def cat(d):
+        return abs(d).bit_length()
+
+    def dht(cls, symbols):   # codes "0" and "10"
+        return (b"\xff\xc4" + struct.pack(">H", 19 + len(symbols)) + bytes([cls << 4, 1, len(symbols) - 1] + [0] * 14) +
+                bytes(symbols))
+
+    def scan(comps, tables, ss, se, ahal, bits):
+        bits += "1" * (-len(bits) % 8)
+        data = bytes(int(bits[i:i + 8], 2) for i in range(0, len(bits), 8)).replace(b"\xff", b"\xff\x00")
+        return (b"\xff\xda" + struct.pack(">HB", 6 + 2 * len(comps), len(comps)) +
+                b"".join(bytes([c, tables]) for c in comps) + bytes([ss, se, ahal]) + data)
+
+    def dc_bits(d):
+        k = cat(d)
+        return ("0" if k == cats[0] else "10") + (format(d if d > 0 else d - 1 + (1 << k), "0%db" % k) if k else "")
+
+    n = len(values)
+    dcs = [(8 * (v - 128)) >> 1 if progressive else 8 * (v - 128) for v in values]
+    cats = []
+    for d in dcs:
+        if cat(d) not in cats:
+            cats.append(cat(d))
+    o = b"\xff\xd8"
+    if n == 4:
+        o += b"\xff\xee" + struct.pack(">H", 14) + b"Adobe\x00\x64\x00\x00\x00\x00\x00"
+    o += b"\xff\xdb" + struct.pack(">H", 67) + b"\x00" + b"\x01" * 64
+    o += (b"\xff\xc2" if progressive else b"\xff\xc0") + struct.pack(">HBHHB", 8 + 3 * n, 8, 8, 8, n)
+    o += b"".join(bytes([c + 1, 0x11, 0]) for c in range(n)) + dht(0, cats)
+    ids = list(range(1, n + 1))
+    if not progressive:
+        o += dht(1, [0]) + scan(ids, 0x00, 0, 63, 0, "".join(dc_bits(d) + "0" for d in dcs))
+    else:
+        o += scan(ids, 0x00, 0, 0, 0x01, "".join(dc_bits(d) for d in dcs))
+        o += scan(ids, 0x10, 0, 0, 0x10, "".join(str((8 * (v - 128)) & 1) for v in values))
+        o += dht(1, [0]) + b"".join(scan([c], 0x00, 1, 63, 0, "0") for c in ids)
+    return o + b"\xff\xd9"
+
+
+def adam7_gray(w, h, f):
+    """An interlaced 8-bit gray PNG: the seven Adam7 passes, each a sub-image with filter bytes."""
+    raw = b""
+    for x0, y0, dx, dy in ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)):
+        xs, ys = range(x0, w, dx), range(y0, h, dy)
+        if len(xs) and len(ys):
+            raw += b"".join(b"\x00" + bytes(f(x, y, 0) for x in xs) for y in ys)
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 1)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(raw, 9)) +
+            png_chunk(b"IEND", b""))
+
+
+def rows_of(w, h, c, f):
+    return [bytes(f(x, y, k) for x in range(w) for k in range(c)) for y in range(h)]
+
+
+pat = lambda x, y, k: (x * 37 + y * 11 + k * 85 + x * y * 3) % 256
+out("images", "gray_9x7.png", png(9, 7, 8, 0, rows_of(9, 7, 1, pat)))
+out("images", "rgb_12x10.png", png(12, 10, 8, 2, rows_of(12, 10, 3, pat)))
+out("images", "rgba_5x4.png", png(5, 4, 8, 6, rows_of(5, 4, 4, pat)))
+out("images", "gray_alpha_3x3.png", png(3, 3, 8, 4, rows_of(3, 3, 2, pat)))
+out("images", "palette_trns_4x2.png", png(4, 2, 8, 3, [b"\x00\x01\x02\x03", b"\x03\x02\x01\x00"],
+                                          png_chunk(b"PLTE", bytes(range(12))) + png_chunk(b"tRNS", b"\xff\x80")))
+out("images", "gray1_8x2.png", png(8, 2, 1, 0, [b"\xa5", b"\x5a"]))
+out("images", "gray_adam7_9x9.png", adam7_gray(9, 9, pat))
+out("images", "gray16_2x2.png", png(2, 2, 16, 0, [b"\x12\x34\x56\x78"] * 2))
+out("images", "gray.jpg", jpeg_constant([148]))
+out("images", "ycbcr.jpg", jpeg_constant([60, 128, 128]))
+out("images", "cmyk.jpg", jpeg_constant([10, 20, 30, 40]))
+out("images", "progressive_ycbcr.jpg", jpeg_constant([200, 128, 128], progressive=True))
+out("images", "u8_nhwc_2x5x3x3.npy", npy(rng.integers(0, 256, (2, 5, 3, 3), dtype=np.uint8)))
+out("images", "f4_nchw_2x1x4x6.npy", npy(rng.random((2, 1, 4, 6)).astype("<f4")))
+out("images", "f8_nhw_1x3x3.npy", npy(rng.random((1, 3, 3)).astype("<f8")))
+out("images", "f4_out_of_range.npy", npy(np.full((1, 3, 2, 2), 1.5, dtype="<f4")))

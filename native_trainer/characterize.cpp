@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "fileio.hpp"
 #include "idx.hpp"
+#include "image_source.hpp"
 #include "manifest.hpp"
 #include "noise.hpp"
 #include "onnx_runner.hpp"
@@ -21,6 +22,9 @@
 
 namespace strata::study {
 namespace {
+
+// The input of the models (1 x 28 x 28: network.hpp); --images are converted and resized to it.
+constexpr int kInputC = 1, kInputH = 28, kInputW = 28;
 
 bool is_file(const std::string& p) {
     struct stat st;
@@ -46,6 +50,30 @@ std::string kind_from_config(const std::string& dir) {
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// What --images read: the source, the target it was converted to, what was skipped and why.
+Json image_source_json(const data::ImageSource& src) {
+    Json j = Json::object();
+    j.set("path", src.path);
+    j.set("kind", src.kind);
+    j.set("count", src.images.count);
+    j.set("input", Json::array_of(std::vector<int>{src.images.channels, src.images.height, src.images.width}));
+    j.set("resize", "channels: gray to RGB by copying, RGB to gray by luma 0.299 R + 0.587 G + 0.114 B, alpha dropped; "
+                    "scale s = max(H / h, W / w), centre crop; area average when shrinking, bilinear when enlarging "
+                    "(wasm/core/image_resize.hpp)");
+    j.set("classes", Json::array_of(src.images.class_names));
+    j.set("skipped", src.images.skipped.size());
+    Json skipped = Json::array();
+    for (const SkippedFile& f : src.images.skipped) {
+        Json e = Json::object();
+        e.set("path", f.path);
+        e.set("reason", f.reason);
+        skipped.push(std::move(e));
+    }
+    j.set("skipped_files", std::move(skipped));
+    j.set("ignored_files", src.ignored_files);
+    return j;
 }
 
 }  // namespace
@@ -105,6 +133,7 @@ void validate(const StudySettings& s) {
     if (s.vae_latent != "sample" && s.vae_latent != "mean")
         throw Error("--vae-latent: expected sample or mean, got '" + s.vae_latent + "'");
     if (s.torch_threads < 1) throw Error("--torch-threads: must be at least 1");
+    if (!s.images.empty() && !s.data_dir.empty()) throw Error("--images: give either --data or --images, not both");
     validate(s.geometry);
 }
 
@@ -127,14 +156,14 @@ EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images,
     if (em.entry.kind.empty()) em.entry.kind = encoder.metadata("kind");
     if (em.entry.kind.empty()) em.entry.kind = em.variational ? "vae" : "ae";
 
-    const std::size_t px = 28 * 28, n = s.n;
+    const std::size_t px = std::size_t(kInputC) * kInputH * kInputW, n = s.n;
     for (double sigma : s.sigmas) {
         const std::vector<float> y = noise::add_noise(images, n, px, sigma, s.seed, 0, true);
         std::vector<float> z, x_hat;
         std::vector<std::int64_t> zshape;
         for (std::size_t b = 0; b < n; b += s.batch) {
             const std::size_t k = std::min(s.batch, n - b);
-            onnxrt::FloatTensor in{{std::int64_t(k), 1, 28, 28}, std::vector<float>(y.begin() + b * px, y.begin() + (b + k) * px)};
+            onnxrt::FloatTensor in{{std::int64_t(k), kInputC, kInputH, kInputW}, std::vector<float>(y.begin() + b * px, y.begin() + (b + k) * px)};
             auto t0 = std::chrono::steady_clock::now();
             auto eo = encoder.run({{encoder.input_names()[0], in}});
             std::vector<float> zb;
@@ -212,13 +241,38 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     const auto t_all = std::chrono::steady_clock::now();
     onnxrt::set_threads(s.torch_threads);
     const std::string data_dir = s.data_dir.empty() ? data::default_data_dir() : s.data_dir;
-    const data::Dataset test = data::load_split(data_dir, data::Split::Test, 0);
-    if (s.n > test.images.count)
-        throw Error("--n: " + std::to_string(s.n) + " images asked, " + test.images_path + " has " +
-                    std::to_string(test.images.count));
-    const std::vector<float> images = data::to_unit_floats(test.images, 0, s.n);
-    const auto raw_images = cmd::read_file(test.images_path);
-    const std::string img_bytes = sha256_hex(raw_images.data(), raw_images.size());   // of the file as stored
+    std::vector<float> images;
+    std::string dataset, images_file, img_bytes, samples;   // how the results name the images
+    Json source;                                            // --images only: "image_source"
+    if (s.images.empty()) {
+        const data::Dataset test = data::load_split(data_dir, data::Split::Test, 0);
+        if (s.n > test.images.count)
+            throw Error("--n: " + std::to_string(s.n) + " images asked, " + test.images_path + " has " +
+                        std::to_string(test.images.count));
+        images = data::to_unit_floats(test.images, 0, s.n);
+        const auto raw_images = cmd::read_file(test.images_path);
+        img_bytes = sha256_hex(raw_images.data(), raw_images.size());   // of the file as stored
+        dataset = s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir;
+        images_file = test.images_path;
+        samples = "the first n images of the test split, indices 0..n-1, in file order";
+    } else {
+        data::ImageSource src = data::load_images(s.images, kInputC, kInputH, kInputW, s.n);
+        for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
+        if (!src.images.skipped.empty())
+            std::fprintf(stderr, "warning: %s: %zu file(s) skipped\n", s.images.c_str(), src.images.skipped.size());
+        if (s.n > src.images.count)
+            throw Error("--n: " + std::to_string(s.n) + " images asked, " + s.images + " has " +
+                        std::to_string(src.images.count) + " usable (" + std::to_string(src.images.skipped.size()) +
+                        " skipped)");
+        images = std::move(src.images.pixels);
+        img_bytes = src.files_sha256;
+        dataset = "images " + s.images + " (" + src.kind + ")";
+        images_file = s.images;
+        samples = src.kind == "image folder"
+            ? "the first n usable images of the folder in path order (byte-wise order of the relative path)"
+            : "the first n images of the file, indices 0..n-1";
+        source = image_source_json(src);
+    }
 
     StudyResult result;
     Json jm = Json::array();
@@ -244,12 +298,15 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     }
     result.total_s = seconds_since(t_all);
 
-    // Everything that determines the numbers (docs/method.md, "What every result names").
+    // Everything that determines the numbers (docs/method.md section 9).
     StudyProvenance p;
-    p.dataset = s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir;
-    p.images_file = test.images_path;
+    p.dataset = dataset;
+    p.split = s.images.empty() ? "test" : "";
+    p.images_file = images_file;
     p.images_sha256 = img_bytes;
     p.n = s.n;
+    p.samples = samples;
+    p.image_source = std::move(source);
     p.seed = s.seed;
     p.sigmas = s.sigmas;
     p.vae_latent = s.vae_latent;

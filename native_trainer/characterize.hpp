@@ -2,7 +2,7 @@
 //
 // Index: 1. where the models are  2. the study settings  3. one model's encoded sets  4. the run
 //
-// For each model: the first N test images, noisy copies y = clip(x + sigma e, 0, 1) for every
+// For each model: the first N test images (or N images from --images), noisy copies y = clip(x + sigma e, 0, 1) for every
 // sigma (noise.hpp), latents from encoder.onnx (VAE: sampled or mean, noise.hpp), reconstructions
 // from decoder.onnx and their PSNR against the clean images, then the core's analyze_geometry on
 // the latent sets (clean first). The ONNX files run in onnx_runner (LibTorch ops), i.e. exactly
@@ -30,6 +30,8 @@ std::vector<ModelEntry> find_models(const std::string& dir);
 // 2. Settings -----------------------------------------------------------------------------------------
 struct StudySettings {
     std::string data_dir;                 // IDX folder (default Debian's Fashion-MNIST)
+    std::string images;                   // --images: a folder of PNG/JPEG, a .npy, IDX (image_source.hpp),
+                                          // instead of the test split of data_dir
     std::size_t n = 300;                  // first N test images
     std::vector<double> sigmas = {0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3};   // sigmas[0] must be 0
     std::uint64_t seed = 0;               // noise and VAE sampling streams

@@ -2,7 +2,7 @@
 //
 // Index: 1. flags  2. the command (run, write JSON, CSV and latents)
 //
-//   strata characterize [--models DIR] [--data DIR] [--n 300] [--sigmas LIST] [--seed S]
+//   strata characterize [--models DIR] [--data DIR | --images PATH] [--n 300] [--sigmas LIST] [--seed S]
 //                       [--vae-latent sample|mean] [geometry flags] --out RESULT.json
 //                       [--csv DIR] [--dump-latents DIR]
 //
@@ -30,6 +30,8 @@ std::vector<FlagSpec> characterize_flags() {
     std::vector<FlagSpec> f = {
         {"--models", "folder with manifest.json or model subfolders (default models)"},
         {"--data", "MNIST-format IDX folder (default Debian's Fashion-MNIST)"},
+        {"--images", "instead of the test split: a folder of PNG/JPEG images, a .npy array or an IDX file, "
+                     "converted and resized to the models' input (docs/images.md)"},
         {"--n", "first N test images (default 300)"},
         {"--sigmas", "noise levels, comma-separated, starting with 0 (default 0,0.05,0.1,0.15,0.2,0.25,0.3)"},
         {"--seed", "seed of the noise and of VAE sampling (default 0)"},
@@ -63,6 +65,7 @@ int characterize(const Args& args) {
     if (!p.positional().empty()) throw Error("unexpected argument '" + p.positional()[0] + "'");
     study::StudySettings s;
     s.data_dir = p.text("--data", "");
+    s.images = p.text("--images", "");
     const long n = p.integer("--n", 300);
     if (n < 2) throw Error("--n: at least 2 images are needed");
     s.n = std::size_t(n);

@@ -1,13 +1,15 @@
 // idx.hpp: MNIST-format IDX files (images and labels), plain or gzipped (torch-free).
 //
-// Index: 1. IdxImages / IdxLabels  2. parsing bytes  3. files and dataset folders  4. writing
+// Index: 1. IdxImages / IdxLabels and their byte parsers (the core's)  2. gzip, files and dataset folders
 //
-// The format (http://yann.lecun.com/exdb/mnist/): a big-endian magic 0x00000803 (unsigned bytes,
-// 3 dimensions) or 0x00000801 (1 dimension), then each dimension as a big-endian uint32, then the
-// data. Everything is checked: magic, dimensions, that the data size matches exactly, and that the
-// images and labels of a split have the same count. A bad file throws strata::Error whose message
-// starts with the file's name. Gzip is recognised by its magic bytes, not by the file name.
+// The bytes are parsed by the core's idx_format.hpp (the page uses the same parser); this file adds
+// what only the CLI needs: gzip, reading files, the dataset folders. Everything is checked: magic,
+// dimensions, that the data size matches exactly, and that the images and labels of a split have
+// the same count. A bad file throws strata::Error whose message starts with the file's name. Gzip
+// is recognised by its magic bytes, not by the file name.
 #pragma once
+#include "idx_format.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,22 +17,15 @@
 
 namespace strata::data {
 
-// 1. Parsed files --------------------------------------------------------------------------------
-struct IdxImages {
-    std::size_t count = 0;
-    int rows = 0, cols = 0;
-    std::vector<std::uint8_t> pixels;   // count * rows * cols bytes, image after image, row-major
-};
+// 1. Parsed files and parsing bytes: the core's (idx_format.hpp), shared with the page ----------------
+using strata::IdxImages;
+using strata::IdxLabels;
+using strata::parse_idx_images;
+using strata::parse_idx_labels;
+using strata::encode_idx_images;
+using strata::encode_idx_labels;
 
-struct IdxLabels {
-    std::vector<std::uint8_t> labels;
-};
-
-// 2. Parsing (bytes already decompressed); `name` prefixes every error message.
-IdxImages parse_idx_images(const std::uint8_t* bytes, std::size_t size, const std::string& name);
-IdxLabels parse_idx_labels(const std::uint8_t* bytes, std::size_t size, const std::string& name);
-
-// 3. Gzip and files --------------------------------------------------------------------------------
+// 2. Gzip and files --------------------------------------------------------------------------------
 // The most gunzip() inflates by default: 256 MiB, over five times the largest real input (the
 // Fashion-MNIST training images, 47,040,016 bytes), so a decompression bomb (a few hundred KB of
 // gzip that would expand to gigabytes) fails fast with a clear error instead of exhausting memory.
@@ -63,11 +58,10 @@ struct Dataset {
 // corrupt, not 28x28, or when images and labels disagree in count.
 Dataset load_split(const std::string& dir, Split split, std::size_t limit = 0);
 
+// The file of a split's images (or labels) in `dir`, as load_split looks for it; "" when none.
+std::string find_split_file(const std::string& dir, Split split, bool images);
+
 // Images [first, first + count) as floats in [0, 1] (pixel / 255), N x 1 x rows x cols.
 std::vector<float> to_unit_floats(const IdxImages& images, std::size_t first, std::size_t count);
-
-// 4. Writing plain (uncompressed) IDX files, e.g. the sample data of models/sample/ -----------------
-std::vector<std::uint8_t> encode_idx_images(const IdxImages& images);
-std::vector<std::uint8_t> encode_idx_labels(const IdxLabels& labels);
 
 }  // namespace strata::data

@@ -1,7 +1,8 @@
 # trainer.cmake: `strata train`, `strata export` and `strata characterize` (included by
 # native_trainer/CMakeLists.txt when STRATA_BUILD_TRAINER is ON).
 #
-#   strata_trainer_base   torch-free: IDX reader, kinds, network table, configs, progress bar
+#   strata_trainer_base   torch-free: IDX reader, image sources, kinds, network table, configs,
+#                         progress bar
 #   strata_onnx_export    torch-free: NetworkSpec -> checked ONNX files (Debian's libonnx)
 #   strata_torch          LibTorch: the module, the training loop, the ONNX graph runner; the only
 #                         translation units that include <torch/torch.h> (slow to compile)
@@ -16,7 +17,7 @@ find_package(nlohmann_json 3 REQUIRED GLOBAL)
 set(_tdir ${CMAKE_CURRENT_LIST_DIR})
 
 add_library(strata_trainer_base STATIC
-  ${_tdir}/idx.cpp ${_tdir}/kinds.cpp ${_tdir}/network.cpp ${_tdir}/config.cpp
+  ${_tdir}/idx.cpp ${_tdir}/image_source.cpp ${_tdir}/kinds.cpp ${_tdir}/network.cpp ${_tdir}/config.cpp
   ${_tdir}/progress.cpp)
 
 target_include_directories(strata_trainer_base PUBLIC ${_tdir})

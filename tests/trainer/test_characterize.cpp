@@ -1,8 +1,10 @@
 // test_characterize.cpp: `strata characterize` on tiny models and tiny data.
+#include "../core/image_files.hpp"
 #include "characterize.hpp"
 #include "commands.hpp"
 #include "fileio.hpp"
 #include "fixtures.hpp"
+#include "idx.hpp"
 #include "npy.hpp"
 #include "onnx_runner.hpp"
 #include "sha256.hpp"
@@ -11,10 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <unistd.h>
 
 using namespace strata;
 using fixtures::error_of;
+using strata::cmd::make_directories;
 
 namespace {
 
@@ -116,6 +120,83 @@ TEST_CASE("characterize: bad settings and missing models fail clearly") {
     CHECK(error_of([&] {
               cmd::characterize({"--models", tiny_models(), "--data", fixtures::tiny_data(), "--n", "65", "--out", out});
           }).find("--n: 65 images asked") == 0);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("characterize") {
+
+// The tiny test images written as a folder of 28 x 28 gray PNGs (0000.png, 0001.png, ... and one
+// broken file among them) and as a 56 x 56 RGB uint8 .npy (each pixel a 2 x 2 block, R = G = B):
+// both convert back to exactly the IDX images' v / 255 (area average of equal values; luma of
+// R = G = B is v), so the study on them must equal the default study on the IDX folder.
+TEST_CASE("characterize: --images (a PNG folder, a .npy) gives the same study as the same images from IDX") {
+    const std::size_t n = 12;
+    const data::Dataset test = data::load_split(fixtures::tiny_data(), data::Split::Test, n);
+    const std::string dir = fixtures::temp_dir("char_images");
+    const std::string folder = dir + "/pngs";
+    make_directories(folder);
+    std::vector<std::uint8_t> big;   // n x 56 x 56 x 3
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::vector<std::uint8_t> px(test.images.pixels.begin() + std::ptrdiff_t(i * 784),
+                                           test.images.pixels.begin() + std::ptrdiff_t((i + 1) * 784));
+        char name[32];
+        std::snprintf(name, sizeof name, "/%04zu.png", i);
+        const auto png = testimg::png(28, 28, 8, 0, px);
+        cmd::write_file_atomic(folder + name, png.data(), png.size());
+        for (int y = 0; y < 56; ++y)
+            for (int x = 0; x < 56; ++x)
+                for (int c = 0; c < 3; ++c) big.push_back(px[std::size_t((y / 2) * 28 + x / 2)]);
+    }
+    cmd::write_file_atomic(folder + "/0005b.png", std::string("not an image"));
+    const auto npy = testimg::npy("|u1", {n, 56, 56, 3}, big.data(), big.size());
+    cmd::write_file_atomic(dir + "/big.npy", npy.data(), npy.size());
+
+    const auto run = [&](const std::vector<std::string>& source, const std::string& out) {
+        std::vector<std::string> args = {"--models", tiny_models(), "--n", std::to_string(n), "--sigmas", "0,0.2",
+                                         "--out", out, "--quiet"};
+        args.insert(args.end(), source.begin(), source.end());
+        REQUIRE(cmd::characterize(args) == 0);
+        return read_json(out);
+    };
+    const auto ref = run({"--data", fixtures::tiny_data()}, dir + "/idx.json");
+    const auto png = run({"--images", folder}, dir + "/png.json");
+    const auto arr = run({"--images", dir + "/big.npy"}, dir + "/npy.json");
+    for (const auto* j : {&png, &arr}) {
+        REQUIRE(j->at("models").size() == ref.at("models").size());
+        for (std::size_t m = 0; m < ref.at("models").size(); ++m) {
+            CAPTURE(m);
+            CHECK(j->at("models")[m].at("sets") == ref.at("models")[m].at("sets"));
+        }
+    }
+    // The results name the source: path, kind, count, what was skipped and why.
+    const auto& s = png.at("settings");
+    CHECK(s.at("dataset") == "images " + folder + " (image folder)");
+    CHECK(s.at("split").is_null());
+    CHECK(s.at("images_file") == folder);
+    const auto& src = s.at("image_source");
+    CHECK(src.at("path") == folder);
+    CHECK(src.at("count") == n);
+    CHECK(src.at("input") == nlohmann::json::array({1, 28, 28}));
+    CHECK(src.at("skipped") == 1);
+    CHECK(src.at("skipped_files")[0].at("path") == folder + "/0005b.png");
+    CHECK(src.at("skipped_files")[0].at("reason") == folder + "/0005b.png: not a PNG or JPEG image");
+    CHECK(arr.at("settings").at("dataset") == "images " + dir + "/big.npy (.npy file)");
+    CHECK(arr.at("settings").at("images_sha256") == sha256_hex(npy.data(), npy.size()));
+    CHECK(arr.at("settings").at("image_source").at("skipped") == 0);
+    CHECK(!ref.at("settings").contains("image_source"));
+
+    // Too few usable images, and --data with --images.
+    const std::string out = dir + "/bad.json";
+    CHECK(error_of([&] {
+              cmd::characterize({"--models", tiny_models(), "--images", folder, "--n", "13", "--out", out, "--quiet"});
+          }) == "--n: 13 images asked, " + folder + " has 12 usable (1 skipped)");
+    CHECK(error_of([&] {
+              cmd::characterize({"--models", tiny_models(), "--images", folder, "--data", fixtures::tiny_data(), "--out", out});
+          }) == "--images: give either --data or --images, not both");
+    CHECK(error_of([&] {
+              cmd::characterize({"--models", tiny_models(), "--images", dir + "/none", "--out", out});
+          }) == dir + "/none: no such file or folder");
 }
 
 }  // TEST_SUITE

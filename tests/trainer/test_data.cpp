@@ -7,6 +7,7 @@
 #include "idx.hpp"
 #include "kinds.hpp"
 #include "noise.hpp"
+#include "scratch.hpp"
 
 #include <doctest/doctest.h>
 #include <zlib.h>
@@ -14,7 +15,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <string>
 
 using namespace strata;
@@ -30,20 +30,7 @@ data::IdxImages tiny_images(std::size_t n) {
     return im;
 }
 
-struct Cleanup {
-    std::vector<std::string> dirs;
-    ~Cleanup() {
-        std::error_code ec;
-        for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
-    }
-} g_cleanup;
-
-std::string temp_dir() {
-    char tmpl[] = "/tmp/strata_test_data_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    g_cleanup.dirs.push_back(tmpl);
-    return tmpl;
-}
+std::string temp_dir() { return fixtures::scratch_dir("data"); }
 
 void write_gz(const std::string& path, const std::vector<std::uint8_t>& bytes) {
     gzFile f = gzopen(path.c_str(), "wb");

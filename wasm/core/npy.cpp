@@ -1,6 +1,6 @@
 // npy.cpp: reading and writing NumPy .npy files.
 //
-// Index: 1. header parsing  2. parse_npy  3. encode_npy_f32  4. latent_set_from_npy
+// Index: 1. header parsing  2. parse_npy_header, parse_npy  3. encode_npy_f32  4. latent_set_from_npy
 //
 // The format (numpy/lib/format.py documents it): magic "\x93NUMPY", a major and minor version
 // byte, the header length (2 bytes little-endian in version 1, 4 bytes in versions 2 and 3), then
@@ -79,7 +79,7 @@ std::vector<std::size_t> parse_shape(const std::string& header, const std::strin
 }  // namespace
 
 // 2. Parsing ----------------------------------------------------------------------------------------------
-NpyArray parse_npy(const unsigned char* bytes, std::size_t size, const std::string& name) {
+NpyHeader parse_npy_header(const unsigned char* bytes, std::size_t size, const std::string& name, bool allow_uint8) {
     static const unsigned char magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
     if (size < 10 || std::memcmp(bytes, magic, 6) != 0)
         throw Error(name + ": not a .npy file (missing the \\x93NUMPY magic)");
@@ -100,44 +100,56 @@ NpyArray parse_npy(const unsigned char* bytes, std::size_t size, const std::stri
     const std::string header(reinterpret_cast<const char*>(bytes + offset), header_len);
     offset += header_len;
 
-    NpyArray a;
-    a.dtype = parse_descr(header, name);
-    std::size_t item = 0;
-    if (a.dtype == "<f4") item = 4;
-    else if (a.dtype == "<f8") item = 8;
-    else if (a.dtype == ">f4" || a.dtype == ">f8")
-        throw Error(name + ": big-endian data ('" + a.dtype + "') is not supported; save it little-endian "
+    NpyHeader h;
+    h.dtype = parse_descr(header, name);
+    // One-byte data has no byte order: numpy writes '|u1', and '<u1' / '>u1' mean the same.
+    if (allow_uint8 && (h.dtype == "<u1" || h.dtype == ">u1")) h.dtype = "|u1";
+    const std::string need = allow_uint8 ? "uint8 ('|u1'), float32 ('<f4') or float64 ('<f8')"
+                                         : "float32 ('<f4') or float64 ('<f8')";
+    if (h.dtype == "<f4") h.item_size = 4;
+    else if (h.dtype == "<f8") h.item_size = 8;
+    else if (allow_uint8 && h.dtype == "|u1") h.item_size = 1;
+    else if (h.dtype == ">f4" || h.dtype == ">f8")
+        throw Error(name + ": big-endian data ('" + h.dtype + "') is not supported; save it little-endian "
                     "(e.g. array.astype('<f4'))");
     else
-        throw Error(name + ": dtype '" + a.dtype + "' is not supported; need float32 ('<f4') or float64 ('<f8')");
+        throw Error(name + ": dtype '" + h.dtype + "' is not supported; need " + need);
     if (parse_fortran_order(header, name))
         throw Error(name + ": Fortran-order arrays are not supported; save a C-order array "
                     "(numpy.ascontiguousarray)");
-    a.shape = parse_shape(header, name);
+    h.shape = parse_shape(header, name);
 
-    std::size_t count = 1;
-    for (std::size_t d : a.shape) {
-        if (d != 0 && count > std::numeric_limits<std::size_t>::max() / d / item)
+    h.count = 1;
+    for (std::size_t d : h.shape) {
+        if (d != 0 && h.count > std::numeric_limits<std::size_t>::max() / d / h.item_size)
             throw Error(name + ": corrupt .npy header: the shape is impossibly large");
-        count *= d;
+        h.count *= d;
     }
-    const std::size_t expected = count * item, found = size - offset;
+    const std::size_t expected = h.count * h.item_size, found = size - offset;
     if (found < expected)
         throw Error(name + ": truncated: the header promises " + std::to_string(expected) + " bytes of data, the file has " +
                     std::to_string(found));
     if (found > expected)
         throw Error(name + ": corrupt: " + std::to_string(found - expected) + " unexpected bytes after the data");
+    h.data_offset = offset;
+    return h;
+}
 
-    a.values.resize(count);
-    const unsigned char* data = bytes + offset;
-    if (item == 4) {
-        for (std::size_t i = 0; i < count; ++i) {
+NpyArray parse_npy(const unsigned char* bytes, std::size_t size, const std::string& name) {
+    const NpyHeader h = parse_npy_header(bytes, size, name, /*allow_uint8=*/false);
+    NpyArray a;
+    a.shape = h.shape;
+    a.dtype = h.dtype;
+    a.values.resize(h.count);
+    const unsigned char* data = bytes + h.data_offset;
+    if (h.item_size == 4) {
+        for (std::size_t i = 0; i < h.count; ++i) {
             float f;
             std::memcpy(&f, data + 4 * i, 4);
             a.values[i] = double(f);
         }
-    } else if (count) {
-        std::memcpy(a.values.data(), data, 8 * count);
+    } else if (h.count) {
+        std::memcpy(a.values.data(), data, 8 * h.count);
     }
     return a;
 }

@@ -1,12 +1,13 @@
 // npy.hpp: NumPy .npy files, as numpy.save writes them (format versions 1.0, 2.0, 3.0).
 //
-// Index: 1. NpyArray  2. parse_npy (bytes -> array)  3. encode_npy (array -> bytes)
+// Index: 1. NpyArray  2. parse_npy (bytes -> array), parse_npy_header  3. encode_npy (array -> bytes)
 //        4. latent_set_from_npy (a 4-D N x C x H x W array -> LatentSet)
 //
 // Accepted: little-endian float32 ('<f4') or float64 ('<f8'), C order. Anything else (another
 // dtype, big-endian, Fortran order, a truncated or corrupt file) throws strata::Error whose
 // message starts with the file's name and says what is wrong. Byte parsing is separate from file
-// reading so the page can parse a dropped file with the same code.
+// reading so the page can parse a dropped file with the same code. Image arrays may also be uint8
+// ('|u1'): images.hpp reads them through parse_npy_header, straight from the bytes.
 #pragma once
 #include "latent.hpp"
 
@@ -25,6 +26,15 @@ struct NpyArray {
 
 // 2. Parse the bytes of a .npy file; `name` is used in error messages.
 NpyArray parse_npy(const unsigned char* bytes, std::size_t size, const std::string& name);
+
+// The header alone, checked against the file's size (the data is exactly count * item_size bytes
+// from data_offset). Accepts '<f4' and '<f8', and with allow_uint8 also uint8 (reported as '|u1').
+struct NpyHeader {
+    std::vector<std::size_t> shape;
+    std::string dtype;
+    std::size_t item_size = 0, count = 0, data_offset = 0;
+};
+NpyHeader parse_npy_header(const unsigned char* bytes, std::size_t size, const std::string& name, bool allow_uint8);
 
 // 3. Encode a float32 C-order array as .npy bytes (format 1.0; 2.0 when the header needs more than
 // 65535 bytes).

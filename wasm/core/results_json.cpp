@@ -84,11 +84,12 @@ Json to_json(const GeometryResult& result) {
 Json study_settings_json(const StudyProvenance& p) {
     Json st = Json::object();
     st.set("dataset", p.dataset);
-    st.set("split", "test");
+    st.set("split", p.split.empty() ? Json() : Json(p.split));
     st.set("images_file", p.images_file);
     st.set("images_sha256", p.images_sha256);
     st.set("n", p.n);
-    st.set("samples", "the first n images of the test split, indices 0..n-1, in file order");
+    st.set("samples", p.samples);
+    if (!p.image_source.is_null()) st.set("image_source", p.image_source);
     st.set("seed", static_cast<unsigned long long>(p.seed));
     st.set("sigmas", Json::array_of(p.sigmas));
     st.set("noise", "y = clip(x + sigma * e, 0, 1); e of image i: SplitMix64 + Box-Muller stream (seed, i, purpose 1), "

@@ -27,9 +27,12 @@ Json to_json(const GeometryResult& result);   // {"settings": ..., "sets": [...]
 // generator, the VAE sample, PSNR) are worded here once for every caller.
 struct StudyProvenance {
     std::string dataset;         // e.g. "fashion-mnist (Debian dataset-fashion-mnist)"
-    std::string images_file;     // the file the images were read from
+    std::string split = "test";  // "" (written as null) for images that are no dataset's split
+    std::string images_file;     // the file or folder the images were read from
     std::string images_sha256;
     std::size_t n = 0;           // the first n images
+    std::string samples = "the first n images of the test split, indices 0..n-1, in file order";
+    Json image_source;           // the image source's details (strata characterize --images); null: none
     std::uint64_t seed = 0;      // noise and VAE sampling streams
     std::vector<double> sigmas;
     std::string vae_latent;      // "sample" | "mean"
