@@ -105,7 +105,8 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
         origin_ = points_.features.colwise().mean();
         points_.features.rowwise() -= origin_;
     }
-    const Eigen::MatrixXd D2 = pairwise_sq(points_, settings_);
+    std::int64_t ambiguous = 0;
+    const Eigen::MatrixXd D2 = pairwise_sq(points_, settings_, &ambiguous);
     bandwidth_ = settings_.bandwidth ? *settings_.bandwidth : median_bandwidth(D2);
     if (!(bandwidth_ > 0.0))
         throw Error(clean.name + ": all clean latents are at distance 0 from each other, so the median "
@@ -114,7 +115,10 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
     spectrum_ = kernel_spectrum(K_);
     fill_spectrum_results(clean_, spectrum_, settings_.energy);
     clean_.embedding_2d = rows_2d(kpca_coordinates(spectrum_, 2));
-    if (settings_.metric == "fixed-rank") clean_.cross_stratum_pairs = cross_stratum_pairs(points_.ranks);
+    if (settings_.metric == "fixed-rank") {
+        clean_.cross_stratum_pairs = cross_stratum_pairs(points_.ranks);
+        clean_.fixed_rank_ambiguous_pairs = ambiguous;
+    }
 }
 
 // 4. A noisy set ----------------------------------------------------------------------------------------------
@@ -125,9 +129,11 @@ CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy)
     if (settings_.metric == "log-euclidean") p.points.features.rowwise() -= origin_;
     NoisyKernels k;
     k.result = rank_results(noisy, p);
-    k.K = gaussian_kernel(pairwise_sq(p.points, settings_), bandwidth_);
+    std::int64_t ambiguous = 0;
+    k.K = gaussian_kernel(pairwise_sq(p.points, settings_, &ambiguous), bandwidth_);
     k.K_cross = gaussian_kernel(pairwise_sq(points_, p.points, settings_), bandwidth_);
     if (settings_.metric == "fixed-rank") {
+        k.result.fixed_rank_ambiguous_pairs = ambiguous;
         k.result.cross_stratum_pairs = cross_stratum_pairs(p.points.ranks);
         k.result.cross_stratum_pairs_vs_clean = cross_stratum_pairs(points_.ranks, p.points.ranks);
     }
