@@ -463,7 +463,7 @@ TEST_CASE("fixed-rank on 9x5x6 ReLU latents with different dead channels: one di
     GeometrySettings gs;
     gs.metric = "fixed-rank";
     auto distance = [&](const std::vector<double>& a, const std::vector<double>& b, int* z = nullptr) {
-        const SpsdPoint P = spsd_point(a.data(), s, true, false), Q = spsd_point(b.data(), s, true, false);
+        const SpsdPoint P = spsd_point(a.data(), s, true, FactorRoute::Accurate), Q = spsd_point(b.data(), s, true, FactorRoute::Accurate);
         return product_distance_sq(P, rank_triple(P, std::nullopt), Q, rank_triple(Q, std::nullopt), gs, z);
     };
     int z = -1;
@@ -478,7 +478,7 @@ TEST_CASE("fixed-rank on 9x5x6 ReLU latents with different dead channels: one di
     }
     // Without the rule the mode-3 term is not defined: rotating the zero block of one side is
     // another valid SVD and changes the value.
-    const SpsdPoint P = spsd_point(zp.data(), s, true, false), Q = spsd_point(zq.data(), s, true, false);
+    const SpsdPoint P = spsd_point(zp.data(), s, true, FactorRoute::Accurate), Q = spsd_point(zq.data(), s, true, FactorRoute::Accurate);
     const SpsdFactor &S3 = P.factors[2], &T3 = Q.factors[2];
     REQUIRE(matrix_rank(S3, std::nullopt) == 7);
     REQUIRE(matrix_rank(T3, std::nullopt) == 7);
@@ -491,4 +491,65 @@ TEST_CASE("fixed-rank on 9x5x6 ReLU latents with different dead channels: one di
     const double v1 = fixed_rank_without_rule(S3, T3, 7, OS, OT, theta), v2 = fixed_rank_without_rule(S3, T3, 7, OS, OT_turned, theta);
     MESSAGE("9x5x6 pair, mode 3 without the rule: " << v1 << " or " << v2 << "; with it: " << fixed_rank_sq(S3, 7, T3, 7, 1.0));
     CHECK(std::abs(v1 - v2) > 1e-3 * v1);
+}
+
+TEST_CASE("fixed-rank and affine-invariant: eigenvalues over ten orders of magnitude keep full accuracy") {
+    // Factors given by exact eigenpairs, so the distances depend only on how the metric computes
+    // them. Eigenvalues span 1e-10 (as near the rank threshold) and the two ranges meet at general
+    // angles, so R_S^2 is a full matrix of condition 1e10. The reference is the definition in long
+    // double (a Cholesky-based generalised eigensolver, accurate there to about 1e-19 * 1e10). In
+    // double that solver is off by a few per cent; the graded SVD is limited only by the round-off
+    // in the rotations O_S, O_T (about 1e-16, amplified by sqrt(l_T,1 / l_T,r) ~ 3e4 in C^-1): about
+    // 1e-7 here, so the check is at 1e-6.
+    using MatrixL = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
+    std::mt19937 rng(64);
+    const int n = 9, r = 7;
+    const Eigen::MatrixXd QS = test::random_orthogonal(n, rng);
+    std::normal_distribution<double> g;
+    Eigen::MatrixXd skew(n, n);
+    for (int i = 0; i < skew.size(); ++i) skew.data()[i] = 0.15 * g(rng);
+    skew = (skew - skew.transpose()).eval();
+    // A nearby basis: QS times the rotation exp(skew) (a Taylor series is plenty for |skew| < 1).
+    Eigen::MatrixXd rot = Eigen::MatrixXd::Identity(n, n), term = Eigen::MatrixXd::Identity(n, n);
+    for (int j = 1; j < 30; ++j) {
+        term = (term * skew / double(j)).eval();
+        rot += term;
+    }
+    const Eigen::MatrixXd QT = QS * rot;
+    Eigen::VectorXd ls = Eigen::VectorXd::Zero(n), lt = Eigen::VectorXd::Zero(n);
+    for (int i = 0; i < r; ++i) {
+        ls(i) = std::pow(10.0, -10.0 * i / (r - 1));
+        lt(i) = std::pow(10.0, -9.0 * i / (r - 1)) * 0.7;
+    }
+    auto exact = [&](const Eigen::VectorXd& l, const Eigen::MatrixXd& Q) {
+        SpsdFactor f;
+        f.rows = n;
+        f.cols = 4 * n;
+        f.eigenvalues = l;
+        f.eigenvectors = Q.leftCols(r);
+        return f;
+    };
+    const SpsdFactor S = exact(ls, QS), T = exact(lt, QT);
+    // The definition in long double: SVD of U_S^T U_T, R^2 = O^T diag(l) O, the pencil's eigenvalues.
+    const MatrixL US = QS.leftCols(r).cast<long double>(), UT = QT.leftCols(r).cast<long double>();
+    Eigen::JacobiSVD<MatrixL> svd(MatrixL(US.transpose() * UT), Eigen::ComputeFullU | Eigen::ComputeFullV);
+    const MatrixL OS = svd.matrixU(), OT = svd.matrixV();
+    const MatrixL RS2 = OS.transpose() * ls.head(r).cast<long double>().asDiagonal() * OS;
+    const MatrixL RT2 = OT.transpose() * lt.head(r).cast<long double>().asDiagonal() * OT;
+    Eigen::GeneralizedSelfAdjointEigenSolver<MatrixL> gen(RT2, RS2, Eigen::EigenvaluesOnly);
+    long double want = 0.0L;
+    for (int i = 0; i < r; ++i) {
+        const long double c = std::min(1.0L, svd.singularValues()(i));
+        want += std::acos(c) * std::acos(c) + std::pow(std::log(gen.eigenvalues()(i)), 2.0L);
+    }
+    CHECK(svd.singularValues().minCoeff() < 0.99L);   // general angles, not a shared range
+    CHECK(fixed_rank_sq(S, r, T, r, 1.0) == doctest::Approx(double(want)).epsilon(1e-6));
+    CHECK(fixed_rank_sq(T, r, S, r, 1.0) == doctest::Approx(double(want)).epsilon(1e-6));
+    // Affine-invariant, closed form on shared eigenvectors, with a shift far below the small
+    // eigenvalues' scale.
+    const SpsdFactor S2 = exact(ls, QS), T2 = exact(lt, QS);
+    double ai = 0.0;
+    const double ds = 1e-14 * ls.sum() / n, dt = 1e-14 * lt.sum() / n;
+    for (int i = 0; i < n; ++i) ai += std::pow(std::log((lt(i) + dt) / (ls(i) + ds)), 2);
+    CHECK(affine_invariant_sq(S2, T2, 1e-14) == doctest::Approx(ai).epsilon(1e-12));
 }

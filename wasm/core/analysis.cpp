@@ -52,10 +52,11 @@ PreparedSet prepare(const LatentSet& set, const GeometrySettings& s) {
     std::vector<std::array<int, 3>> ranks(set.n);
     PreparedSet out;
     out.effective_ranks.resize(set.n);
-    const bool gram_route = s.metric == "log-euclidean" || s.metric == "bures-wasserstein";   // see spsd.hpp
+    const FactorRoute route = (s.metric == "log-euclidean" || s.metric == "bures-wasserstein")
+                                  ? FactorRoute::Fast : FactorRoute::Accurate;   // see spsd.hpp
     parallel_for(set.n, s.threads, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
-            points[i] = spsd_point(set.sample(i), set.shape, s.centered, gram_route);
+            points[i] = spsd_point(set.sample(i), set.shape, s.centered, route);
             ranks[i] = rank_triple(points[i], s.rank_rtol);
             for (int n = 0; n < 3; ++n) out.effective_ranks[i][std::size_t(n)] = effective_rank(points[i].factors[n]);
         }

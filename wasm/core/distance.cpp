@@ -44,13 +44,14 @@ double sum_sqrt_eigenvalues(const Eigen::MatrixXd& G) {
     return eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().sum();
 }
 
-double sum_log_squared(const Eigen::VectorXd& x) {
-    double s = 0.0;
-    for (Eigen::Index i = 0; i < x.size(); ++i) {
-        const double l = std::log(x(i));
-        s += l * l;
+// sum_i (log s_i^2)^2 for singular values s_i (a zero one counts as the smallest positive double).
+double sum_log_squared_of_squares(const Eigen::VectorXd& sv) {
+    double d2 = 0.0;
+    for (Eigen::Index i = 0; i < sv.size(); ++i) {
+        const double l = 2.0 * std::log(std::max(sv(i), std::numeric_limits<double>::min()));
+        d2 += l * l;
     }
-    return s;
+    return d2;
 }
 
 }  // namespace
@@ -103,13 +104,7 @@ double affine_invariant_sq(const SpsdFactor& S, const SpsdFactor& T, double spd_
     const Eigen::MatrixXd C = ls.cwiseSqrt().cwiseInverse().asDiagonal() *
                               (S.complete_eigenvectors().transpose() * T.complete_eigenvectors()) *
                               lt.cwiseSqrt().asDiagonal();
-    const Eigen::VectorXd sv = Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues();
-    double d2 = 0.0;
-    for (Eigen::Index i = 0; i < sv.size(); ++i) {
-        const double l = 2.0 * std::log(std::max(sv(i), std::numeric_limits<double>::min()));
-        d2 += l * l;
-    }
-    return d2;
+    return sum_log_squared_of_squares(Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues());
 }
 
 namespace {
@@ -206,19 +201,23 @@ double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int r
     Eigen::Index z = 0;
     while (z < r && cosines(r - 1 - z) <= kFixedRankZeroCosine) ++z;
     if (zero_cosines) *zero_cosines = int(z);
+    const Eigen::VectorXd lS = S.eigenvalues.head(r), lT = T.eigenvalues.head(r);
     // R_S^2 = Y_S^T S Y_S with Y_S = U_S O_S, i.e. O_S^T diag(l_S) O_S; likewise R_T^2. With zero
-    // cosines, canonical bases of that block and the best signs of R_T^2's rows and columns there.
-    const Eigen::MatrixXd RS2 = canonical_zero_block(OS, S.eigenvalues.head(r), z);
-    Eigen::MatrixXd RT2 = canonical_zero_block(OT, T.eigenvalues.head(r), z);
-    const std::vector<bool> flip = zero_block_signs(RS2, RT2, z);
-    for (Eigen::Index j = 0; j < z; ++j)
-        if (flip[std::size_t(j)]) {
-            RT2.row(r - z + j) *= -1.0;
-            RT2.col(r - z + j) *= -1.0;
-        }
-    // log(R_S^-1 R_T^2 R_S^-1) has the eigenvalues log(g_i) of the pencil R_T^2 x = g R_S^2 x.
-    Eigen::GeneralizedSelfAdjointEigenSolver<Eigen::MatrixXd> gen(RT2, RS2, Eigen::EigenvaluesOnly);
-    return theta.squaredNorm() + k * sum_log_squared(gen.eigenvalues().cwiseMax(std::numeric_limits<double>::min()));
+    // cosines: canonical bases of that block, then the signs D; D R_T^2 D is R_T^2 of O_T D.
+    if (z > 0) {
+        const Eigen::MatrixXd RS2 = canonical_zero_block(OS, lS, z);
+        const Eigen::MatrixXd RT2 = canonical_zero_block(OT, lT, z);
+        const std::vector<bool> flip = zero_block_signs(RS2, RT2, z);
+        for (Eigen::Index j = 0; j < z; ++j)
+            if (flip[std::size_t(j)]) OT.col(r - z + j) *= -1.0;
+    }
+    // log(R_S^-1 R_T^2 R_S^-1) has the eigenvalues g_i of the pencil R_T^2 x = g R_S^2 x. With
+    // R_S^2 = F_S^T F_S, F_S = diag(l_S)^1/2 O_S (likewise T) they are the squared singular values
+    // of C = diag(l_T)^1/2 O_T O_S^T diag(l_S)^-1/2, a graded matrix whose small singular values
+    // Jacobi's SVD keeps to a relative accuracy. A Cholesky-based generalised eigensolver would
+    // lose them when l_S spans many orders of magnitude (eigenvalues near the rank threshold).
+    const Eigen::MatrixXd C = lT.cwiseSqrt().asDiagonal() * (OT * OS.transpose()) * lS.cwiseSqrt().cwiseInverse().asDiagonal();
+    return theta.squaredNorm() + k * sum_log_squared_of_squares(Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues());
 }
 
 // 3. The product distance -----------------------------------------------------------------------------
