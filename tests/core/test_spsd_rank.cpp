@@ -31,6 +31,7 @@ TEST_CASE("decompose: descending eigenvalues, orthonormal vectors, reconstructs 
     const Eigen::MatrixXd S = test::random_spsd(6, 3, rng);
     const SpsdFactor f = decompose(S, 10);
     for (int i = 1; i < 6; ++i) CHECK(f.eigenvalues(i) <= f.eigenvalues(i - 1));
+    CHECK(f.eigenvalues.allFinite());   // minCoeff may pass over a NaN
     CHECK(f.eigenvalues.minCoeff() >= 0.0);
     CHECK((f.eigenvectors.transpose() * f.eigenvectors - Eigen::MatrixXd::Identity(6, 6)).norm() < 1e-12);
     CHECK((f.matrix() - S).norm() < 1e-12 * S.norm());
