@@ -304,7 +304,8 @@ TEST_CASE("fixed-rank, one channel live in S and dead in T: closed form, and the
 
 TEST_CASE("fixed-rank, several channels differing: closed form, invariant to rotations, brute force over bases and signs") {
     std::mt19937 rng(61);
-    for (const auto& [m, z] : {std::pair<int, int>{3, 2}, {4, 3}, {2, 5}, {5, 12}, {3, 14}}) {
+    for (const std::pair<int, int> mz : {std::pair<int, int>{3, 2}, {4, 3}, {2, 5}, {5, 12}, {3, 14}}) {
+        const int m = mz.first, z = mz.second;
         CAPTURE(m);
         CAPTURE(z);
         const BlockPair p = block_pair(m, z, rng);
@@ -332,7 +333,8 @@ TEST_CASE("fixed-rank, zero cosines next to general angles: brute force, z <= 12
     // mixes the shared coordinates with e extra ones: cosines of general angles on the shared part,
     // exactly z zero cosines, then everything in a random frame.
     std::mt19937 rng(62);
-    for (const auto& [m, z, e] : {std::tuple<int, int, int>{3, 1, 2}, {4, 3, 3}, {3, 6, 2}, {4, 13, 3}}) {
+    for (const std::tuple<int, int, int> mze : {std::tuple<int, int, int>{3, 1, 2}, {4, 3, 3}, {3, 6, 2}, {4, 13, 3}}) {
+        const int m = std::get<0>(mze), z = std::get<1>(mze), e = std::get<2>(mze);
         CAPTURE(m);
         CAPTURE(z);
         const BlockPair p = block_pair(m, z, rng);
