@@ -33,7 +33,8 @@ std::string triple(const std::array<int, 3>& r) {
 std::string summary_csv(const std::vector<CsvSet>& sets) {
     std::string out =
         "model,set,sigma,n,strata,smooth,top_stratum,top_stratum_count,mean_erank1,mean_erank2,mean_erank3,"
-        "hilbert_dim,kernel_min_eigenvalue,max_angle_deg,mean_angle_deg,cross_stratum_pairs,psnr_mean,psnr_std\n";
+        "hilbert_dim,kernel_min_eigenvalue,max_angle_deg,mean_angle_deg,cross_stratum_pairs,fixed_rank_ambiguous_pairs,"
+        "psnr_mean,psnr_std\n";
     for (const CsvSet& c : sets) {
         const SetResult& r = *c.set;
         double er[3] = {0, 0, 0};
@@ -49,6 +50,7 @@ std::string summary_csv(const std::vector<CsvSet>& sets) {
                num(er[2]) + "," + std::to_string(r.hilbert_dim) + "," + num(r.kernel_min_eigenvalue) + "," +
                (a.empty() ? "" : num(*std::max_element(a.begin(), a.end()))) + "," + (a.empty() ? "" : num(mean_angle)) +
                "," + (r.cross_stratum_pairs ? std::to_string(*r.cross_stratum_pairs) : "") + "," +
+               (r.fixed_rank_ambiguous_pairs ? std::to_string(*r.fixed_rank_ambiguous_pairs) : "") + "," +
                (c.psnr_mean ? num(*c.psnr_mean) : "") + "," + (c.psnr_std ? num(*c.psnr_std) : "") + "\n";
     }
     return out;

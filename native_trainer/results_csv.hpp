@@ -2,7 +2,8 @@
 //
 //   summary.csv  one row per (model, set): sigma, n, strata count, smooth, the most frequent
 //                stratum, mean effective ranks, hilbert_dim, kernel_min_eigenvalue, max and mean
-//                principal angle, cross-stratum pairs, and PSNR where known
+//                principal angle, cross-stratum pairs and fixed-rank's pairs at 90 degrees
+//                (fixed-rank only), and PSNR where known
 //   samples.csv  one row per (model, set, sample): ranks, effective ranks, 2-D coordinates
 #pragma once
 #include "analysis.hpp"

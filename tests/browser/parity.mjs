@@ -54,7 +54,7 @@ export function compareStudies(page, native) {
   };
   const mean = (x) => (x.length ? x.reduce((u, v) => u + v, 0) / x.length : 0);
 
-  // 3. Settings that determine the numbers (METHOD.md section 9).
+  // 3. Settings that determine the numbers (docs/method.md section 9).
   for (const k of ['split', 'images_sha256', 'n', 'seed', 'sigmas', 'clip', 'vae_latent'])
     eq(`settings.${k}`, page.settings[k], native.settings[k]);
   eq('settings.geometry', page.settings.geometry, native.settings.geometry);

@@ -120,6 +120,7 @@ TEST_CASE("geometry: a clean and two noisy sets give the documented JSON and CSV
         CHECK(set.contains("strata"));
         CHECK(set.contains("smooth"));
         CHECK_FALSE(set.contains("cross_stratum_pairs"));
+        CHECK_FALSE(set.contains("fixed_rank_ambiguous_pairs"));
     }
     // Clean ranks follow the construction: mode-3 rank 2, 3, 4 in turn.
     CHECK(sets[0]["ranks"][0] == nlohmann::json({4, 4, 2}));
@@ -173,6 +174,53 @@ TEST_CASE("geometry: fixed-rank reports cross-stratum pairs; float64 input; opti
     CHECK(j["settings"]["inputs"][0]["dtype"] == "<f8");
     // Mode-3 ranks cycle 2, 3, 4 over 10 samples (4, 3, 3 of each): 4*3 + 4*3 + 3*3 = 33 pairs differ.
     CHECK(j["sets"][0]["cross_stratum_pairs"] == 33);
+    // Random low-rank ranges meet at no right angle.
+    CHECK(j["sets"][0]["fixed_rank_ambiguous_pairs"] == 0);
+}
+
+TEST_CASE("geometry: fixed-rank counts the pairs that needed the rule for zero cosines (JSON and CSV)") {
+    // 10 latents of 6 x 3 x 3 (mode 3: 6 x 9, rank up to 6) with channel 0 dead in the even ones and
+    // channel 1 dead in the odd ones: every mode-3 rank is 5, and an even and an odd latent have
+    // ranges that are orthogonal on one direction (channel 1 against channel 0). Modes 1 and 2 are
+    // generic. So 5 x 5 = 25 pairs need the rule, and the 20 others do not.
+    TempDir t;
+    std::vector<float> v = latents(10, 6, 3, 3, 0.0, 7);
+    std::mt19937 rng(8);
+    std::normal_distribution<float> g;
+    for (int i = 0; i < 10; ++i)
+        for (int c = 0; c < 6; ++c)
+            for (int k = 0; k < 9; ++k) {
+                float& x = v[std::size_t((i * 6 + c) * 9 + k)];
+                x = (c == i % 2) ? 0.0f : x + g(rng);   // full rank on the live channels
+            }
+    write_bytes(t / "dead.npy", strata::encode_npy_f32(v.data(), {10, 6, 3, 3}));
+    const Run r = strata_run("geometry --clean " + t / "dead.npy" + " --metric fixed-rank --out " + t / "fr.json" +
+                             " --csv " + t / "csv");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::ifstream f(t / "fr.json");
+    const nlohmann::json j = nlohmann::json::parse(f);
+    for (const auto& rk : j["sets"][0]["ranks"]) CHECK(rk[2] == 5);
+    CHECK(j["sets"][0]["cross_stratum_pairs"] == 0);
+    CHECK(j["sets"][0]["fixed_rank_ambiguous_pairs"] == 25);
+    std::ifstream summary(t / "csv/summary.csv");
+    std::string header, row;
+    std::getline(summary, header);
+    std::getline(summary, row);
+    // The column's position in the header gives the field of the row.
+    auto field_at = [](const std::string& line, std::size_t index) {
+        std::stringstream ss(line);
+        std::string cell;
+        for (std::size_t i = 0; i <= index; ++i) std::getline(ss, cell, ',');
+        return cell;
+    };
+    std::stringstream hs(header);
+    std::string name;
+    std::size_t index = 0, found = std::string::npos;
+    for (; std::getline(hs, name, ','); ++index)
+        if (name == "fixed_rank_ambiguous_pairs") found = index;
+    REQUIRE(found != std::string::npos);
+    CHECK(field_at(row, found) == "25");
 }
 
 // 3. Bad input -------------------------------------------------------------------------------------------------

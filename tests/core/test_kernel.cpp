@@ -70,6 +70,7 @@ TEST_CASE("spectrum: descending, clipped, sign-fixed; kernel PCA out-of-sample r
     const Eigen::MatrixXd K = gaussian_kernel(D, 1.0);
     const KernelSpectrum s = kernel_spectrum(K);
     for (int i = 1; i < s.mu.size(); ++i) CHECK(s.mu(i) <= s.mu(i - 1));
+    CHECK(s.mu.allFinite());   // minCoeff may pass over a NaN
     CHECK(s.mu.minCoeff() >= 0.0);
     Eigen::Index at;
     s.vectors.col(0).cwiseAbs().maxCoeff(&at);

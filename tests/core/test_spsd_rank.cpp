@@ -31,6 +31,7 @@ TEST_CASE("decompose: descending eigenvalues, orthonormal vectors, reconstructs 
     const Eigen::MatrixXd S = test::random_spsd(6, 3, rng);
     const SpsdFactor f = decompose(S, 10);
     for (int i = 1; i < 6; ++i) CHECK(f.eigenvalues(i) <= f.eigenvalues(i - 1));
+    CHECK(f.eigenvalues.allFinite());   // minCoeff may pass over a NaN
     CHECK(f.eigenvalues.minCoeff() >= 0.0);
     CHECK((f.eigenvectors.transpose() * f.eigenvectors - Eigen::MatrixXd::Identity(6, 6)).norm() < 1e-12);
     CHECK((f.matrix() - S).norm() < 1e-12 * S.norm());
@@ -134,5 +135,39 @@ TEST_CASE("mode_factor: the Gram route for wide unfoldings equals the direct dec
             const Eigen::MatrixXd Uc = thin.complete_eigenvectors();
             CHECK((Uc.transpose() * Uc - Eigen::MatrixXd::Identity(64, 64)).norm() < 1e-10);
         }
+    }
+}
+
+TEST_CASE("mode_factor: the accurate route keeps small eigenvalues to relative accuracy; both routes agree on S") {
+    // Z = Q diag(s) W^T / scale with s spanning five orders of magnitude, so l = s^2 / (m - 1)
+    // spans ten: the smallest are near the rank threshold, where an eigenvalue of the formed
+    // product S keeps only a few digits.
+    std::mt19937 rng(5);
+    for (const std::pair<int, int> shape : {std::pair<int, int>{12, 30}, {30, 12}}) {
+        const int I = shape.first, m = shape.second;   // (no structured bindings: CAPTURE takes them by lambda)
+        const int k = std::min(I, m) - 1;   // centring removes one direction
+        const Eigen::VectorXd s = Eigen::VectorXd::LinSpaced(k, 0.0, -5.0).unaryExpr([](double e) { return std::pow(10.0, e); });
+        // Columns of W orthogonal to the all-ones vector, so that centring leaves Z unchanged.
+        Eigen::MatrixXd W = test::random_orthogonal(m, rng);
+        const Eigen::VectorXd ones = Eigen::VectorXd::Ones(m) / std::sqrt(double(m));
+        Eigen::MatrixXd B(m, k + 1);
+        B << ones, W.leftCols(k);
+        Eigen::HouseholderQR<Eigen::MatrixXd> qr(B);
+        const Eigen::MatrixXd Wc = (qr.householderQ() * Eigen::MatrixXd::Identity(m, k + 1)).rightCols(k);
+        const Eigen::MatrixXd Q = test::random_orthogonal(I, rng).leftCols(k);
+        const Eigen::MatrixXd Z = Q * s.asDiagonal() * Wc.transpose();
+        const SpsdFactor accurate = mode_factor(Z, true, FactorRoute::Accurate);
+        const SpsdFactor fast = mode_factor(Z, true, FactorRoute::Fast);
+        CAPTURE(I);
+        for (int i = 0; i < k; ++i) {
+            const double want = s(i) * s(i) / double(m - 1);
+            CHECK(accurate.eigenvalues(i) == doctest::Approx(want).epsilon(1e-10));
+            // The eigenvector of a small eigenvalue too (up to sign).
+            CHECK(std::abs(accurate.eigenvectors.col(i).dot(Q.col(i))) == doctest::Approx(1.0).epsilon(1e-10));
+        }
+        for (int i = k; i < I; ++i) CHECK(accurate.eigenvalues(i) < 1e-28);
+        CHECK(matrix_rank(accurate, std::nullopt) == k);
+        CHECK(matrix_rank(fast, std::nullopt) == k);
+        CHECK((accurate.matrix() - fast.matrix()).norm() < 1e-13 * fast.matrix().norm());
     }
 }

@@ -80,11 +80,4 @@ std::vector<float> test_images(std::size_t count) {
     return strata::data::to_unit_floats(ds.images, 0, count);
 }
 
-float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
-    REQUIRE(a.size() == b.size());
-    float m = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(a[i] - b[i]));
-    return m;
-}
-
 }  // namespace fixtures

@@ -2,6 +2,7 @@
 //
 // Index: 1. temporary folders  2. a tiny IDX dataset  3. tiny trained runs (trained once per process)
 #pragma once
+#include "compare.hpp"
 #include "error_of.hpp"
 #include "train.hpp"
 
@@ -24,7 +25,5 @@ const std::string& tiny_run(const std::string& kind);
 
 // The first `count` test images of tiny_data() as floats.
 std::vector<float> test_images(std::size_t count);
-
-float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b);
 
 }  // namespace fixtures

@@ -6,12 +6,15 @@
 //   EISDIR   the target is a folder (the rename fails after the data was written)
 //   /sys     sysfs refuses new files even for root (EACCES here, EROFS where /sys is mounted ro)
 //   EACCES   a chmod 0555 folder, only when not root
+// The last two cannot run everywhere: each is a ctest entry of its own that reports "skipped"
+// where it cannot (tests/trainer/CMakeLists.txt).
 // A real ENOSPC and EROFS (a small or read-only tmpfs) need mount rights: tests/trainer/write_faults.sh.
 // Each case checks: the error names the path and the reason, the previous file is byte-identical,
 // and no temporary file is left.
 #include "error.hpp"
 #include "error_of.hpp"
 #include "fileio.hpp"
+#include "skip.hpp"
 
 #include <doctest/doctest.h>
 
@@ -174,7 +177,7 @@ TEST_CASE("write_file_atomic: a file system that refuses new files (/sys), even 
     std::string err = error_of([&] { cmd::write_file_atomic(p, std::string("x")); });
     if (err.empty()) {
         ::unlink(p.c_str());
-        MESSAGE("skipped: /sys accepted a new file on this machine");
+        fixtures::skip("/sys accepted a new file on this machine");
         return;
     }
     // EACCES on a read-write sysfs, EROFS where /sys is mounted read-only (containers).
@@ -184,7 +187,7 @@ TEST_CASE("write_file_atomic: a file system that refuses new files (/sys), even 
 
 TEST_CASE("write_file_atomic: a read-only folder (chmod 0555, not root)") {
     if (::geteuid() == 0) {
-        MESSAGE("skipped: running as root, where a chmod 0555 folder does not stop writes");
+        fixtures::skip("running as root, where a chmod 0555 folder does not stop writes");
         return;
     }
     TempDir d;

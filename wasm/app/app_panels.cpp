@@ -572,8 +572,9 @@ void kpca_view() {
     ImGui::End();
 }
 
-// 7. Kernel diagnostics: smallest eigenvalue of K (negative: not positive definite) and the
-// centred spectrum (log scale) of the clean set and the selected sigma.
+// 7. Kernel diagnostics: smallest eigenvalue of K (negative: not positive definite), for fixed-rank
+// the pair counts (cross-stratum, 90-degree), and the centred spectrum (log scale) of the clean set
+// and the selected sigma.
 void kernel_diagnostics() {
     AppState& s = state();
     ImGui::Begin("Kernel diagnostics");
@@ -591,6 +592,34 @@ void kernel_diagnostics() {
             ImGui::TableNextColumn(); ImGui::Text("%.4g", m.bandwidth);
             ImGui::TableNextColumn(); if (c) ImGui::Text("%.3e", c->kernel_min_eigenvalue);
             ImGui::TableNextColumn(); if (n) ImGui::Text("%.3e", n->kernel_min_eigenvalue);
+        }
+        ImGui::EndTable();
+    }
+    // Fixed-rank: pairs within a set whose ranks differ (compared at the smaller rank) and pairs
+    // that had principal angles of 90 degrees (the distance needed docs/method.md's zero-cosine rule).
+    bool fixed_rank = false;
+    for (const ModelView& m : s.models)
+        if (const SetView* c = set_at(m, 0); c && c->fixed_rank_ambiguous_pairs >= 0) fixed_rank = true;
+    if (fixed_rank && ImGui::BeginTable("fixed-rank pairs", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn("model");
+        ImGui::TableSetupColumn("cross-stratum clean");
+        ImGui::TableSetupColumn("cross-stratum sigma");
+        ImGui::TableSetupColumn("90-degree pairs clean");
+        ImGui::TableSetupColumn("90-degree pairs sigma");
+        ImGui::TableHeadersRow();
+        auto count = [](const SetView* v, long long SetView::*field) {
+            ImGui::TableNextColumn();
+            if (v && v->*field >= 0) ImGui::Text("%lld", v->*field);
+        };
+        for (const ModelView& m : s.models) {
+            const SetView* c = set_at(m, 0);
+            const SetView* n = set_at(m, s.sigma_index);
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn(); ImGui::TextUnformatted(m.name.c_str());
+            count(c, &SetView::cross_stratum_pairs);
+            count(n, &SetView::cross_stratum_pairs);
+            count(c, &SetView::fixed_rank_ambiguous_pairs);
+            count(n, &SetView::fixed_rank_ambiguous_pairs);
         }
         ImGui::EndTable();
     }

@@ -32,6 +32,8 @@ struct SetView {
     double kernel_min_eigenvalue = 0.0;
     std::vector<std::array<double, 2>> embedding; // kernel-PCA coordinates per sample
     std::vector<double> angles_deg;               // noisy sets: principal angles vs clean, ascending
+    long long cross_stratum_pairs = -1;           // fixed-rank only (-1: not reported)
+    long long fixed_rank_ambiguous_pairs = -1;    // fixed-rank only: pairs that needed the zero-cosine rule
     double psnr_mean = 0.0, psnr_std = 0.0;
 };
 

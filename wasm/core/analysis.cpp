@@ -52,10 +52,11 @@ PreparedSet prepare(const LatentSet& set, const GeometrySettings& s) {
     std::vector<std::array<int, 3>> ranks(set.n);
     PreparedSet out;
     out.effective_ranks.resize(set.n);
-    const bool gram_route = s.metric == "log-euclidean" || s.metric == "bures-wasserstein";   // see spsd.hpp
+    const FactorRoute route = (s.metric == "log-euclidean" || s.metric == "bures-wasserstein")
+                                  ? FactorRoute::Fast : FactorRoute::Accurate;   // see spsd.hpp
     parallel_for(set.n, s.threads, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
-            points[i] = spsd_point(set.sample(i), set.shape, s.centered, gram_route);
+            points[i] = spsd_point(set.sample(i), set.shape, s.centered, route);
             ranks[i] = rank_triple(points[i], s.rank_rtol);
             for (int n = 0; n < 3; ++n) out.effective_ranks[i][std::size_t(n)] = effective_rank(points[i].factors[n]);
         }
@@ -105,7 +106,8 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
         origin_ = points_.features.colwise().mean();
         points_.features.rowwise() -= origin_;
     }
-    const Eigen::MatrixXd D2 = pairwise_sq(points_, settings_);
+    std::int64_t ambiguous = 0;
+    const Eigen::MatrixXd D2 = pairwise_sq(points_, settings_, &ambiguous);
     bandwidth_ = settings_.bandwidth ? *settings_.bandwidth : median_bandwidth(D2);
     if (!(bandwidth_ > 0.0))
         throw Error(clean.name + ": all clean latents are at distance 0 from each other, so the median "
@@ -114,7 +116,10 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
     spectrum_ = kernel_spectrum(K_);
     fill_spectrum_results(clean_, spectrum_, settings_.energy);
     clean_.embedding_2d = rows_2d(kpca_coordinates(spectrum_, 2));
-    if (settings_.metric == "fixed-rank") clean_.cross_stratum_pairs = cross_stratum_pairs(points_.ranks);
+    if (settings_.metric == "fixed-rank") {
+        clean_.cross_stratum_pairs = cross_stratum_pairs(points_.ranks);
+        clean_.fixed_rank_ambiguous_pairs = ambiguous;
+    }
 }
 
 // 4. A noisy set ----------------------------------------------------------------------------------------------
@@ -125,9 +130,11 @@ CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy)
     if (settings_.metric == "log-euclidean") p.points.features.rowwise() -= origin_;
     NoisyKernels k;
     k.result = rank_results(noisy, p);
-    k.K = gaussian_kernel(pairwise_sq(p.points, settings_), bandwidth_);
+    std::int64_t ambiguous = 0;
+    k.K = gaussian_kernel(pairwise_sq(p.points, settings_, &ambiguous), bandwidth_);
     k.K_cross = gaussian_kernel(pairwise_sq(points_, p.points, settings_), bandwidth_);
     if (settings_.metric == "fixed-rank") {
+        k.result.fixed_rank_ambiguous_pairs = ambiguous;
         k.result.cross_stratum_pairs = cross_stratum_pairs(p.points.ranks);
         k.result.cross_stratum_pairs_vs_clean = cross_stratum_pairs(points_.ranks, p.points.ranks);
     }

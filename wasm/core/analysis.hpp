@@ -46,6 +46,9 @@ struct SetResult {
     // for noisy sets also between this set and the clean set (N x N pairs).
     std::optional<std::int64_t> cross_stratum_pairs;
     std::optional<std::int64_t> cross_stratum_pairs_vs_clean;
+    // `fixed-rank` only: pairs i < j within the set for which some mode had principal angles of
+    // 90 degrees, so that the distance needed docs/method.md's rule for zero cosines.
+    std::optional<std::int64_t> fixed_rank_ambiguous_pairs;
 };
 
 // 2. The result of one analysis ----------------------------------------------------------------

@@ -11,10 +11,13 @@
 namespace strata {
 
 // 1. QA (n x p) and QB (n x q) with orthonormal columns. Returns the min(p, q) angles in radians,
-// ascending. If OA and OB are given they receive the rotations of the SVD
-// QA^T QB = OA cos(Theta) OB^T (p x k and q x k, k = min(p, q)), column k matching angle k.
+// ascending. If OA and OB are given they receive the rotations of one SVD
+// QA^T QB = OA cos(Theta) OB^T (p x k and q x k, k = min(p, q)), column k matching angle k, and
+// `cosines` that SVD's singular values (descending, clipped to [0, 1]). The angles themselves come
+// from the sine/cosine method, not from these cosines alone.
 Eigen::VectorXd principal_angles_orthonormal(const Eigen::MatrixXd& QA, const Eigen::MatrixXd& QB,
-                                             Eigen::MatrixXd* OA = nullptr, Eigen::MatrixXd* OB = nullptr);
+                                             Eigen::MatrixXd* OA = nullptr, Eigen::MatrixXd* OB = nullptr,
+                                             Eigen::VectorXd* cosines = nullptr);
 
 // 2. Angles between span(A) and span(B), any columns (orthonormalised first; columns that add no
 // direction are dropped). Radians, ascending.

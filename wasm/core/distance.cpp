@@ -1,7 +1,7 @@
 // distance.cpp: the per-factor metrics, the product distance and pairwise blocks.
 //
-// Index: 1. helpers  2. per-factor metrics  3. product distance  4. point sets and blocks
-//        5. cross-stratum pairs
+// Index: 1. helpers  2. per-factor metrics (fixed-rank: its rule for zero cosines, then the
+//        metric)  3. product distance  4. point sets and blocks  5. cross-stratum pairs
 #include "distance.hpp"
 
 #include "angles.hpp"
@@ -11,7 +11,9 @@
 #include "products.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace strata {
 
@@ -43,13 +45,14 @@ double sum_sqrt_eigenvalues(const Eigen::MatrixXd& G) {
     return eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().sum();
 }
 
-double sum_log_squared(const Eigen::VectorXd& x) {
-    double s = 0.0;
-    for (Eigen::Index i = 0; i < x.size(); ++i) {
-        const double l = std::log(x(i));
-        s += l * l;
+// sum_i (log s_i^2)^2 for singular values s_i (a zero one counts as the smallest positive double).
+double sum_log_squared_of_squares(const Eigen::VectorXd& sv) {
+    double d2 = 0.0;
+    for (Eigen::Index i = 0; i < sv.size(); ++i) {
+        const double l = 2.0 * std::log(std::max(sv(i), std::numeric_limits<double>::min()));
+        d2 += l * l;
     }
-    return s;
+    return d2;
 }
 
 }  // namespace
@@ -102,44 +105,144 @@ double affine_invariant_sq(const SpsdFactor& S, const SpsdFactor& T, double spd_
     const Eigen::MatrixXd C = ls.cwiseSqrt().cwiseInverse().asDiagonal() *
                               (S.complete_eigenvectors().transpose() * T.complete_eigenvectors()) *
                               lt.cwiseSqrt().asDiagonal();
-    const Eigen::VectorXd sv = Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues();
-    double d2 = 0.0;
-    for (Eigen::Index i = 0; i < sv.size(); ++i) {
-        const double l = 2.0 * std::log(std::max(sv(i), std::numeric_limits<double>::min()));
-        d2 += l * l;
-    }
-    return d2;
+    return sum_log_squared_of_squares(Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues());
 }
 
-double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T, double k) {
+namespace {
+
+// Section 5's rule for zero cosines, step (1): the columns Z = [r - z, r) of O (from one SVD, so
+// in descending cosine order: the zero cosines come last) are rotated to the eigenvectors of
+// R^2[Z, Z], in descending eigenvalue order; R^2 = O^T diag(l) O is recomputed.
+Eigen::MatrixXd canonical_zero_block(Eigen::MatrixXd& O, const Eigen::VectorXd& l, Eigen::Index z) {
+    Eigen::MatrixXd R2 = O.transpose() * l.asDiagonal() * O;
+    if (z == 0) return R2;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(R2.bottomRightCorner(z, z));   // ascending
+    const Eigen::MatrixXd Q = eig.eigenvectors().rowwise().reverse();
+    const Eigen::MatrixXd rotated = O.rightCols(z) * Q;
+    O.rightCols(z) = rotated;
+    return O.transpose() * l.asDiagonal() * O;
+}
+
+// Step (2): the signs d (+1 outside Z, +-1 on Z) that minimise ||A - D B D||_F^2. The objective
+// is evaluated as the sum of the entries a sign can change: those of a column j of Z against the
+// columns outside Z (twice, by symmetry) and against the other columns of Z. The rest (outside
+// Z x Z, and the diagonal) is the same for every D and left out.
+class SignObjective {
+public:
+    SignObjective(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, Eigen::Index z)
+        : z_(z), plus_(z), minus_(z), pair_plus_(z, z), pair_minus_(z, z) {
+        const Eigen::Index m = A.rows() - z;   // columns outside Z
+        for (Eigen::Index j = 0; j < z; ++j) {
+            const Eigen::Index a = m + j;
+            plus_(j) = 2.0 * (A.row(a).head(m) - B.row(a).head(m)).squaredNorm();    // d_j = +1
+            minus_(j) = 2.0 * (A.row(a).head(m) + B.row(a).head(m)).squaredNorm();   // d_j = -1
+            for (Eigen::Index i = 0; i < j; ++i) {
+                const double x = A(m + i, a), y = B(m + i, a);
+                pair_plus_(i, j) = 2.0 * (x - y) * (x - y);    // d_i d_j = +1
+                pair_minus_(i, j) = 2.0 * (x + y) * (x + y);   // d_i d_j = -1
+            }
+        }
+    }
+    // flip[j]: d = -1 on the j-th column of Z.
+    double operator()(const std::vector<bool>& flip) const {
+        double v = 0.0;
+        for (Eigen::Index j = 0; j < z_; ++j) {
+            const bool fj = flip[std::size_t(j)];
+            v += fj ? minus_(j) : plus_(j);
+            for (Eigen::Index i = 0; i < j; ++i) v += (fj != flip[std::size_t(i)]) ? pair_minus_(i, j) : pair_plus_(i, j);
+        }
+        return v;
+    }
+
+private:
+    Eigen::Index z_;
+    Eigen::VectorXd plus_, minus_;
+    Eigen::MatrixXd pair_plus_, pair_minus_;
+};
+
+// The flips (flip[j]: d = -1 on the j-th column of Z). When z <= 12 every pattern p = 0 .. 2^z - 1
+// (bit j set: flip[j]) in turn, a strictly smaller value wins, so ties go to the smaller p. Else
+// greedily from all +1, flipping one column at a time in increasing order when the flip makes the
+// value smaller.
+std::vector<bool> zero_block_signs(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, Eigen::Index z) {
+    std::vector<bool> flip(std::size_t(z), false);
+    if (z == 0) return flip;
+    const SignObjective f(A, B, z);
+    double best_value = f(flip);
+    if (z <= kFixedRankEnumerateMax) {
+        std::uint32_t best = 0;
+        for (std::uint32_t p = 1; p < (std::uint32_t(1) << z); ++p) {
+            for (Eigen::Index j = 0; j < z; ++j) flip[std::size_t(j)] = (p >> j) & 1u;
+            const double v = f(flip);
+            if (v < best_value) best_value = v, best = p;
+        }
+        for (Eigen::Index j = 0; j < z; ++j) flip[std::size_t(j)] = (best >> j) & 1u;
+        return flip;
+    }
+    for (Eigen::Index j = 0; j < z; ++j) {
+        flip[std::size_t(j)] = true;
+        const double v = f(flip);
+        if (v < best_value) best_value = v;
+        else flip[std::size_t(j)] = false;
+    }
+    return flip;
+}
+
+}  // namespace
+
+double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T, double k, int* zero_cosines) {
+    if (zero_cosines) *zero_cosines = 0;
     const int r = std::min(rank_S, rank_T);
     if (r <= 0) return 0.0;   // both (or one) of rank 0: no common fixed-rank structure to compare
     const Eigen::MatrixXd US = S.eigenvectors.leftCols(r), UT = T.eigenvectors.leftCols(r);
     Eigen::MatrixXd OS, OT;
-    const Eigen::VectorXd theta = principal_angles_orthonormal(US, UT, &OS, &OT);
-    // R_S^2 = Y_S^T S Y_S with Y_S = U_S O_S, i.e. O_S^T diag(l_S) O_S; likewise R_T^2.
-    const Eigen::MatrixXd RS2 = OS.transpose() * S.eigenvalues.head(r).asDiagonal() * OS;
-    const Eigen::MatrixXd RT2 = OT.transpose() * T.eigenvalues.head(r).asDiagonal() * OT;
-    // log(R_S^-1 R_T^2 R_S^-1) has the eigenvalues log(g_i) of the pencil R_T^2 x = g R_S^2 x.
-    Eigen::GeneralizedSelfAdjointEigenSolver<Eigen::MatrixXd> gen(RT2, RS2, Eigen::EigenvaluesOnly);
-    return theta.squaredNorm() + k * sum_log_squared(gen.eigenvalues().cwiseMax(std::numeric_limits<double>::min()));
+    Eigen::VectorXd cosines;
+    const Eigen::VectorXd theta = principal_angles_orthonormal(US, UT, &OS, &OT, &cosines);
+    // Zero cosines (90 degrees) come last in the SVD's descending order.
+    Eigen::Index z = 0;
+    while (z < r && cosines(r - 1 - z) <= kFixedRankZeroCosine) ++z;
+    if (zero_cosines) *zero_cosines = int(z);
+    const Eigen::VectorXd lS = S.eigenvalues.head(r), lT = T.eigenvalues.head(r);
+    // R_S^2 = Y_S^T S Y_S with Y_S = U_S O_S, i.e. O_S^T diag(l_S) O_S; likewise R_T^2. With zero
+    // cosines: canonical bases of that block, then the signs D; D R_T^2 D is R_T^2 of O_T D.
+    if (z > 0) {
+        const Eigen::MatrixXd RS2 = canonical_zero_block(OS, lS, z);
+        const Eigen::MatrixXd RT2 = canonical_zero_block(OT, lT, z);
+        const std::vector<bool> flip = zero_block_signs(RS2, RT2, z);
+        for (Eigen::Index j = 0; j < z; ++j)
+            if (flip[std::size_t(j)]) OT.col(r - z + j) *= -1.0;
+    }
+    // log(R_S^-1 R_T^2 R_S^-1) has the eigenvalues g_i of the pencil R_T^2 x = g R_S^2 x. With
+    // R_S^2 = F_S^T F_S, F_S = diag(l_S)^1/2 O_S (likewise T) they are the squared singular values
+    // of C = diag(l_T)^1/2 O_T O_S^T diag(l_S)^-1/2, a graded matrix whose small singular values
+    // Jacobi's SVD keeps to a relative accuracy. A Cholesky-based generalised eigensolver would
+    // lose them when l_S spans many orders of magnitude (eigenvalues near the rank threshold).
+    const Eigen::MatrixXd C = lT.cwiseSqrt().asDiagonal() * (OT * OS.transpose()) * lS.cwiseSqrt().cwiseInverse().asDiagonal();
+    return theta.squaredNorm() + k * sum_log_squared_of_squares(Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues());
 }
 
 // 3. The product distance -----------------------------------------------------------------------------
 double factor_distance_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T,
-                          const GeometrySettings& s) {
+                          const GeometrySettings& s, int* zero_cosines) {
+    if (zero_cosines) *zero_cosines = 0;
     if (s.metric == "log-euclidean") return log_euclidean_sq(S, T, s.spd_eps);
     if (s.metric == "bures-wasserstein") return bures_wasserstein_sq(S, T);
     if (s.metric == "affine-invariant") return affine_invariant_sq(S, T, s.spd_eps);
-    if (s.metric == "fixed-rank") return fixed_rank_sq(S, rank_S, T, rank_T, s.fixed_rank_k);
+    if (s.metric == "fixed-rank") return fixed_rank_sq(S, rank_S, T, rank_T, s.fixed_rank_k, zero_cosines);
     throw Error("--metric: unknown metric '" + s.metric + "'");
 }
 
 double product_distance_sq(const SpsdPoint& P, const std::array<int, 3>& rP, const SpsdPoint& Q,
-                           const std::array<int, 3>& rQ, const GeometrySettings& s) {
+                           const std::array<int, 3>& rQ, const GeometrySettings& s, int* zero_cosines) {
     double d2 = 0.0;
+    int z_total = 0;
     for (int n = 0; n < 3; ++n)
-        if (s.weights[n] != 0.0) d2 += s.weights[n] * factor_distance_sq(P.factors[n], rP[n], Q.factors[n], rQ[n], s);
+        if (s.weights[n] != 0.0) {
+            int z = 0;
+            d2 += s.weights[n] * factor_distance_sq(P.factors[n], rP[n], Q.factors[n], rQ[n], s, &z);
+            z_total += z;
+        }
+    if (zero_cosines) *zero_cosines = z_total;
     return d2;
 }
 
@@ -252,20 +355,29 @@ Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const Geometry
     return D;
 }
 
-Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& s) {
+Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& s, std::int64_t* ambiguous_pairs) {
     Eigen::MatrixXd D;
+    if (ambiguous_pairs) *ambiguous_pairs = 0;
     if (s.metric == "log-euclidean") {
         D = feature_distances_within(A.features, s.threads);
     } else {
         D = Eigen::MatrixXd::Zero(Eigen::Index(A.size()), Eigen::Index(A.size()));
         // Rows have uneven work (j > i only); interleave them so both threads get a fair share.
+        // Each row counts its own ambiguous pairs (no shared counter between threads).
         const std::size_t n = A.size();
+        std::vector<std::int64_t> ambiguous(n, 0);
         parallel_each(n, s.threads, [&](std::size_t k) {
             const std::size_t i = (k % 2 == 0) ? k / 2 : n - 1 - k / 2;
-            for (std::size_t j = i + 1; j < n; ++j)
-                D(Eigen::Index(i), Eigen::Index(j)) = product_distance_sq(A.points[i], A.ranks[i], A.points[j], A.ranks[j], s);
+            for (std::size_t j = i + 1; j < n; ++j) {
+                int z = 0;
+                D(Eigen::Index(i), Eigen::Index(j)) =
+                    product_distance_sq(A.points[i], A.ranks[i], A.points[j], A.ranks[j], s, &z);
+                ambiguous[i] += (z > 0);
+            }
         });
         D.triangularView<Eigen::StrictlyLower>() = D.transpose();
+        if (ambiguous_pairs)
+            for (std::int64_t c : ambiguous) *ambiguous_pairs += c;
     }
     D.diagonal().setZero();
     return D;

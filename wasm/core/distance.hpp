@@ -1,7 +1,8 @@
 // distance.hpp: distances on the product manifold of SPSD matrices (docs/method.md section 5).
 //
-// Index: 1. the four per-factor metrics  2. the weighted product distance of two points
-//        3. sets of points and their pairwise distance blocks  4. cross-stratum pairs
+// Index: 1. the four per-factor metrics (and fixed-rank's rule for zero cosines)  2. the weighted
+//        product distance of two points  3. sets of points and their pairwise distance blocks
+//        (and the pairs that needed the rule)  4. cross-stratum pairs
 //
 // All functions return *squared* distances: that is what the kernel needs, and it avoids a
 // square root and its loss of accuracy near zero.
@@ -29,14 +30,25 @@ double bures_wasserstein_sq(const SpsdFactor& S, const SpsdFactor& T);
 // `affine-invariant`: || log(S_e^-1/2 T_e S_e^-1/2) ||_F^2
 double affine_invariant_sq(const SpsdFactor& S, const SpsdFactor& T, double spd_eps);
 // `fixed-rank` (Bonnabel and Sepulchre 2009) at r = min(rank_S, rank_T):
-// ||Theta||_F^2 + k || log(R_S^-1 R_T^2 R_S^-1) ||_F^2
-double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T, double k);
+// ||Theta||_F^2 + k || log(R_S^-1 R_T^2 R_S^-1) ||_F^2, with docs/method.md's rule for zero cosines:
+// O_S, O_T from one SVD of U_S^T U_T; the z columns whose cosine is <= kFixedRankZeroCosine pair
+// nothing, so (1) they are rotated to the eigenvectors of R_S^2 and R_T^2 on that block
+// (descending eigenvalues), and (2) R_T^2 is taken as D R_T^2 D with the signs D on that block
+// that minimise ||R_S^2 - D R_T^2 D||_F (every pattern when z <= kFixedRankEnumerateMax, ties to
+// the smaller pattern number; greedily above). `zero_cosines`, if given, receives z.
+constexpr double kFixedRankZeroCosine = 1e-10;
+constexpr int kFixedRankEnumerateMax = 12;
+double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T, double k,
+                     int* zero_cosines = nullptr);
 
 // 2. d_PM^2 = sum_n w_n d(S(n), T(n))^2 with the metric named in the settings -----------------------
+// `zero_cosines` (fixed-rank only, else 0): z of the factor; for the product, the sum over the
+// modes that enter the distance (w_n != 0). A pair with z > 0 needed the rule for zero cosines.
 double factor_distance_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T,
-                          const GeometrySettings& settings);
+                          const GeometrySettings& settings, int* zero_cosines = nullptr);
 double product_distance_sq(const SpsdPoint& P, const std::array<int, 3>& ranks_P, const SpsdPoint& Q,
-                           const std::array<int, 3>& ranks_Q, const GeometrySettings& settings);
+                           const std::array<int, 3>& ranks_Q, const GeometrySettings& settings,
+                           int* zero_cosines = nullptr);
 
 // 3. A set of points prepared for its metric --------------------------------------------------------
 // `log-euclidean` maps each factor isometrically to a vector, so a whole block of distances is
@@ -59,8 +71,10 @@ Eigen::RowVectorXd log_euclidean_features(const SpsdPoint& p, const GeometrySett
 
 // Squared distances between every point of A and every point of B (|A| x |B|).
 Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const GeometrySettings& settings);
-// Within one set: symmetric, zero diagonal.
-Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& settings);
+// Within one set: symmetric, zero diagonal. `ambiguous_pairs`, if given, receives the number of
+// pairs i < j that needed the fixed-rank rule for zero cosines in any mode (0 for other metrics).
+Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& settings,
+                            std::int64_t* ambiguous_pairs = nullptr);
 
 // 4. Pairs whose rank triples differ (the pair crosses strata) -------------------------------------
 std::int64_t cross_stratum_pairs(const std::vector<std::array<int, 3>>& ranks);   // i < j in one set

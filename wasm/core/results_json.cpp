@@ -68,6 +68,8 @@ Json to_json(const SetResult& r) {
     if (r.cross_stratum_pairs) j.set("cross_stratum_pairs", Json(static_cast<long long>(*r.cross_stratum_pairs)));
     if (r.cross_stratum_pairs_vs_clean)
         j.set("cross_stratum_pairs_vs_clean", Json(static_cast<long long>(*r.cross_stratum_pairs_vs_clean)));
+    if (r.fixed_rank_ambiguous_pairs)
+        j.set("fixed_rank_ambiguous_pairs", Json(static_cast<long long>(*r.fixed_rank_ambiguous_pairs)));
     return j;
 }
 

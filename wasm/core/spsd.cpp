@@ -1,4 +1,4 @@
-// spsd.cpp: covariances of the mode fibres and their eigendecompositions.
+// spsd.cpp: covariances of the mode fibres and their eigendecompositions (fast and accurate routes).
 #include "spsd.hpp"
 
 #include "precision.hpp"
@@ -49,9 +49,31 @@ SpsdFactor decompose(const Eigen::MatrixXd& S, int cols) {
     return f;
 }
 
-SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, bool gram_route) {
+namespace {
+
+// The accurate route: the SVD of the (centred) unfolding.
+SpsdFactor svd_factor(const Eigen::MatrixXd& Z, bool centered) {
     const Eigen::Index I = Z.rows(), m = Z.cols();
-    if (!gram_route || I <= m || (centered && m < 2)) return decompose(covariance(Z, centered), int(m));
+    const Eigen::MatrixXd Zc = centered ? Eigen::MatrixXd(Z.colwise() - Z.rowwise().mean()) : Z;
+    const double scale = centered ? 1.0 / double(m - 1) : 1.0 / double(m);
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(Zc, Eigen::ComputeThinU);
+    const Eigen::Index k = svd.singularValues().size();   // min(I, m)
+    SpsdFactor f;
+    f.rows = int(I);
+    f.cols = int(m);
+    f.eigenvalues = Eigen::VectorXd::Zero(I);
+    f.eigenvalues.head(k) = svd.singularValues().array().square() * scale;
+    f.eigenvectors = svd.matrixU();   // I x k: S vanishes outside their span
+    return f;
+}
+
+}  // namespace
+
+SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, FactorRoute route) {
+    const Eigen::Index I = Z.rows(), m = Z.cols();
+    if ((centered && m < 2) || m < 1 || I < 1) return decompose(covariance(Z, centered), int(m));   // S = 0
+    if (route == FactorRoute::Accurate) return svd_factor(Z, centered);
+    if (I <= m) return decompose(covariance(Z, centered), int(m));
 
     const Eigen::MatrixXd Zc = centered ? Eigen::MatrixXd(Z.colwise() - Z.rowwise().mean()) : Z;
     const double scale = centered ? 1.0 / double(m - 1) : 1.0 / double(m);
@@ -73,10 +95,10 @@ SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, bool gram_route)
     return f;
 }
 
-SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered, bool gram_route) {
+SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered, FactorRoute route) {
     SpsdPoint p;
     for (int mode = 1; mode <= 3; ++mode)
-        p.factors[mode - 1] = mode_factor(unfold(z, shape, mode), centered, gram_route);
+        p.factors[mode - 1] = mode_factor(unfold(z, shape, mode), centered, route);
     return p;
 }
 
