@@ -67,18 +67,12 @@ async function fetchBytes(url) {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-// Plain IDX (models/README.md): big-endian magic and sizes, then one byte per pixel or label.
-function parseIdx(bytes, url, wantMagic) {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8 || dv.getUint32(0) !== wantMagic)
-    throw new Error(`${url}: not an IDX file of the expected kind`);
-  const dims = wantMagic & 0xff;
-  const shape = [];
-  for (let i = 0; i < dims; i++) shape.push(dv.getUint32(4 + 4 * i));
-  const offset = 4 + 4 * dims;
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (bytes.length !== offset + size) throw new Error(`${url}: size ${bytes.length} does not match its header`);
-  return { shape, data: bytes.subarray(offset) };
+// IDX (models/README.md) through the core's parser (wasm/core/idx_format.cpp, the one `strata
+// characterize` uses): {shape, data}; throws naming the file when the bytes are not such a file.
+async function parseIdx(bytes, url, kind) {
+  const r = (await core()).readIdx(bytes, url, kind);
+  if (r.error) throw new Error(r.error);
+  return r;
 }
 
 // The manifest through the core's reader (wasm/core/manifest.cpp, the one `strata characterize`
@@ -126,8 +120,8 @@ async function loadSample(manifest) {
     fetchListed(manifest.sample.images),
     fetchListed(manifest.sample.labels),
   ]);
-  const images = parseIdx(imagesFile.bytes, imagesFile.path, 0x803);
-  const labels = parseIdx(labelsFile.bytes, labelsFile.path, 0x801);
+  const images = await parseIdx(imagesFile.bytes, imagesFile.path, 'images');
+  const labels = await parseIdx(labelsFile.bytes, labelsFile.path, 'labels');
   if (images.shape[1] !== 28 || images.shape[2] !== 28)
     throw new Error(`${imagesFile.path}: images are ${images.shape[1]} x ${images.shape[2]}, 28 x 28 are needed`);
   if (labels.shape[0] !== images.shape[0])

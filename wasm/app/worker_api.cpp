@@ -9,7 +9,7 @@
 //        5. PSNR and SHA-256
 //        5b. t-SNE of a model's clean set and one noisy set, from the kernel's distances (tsne.cpp)
 //        5c. reading files from anywhere with the core's (fuzzed) readers: models/manifest.json,
-//            dropped .npy images
+//            dropped .npy images, the sample's IDX files
 //        6. the embind table
 //
 // Why a thin layer: every number the page shows must be the number `strata characterize` prints,
@@ -17,6 +17,7 @@
 // core (strata::Error) come back as {"error": "..."} so the worker can show them instead of dying.
 #include "analysis.hpp"
 #include "error.hpp"
+#include "idx_format.hpp"
 #include "js_value.hpp"
 #include "results_json.hpp"
 #include "manifest.hpp"
@@ -326,6 +327,30 @@ val read_images_npy(const val& bytes_js, const std::string& name) {
     return out;
 }
 
+// MNIST-format IDX bytes through the core's (fuzzed) parser, the one `strata characterize` uses:
+// kind "images" gives {shape: [count, rows, cols], data: Uint8Array}, "labels" {shape: [count],
+// data}; {"error": "..."} naming the file when the bytes are not such a file.
+val read_idx(const val& bytes_js, const std::string& name, const std::string& kind) {
+    val out = val::object();
+    try {
+        const std::vector<std::uint8_t> bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes_js);
+        val shape = val::array();
+        if (kind == "images") {
+            const strata::IdxImages im = strata::parse_idx_images(bytes.data(), bytes.size(), name);
+            shape.call<void>("push", double(im.count), im.rows, im.cols);
+            out.set("data", val::global("Uint8Array").new_(emscripten::typed_memory_view(im.pixels.size(), im.pixels.data())));
+        } else {
+            const strata::IdxLabels lb = strata::parse_idx_labels(bytes.data(), bytes.size(), name);
+            shape.call<void>("push", double(lb.labels.size()));
+            out.set("data", val::global("Uint8Array").new_(emscripten::typed_memory_view(lb.labels.size(), lb.labels.data())));
+        }
+        out.set("shape", shape);
+    } catch (const std::exception& e) {
+        out.set("error", std::string(e.what()));
+    }
+    return out;
+}
+
 }  // namespace
 
 // 6. The embind table -------------------------------------------------------------------------------------------
@@ -341,4 +366,5 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("tsne", &tsne_embedding);
     emscripten::function("parseManifest", &parse_manifest_json);
     emscripten::function("readImagesNpy", &read_images_npy);
+    emscripten::function("readIdx", &read_idx);
 }
