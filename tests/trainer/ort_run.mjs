@@ -12,8 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ortFile = process.env.STRATA_ORT ||
-  resolve(here, '../../web/node_modules/onnxruntime-web/dist/ort.node.min.mjs');
+const ortFile = process.env.STRATA_ORT || resolve(here, '../../web/node_modules/onnxruntime-web/dist/ort.node.min.mjs');
 const ort = await import(pathToFileURL(ortFile).href);
 
 const [model, inputName, inputFile, dimsText, outPrefix] = process.argv.slice(2);
