@@ -14,8 +14,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -54,8 +54,7 @@ std::vector<LatentSet> synthetic_sets(int n, int sets, const LatentShape& s, uns
         set.shape = s;
         set.n = std::size_t(n);
         set.values.resize(base.size());
-        for (std::size_t j = 0; j < base.size(); ++j)
-            set.values[j] = std::max(0.0, base[j] + 2.0 * set.sigma * g(rng));
+        for (std::size_t j = 0; j < base.size(); ++j) set.values[j] = std::max(0.0, base[j] + 2.0 * set.sigma * g(rng));
         out.push_back(std::move(set));
     }
     return out;
@@ -79,7 +78,8 @@ std::vector<LatentSet> read_sets(const std::string& dir, int n_max) {
         std::fprintf(stderr, "bench_geometry: %s/clean.npy not found\n", dir.c_str());
         std::exit(2);
     }
-    for (const char* s : {"0.05", "0.1", "0.15", "0.2", "0.25", "0.3"}) load(std::string("sigma_") + s + ".npy", std::atof(s));
+    for (const char* s : {"0.05", "0.1", "0.15", "0.2", "0.25", "0.3"})
+        load(std::string("sigma_") + s + ".npy", std::atof(s));
     return out;
 }
 
@@ -136,8 +136,9 @@ int main(int argc, char** argv) {
         else if (a == "--latents") dir = next();
         else if (a == "--scaling") scaling = true;
         else {
-            std::fprintf(stderr, "usage: bench_geometry [--n N] [--sets S] [--repeat R] [--threads T] [--metric M] "
-                                 "[--latents DIR] [--scaling]\n");
+            std::fprintf(stderr,
+                         "usage: bench_geometry [--n N] [--sets S] [--repeat R] [--threads T] [--metric M] "
+                         "[--latents DIR] [--scaling]\n");
             return 2;
         }
     }
@@ -159,7 +160,8 @@ int main(int argc, char** argv) {
     for (const auto& [stage, sec] : res.stage_seconds) std::printf(" %s %.3f", stage.c_str(), sec);
     std::printf(" )\n");
     if (metric == "log-euclidean")
-        std::printf("  floating-point work (model): %.2f GFLOP -> %.1f GFLOP/s achieved\n", flops * 1e-9, flops * 1e-9 / t);
+        std::printf("  floating-point work (model): %.2f GFLOP -> %.1f GFLOP/s achieved\n", flops * 1e-9,
+                    flops * 1e-9 / t);
     std::printf("  clean set: %zu strata, hilbert_dim %d; last set: hilbert_dim %d, max angle %.2f deg\n",
                 res.sets[0].strata.size(), res.sets[0].hilbert_dim, res.sets.back().hilbert_dim,
                 res.sets.back().principal_angles_deg.empty() ? 0.0 : res.sets.back().principal_angles_deg.back());
@@ -167,7 +169,8 @@ int main(int argc, char** argv) {
         for (int N : {300, 1000, 2000}) {
             std::vector<LatentSet> d = synthetic_sets(N, sets, shape, 7);
             const double tn = best_seconds(d, gs, N >= 1000 ? 1 : repeat, nullptr);
-            std::printf("  scaling: N = %4d  %.3f s  (model %.1f GFLOP)\n", N, tn, analysis_flops(N, sets, shape) * 1e-9);
+            std::printf("  scaling: N = %4d  %.3f s  (model %.1f GFLOP)\n", N, tn,
+                        analysis_flops(N, sets, shape) * 1e-9);
         }
     }
     return 0;

@@ -11,7 +11,7 @@
 // Each figure is the best of --repeat runs; the folder is removed at the end.
 //
 //   bench_images [--count 1000] [--repeat 5]
-#include "../tests/core/image_files.hpp"   // stb_image_write into memory
+#include "../tests/core/image_files.hpp"  // stb_image_write into memory
 #include "images.hpp"
 #ifdef STRATA_BENCH_LOAD_IMAGES
 #include "image_source.hpp"
@@ -51,7 +51,8 @@ std::vector<std::uint8_t> make_png(int index, int w, int h, int channels) {
 }
 
 // 2. Timing -----------------------------------------------------------------------------------------------
-template <class F> double best_seconds(int repeat, F&& f) {
+template <class F>
+double best_seconds(int repeat, F&& f) {
     double best = 1e300;
     for (int r = 0; r < repeat; ++r) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -94,8 +95,8 @@ int main(int argc, char** argv) {
         std::snprintf(name, sizeof name, "/%s/%05d.png", rgb ? "rgb32" : "gray64", i);
         names.push_back(dir + name);
         std::filesystem::create_directories(std::filesystem::path(names.back()).parent_path());
-        std::ofstream(names.back(), std::ios::binary).write(reinterpret_cast<const char*>(files.back().data()),
-                                                            std::streamsize(files.back().size()));
+        std::ofstream(names.back(), std::ios::binary)
+            .write(reinterpret_cast<const char*>(files.back().data()), std::streamsize(files.back().size()));
         bytes += files.back().size();
     }
     std::printf("bench_images: %d PNGs (half 32 x 32 RGB, half 64 x 64 gray), %.1f KiB in all, in %s\n", count,
@@ -115,8 +116,10 @@ int main(int argc, char** argv) {
 #ifdef STRATA_BENCH_LOAD_IMAGES
     std::size_t used = 0;
     const double s = best_seconds(repeat, [&] { used = strata::data::load_images(dir, 1, 28, 28, 0).images.count; });
-    std::printf("  load_images (walk, sort, read, decode, resize to 1 x 28 x 28, hash): %zu images in %.3f s "
-                "(%.1f us each)\n", used, s, s / double(count) * 1e6);
+    std::printf(
+        "  load_images (walk, sort, read, decode, resize to 1 x 28 x 28, hash): %zu images in %.3f s "
+        "(%.1f us each)\n",
+        used, s, s / double(count) * 1e6);
 #endif
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);

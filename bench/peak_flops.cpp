@@ -31,7 +31,7 @@ typedef float Vec __attribute__((vector_size(64)));
 constexpr int kVecs = 8;
 #endif
 constexpr int kLanes = int(sizeof(Vec) / sizeof(float));
-constexpr int kAcc = kVecs * kLanes;   // floats updated per round
+constexpr int kAcc = kVecs * kLanes;  // floats updated per round
 
 // Runs `iters` rounds; returns a checksum so the work cannot be optimized away.
 float kernel(std::int64_t iters, float a, float b) {
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
 #else
     const char* where = "native";
 #endif
-    std::printf("%s: %d thread(s), %.2f s: %.1f GFLOP/s float32 (checksum %g)\n", where, threads, wall, flops / wall * 1e-9,
-                double(sums[0]));
+    std::printf("%s: %d thread(s), %.2f s: %.1f GFLOP/s float32 (checksum %g)\n", where, threads, wall,
+                flops / wall * 1e-9, double(sums[0]));
     return 0;
 }

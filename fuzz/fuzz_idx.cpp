@@ -16,7 +16,7 @@
 namespace {
 const std::string kName = "fuzz-idx-ubyte";
 constexpr std::size_t kCap = std::size_t(1) << 20;
-}
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace strata::data;
@@ -37,14 +37,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::check(encode_idx_images(im) == bytes, "images do not encode back to the file");
         const std::size_t n = im.count < 2 ? im.count : 2;
         for (float v : to_unit_floats(im, 0, n)) fuzz::check(v >= 0.0f && v <= 1.0f, "pixel outside [0, 1]");
-    } catch (const strata::Error& e) {
-        fuzz::check_names(e, kName);
-    }
+    } catch (const strata::Error& e) { fuzz::check_names(e, kName); }
     try {
         const IdxLabels l = parse_idx_labels(bytes.data(), bytes.size(), kName);
         fuzz::check(encode_idx_labels(l) == bytes, "labels do not encode back to the file");
-    } catch (const strata::Error& e) {
-        fuzz::check_names(e, kName);
-    }
+    } catch (const strata::Error& e) { fuzz::check_names(e, kName); }
     return 0;
 }

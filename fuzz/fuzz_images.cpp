@@ -44,22 +44,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::vector<float> out(7 * 5);
         resample_image(interleaved_u8(im.pixels.data(), im.channels, im.height, im.width), 1, 7, 5, out.data());
         for (float v : out) fuzz::check(std::isfinite(v) && v >= 0.0f && v <= 1.0f, "pixel outside [0, 1]");
-    } catch (const Error& e) {
-        fuzz::check_names(e, kName);
-    }
+    } catch (const Error& e) { fuzz::check_names(e, kName); }
     ImageSet set = make_image_set(3, 16, 16);
     const bool ok = add_image_file(set, data, size, kName, 2);
     fuzz::check(ok == (set.count == 1) && ok == set.skipped.empty(), "added or skipped, exactly one");
     if (!ok)
-        fuzz::check(set.skipped[0].path == kName && set.skipped[0].reason.compare(0, kName.size() + 2, kName + ": ") == 0,
-                    "a skipped file's reason does not start with its name");
+        fuzz::check(
+            set.skipped[0].path == kName && set.skipped[0].reason.compare(0, kName.size() + 2, kName + ": ") == 0,
+            "a skipped file's reason does not start with its name");
     check_set(set);
     try {
         const ImageSet s = image_set_from_npy(data, size, kName, 3, 6, 4, 3);
         fuzz::check(s.count >= 1 && s.count <= 3, "npy image count");
         check_set(s);
-    } catch (const Error& e) {
-        fuzz::check_names(e, kName);
-    }
+    } catch (const Error& e) { fuzz::check_names(e, kName); }
     return 0;
 }

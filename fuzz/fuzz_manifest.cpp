@@ -46,9 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         for (const std::string& p : m.problems)
             fuzz::check(p.compare(0, kName.size() + 2, kName + ": ") == 0, "a problem line does not name the file");
-    } catch (const strata::Error& e) {
-        fuzz::check_names(e, kName);
-    }
+    } catch (const strata::Error& e) { fuzz::check_names(e, kName); }
 
     // The JSON reader and writer agree: dump(parse(x)) reads back to the same text.
     try {
@@ -61,8 +59,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fuzz::check(false, "Json::parse rejects what dump() wrote");
         }
         fuzz::check(once == twice, "parse(dump(v)) differs from v");
-    } catch (const strata::Error& e) {
-        fuzz::check_names(e, kName);
-    }
+    } catch (const strata::Error& e) { fuzz::check_names(e, kName); }
     return 0;
 }

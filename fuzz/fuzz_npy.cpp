@@ -47,9 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     try {
         const strata::LatentSet set = strata::latent_set_from_npy(a, kName, 0.1);
-        fuzz::check(set.n == a.shape[0] && set.values.size() == a.values.size(), "latent set size differs from the array");
-    } catch (const strata::Error& e) {
-        fuzz::check_names(e, kName);
-    }
+        fuzz::check(set.n == a.shape[0] && set.values.size() == a.values.size(),
+                    "latent set size differs from the array");
+    } catch (const strata::Error& e) { fuzz::check_names(e, kName); }
     return 0;
 }

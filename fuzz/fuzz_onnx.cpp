@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     static NullBuffer sink;
     std::cerr.rdbuf(&sink);
     strata::onnxrt::set_threads(1);
-    strata::onnxrt::set_tensor_limit(std::int64_t(1) << 22);   // 16 MiB per tensor: bounded work and memory
+    strata::onnxrt::set_tensor_limit(std::int64_t(1) << 22);  // 16 MiB per tensor: bounded work and memory
     return 0;
 }
 
@@ -77,8 +77,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (auto d : t.shape) count *= d;
             fuzz::check(count == std::int64_t(t.data.size()), "an output's size differs from its shape");
         }
-    } catch (const strata::Error& e) {
-        fuzz::check_names(e, kName);
-    }
+    } catch (const strata::Error& e) { fuzz::check_names(e, kName); }
     return 0;
 }

@@ -23,8 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::check(v.vae_latent == "sample" || v.vae_latent == "mean", "bad vae_latent kept");
     fuzz::check(strata::is_metric_name(v.geometry.metric), "unknown metric kept");
     fuzz::check(v.geometry.energy > 0.0 && v.geometry.energy <= 1.0, "energy out of range");
-    fuzz::check(!v.geometry.rank_rtol || (*v.geometry.rank_rtol >= 0.0 && *v.geometry.rank_rtol < 1.0), "rank_rtol out of range");
-    fuzz::check(!v.geometry.bandwidth || (*v.geometry.bandwidth > 0.0 && std::isfinite(*v.geometry.bandwidth)), "bandwidth out of range");
+    fuzz::check(!v.geometry.rank_rtol || (*v.geometry.rank_rtol >= 0.0 && *v.geometry.rank_rtol < 1.0),
+                "rank_rtol out of range");
+    fuzz::check(!v.geometry.bandwidth || (*v.geometry.bandwidth > 0.0 && std::isfinite(*v.geometry.bandwidth)),
+                "bandwidth out of range");
     fuzz::check(!v.sigma || (*v.sigma >= 0.0 && *v.sigma <= 10.0), "sigma out of range");
     fuzz::check(v.color == "set" || v.color == "class" || v.color == "stratum", "bad color kept");
     for (const auto* list : {&v.models, &v.hide})

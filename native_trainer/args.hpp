@@ -14,8 +14,8 @@
 namespace strata::cmd {
 
 struct FlagSpec {
-    std::string name;   // "--energy"
-    std::string help;   // one line for --help
+    std::string name;        // "--energy"
+    std::string help;        // one line for --help
     bool is_switch = false;  // takes no value (e.g. --resume)
 };
 
@@ -28,15 +28,15 @@ public:
     std::string help_text(const std::string& usage_line) const;
 
     bool has(const std::string& name) const;
-    std::vector<std::string> all(const std::string& name) const;        // every occurrence
-    std::optional<std::string> get(const std::string& name) const;      // the last occurrence
+    std::vector<std::string> all(const std::string& name) const;    // every occurrence
+    std::optional<std::string> get(const std::string& name) const;  // the last occurrence
     std::string required(const std::string& name) const;
     std::string text(const std::string& name, const std::string& fallback) const;
-    double number(const std::string& name, double fallback) const;      // finite numbers only
+    double number(const std::string& name, double fallback) const;  // finite numbers only
     std::optional<double> optional_number(const std::string& name) const;
     long integer(const std::string& name, long fallback) const;
-    bool boolean(const std::string& name, bool fallback) const;         // true|false|1|0
-    std::vector<double> numbers(const std::string& name) const;         // comma-separated list
+    bool boolean(const std::string& name, bool fallback) const;  // true|false|1|0
+    std::vector<double> numbers(const std::string& name) const;  // comma-separated list
     const std::vector<std::string>& positional() const { return positional_; }
 
 private:

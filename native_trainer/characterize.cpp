@@ -13,12 +13,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <dirent.h>
-#include <sys/stat.h>
 
 namespace strata::study {
 namespace {
@@ -35,9 +35,7 @@ nlohmann::json read_json(const std::string& path) {
     const auto bytes = cmd::read_file(path);
     try {
         return nlohmann::json::parse(bytes.begin(), bytes.end());
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": " + e.what());
-    }
+    } catch (const nlohmann::json::exception& e) { throw Error(path + ": " + e.what()); }
 }
 
 // The kind written next to the files by `strata train`, or "" when there is none.
@@ -59,9 +57,10 @@ Json image_source_json(const data::ImageSource& src) {
     j.set("kind", src.kind);
     j.set("count", src.images.count);
     j.set("input", Json::array_of(std::vector<int>{src.images.channels, src.images.height, src.images.width}));
-    j.set("resize", "channels: gray to RGB by copying, RGB to gray by luma 0.299 R + 0.587 G + 0.114 B, alpha dropped; "
-                    "scale s = max(H / h, W / w), centre crop; area average when shrinking, bilinear when enlarging "
-                    "(wasm/core/image_resize.hpp)");
+    j.set("resize",
+          "channels: gray to RGB by copying, RGB to gray by luma 0.299 R + 0.587 G + 0.114 B, alpha dropped; "
+          "scale s = max(H / h, W / w), centre crop; area average when shrinking, bilinear when enlarging "
+          "(wasm/core/image_resize.hpp)");
     j.set("classes", Json::array_of(src.images.class_names));
     j.set("skipped", src.images.skipped.size());
     Json skipped = Json::array();
@@ -112,7 +111,8 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
     std::vector<std::string> names;
     while (dirent* ent = ::readdir(d)) {
         const std::string n = ent->d_name;
-        if (n != "." && n != ".." && is_file(dir + "/" + n + "/encoder.onnx") && is_file(dir + "/" + n + "/decoder.onnx"))
+        if (n != "." && n != ".." && is_file(dir + "/" + n + "/encoder.onnx") &&
+            is_file(dir + "/" + n + "/decoder.onnx"))
             names.push_back(n);
     }
     ::closedir(d);
@@ -125,7 +125,8 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
 // 2. Settings ------------------------------------------------------------------------------------------------
 void validate(const StudySettings& s) {
     if (s.n < 2) throw Error("--n: at least 2 images are needed");
-    if (s.sigmas.empty() || s.sigmas[0] != 0.0) throw Error("--sigmas: the first noise level must be 0 (the clean set)");
+    if (s.sigmas.empty() || s.sigmas[0] != 0.0)
+        throw Error("--sigmas: the first noise level must be 0 (the clean set)");
     for (std::size_t i = 0; i < s.sigmas.size(); ++i) {
         if (!(s.sigmas[i] >= 0.0 && s.sigmas[i] <= 10.0)) throw Error("--sigmas: each sigma must be in [0, 10]");
         if (i > 0 && !(s.sigmas[i] > s.sigmas[i - 1])) throw Error("--sigmas: the list must be strictly increasing");
@@ -163,7 +164,8 @@ EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images,
         std::vector<std::int64_t> zshape;
         for (std::size_t b = 0; b < n; b += s.batch) {
             const std::size_t k = std::min(s.batch, n - b);
-            onnxrt::FloatTensor in{{std::int64_t(k), kInputC, kInputH, kInputW}, std::vector<float>(y.begin() + b * px, y.begin() + (b + k) * px)};
+            onnxrt::FloatTensor in{{std::int64_t(k), kInputC, kInputH, kInputW},
+                                   std::vector<float>(y.begin() + b * px, y.begin() + (b + k) * px)};
             auto t0 = std::chrono::steady_clock::now();
             auto eo = encoder.run({{encoder.input_names()[0], in}});
             std::vector<float> zb;
@@ -171,7 +173,8 @@ EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images,
                 const auto& mu = eo.at("mu");
                 zshape = mu.shape;
                 const std::size_t size = mu.data.size() / k;
-                zb = s.vae_latent == "mean" ? mu.data : noise::vae_sample(mu.data, eo.at("logvar").data, k, size, s.seed, b);
+                zb = s.vae_latent == "mean" ? mu.data
+                                            : noise::vae_sample(mu.data, eo.at("logvar").data, k, size, s.seed, b);
             } else {
                 const auto& zt = eo.at(outs[0]);
                 zshape = zt.shape;
@@ -242,8 +245,8 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     onnxrt::set_threads(s.torch_threads);
     const std::string data_dir = s.data_dir.empty() ? data::default_data_dir() : s.data_dir;
     std::vector<float> images;
-    std::string dataset, images_file, img_bytes, samples;   // how the results name the images
-    Json source;                                            // --images only: "image_source"
+    std::string dataset, images_file, img_bytes, samples;  // how the results name the images
+    Json source;                                           // --images only: "image_source"
     if (s.images.empty()) {
         const data::Dataset test = data::load_split(data_dir, data::Split::Test, 0);
         if (s.n > test.images.count)
@@ -251,7 +254,7 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
                         std::to_string(test.images.count));
         images = data::to_unit_floats(test.images, 0, s.n);
         const auto raw_images = cmd::read_file(test.images_path);
-        img_bytes = sha256_hex(raw_images.data(), raw_images.size());   // of the file as stored
+        img_bytes = sha256_hex(raw_images.data(), raw_images.size());  // of the file as stored
         dataset = s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir;
         images_file = test.images_path;
         samples = "the first n images of the test split, indices 0..n-1, in file order";
@@ -269,8 +272,8 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
         dataset = "images " + s.images + " (" + src.kind + ")";
         images_file = s.images;
         samples = src.kind == "image folder"
-            ? "the first n usable images of the folder in path order (byte-wise order of the relative path)"
-            : "the first n images of the file, indices 0..n-1";
+                      ? "the first n usable images of the folder in path order (byte-wise order of the relative path)"
+                      : "the first n images of the file, indices 0..n-1";
         source = image_source_json(src);
     }
 
@@ -278,8 +281,9 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     Json jm = Json::array();
     for (const ModelEntry& m : models) {
         ModelResult mr;
-        if (!quiet) std::fprintf(stderr, "strata characterize: %s: encoding and decoding %zu images x %zu noise levels\n",
-                                 m.name.c_str(), s.n, s.sigmas.size());
+        if (!quiet)
+            std::fprintf(stderr, "strata characterize: %s: encoding and decoding %zu images x %zu noise levels\n",
+                         m.name.c_str(), s.n, s.sigmas.size());
         mr.encoded = encode_model(m, images, s);
         const auto t0 = std::chrono::steady_clock::now();
         std::string last;

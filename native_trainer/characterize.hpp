@@ -9,8 +9,8 @@
 // the files the page runs in ONNX Runtime Web.
 #pragma once
 #include "analysis.hpp"
-#include "results_json.hpp"
 #include "psnr.hpp"
+#include "results_json.hpp"
 
 #include <cstdint>
 #include <string>
@@ -29,27 +29,27 @@ std::vector<ModelEntry> find_models(const std::string& dir);
 
 // 2. Settings -----------------------------------------------------------------------------------------
 struct StudySettings {
-    std::string data_dir;                 // IDX folder (default Debian's Fashion-MNIST)
-    std::string images;                   // --images: a folder of PNG/JPEG, a .npy, IDX (image_source.hpp),
-                                          // instead of the test split of data_dir
-    std::size_t n = 300;                  // first N test images
-    std::vector<double> sigmas = {0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3};   // sigmas[0] must be 0
-    std::uint64_t seed = 0;               // noise and VAE sampling streams
-    std::string vae_latent = "sample";    // "sample" | "mean"
-    int torch_threads = 1;                // 1: faster than 2 OpenMP threads whenever another process runs
-    std::size_t batch = 100;              // images per encoder/decoder call
+    std::string data_dir;  // IDX folder (default Debian's Fashion-MNIST)
+    std::string images;    // --images: a folder of PNG/JPEG, a .npy, IDX (image_source.hpp),
+                           // instead of the test split of data_dir
+    std::size_t n = 300;   // first N test images
+    std::vector<double> sigmas = {0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3};  // sigmas[0] must be 0
+    std::uint64_t seed = 0;                                             // noise and VAE sampling streams
+    std::string vae_latent = "sample";                                  // "sample" | "mean"
+    int torch_threads = 1;    // 1: faster than 2 OpenMP threads whenever another process runs
+    std::size_t batch = 100;  // images per encoder/decoder call
     GeometrySettings geometry;
 };
-void validate(const StudySettings& s);    // throws strata::Error naming the flag
+void validate(const StudySettings& s);  // throws strata::Error naming the flag
 
 // 3. One model, encoded -------------------------------------------------------------------------------------
 struct EncodedModel {
     ModelEntry entry;
     bool variational = false;
     std::string sha256, decoder_sha256;
-    std::vector<LatentSet> sets;          // one per sigma, clean first
-    std::vector<std::vector<float>> latents_f32;   // the same latents as float32 (for .npy dumps)
-    std::vector<PsnrStats> psnr;          // per sigma
+    std::vector<LatentSet> sets;                  // one per sigma, clean first
+    std::vector<std::vector<float>> latents_f32;  // the same latents as float32 (for .npy dumps)
+    std::vector<PsnrStats> psnr;                  // per sigma
     double encode_s = 0, decode_s = 0;
 };
 EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images, const StudySettings& s);

@@ -30,8 +30,9 @@ std::vector<FlagSpec> characterize_flags() {
     std::vector<FlagSpec> f = {
         {"--models", "folder with manifest.json or model subfolders (default models)"},
         {"--data", "MNIST-format IDX folder (default Debian's Fashion-MNIST)"},
-        {"--images", "instead of the test split: a folder of PNG/JPEG images, a .npy array or an IDX file, "
-                     "converted and resized to the models' input (docs/images.md)"},
+        {"--images",
+         "instead of the test split: a folder of PNG/JPEG images, a .npy array or an IDX file, "
+         "converted and resized to the models' input (docs/images.md)"},
         {"--n", "first N test images (default 300)"},
         {"--sigmas", "noise levels, comma-separated, starting with 0 (default 0,0.05,0.1,0.15,0.2,0.25,0.3)"},
         {"--seed", "seed of the noise and of VAE sampling (default 0)"},
@@ -59,7 +60,9 @@ int characterize(const Args& args) {
     ArgParser p(args, characterize_flags());
     if (p.help_requested()) {
         std::fputs(p.help_text("strata characterize [--models DIR] [options] --out RESULT.json [--csv DIR] "
-                               "[--dump-latents DIR]").c_str(), stdout);
+                               "[--dump-latents DIR]")
+                       .c_str(),
+                   stdout);
         return 0;
     }
     if (!p.positional().empty()) throw Error("unexpected argument '" + p.positional()[0] + "'");
@@ -99,8 +102,9 @@ int characterize(const Args& args) {
         for (const auto& m : r.models)
             for (std::size_t i = 0; i < m.encoded.sets.size(); ++i) {
                 const LatentSet& set = m.encoded.sets[i];
-                const auto bytes = encode_npy_f32(m.encoded.latents_f32[i].data(),
-                                                  {set.n, std::size_t(set.shape.C), std::size_t(set.shape.H), std::size_t(set.shape.W)});
+                const auto bytes = encode_npy_f32(
+                    m.encoded.latents_f32[i].data(),
+                    {set.n, std::size_t(set.shape.C), std::size_t(set.shape.H), std::size_t(set.shape.W)});
                 const std::string name = m.encoded.entry.name + (m.encoded.variational ? "_" + s.vae_latent : "") +
                                          "_sigma" + sigma_text(set.sigma) + ".npy";
                 write_file_atomic(*dir + "/" + name, bytes.data(), bytes.size());
@@ -114,12 +118,14 @@ int characterize(const Args& args) {
                 const SetResult& set = m.geometry.sets[i];
                 double amax = 0;
                 for (double a : set.principal_angles_deg) amax = std::max(amax, a);
-                std::fprintf(stderr, "  sigma %-5g PSNR %6.2f dB  strata %-3zu %-10s hilbert_dim %-4d max angle %6.2f deg\n",
+                std::fprintf(stderr,
+                             "  sigma %-5g PSNR %6.2f dB  strata %-3zu %-10s hilbert_dim %-4d max angle %6.2f deg\n",
                              set.sigma, m.encoded.psnr[i].mean, set.strata.size(), set.smooth ? "smooth" : "stratified",
                              set.hilbert_dim, amax);
             }
         }
-        std::fprintf(stderr, "strata characterize: wrote %s (encode %.2f s, decode %.2f s, analysis %.2f s, total %.2f s)\n",
+        std::fprintf(stderr,
+                     "strata characterize: wrote %s (encode %.2f s, decode %.2f s, analysis %.2f s, total %.2f s)\n",
                      out.c_str(), r.encode_s, r.decode_s, r.analysis_s, r.total_s);
     }
     return 0;

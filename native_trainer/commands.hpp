@@ -10,7 +10,7 @@ namespace strata::cmd {
 
 using Args = std::vector<std::string>;
 
-int geometry(const Args& args);      // geometry_cmd.cpp
+int geometry(const Args& args);  // geometry_cmd.cpp
 #ifdef STRATA_HAVE_TRAINER
 int train(const Args& args);         // train_cmd.cpp
 int export_onnx(const Args& args);   // export_cmd.cpp

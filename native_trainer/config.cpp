@@ -9,10 +9,22 @@ namespace strata::train {
 nlohmann::json to_json(const TrainConfig& c) {
     const KindSpec r = resolve_recipe(c);
     return {
-        {"kind", c.kind}, {"data", c.data}, {"epochs", c.epochs}, {"batch", c.batch}, {"lr", c.lr},
-        {"seed", c.seed}, {"threads", c.threads}, {"train_limit", c.train_limit}, {"eval_images", c.eval_images},
-        {"sigma_train", r.sigma_train}, {"beta", r.beta}, {"kl_warmup_epochs", r.kl_warmup_epochs}, {"l1", r.l1},
-        {"recon_loss", r.recon}, {"variational", r.variational}, {"optimizer", "adam"},
+        {"kind", c.kind},
+        {"data", c.data},
+        {"epochs", c.epochs},
+        {"batch", c.batch},
+        {"lr", c.lr},
+        {"seed", c.seed},
+        {"threads", c.threads},
+        {"train_limit", c.train_limit},
+        {"eval_images", c.eval_images},
+        {"sigma_train", r.sigma_train},
+        {"beta", r.beta},
+        {"kl_warmup_epochs", r.kl_warmup_epochs},
+        {"l1", r.l1},
+        {"recon_loss", r.recon},
+        {"variational", r.variational},
+        {"optimizer", "adam"},
     };
 }
 
@@ -37,12 +49,12 @@ TrainConfig config_from_json(const nlohmann::json& j, const std::string& source)
             else if (k == "beta") c.beta = v.get<double>();
             else if (k == "kl_warmup_epochs") c.kl_warmup_epochs = v.get<double>();
             else if (k == "l1") c.l1 = v.get<double>();
-            else if (k == "recon_loss" || k == "variational" || k == "optimizer") {}  // derived, written for readers
-            else throw Error(source + ": unknown key '" + k + "'");
+            else if (k == "recon_loss" || k == "variational" || k == "optimizer") {
+            }  // derived, written for readers
+            else
+                throw Error(source + ": unknown key '" + k + "'");
         }
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(source + ": " + e.what());
-    }
+    } catch (const nlohmann::json::exception& e) { throw Error(source + ": " + e.what()); }
     return c;
 }
 

@@ -18,18 +18,18 @@ namespace strata::train {
 // 1. Settings ----------------------------------------------------------------------------------
 struct TrainConfig {
     std::string kind = "cae";
-    std::string out;                  // run folder: config.json, checkpoint.pt, training_log.json
-    std::string data;                 // IDX folder; empty = Debian's Fashion-MNIST
+    std::string out;   // run folder: config.json, checkpoint.pt, training_log.json
+    std::string data;  // IDX folder; empty = Debian's Fashion-MNIST
     int epochs = 5;
     int batch = 128;
-    double lr = 1e-3;                 // Adam
+    double lr = 1e-3;  // Adam
     std::uint64_t seed = 1;
-    int threads = 2;                  // torch::set_num_threads; part of what makes runs bit-identical
-    std::size_t train_limit = 0;      // first N training images only (0 = all); for tests
-    std::size_t eval_images = 1000;   // first N test images for the PSNR after each epoch
+    int threads = 2;                 // torch::set_num_threads; part of what makes runs bit-identical
+    std::size_t train_limit = 0;     // first N training images only (0 = all); for tests
+    std::size_t eval_images = 1000;  // first N test images for the PSNR after each epoch
     // The kind's recipe; negative = the kind's default (kinds.cpp).
     double sigma_train = -1, beta = -1, kl_warmup_epochs = -1, l1 = -1;
-    bool progress = true;             // progress bar on stderr
+    bool progress = true;  // progress bar on stderr
 };
 
 // 2. JSON ----------------------------------------------------------------------------------------------

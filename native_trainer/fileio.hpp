@@ -27,6 +27,6 @@ void write_files_atomic(const std::vector<FileContent>& files);
 // Only for files one process owns, such as a training run's checkpoint.
 void remove_stale_temporaries(const std::string& path);
 
-void make_directories(const std::string& path);                 // mkdir -p, throws on failure
+void make_directories(const std::string& path);  // mkdir -p, throws on failure
 
 }  // namespace strata::cmd

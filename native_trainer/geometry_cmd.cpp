@@ -10,9 +10,9 @@
 #include "error.hpp"
 #include "fileio.hpp"
 #include "geometry_flags.hpp"
-#include "results_json.hpp"
 #include "npy.hpp"
 #include "results_csv.hpp"
+#include "results_json.hpp"
 #include "sha256.hpp"
 
 #include <algorithm>
@@ -139,8 +139,8 @@ int geometry(const Args& raw) {
     write_files_atomic(outputs);
     if (!quiet) {
         for (const SetResult& r : result.sets) {
-            std::fprintf(stderr, "  sigma %-5g n %-5zu strata %-3zu %-10s hilbert_dim %-4d", r.sigma, r.n, r.strata.size(),
-                         r.smooth ? "smooth" : "stratified", r.hilbert_dim);
+            std::fprintf(stderr, "  sigma %-5g n %-5zu strata %-3zu %-10s hilbert_dim %-4d", r.sigma, r.n,
+                         r.strata.size(), r.smooth ? "smooth" : "stratified", r.hilbert_dim);
             const auto& a = r.principal_angles_deg;
             if (!a.empty()) {
                 double mean = 0.0;

@@ -28,7 +28,8 @@ GeometrySettings parse_geometry_flags(const ArgParser& a) {
     s.bandwidth = a.optional_number("--bandwidth");
     if (a.has("--weights")) {
         const std::vector<double> w = a.numbers("--weights");
-        if (w.size() != 3) throw Error("--weights: need three comma-separated weights, got " + std::to_string(w.size()));
+        if (w.size() != 3)
+            throw Error("--weights: need three comma-separated weights, got " + std::to_string(w.size()));
         s.weights = {w[0], w[1], w[2]};
     }
     s.spd_eps = a.number("--spd-eps", s.spd_eps);

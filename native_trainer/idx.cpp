@@ -6,12 +6,12 @@
 
 #include <zlib.h>
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <cstdio>
-#include <limits>
 #include <fstream>
 #include <iterator>
-#include <sys/stat.h>
+#include <limits>
 
 namespace strata::data {
 
@@ -52,11 +52,13 @@ std::vector<std::uint8_t> gunzip(const std::uint8_t* bytes, std::size_t size, co
                 if (inflateReset(&zs) != Z_OK) throw Error(name + ": zlib reset failed");
                 continue;
             }
-            throw Error(name + ": corrupt gzip file: " + std::to_string(zs.avail_in) + " bytes after the compressed data");
+            throw Error(name + ": corrupt gzip file: " + std::to_string(zs.avail_in) +
+                        " bytes after the compressed data");
         }
         if (rc == Z_BUF_ERROR && zs.avail_in == 0) throw Error(name + ": truncated gzip stream");
         if (rc != Z_OK && rc != Z_BUF_ERROR)
-            throw Error(name + ": corrupt gzip data (" + std::string(zs.msg ? zs.msg : "zlib error " + std::to_string(rc)) + ")");
+            throw Error(name + ": corrupt gzip data (" +
+                        std::string(zs.msg ? zs.msg : "zlib error " + std::to_string(rc)) + ")");
     }
     if (produced > max_bytes)
         throw Error(name + ": gzip data expands to more than " + std::to_string(max_bytes) +
@@ -95,13 +97,11 @@ std::string find_file(const std::string& dir, const std::string& stem, const std
 }  // namespace
 
 std::string find_split_file(const std::string& dir, Split split, bool images) {
-    const std::string stem = std::string(split == Split::Train ? "train" : "t10k") +
-                             (images ? "-images-idx3-ubyte" : "-labels-idx1-ubyte");
+    const std::string stem =
+        std::string(split == Split::Train ? "train" : "t10k") + (images ? "-images-idx3-ubyte" : "-labels-idx1-ubyte");
     try {
         return find_file(dir, stem, images ? "images" : "labels");
-    } catch (const Error&) {
-        return "";
-    }
+    } catch (const Error&) { return ""; }
 }
 
 Dataset load_split(const std::string& dir, Split split, std::size_t limit) {

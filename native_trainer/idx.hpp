@@ -18,12 +18,12 @@
 namespace strata::data {
 
 // 1. Parsed files and parsing bytes: the core's (idx_format.hpp), shared with the page ----------------
+using strata::encode_idx_images;
+using strata::encode_idx_labels;
 using strata::IdxImages;
 using strata::IdxLabels;
 using strata::parse_idx_images;
 using strata::parse_idx_labels;
-using strata::encode_idx_images;
-using strata::encode_idx_labels;
 
 // 2. Gzip and files --------------------------------------------------------------------------------
 // The most gunzip() inflates by default: 256 MiB, over five times the largest real input (the
@@ -48,7 +48,7 @@ enum class Split { Train, Test };
 struct Dataset {
     IdxImages images;
     IdxLabels labels;
-    std::string images_path, labels_path;   // the files actually read
+    std::string images_path, labels_path;  // the files actually read
 };
 
 // Loads a split from a folder holding the four standard files, each plain or with a .gz suffix:

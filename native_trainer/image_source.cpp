@@ -55,7 +55,7 @@ ImageSource load_folder(const std::string& root, int channels, int height, int w
         }
         files.push_back(it->path().lexically_relative(root).generic_string());
     }
-    std::sort(files.begin(), files.end());   // std::string compares as unsigned bytes: path order
+    std::sort(files.begin(), files.end());  // std::string compares as unsigned bytes: path order
     // Classes: the first sub-folder of each image, indexed in sorted order.
     std::map<std::string, int> classes;
     for (const std::string& f : files) {
@@ -87,8 +87,8 @@ ImageSource load_folder(const std::string& root, int channels, int height, int w
         if (files.empty())
             why = "no files named *.png, *.jpg or *.jpeg (" + std::to_string(src.ignored_files) + " other files)";
         else
-            why = "none of its " + std::to_string(files.size()) + " image files could be read (the first: " +
-                  src.images.skipped.front().reason + ")";
+            why = "none of its " + std::to_string(files.size()) +
+                  " image files could be read (the first: " + src.images.skipped.front().reason + ")";
         throw Error(root + ": no usable PNG or JPEG images: " + why);
     }
     src.files_sha256 = sha256_hex(listing.data(), listing.size());

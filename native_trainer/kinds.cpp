@@ -18,9 +18,12 @@ namespace strata::train {
 const std::vector<KindSpec>& all_kinds() {
     static const std::vector<KindSpec> kinds = {
         {"cae", "convolutional autoencoder, per-pixel MSE", false, "mse", 0.0, 0.0, 0.0, 0.0},
-        {"dae", "denoising autoencoder: input clip(x + sigma_train e, 0, 1), target x, MSE", false, "mse", 0.1, 0.0, 0.0, 0.0},
-        {"vae", "variational autoencoder: summed BCE + beta KL, beta = 0.03 < 1, KL warm-up 1 epoch", true, "bce-sum", 0.0, 0.03, 1.0, 0.0},
-        {"beta-vae", "beta-VAE: summed BCE + beta KL with beta = 4, KL warm-up 1 epoch", true, "bce-sum", 0.0, 4.0, 1.0, 0.0},
+        {"dae", "denoising autoencoder: input clip(x + sigma_train e, 0, 1), target x, MSE", false, "mse", 0.1, 0.0,
+         0.0, 0.0},
+        {"vae", "variational autoencoder: summed BCE + beta KL, beta = 0.03 < 1, KL warm-up 1 epoch", true, "bce-sum",
+         0.0, 0.03, 1.0, 0.0},
+        {"beta-vae", "beta-VAE: summed BCE + beta KL with beta = 4, KL warm-up 1 epoch", true, "bce-sum", 0.0, 4.0, 1.0,
+         0.0},
         {"sparse", "sparse autoencoder: MSE + l1 * mean|z| with l1 = 1e-3", false, "mse", 0.0, 0.0, 0.0, 1e-3},
     };
     return kinds;

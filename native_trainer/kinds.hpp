@@ -14,14 +14,14 @@ namespace strata::train {
 
 // 1. The recipe of one kind --------------------------------------------------------------------
 struct KindSpec {
-    std::string name;          // "cae", "dae", "vae", "beta-vae", "sparse"
-    std::string summary;       // one line for --help and the manifest
-    bool variational = false;  // encoder outputs mu and logvar; loss has a KL term
-    std::string recon;         // "mse" (mean over pixels) or "bce-sum" (summed over an image's pixels)
-    double sigma_train = 0.0;  // std of the Gaussian noise added to training inputs (then clipped)
-    double beta = 0.0;         // KL weight (variational kinds)
+    std::string name;               // "cae", "dae", "vae", "beta-vae", "sparse"
+    std::string summary;            // one line for --help and the manifest
+    bool variational = false;       // encoder outputs mu and logvar; loss has a KL term
+    std::string recon;              // "mse" (mean over pixels) or "bce-sum" (summed over an image's pixels)
+    double sigma_train = 0.0;       // std of the Gaussian noise added to training inputs (then clipped)
+    double beta = 0.0;              // KL weight (variational kinds)
     double kl_warmup_epochs = 0.0;  // KL weight ramps linearly from 0 to beta over this many epochs
-    double l1 = 0.0;           // weight of mean |z| (sparse AE)
+    double l1 = 0.0;                // weight of mean |z| (sparse AE)
 };
 
 // 2. Lookup ------------------------------------------------------------------------------------

@@ -33,14 +33,19 @@ Block AutoencoderImpl::make_block(const LayerSpec& l) {
     Block b;
     b.activation = l.activation;
     if (l.transposed) {
-        b.convt = register_module(l.name + "_conv", torch::nn::ConvTranspose2d(
-            torch::nn::ConvTranspose2dOptions(l.in, l.out, l.kernel).stride(l.stride).padding(l.pad).bias(l.bias)));
+        b.convt = register_module(
+            l.name + "_conv",
+            torch::nn::ConvTranspose2d(
+                torch::nn::ConvTranspose2dOptions(l.in, l.out, l.kernel).stride(l.stride).padding(l.pad).bias(l.bias)));
     } else {
-        b.conv = register_module(l.name + "_conv", torch::nn::Conv2d(
-            torch::nn::Conv2dOptions(l.in, l.out, l.kernel).stride(l.stride).padding(l.pad).bias(l.bias)));
+        b.conv = register_module(
+            l.name + "_conv",
+            torch::nn::Conv2d(
+                torch::nn::Conv2dOptions(l.in, l.out, l.kernel).stride(l.stride).padding(l.pad).bias(l.bias)));
     }
     if (l.batch_norm)
-        b.bn = register_module(l.name + "_bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(l.out).eps(l.bn_eps)));
+        b.bn =
+            register_module(l.name + "_bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(l.out).eps(l.bn_eps)));
     return b;
 }
 

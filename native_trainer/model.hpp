@@ -17,17 +17,17 @@ namespace strata::train {
 
 // 1. The module ----------------------------------------------------------------------------------
 struct Block {
-    torch::nn::Conv2d conv{nullptr};            // one of conv / convt is set
+    torch::nn::Conv2d conv{nullptr};  // one of conv / convt is set
     torch::nn::ConvTranspose2d convt{nullptr};
-    torch::nn::BatchNorm2d bn{nullptr};         // optional
+    torch::nn::BatchNorm2d bn{nullptr};  // optional
     Activation activation = Activation::None;
     torch::Tensor forward(const torch::Tensor& x);
 };
 
 struct AutoencoderOutput {
-    torch::Tensor x_hat;    // N x 1 x 28 x 28, in (0, 1)
-    torch::Tensor z;        // the latent the decoder saw
-    torch::Tensor mu, logvar;   // variational kinds only (undefined otherwise)
+    torch::Tensor x_hat;       // N x 1 x 28 x 28, in (0, 1)
+    torch::Tensor z;           // the latent the decoder saw
+    torch::Tensor mu, logvar;  // variational kinds only (undefined otherwise)
 };
 
 class AutoencoderImpl : public torch::nn::Module {
@@ -49,7 +49,7 @@ public:
 
 private:
     Block make_block(const LayerSpec& l);
-    NetworkSpec spec_;   // architecture only (no weights)
+    NetworkSpec spec_;  // architecture only (no weights)
     std::vector<Block> encoder_, decoder_;
     Block mu_, logvar_;
 };
@@ -57,8 +57,8 @@ TORCH_MODULE(Autoencoder);
 
 // 2. Losses ------------------------------------------------------------------------------------------
 struct LossParts {
-    torch::Tensor total;             // what is minimised
-    double recon = 0.0, kl = 0.0, l1 = 0.0;   // parts, for logs (kl: per image, unweighted)
+    torch::Tensor total;                     // what is minimised
+    double recon = 0.0, kl = 0.0, l1 = 0.0;  // parts, for logs (kl: per image, unweighted)
 };
 
 // `x` is the clean target. For "bce-sum" the reconstruction is summed over an image's pixels and

@@ -23,8 +23,8 @@ enum class Activation { None, Relu, Sigmoid };
 
 // 1. One convolution block -----------------------------------------------------------------------
 struct LayerSpec {
-    std::string name;          // "enc1", "mu", ... (names of initializers in the ONNX files)
-    bool transposed = false;   // ConvTranspose (weight [in, out, k, k]) or Conv (weight [out, in, k, k])
+    std::string name;         // "enc1", "mu", ... (names of initializers in the ONNX files)
+    bool transposed = false;  // ConvTranspose (weight [in, out, k, k]) or Conv (weight [out, in, k, k])
     int in = 0, out = 0, kernel = 1, stride = 1, pad = 0;
     bool bias = false;
     bool batch_norm = false;
@@ -38,11 +38,11 @@ struct LayerSpec {
 
 // 2. A whole network -------------------------------------------------------------------------------
 struct NetworkSpec {
-    std::string kind;                   // the KindSpec name
+    std::string kind;  // the KindSpec name
     bool variational = false;
-    std::vector<LayerSpec> encoder;     // x -> z (or -> h before the heads)
-    LayerSpec mu, logvar;               // variational only
-    std::vector<LayerSpec> decoder;     // z -> x_hat
+    std::vector<LayerSpec> encoder;  // x -> z (or -> h before the heads)
+    LayerSpec mu, logvar;            // variational only
+    std::vector<LayerSpec> decoder;  // z -> x_hat
     int latent_c = 64, latent_h = 7, latent_w = 7;
 };
 

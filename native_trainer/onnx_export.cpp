@@ -60,7 +60,8 @@ void add_ints(onnx::NodeProto& n, const char* name, std::vector<std::int64_t> v)
     for (auto x : v) a->add_ints(x);
 }
 
-void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, const std::string& name, int c, int h, int w) {
+void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, const std::string& name, int c, int h,
+               int w) {
     onnx::ValueInfoProto* v = list->Add();
     v->set_name(name);
     auto* tt = v->mutable_type()->mutable_tensor_type();
@@ -76,9 +77,10 @@ void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, c
 std::string add_block(onnx::GraphProto& g, const LayerSpec& raw, const std::string& input, const std::string& output) {
     const LayerSpec l = fold_batch_norm(raw);
     const std::int64_t k = l.kernel;
-    add_initializer(g, l.name + ".weight",
-                    l.transposed ? std::vector<std::int64_t>{l.in, l.out, k, k} : std::vector<std::int64_t>{l.out, l.in, k, k},
-                    l.weight);
+    add_initializer(
+        g, l.name + ".weight",
+        l.transposed ? std::vector<std::int64_t>{l.in, l.out, k, k} : std::vector<std::int64_t>{l.out, l.in, k, k},
+        l.weight);
     std::vector<std::string> inputs = {input, l.name + ".weight"};
     if (l.bias) {
         add_initializer(g, l.name + ".bias", {l.out}, l.bias_values);
@@ -173,9 +175,7 @@ void check_onnx_bytes(const std::string& bytes, const std::string& name) {
         // with the declared outputs.
         onnx::shape_inference::InferShapes(m, onnx::OpSchemaRegistry::Instance(),
                                            onnx::ShapeInferenceOptions(true, 1, false));
-    } catch (const std::exception& e) {
-        throw Error(name + ": fails the ONNX checker: " + e.what());
-    }
+    } catch (const std::exception& e) { throw Error(name + ": fails the ONNX checker: " + e.what()); }
 }
 
 // 5. Files ---------------------------------------------------------------------------------------------------

@@ -59,8 +59,8 @@ std::atomic<std::int64_t> g_tensor_limit{std::int64_t(1) << 28};
 // (ours or LibTorch's) can overflow.
 constexpr std::int64_t kMaxStride = 1 << 12, kMaxPad = 1 << 12, kMaxGroup = 1 << 16;
 
-const std::set<std::string> kSupported = {"Conv", "ConvTranspose", "Relu", "Sigmoid", "Add", "Mul", "Exp",
-                                          "Identity", "Tanh"};
+const std::set<std::string> kSupported = {"Conv", "ConvTranspose", "Relu",     "Sigmoid", "Add",
+                                          "Mul",  "Exp",           "Identity", "Tanh"};
 
 torch::Tensor initializer_tensor(const onnx::TensorProto& t, const std::string& file) {
     if (t.data_type() != onnx::TensorProto::FLOAT)
@@ -72,7 +72,8 @@ torch::Tensor initializer_tensor(const onnx::TensorProto& t, const std::string& 
     std::int64_t count = 1;
     bool zero = false;
     for (auto d : dims) {
-        if (d < 0) throw Error(file + ": initializer '" + t.name() + "' has a negative dimension (" + std::to_string(d) + ")");
+        if (d < 0)
+            throw Error(file + ": initializer '" + t.name() + "' has a negative dimension (" + std::to_string(d) + ")");
         zero = zero || d == 0;
         if (d > g_tensor_limit.load() || (!zero && count > g_tensor_limit.load() / d))
             throw Error(file + ": initializer '" + t.name() + "' is too large (more than " +
@@ -102,7 +103,8 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
     node.name = n.name().empty() ? n.op_type() : n.name();
     node.op = n.op_type();
     if (!n.domain().empty() && n.domain() != "ai.onnx")
-        throw Error(file + ": node '" + node.name + "' is from domain '" + n.domain() + "' (only the default ONNX domain is supported)");
+        throw Error(file + ": node '" + node.name + "' is from domain '" + n.domain() +
+                    "' (only the default ONNX domain is supported)");
     if (!kSupported.count(node.op)) {
         std::string list;
         for (const auto& s : kSupported) list += (list.empty() ? "" : ", ") + s;
@@ -116,7 +118,7 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
         throw Error(file + ": node '" + node.name + "' (" + node.op + ") has " + std::to_string(node.inputs.size()) +
                     " inputs, expected " + std::to_string(arity) + (conv ? " or 3" : ""));
     for (std::size_t i = 0; i < node.inputs.size(); ++i)
-        if (node.inputs[i].empty() && !(conv && i == 2))   // only a convolution's bias is optional
+        if (node.inputs[i].empty() && !(conv && i == 2))  // only a convolution's bias is optional
             throw Error(file + ": node '" + node.name + "' leaves out its required input " + std::to_string(i + 1));
     if (node.outputs.size() != 1 || node.outputs[0].empty())
         throw Error(file + ": node '" + node.name + "' must have exactly one named output");
@@ -125,14 +127,16 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
         if (k == "strides") node.strides = ints(a);
         else if (k == "dilations") node.dilations = ints(a);
         else if (k == "group") node.group = a.i();
-        else if (k == "kernel_shape") {}   // implied by the weight
+        else if (k == "kernel_shape") {
+        }  // implied by the weight
         else if (k == "pads") {
             auto p = ints(a);
             if (p.size() != 4 || p[0] != p[2] || p[1] != p[3])
                 throw Error(file + ": node '" + node.name + "': only symmetric 2-D pads are supported");
             node.pads = {p[0], p[1]};
         } else if (k == "auto_pad") {
-            if (a.s() != "NOTSET") throw Error(file + ": node '" + node.name + "': auto_pad " + a.s() + " is not supported");
+            if (a.s() != "NOTSET")
+                throw Error(file + ": node '" + node.name + "': auto_pad " + a.s() + " is not supported");
         } else {
             throw Error(file + ": node '" + node.name + "': attribute '" + k + "' of " + node.op + " is not supported");
         }
@@ -166,14 +170,12 @@ OnnxModel OnnxModel::from_bytes(const std::string& bytes, const std::string& fil
         throw Error(file + ": not a valid ONNX file (corrupt or truncated protobuf)");
     try {
         onnx::checker::check_model(m);
-    } catch (const std::exception& e) {
-        throw Error(file + ": fails the ONNX checker: " + e.what());
-    }
+    } catch (const std::exception& e) { throw Error(file + ": fails the ONNX checker: " + e.what()); }
     try {
         return from_checked(m, file);
     } catch (const Error&) {
         throw;
-    } catch (const std::exception& e) {   // e.g. a c10::Error of LibTorch: still the file's error
+    } catch (const std::exception& e) {  // e.g. a c10::Error of LibTorch: still the file's error
         throw Error(file + ": cannot load: " + std::string(e.what()).substr(0, 300));
     }
 }
@@ -224,28 +226,34 @@ torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {
     };
     if (n.op == "Conv" || n.op == "ConvTranspose") {
         need(2);
-        if (in[0].dim() != 4) throw Error("node '" + n.name + "': expected a 4-D input, got " + std::to_string(in[0].dim()) + "-D");
-        if (in[1].dim() != 4) throw Error("node '" + n.name + "': expected a 4-D weight, got " + std::to_string(in[1].dim()) + "-D");
+        if (in[0].dim() != 4)
+            throw Error("node '" + n.name + "': expected a 4-D input, got " + std::to_string(in[0].dim()) + "-D");
+        if (in[1].dim() != 4)
+            throw Error("node '" + n.name + "': expected a 4-D weight, got " + std::to_string(in[1].dim()) + "-D");
         // Output and unfolded-input sizes before LibTorch allocates them (strides, pads and
         // dilations are bounded at load, so a bad file cannot ask for terabytes).
         const bool conv = n.op == "Conv";
         const auto x = in[0].sizes(), w = in[1].sizes();
         const double channels_out = conv ? double(w[0]) : double(w[1]) * double(n.group);
-        double out = double(x[0]) * channels_out, cols = double(conv ? x[1] : channels_out) * double(w[2]) * double(w[3]);
+        double out = double(x[0]) * channels_out,
+               cols = double(conv ? x[1] : channels_out) * double(w[2]) * double(w[3]);
         for (int d = 0; d < 2; ++d) {
-            const double size = double(x[2 + d]), k = double(w[2 + d]), s = double(n.strides[d]),
-                         p = double(n.pads[d]), dil = double(n.dilations[d]);
-            const double o = conv ? std::floor((size + 2 * p - dil * (k - 1) - 1) / s) + 1 : (size - 1) * s - 2 * p + dil * (k - 1) + 1;
-            if (o < 1) throw Error("node '" + n.name + "' (" + n.op + "): the output would be empty (kernel larger than the padded input?)");
+            const double size = double(x[2 + d]), k = double(w[2 + d]), s = double(n.strides[d]), p = double(n.pads[d]),
+                         dil = double(n.dilations[d]);
+            const double o = conv ? std::floor((size + 2 * p - dil * (k - 1) - 1) / s) + 1
+                                  : (size - 1) * s - 2 * p + dil * (k - 1) + 1;
+            if (o < 1)
+                throw Error("node '" + n.name + "' (" + n.op +
+                            "): the output would be empty (kernel larger than the padded input?)");
             out *= o;
             cols *= conv ? o : size;
         }
         check_size(n, "output", out);
         check_size(n, "unfolded input", cols);
         const torch::Tensor bias = in.size() > 2 ? in[2] : torch::Tensor();
-        if (n.op == "Conv")
-            return torch::conv2d(in[0], in[1], bias, n.strides, n.pads, n.dilations, n.group);
-        return torch::conv_transpose2d(in[0], in[1], bias, n.strides, n.pads, /*output_padding=*/0, n.group, n.dilations);
+        if (n.op == "Conv") return torch::conv2d(in[0], in[1], bias, n.strides, n.pads, n.dilations, n.group);
+        return torch::conv_transpose2d(in[0], in[1], bias, n.strides, n.pads, /*output_padding=*/0, n.group,
+                                       n.dilations);
     }
     need(1);
     if (n.op == "Relu") return torch::relu(in[0]);
@@ -286,20 +294,25 @@ std::map<std::string, FloatTensor> OnnxModel::run(const std::map<std::string, Fl
     for (const Node& n : impl_->nodes) {
         std::vector<torch::Tensor> in;
         for (const std::string& i : n.inputs) {
-            if (i.empty()) { in.emplace_back(); continue; }   // optional input left out
+            if (i.empty()) {
+                in.emplace_back();
+                continue;
+            }  // optional input left out
             auto it = values.find(i);
-            if (it == values.end()) throw Error(impl_->name + ": node '" + n.name + "' reads '" + i + "', which nothing produced");
+            if (it == values.end())
+                throw Error(impl_->name + ": node '" + n.name + "' reads '" + i + "', which nothing produced");
             in.push_back(it->second);
         }
         try {
             values[n.outputs.at(0)] = run_node(n, in);
         } catch (const c10::Error& e) {
-            throw Error(impl_->name + ": node '" + n.name + "' (" + n.op + ") failed: " +
-                        std::string(e.what_without_backtrace()).substr(0, 300));
+            throw Error(impl_->name + ": node '" + n.name + "' (" + n.op +
+                        ") failed: " + std::string(e.what_without_backtrace()).substr(0, 300));
         } catch (const Error& e) {
             throw Error(impl_->name + ": " + e.what());
-        } catch (const std::exception& e) {   // std::bad_alloc and the like: still the file's error
-            throw Error(impl_->name + ": node '" + n.name + "' (" + n.op + ") failed: " + std::string(e.what()).substr(0, 300));
+        } catch (const std::exception& e) {  // std::bad_alloc and the like: still the file's error
+            throw Error(impl_->name + ": node '" + n.name + "' (" + n.op +
+                        ") failed: " + std::string(e.what()).substr(0, 300));
         }
     }
     std::map<std::string, FloatTensor> out;

@@ -38,9 +38,9 @@ public:
     ~OnnxModel();
 
     const std::string& name() const;
-    const std::vector<std::string>& input_names() const;    // graph inputs that are not initializers
+    const std::vector<std::string>& input_names() const;  // graph inputs that are not initializers
     const std::vector<std::string>& output_names() const;
-    std::string metadata(const std::string& key) const;     // "" when absent (e.g. "kind")
+    std::string metadata(const std::string& key) const;  // "" when absent (e.g. "kind")
 
     // Runs the graph. Inputs by name; returns every graph output by name. Throws strata::Error on a
     // missing input or a shape the graph cannot take (naming the node).

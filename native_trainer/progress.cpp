@@ -1,15 +1,19 @@
 // progress.cpp: the bar. Index: 1. construction  2. drawing
 #include "progress.hpp"
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 namespace strata {
 
 // 1. Construction ----------------------------------------------------------------------------------
 ProgressBar::ProgressBar(std::string label, long total, bool enabled)
-    : label_(std::move(label)), total_(total > 0 ? total : 1), enabled_(enabled), tty_(isatty(2) != 0),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : label_(std::move(label)),
+      total_(total > 0 ? total : 1),
+      enabled_(enabled),
+      tty_(isatty(2) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 double ProgressBar::elapsed_s() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -29,7 +33,10 @@ std::string clock_text(double s) {
 
 void ProgressBar::update(long done, const std::string& extra) {
     if (!enabled_) return;
-    if (first_ < 0) { first_ = done; start_ = std::chrono::steady_clock::now(); }
+    if (first_ < 0) {
+        first_ = done;
+        start_ = std::chrono::steady_clock::now();
+    }
     const auto now = std::chrono::steady_clock::now();
     const long decile = done * 10 / total_;
     if (tty_ ? (now - last_draw_ < std::chrono::milliseconds(200) && done < total_) : decile == last_decile_) return;

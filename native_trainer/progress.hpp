@@ -14,7 +14,7 @@ public:
     // `done` items of `total`; `extra` (e.g. "loss 0.0123") goes after the bar; items/s and ETA
     // are computed from the time since construction and `done - start_done`.
     void update(long done, const std::string& extra);
-    void finish(const std::string& extra);   // final line with a newline
+    void finish(const std::string& extra);  // final line with a newline
     double elapsed_s() const;
 
 private:

@@ -16,7 +16,7 @@
 namespace strata::cmd {
 
 struct CsvSet {
-    std::string model;               // "" for `strata geometry`
+    std::string model;  // "" for `strata geometry`
     const SetResult* set = nullptr;
     std::optional<double> psnr_mean, psnr_std;
 };

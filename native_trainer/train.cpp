@@ -26,7 +26,7 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
     std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (a + 1) + 0xD1B54A32D192ED03ull * (b + 1);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return (z ^ (z >> 31)) & 0x7fffffffffffffffull;   // torch seeds are used as signed in places
+    return (z ^ (z >> 31)) & 0x7fffffffffffffffull;  // torch seeds are used as signed in places
 }
 
 // Batch order of one epoch; our own Fisher-Yates so the order does not depend on the C++ library.
@@ -41,7 +41,8 @@ std::vector<std::int64_t> epoch_order(std::size_t n, std::uint64_t seed, int epo
 torch::Tensor images_tensor(const data::IdxImages& images) {
     const auto v = data::to_unit_floats(images, 0, images.count);
     return torch::from_blob(const_cast<float*>(v.data()), {std::int64_t(images.count), 1, images.rows, images.cols},
-                            torch::kFloat32).clone();
+                            torch::kFloat32)
+        .clone();
 }
 
 std::string dir_file(const std::string& dir, const char* name) { return dir + "/" + name; }
@@ -49,8 +50,13 @@ std::string dir_file(const std::string& dir, const char* name) { return dir + "/
 nlohmann::json history_json(const std::vector<EpochRecord>& h) {
     nlohmann::json a = nlohmann::json::array();
     for (const EpochRecord& r : h) {
-        nlohmann::json e = {{"epoch", r.epoch}, {"loss", r.loss}, {"recon", r.recon}, {"kl", r.kl}, {"l1", r.l1},
-                            {"images_per_s", r.images_per_s}, {"test_psnr", r.test_psnr}};
+        nlohmann::json e = {{"epoch", r.epoch},
+                            {"loss", r.loss},
+                            {"recon", r.recon},
+                            {"kl", r.kl},
+                            {"l1", r.l1},
+                            {"images_per_s", r.images_per_s},
+                            {"test_psnr", r.test_psnr}};
         if (r.test_psnr_noisy >= 0) e["test_psnr_noisy"] = r.test_psnr_noisy;
         if (!r.kl_per_channel.empty()) e["kl_per_channel"] = r.kl_per_channel;
         a.push_back(e);
@@ -76,10 +82,10 @@ std::vector<EpochRecord> history_from_json(const nlohmann::json& a) {
 // One torch archive: the module, the Adam state, where the run stands (epoch, next batch, global
 // step, the running sums of the unfinished epoch) and the history as JSON text.
 struct Position {
-    int epoch = 0;            // 0-based epoch in progress
-    std::int64_t batch = 0;   // next batch of that epoch
-    std::int64_t step = 0;    // optimizer steps so far
-    std::vector<double> sums = std::vector<double>(6, 0.0);   // loss, recon, kl, l1, batches, seconds
+    int epoch = 0;                                           // 0-based epoch in progress
+    std::int64_t batch = 0;                                  // next batch of that epoch
+    std::int64_t step = 0;                                   // optimizer steps so far
+    std::vector<double> sums = std::vector<double>(6, 0.0);  // loss, recon, kl, l1, batches, seconds
 };
 
 void save_checkpoint(const std::string& path, Autoencoder& model, torch::optim::Adam& opt, const Position& pos,
@@ -104,7 +110,8 @@ void load_checkpoint(const std::string& path, Autoencoder& model, torch::optim::
     try {
         ar.load_from(path);
     } catch (const c10::Error& e) {
-        throw Error(path + ": not a readable checkpoint (" + std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+        throw Error(path + ": not a readable checkpoint (" + std::string(e.what_without_backtrace()).substr(0, 200) +
+                    ")");
     }
     c10::IValue k;
     ar.read("kind", k);
@@ -153,7 +160,8 @@ double mean_psnr(Autoencoder& model, const torch::Tensor& input, const torch::Te
     return sum / double(n);
 }
 
-void evaluate(Autoencoder& model, const KindSpec& recipe, const torch::Tensor& test, std::uint64_t seed, EpochRecord& r) {
+void evaluate(Autoencoder& model, const KindSpec& recipe, const torch::Tensor& test, std::uint64_t seed,
+              EpochRecord& r) {
     torch::NoGradGuard no_grad;
     model->eval();
     r.test_psnr = mean_psnr(model, test, test);
@@ -200,7 +208,11 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
     TrainResult result;
     if (resume) {
         load_checkpoint(ckpt, model, &opt, &pos, &result.history, recipe.name);
-        if (pos.batch >= steps) { pos.epoch += 1; pos.batch = 0; pos.sums.assign(6, 0.0); }
+        if (pos.batch >= steps) {
+            pos.epoch += 1;
+            pos.batch = 0;
+            pos.sums.assign(6, 0.0);
+        }
     }
     cmd::write_file_atomic(dir_file(config.out, "config.json"), to_json(config).dump(2) + "\n");
     model->train();
@@ -221,7 +233,8 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
             if (recipe.sigma_train > 0) input = (x + recipe.sigma_train * torch::randn_like(x)).clamp(0.0, 1.0);
             // KL weight: beta times a linear ramp over the first kl_warmup_epochs epochs (by step).
             const double ramp = recipe.kl_warmup_epochs > 0
-                ? std::min(1.0, double(pos.step) / (recipe.kl_warmup_epochs * double(steps))) : 1.0;
+                                    ? std::min(1.0, double(pos.step) / (recipe.kl_warmup_epochs * double(steps)))
+                                    : 1.0;
             const AutoencoderOutput out = model->forward(input);
             const LossParts loss = compute_loss(recipe, x, out, recipe.beta * ramp);
             opt.zero_grad();
@@ -230,16 +243,20 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
             pos.step += 1;
             pos.batch = b + 1;
             const double lv = loss.total.item<double>();
-            if (!std::isfinite(lv)) throw Error("training diverged (loss " + std::to_string(lv) + ") at epoch " +
-                                                std::to_string(epoch + 1) + "; try a smaller --lr");
-            pos.sums[0] += lv, pos.sums[1] += loss.recon, pos.sums[2] += loss.kl, pos.sums[3] += loss.l1, pos.sums[4] += 1;
+            if (!std::isfinite(lv))
+                throw Error("training diverged (loss " + std::to_string(lv) + ") at epoch " +
+                            std::to_string(epoch + 1) + "; try a smaller --lr");
+            pos.sums[0] += lv, pos.sums[1] += loss.recon, pos.sums[2] += loss.kl, pos.sums[3] += loss.l1,
+                pos.sums[4] += 1;
             pos.sums[5] = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             char extra[96];
             std::snprintf(extra, sizeof extra, "loss %.5g", pos.sums[0] / pos.sums[4]);
             bar.update(std::min(n, (b + 1) * config.batch), extra);
             if (stop && stop->load()) {
                 save_checkpoint(ckpt, model, opt, pos, result.history, recipe.name);
-                if (config.progress) std::fprintf(stderr, "\ninterrupted: checkpoint saved to %s (resume with --resume)\n", ckpt.c_str());
+                if (config.progress)
+                    std::fprintf(stderr, "\ninterrupted: checkpoint saved to %s (resume with --resume)\n",
+                                 ckpt.c_str());
                 result.interrupted = true;
                 return result;
             }
@@ -253,7 +270,9 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
         result.history.push_back(r);
         char extra[160];
         std::snprintf(extra, sizeof extra, "loss %.5g  test PSNR %.2f dB%s  %.0f img/s", r.loss, r.test_psnr,
-                      r.test_psnr_noisy >= 0 ? (" (noisy " + std::to_string(r.test_psnr_noisy).substr(0, 5) + " dB)").c_str() : "",
+                      r.test_psnr_noisy >= 0
+                          ? (" (noisy " + std::to_string(r.test_psnr_noisy).substr(0, 5) + " dB)").c_str()
+                          : "",
                       r.images_per_s);
         bar.finish(extra);
         pos = Position{epoch + 1, 0, pos.step, std::vector<double>(6, 0.0)};
@@ -278,9 +297,7 @@ TrainConfig read_run_config(const std::string& dir) {
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(bytes.begin(), bytes.end());
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": " + e.what());
-    }
+    } catch (const nlohmann::json::exception& e) { throw Error(path + ": " + e.what()); }
     TrainConfig c = config_from_json(j, path);
     c.out = dir;
     return c;
@@ -323,9 +340,7 @@ std::vector<EpochRecord> read_history(const std::string& dir) {
     const auto bytes = cmd::read_file(path);
     try {
         return history_from_json(nlohmann::json::parse(bytes.begin(), bytes.end()).at("history"));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": " + e.what());
-    }
+    } catch (const nlohmann::json::exception& e) { throw Error(path + ": " + e.what()); }
 }
 
 // 6. BLAS check ----------------------------------------------------------------------------------------
@@ -335,8 +350,9 @@ std::string check_blas() {
     std::string line, warning;
     while (std::getline(maps, line)) {
         if (line.find("openblas-pthread") != std::string::npos)
-            warning = "the BLAS is libopenblas0-pthread, whose threads fight LibTorch's OpenMP (about 2x slower "
-                      "training); install libopenblas0-openmp";
+            warning =
+                "the BLAS is libopenblas0-pthread, whose threads fight LibTorch's OpenMP (about 2x slower "
+                "training); install libopenblas0-openmp";
         else if (line.find("/blas/libblas.so") != std::string::npos)
             warning = "the BLAS is the reference libblas (about 8x slower training); install libopenblas0-openmp";
         if (!warning.empty()) break;

@@ -23,17 +23,17 @@ namespace strata::train {
 
 // 1. Per-epoch record --------------------------------------------------------------------------------
 struct EpochRecord {
-    int epoch = 0;                    // 1-based
-    double loss = 0, recon = 0, kl = 0, l1 = 0;   // training means over the epoch's batches
+    int epoch = 0;                               // 1-based
+    double loss = 0, recon = 0, kl = 0, l1 = 0;  // training means over the epoch's batches
     double images_per_s = 0;
-    double test_psnr = 0;             // clean test images (VAE: decoded from mu), dB
-    double test_psnr_noisy = -1;      // DAE: inputs with noise sigma_train (else -1)
-    std::vector<double> kl_per_channel;   // variational: on the eval images, nats per channel
+    double test_psnr = 0;                // clean test images (VAE: decoded from mu), dB
+    double test_psnr_noisy = -1;         // DAE: inputs with noise sigma_train (else -1)
+    std::vector<double> kl_per_channel;  // variational: on the eval images, nats per channel
 };
 
 struct TrainResult {
-    bool interrupted = false;         // stopped by the stop flag (checkpoint saved)
-    std::vector<EpochRecord> history; // every finished epoch of the run, resumed ones included
+    bool interrupted = false;          // stopped by the stop flag (checkpoint saved)
+    std::vector<EpochRecord> history;  // every finished epoch of the run, resumed ones included
 };
 
 // 2. Trains (or with `resume`, continues DIR/checkpoint.pt). `stop` is polled after every batch;
@@ -42,10 +42,10 @@ struct TrainResult {
 TrainResult run_training(const TrainConfig& config, bool resume, const std::atomic<bool>* stop = nullptr);
 
 // 3. A trained run ---------------------------------------------------------------------------------
-TrainConfig read_run_config(const std::string& dir);         // DIR/config.json
-NetworkSpec load_trained_network(const std::string& dir);    // config + checkpoint -> weights
-std::vector<float> trained_parameters(const std::string& dir);   // every parameter and buffer, flat
-std::vector<EpochRecord> read_history(const std::string& dir);   // DIR/training_log.json
+TrainConfig read_run_config(const std::string& dir);            // DIR/config.json
+NetworkSpec load_trained_network(const std::string& dir);       // config + checkpoint -> weights
+std::vector<float> trained_parameters(const std::string& dir);  // every parameter and buffer, flat
+std::vector<EpochRecord> read_history(const std::string& dir);  // DIR/training_log.json
 
 // 4. Warns on stderr when the BLAS LibTorch loaded is known to be slow here (reference BLAS, or
 // libopenblas0-pthread whose threads fight torch's OpenMP). Returns the warning ("" when none).

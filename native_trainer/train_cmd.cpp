@@ -61,8 +61,10 @@ int train(const Args& args) {
         c.epochs = int(p.integer("--epochs", c.epochs));
         const int threads = int(p.integer("--threads", c.threads));
         if (threads != c.threads)
-            std::fprintf(stderr, "strata train: warning: resuming with %d threads instead of %d; the weights will "
-                                 "not be bit-identical to an uninterrupted run\n", threads, c.threads);
+            std::fprintf(stderr,
+                         "strata train: warning: resuming with %d threads instead of %d; the weights will "
+                         "not be bit-identical to an uninterrupted run\n",
+                         threads, c.threads);
         c.threads = threads;
     } else {
         if (auto cfg = p.get("--config")) {
@@ -70,9 +72,7 @@ int train(const Args& args) {
             nlohmann::json j;
             try {
                 j = nlohmann::json::parse(bytes.begin(), bytes.end());
-            } catch (const nlohmann::json::exception& e) {
-                throw Error(*cfg + ": " + e.what());
-            }
+            } catch (const nlohmann::json::exception& e) { throw Error(*cfg + ": " + e.what()); }
             c = train::config_from_json(j, *cfg);
         }
         c.kind = p.text("--kind", c.kind);
@@ -91,7 +91,7 @@ int train(const Args& args) {
     }
     c.out = out;
     c.progress = !p.has("--quiet");
-    train::resolve_recipe(c);   // validate before loading data
+    train::resolve_recipe(c);  // validate before loading data
 
     std::signal(SIGINT, on_sigint);
     const train::TrainResult r = train::run_training(c, resume, &g_stop);

@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -15,8 +17,6 @@
 #include <random>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace {
 
@@ -59,7 +59,8 @@ std::vector<float> latents(int n, int C, int H, int W, double noise, unsigned se
 
 void write_latents(const std::string& path, int n, int C, int H, int W, double noise, unsigned seed = 1) {
     const std::vector<float> v = latents(n, C, H, W, noise, seed);
-    write_bytes(path, strata::encode_npy_f32(v.data(), {std::size_t(n), std::size_t(C), std::size_t(H), std::size_t(W)}));
+    write_bytes(path,
+                strata::encode_npy_f32(v.data(), {std::size_t(n), std::size_t(C), std::size_t(H), std::size_t(W)}));
 }
 
 struct Run {
@@ -90,8 +91,8 @@ TEST_CASE("geometry: a clean and two noisy sets give the documented JSON and CSV
     write_latents(t / "clean.npy", 24, 10, 4, 4, 0.0);
     write_latents(t / "n2.npy", 24, 10, 4, 4, 0.2);
     write_latents(t / "n1.npy", 24, 10, 4, 4, 0.05);
-    const Run r = strata_run("geometry --clean " + t / "clean.npy" + " --noisy 0.2=" + t / "n2.npy" + " --noisy 0.05=" +
-                             t / "n1.npy" + " --out " + t / "out.json" + " --csv " + t / "csv");
+    const Run r = strata_run("geometry --clean " + t / "clean.npy" + " --noisy 0.2=" + t / "n2.npy" +
+                             " --noisy 0.05=" + t / "n1.npy" + " --out " + t / "out.json" + " --csv " + t / "csv");
     INFO(r.err);
     REQUIRE(r.code == 0);
     std::ifstream f(t / "out.json");
@@ -106,7 +107,7 @@ TEST_CASE("geometry: a clean and two noisy sets give the documented JSON and CSV
     const auto& sets = j["sets"];
     REQUIRE(sets.size() == 3);
     CHECK(sets[0]["sigma"] == 0.0);
-    CHECK(sets[1]["sigma"] == 0.05);   // sorted by sigma, whatever the flag order
+    CHECK(sets[1]["sigma"] == 0.05);  // sorted by sigma, whatever the flag order
     CHECK(sets[2]["sigma"] == 0.2);
     for (const auto& set : sets) {
         CHECK(set["n"] == 24);
@@ -129,7 +130,7 @@ TEST_CASE("geometry: a clean and two noisy sets give the documented JSON and CSV
     CHECK(sets[0]["strata"].size() == 3);
     CHECK_FALSE(sets[0].contains("principal_angles_deg"));
     CHECK(sets[2]["principal_angles_deg"].size() > 0);
-    CHECK(sets[2]["smooth"] == true);   // noise fills every rank
+    CHECK(sets[2]["smooth"] == true);  // noise fills every rank
     // More noise turns the subspace further.
     CHECK(sets[2]["principal_angles_deg"].back().get<double>() > sets[1]["principal_angles_deg"].back().get<double>());
 
@@ -159,9 +160,9 @@ TEST_CASE("geometry: fixed-rank reports cross-stratum pairs; float64 input; opti
     const auto* p = reinterpret_cast<const unsigned char*>(d.data());
     b.insert(b.end(), p, p + d.size() * 8);
     write_bytes(t / "clean64.npy", b);
-    const Run r = strata_run("geometry --clean " + t / "clean64.npy" +
-                             " --metric fixed-rank --energy 0.9 --centered false --weights 1,2,0.5 --bandwidth 3 --out " +
-                             t / "fr.json");
+    const Run r = strata_run(
+        "geometry --clean " + t / "clean64.npy" +
+        " --metric fixed-rank --energy 0.9 --centered false --weights 1,2,0.5 --bandwidth 3 --out " + t / "fr.json");
     INFO(r.err);
     REQUIRE(r.code == 0);
     std::ifstream f(t / "fr.json");
@@ -191,7 +192,7 @@ TEST_CASE("geometry: fixed-rank counts the pairs that needed the rule for zero c
         for (int c = 0; c < 6; ++c)
             for (int k = 0; k < 9; ++k) {
                 float& x = v[std::size_t((i * 6 + c) * 9 + k)];
-                x = (c == i % 2) ? 0.0f : x + g(rng);   // full rank on the live channels
+                x = (c == i % 2) ? 0.0f : x + g(rng);  // full rank on the live channels
             }
     write_bytes(t / "dead.npy", strata::encode_npy_f32(v.data(), {10, 6, 3, 3}));
     const Run r = strata_run("geometry --clean " + t / "dead.npy" + " --metric fixed-rank --out " + t / "fr.json" +
@@ -233,7 +234,7 @@ TEST_CASE("geometry: every bad input exits non-zero with one clear message and w
         CAPTURE(args);
         CHECK(r.code == 1);
         CHECK(r.err.find(message) != std::string::npos);
-        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);   // one line
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
         CHECK_FALSE(exists(out));
     };
     const std::string good = " --clean " + t / "good.npy";
@@ -273,7 +274,8 @@ TEST_CASE("geometry: every bad input exits non-zero with one clear message and w
     expect_error("--clean " + t / "nan.npy", "nan.npy: sample 4 contains NaN");
 
     write_latents(t / "other_shape.npy", 6, 5, 3, 3, 0.1);
-    expect_error(good + " --noisy 0.1=" + t / "other_shape.npy", "other_shape.npy: latent shape 5x3x3 differs from the clean set's 4x3x3");
+    expect_error(good + " --noisy 0.1=" + t / "other_shape.npy",
+                 "other_shape.npy: latent shape 5x3x3 differs from the clean set's 4x3x3");
 
     write_latents(t / "one.npy", 1, 4, 3, 3, 0.1);
     expect_error("--clean " + t / "one.npy", "one.npy: needs at least 2 samples, got 1");

@@ -37,7 +37,7 @@ inline std::vector<double> low_rank_latent(const strata::LatentShape& s, int r, 
     Eigen::MatrixXd A(s.C, r), B(r, s.H * s.W);
     for (int i = 0; i < A.size(); ++i) A.data()[i] = g(rng);
     for (int i = 0; i < B.size(); ++i) B.data()[i] = g(rng);
-    const Eigen::MatrixXd Z = A * B;   // C x HW, row c = channel c
+    const Eigen::MatrixXd Z = A * B;  // C x HW, row c = channel c
     std::vector<double> z(std::size_t(s.size()));
     for (int c = 0; c < s.C; ++c)
         for (int k = 0; k < s.H * s.W; ++k) z[std::size_t(c * s.H * s.W + k)] = Z(c, k);
@@ -59,14 +59,13 @@ inline strata::LatentSet low_rank_set(const std::string& name, const strata::Lat
     return set;
 }
 
-
 // Fixed-rank from its definitions (docs/method.md section 5) ---------------------------------------------
 // Sum of log^2 of the eigenvalues of the pencil B x = g A (A positive definite), through
 // A^-1/2 B A^-1/2 (a different route from the core's generalised solver).
 inline double pencil_log_sq(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> ea(A);
-    const Eigen::MatrixXd Ainv_half = ea.eigenvectors() * ea.eigenvalues().cwiseSqrt().cwiseInverse().asDiagonal() *
-                                      ea.eigenvectors().transpose();
+    const Eigen::MatrixXd Ainv_half =
+        ea.eigenvectors() * ea.eigenvalues().cwiseSqrt().cwiseInverse().asDiagonal() * ea.eigenvectors().transpose();
     const Eigen::VectorXd g = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(Ainv_half * B * Ainv_half).eigenvalues();
     return g.array().log().square().sum();
 }
@@ -101,14 +100,14 @@ inline double fixed_rank_by_definition(const Eigen::MatrixXd& S, const Eigen::Ma
         if (z == 0) return;
         Eigen::MatrixXd cols(r, z);
         for (int j = 0; j < z; ++j) cols.col(j) = O.col(Z[std::size_t(j)]);
-        cols = cols * random_orthogonal(z, rng);   // any basis of the block is as good
+        cols = cols * random_orthogonal(z, rng);  // any basis of the block is as good
         Eigen::MatrixXd Q = descending_eigenvectors(cols.transpose() * M * cols);
         for (int j = 0; j < z; ++j)
-            if (coin(rng)) Q.col(j) *= -1.0;   // the signs of eigenvectors are arbitrary
+            if (coin(rng)) Q.col(j) *= -1.0;  // the signs of eigenvectors are arbitrary
         cols = cols * Q;
         for (int j = 0; j < z; ++j) O.col(Z[std::size_t(j)]) = cols.col(j);
     };
-    const Eigen::MatrixXd LS = US.transpose() * S * US, LT = UT.transpose() * T * UT;   // diag(l) in U's basis
+    const Eigen::MatrixXd LS = US.transpose() * S * US, LT = UT.transpose() * T * UT;  // diag(l) in U's basis
     canonical(OS, LS);
     canonical(OT, LT);
     const Eigen::MatrixXd RS2 = OS.transpose() * LS * OS, RT2 = OT.transpose() * LT * OT;

@@ -54,9 +54,9 @@ inline Bytes png(std::uint32_t w, std::uint32_t h, int depth, int color_type, co
     put32(ihdr, h);
     ihdr.push_back(std::uint8_t(depth));
     ihdr.push_back(std::uint8_t(color_type));
-    ihdr.push_back(0);   // deflate
-    ihdr.push_back(0);   // filter method 0
-    ihdr.push_back(0);   // no interlace
+    ihdr.push_back(0);  // deflate
+    ihdr.push_back(0);  // filter method 0
+    ihdr.push_back(0);  // no interlace
     png_chunk(o, "IHDR", ihdr);
     if (!palette.empty()) png_chunk(o, "PLTE", palette);
     // Raw image data: a filter byte 0 before each row.
@@ -107,12 +107,12 @@ struct BitWriter {
     }
     void flush_byte() {
         out.push_back(std::uint8_t(acc));
-        if (acc == 0xff) out.push_back(0);   // byte stuffing
+        if (acc == 0xff) out.push_back(0);  // byte stuffing
         acc = 0;
         n = 0;
     }
     void finish() {
-        while (n != 0) put(1, 1);   // pad with 1 bits
+        while (n != 0) put(1, 1);  // pad with 1 bits
     }
 };
 
@@ -130,7 +130,7 @@ inline void put_dc(BitWriter& bw, const std::vector<int>& cats, int d) {
     if (k) bw.put(unsigned(d > 0 ? d : d - 1) & ((1u << k) - 1), k);
 }
 
-inline void put_dht(Bytes& o, int table_class, const std::vector<int>& symbols) {   // codes "0", "10"
+inline void put_dht(Bytes& o, int table_class, const std::vector<int>& symbols) {  // codes "0", "10"
     o.insert(o.end(), {0xff, 0xc4});
     put16(o, unsigned(2 + 1 + 16 + symbols.size()));
     o.push_back(std::uint8_t(table_class << 4));
@@ -158,16 +158,16 @@ inline void put_scan(Bytes& o, const std::vector<int>& components, std::uint8_t 
 inline Bytes jpeg_constant(const std::vector<int>& values, bool progressive = false) {
     const int nc = int(values.size());
     Bytes o = {0xff, 0xd8};
-    if (nc == 4) {   // APP14 "Adobe": version 100, flags 0, 0, transform 0
+    if (nc == 4) {  // APP14 "Adobe": version 100, flags 0, 0, transform 0
         o.insert(o.end(), {0xff, 0xee});
         put16(o, 14);
         o.insert(o.end(), {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0});
     }
-    o.insert(o.end(), {0xff, 0xdb});   // DQT: table 0, all ones
+    o.insert(o.end(), {0xff, 0xdb});  // DQT: table 0, all ones
     put16(o, 67);
     o.push_back(0);
     o.insert(o.end(), 64, 1);
-    o.insert(o.end(), {0xff, std::uint8_t(progressive ? 0xc2 : 0xc0)});   // SOF0 or SOF2
+    o.insert(o.end(), {0xff, std::uint8_t(progressive ? 0xc2 : 0xc0)});  // SOF0 or SOF2
     put16(o, unsigned(8 + 3 * nc));
     o.push_back(8);
     put16(o, 8);
@@ -187,11 +187,11 @@ inline Bytes jpeg_constant(const std::vector<int>& values, bool progressive = fa
     if (cats.size() > 2) throw std::logic_error("jpeg_constant: at most two DC categories");
     put_dht(o, 0, cats);
     if (!progressive) {
-        put_dht(o, 1, {0x00});   // AC table 0: end-of-block only
+        put_dht(o, 1, {0x00});  // AC table 0: end-of-block only
         BitWriter bw;
         for (int d : dc) {
             put_dc(bw, cats, d);
-            bw.put(0, 1);   // end of block
+            bw.put(0, 1);  // end of block
         }
         put_scan(o, ids, 0x00, 0, 63, 0, bw);
     } else {
@@ -202,10 +202,10 @@ inline Bytes jpeg_constant(const std::vector<int>& values, bool progressive = fa
         }
         put_scan(o, ids, 0x00, 0, 0, 0x01, first);
         put_scan(o, ids, 0x10, 0, 0, 0x10, refine);
-        put_dht(o, 1, {0x00});   // AC table 0 after the DC scans, as libjpeg writes them
+        put_dht(o, 1, {0x00});  // AC table 0 after the DC scans, as libjpeg writes them
         for (int c : ids) {
             BitWriter eob;
-            eob.put(0, 1);   // end of band (run of one block)
+            eob.put(0, 1);  // end of band (run of one block)
             put_scan(o, {c}, 0x00, 1, 63, 0, eob);
         }
     }
@@ -221,8 +221,8 @@ inline Bytes npy(const std::string& descr, const std::vector<std::size_t>& shape
     std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     while ((10 + header.size() + 1) % 64 != 0) header += ' ';
     header += '\n';
-    const std::uint8_t preamble[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, std::uint8_t(header.size()),
-                                       std::uint8_t(header.size() >> 8)};
+    const std::uint8_t preamble[10] = {
+        0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, std::uint8_t(header.size()), std::uint8_t(header.size() >> 8)};
     Bytes o(10 + header.size() + bytes);
     std::memcpy(o.data(), preamble, 10);
     std::memcpy(o.data() + 10, header.data(), header.size());

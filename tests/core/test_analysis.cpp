@@ -38,7 +38,8 @@ std::vector<LatentSet> two_strata_sets(int n, double noise, std::mt19937& rng) {
 }
 
 // NaN-aware: same size, every value finite, max |a - b| <= tol * max(1, max |b|).
-template <class A, class B> bool close(const A& a, const B& b, double tol) {
+template <class A, class B>
+bool close(const A& a, const B& b, double tol) {
     if (a.size() != b.size()) return false;
     double scale = 1.0, err = 0.0;
     for (std::size_t i = 0; i < std::size_t(a.size()); ++i) {
@@ -49,7 +50,8 @@ template <class A, class B> bool close(const A& a, const B& b, double tol) {
     return err <= tol * scale;
 }
 
-template <std::size_t K> std::vector<double> flat(const std::vector<std::array<double, K>>& rows) {
+template <std::size_t K>
+std::vector<double> flat(const std::vector<std::array<double, K>>& rows) {
     std::vector<double> v;
     for (const auto& r : rows) v.insert(v.end(), r.begin(), r.end());
     return v;
@@ -89,7 +91,8 @@ std::vector<LatentSet> dead_channel_sets(int n, std::mt19937& rng) {
     for (LatentSet& set : sets)
         for (int i = 0; i < n; ++i)
             for (int c = 0; c < 4; ++c) {
-                double* channel = set.values.data() + std::size_t(i) * kShape.size() + std::size_t((i % 5 + c) % 12) * 16;
+                double* channel =
+                    set.values.data() + std::size_t(i) * kShape.size() + std::size_t((i % 5 + c) % 12) * 16;
                 std::fill(channel, channel + 16, 0.0);
             }
     return sets;
@@ -103,10 +106,10 @@ std::vector<LatentSet> dead_channel_sets(int n, std::mt19937& rng) {
 struct DenseSet {
     std::vector<std::array<int, 3>> ranks;
     std::vector<std::array<double, 3>> effective_ranks;
-    std::vector<std::array<Eigen::MatrixXd, 3>> S;   // per sample, per mode
+    std::vector<std::array<Eigen::MatrixXd, 3>> S;  // per sample, per mode
     int hilbert_dim = 0;
     Eigen::VectorXd mu, mu_vectors_sign;
-    Eigen::MatrixXd V;   // eigenvectors of Kc, descending, signed as docs/method.md's view needs (largest entry > 0)
+    Eigen::MatrixXd V;  // eigenvectors of Kc, descending, signed as docs/method.md's view needs (largest entry > 0)
     double kmin = 0.0;
     std::vector<double> embedding, angles;
     std::int64_t ambiguous = 0;
@@ -125,7 +128,8 @@ Eigen::MatrixXd dense_unfolding(const double* z, const LatentShape& s, int mode)
     return U;
 }
 
-std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const GeometrySettings& gs, double* bandwidth) {
+std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const GeometrySettings& gs,
+                                     double* bandwidth) {
     std::vector<DenseSet> out(sets.size());
     for (std::size_t k = 0; k < sets.size(); ++k) {
         const LatentSet& set = sets[k];
@@ -158,9 +162,11 @@ std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const G
     }
     auto logm = [&](const Eigen::MatrixXd& S) {
         const double I = double(S.rows()), tr = S.trace();
-        const Eigen::MatrixXd Se = S + (tr > 0 ? gs.spd_eps * tr / I : gs.spd_eps) * Eigen::MatrixXd::Identity(S.rows(), S.cols());
+        const Eigen::MatrixXd Se =
+            S + (tr > 0 ? gs.spd_eps * tr / I : gs.spd_eps) * Eigen::MatrixXd::Identity(S.rows(), S.cols());
         Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> e(Se);
-        return Eigen::MatrixXd(e.eigenvectors() * e.eigenvalues().array().log().matrix().asDiagonal() * e.eigenvectors().transpose());
+        return Eigen::MatrixXd(e.eigenvectors() * e.eigenvalues().array().log().matrix().asDiagonal() *
+                               e.eigenvectors().transpose());
     };
     std::mt19937 rng(99);
     auto d2 = [&](const DenseSet& a, std::size_t i, const DenseSet& b, std::size_t j, int* z_pair) {
@@ -169,12 +175,14 @@ std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const G
         for (int n = 0; n < 3; ++n) {
             if (gs.weights[std::size_t(n)] == 0.0) continue;
             if (gs.metric == "log-euclidean") {
-                d += gs.weights[std::size_t(n)] * (logm(a.S[i][std::size_t(n)]) - logm(b.S[j][std::size_t(n)])).squaredNorm();
+                d += gs.weights[std::size_t(n)] *
+                     (logm(a.S[i][std::size_t(n)]) - logm(b.S[j][std::size_t(n)])).squaredNorm();
             } else {
                 int z = 0;
                 const int r = std::min(a.ranks[i][std::size_t(n)], b.ranks[j][std::size_t(n)]);
-                d += gs.weights[std::size_t(n)] *
-                     test::fixed_rank_by_definition(a.S[i][std::size_t(n)], b.S[j][std::size_t(n)], r, gs.fixed_rank_k, rng, &z);
+                d += gs.weights[std::size_t(n)] * test::fixed_rank_by_definition(a.S[i][std::size_t(n)],
+                                                                                 b.S[j][std::size_t(n)], r,
+                                                                                 gs.fixed_rank_k, rng, &z);
                 *z_pair += z;
             }
         }
@@ -220,7 +228,7 @@ std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const G
         double acc = 0.0;
         for (Eigen::Index m = 0; m < N; ++m) {
             acc += out[k].mu(m);
-            if (acc >= gs.energy * total * (1.0 - 1e-12)) {   // the core's slack
+            if (acc >= gs.energy * total * (1.0 - 1e-12)) {  // the core's slack
                 out[k].hilbert_dim = int(m + 1);
                 break;
             }
@@ -234,15 +242,18 @@ std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const G
         if (k == 0) {
             for (int a = 0; a < 2; ++a) Y.col(a) = std::sqrt(c.mu(a)) * c.V.col(a);
         } else {
-            const Eigen::MatrixXd Kt = kernel(Dx[k]).transpose();   // rows: noisy points
+            const Eigen::MatrixXd Kt = kernel(Dx[k]).transpose();  // rows: noisy points
             const Eigen::MatrixXd ones = Eigen::MatrixXd::Constant(N, N, 1.0 / double(N));
             const Eigen::MatrixXd Ktc = Kt - ones * K[0] - Kt * ones + ones * K[0] * ones;
             for (int a = 0; a < 2; ++a) Y.col(a) = Ktc * c.V.col(a) / std::sqrt(c.mu(a));
-            const Eigen::MatrixXd A = c.V.leftCols(c.hilbert_dim) * c.mu.head(c.hilbert_dim).cwiseSqrt().cwiseInverse().asDiagonal();
+            const Eigen::MatrixXd A =
+                c.V.leftCols(c.hilbert_dim) * c.mu.head(c.hilbert_dim).cwiseSqrt().cwiseInverse().asDiagonal();
             const Eigen::MatrixXd B = out[k].V.leftCols(out[k].hilbert_dim) *
                                       out[k].mu.head(out[k].hilbert_dim).cwiseSqrt().cwiseInverse().asDiagonal();
-            const Eigen::VectorXd s = Eigen::JacobiSVD<Eigen::MatrixXd>(A.transpose() * (J * kernel(Dx[k]) * J) * B).singularValues();
-            for (Eigen::Index i = 0; i < s.size(); ++i) out[k].angles.push_back(std::acos(std::min(1.0, s(i))) * 180.0 / 3.14159265358979323846);
+            const Eigen::VectorXd s =
+                Eigen::JacobiSVD<Eigen::MatrixXd>(A.transpose() * (J * kernel(Dx[k]) * J) * B).singularValues();
+            for (Eigen::Index i = 0; i < s.size(); ++i)
+                out[k].angles.push_back(std::acos(std::min(1.0, s(i))) * 180.0 / 3.14159265358979323846);
             std::sort(out[k].angles.begin(), out[k].angles.end());
         }
         for (Eigen::Index i = 0; i < N; ++i) out[k].embedding.insert(out[k].embedding.end(), {Y(i, 0), Y(i, 1)});
@@ -283,7 +294,7 @@ TEST_CASE("analysis: ranks, strata, the same set as noise gives zero angles") {
     CHECK(c.hilbert_dim > 1);
     CHECK(c.hilbert_dim < 30);
     CHECK(c.kernel_spectrum.size() == 30);
-    CHECK(c.kernel_min_eigenvalue > 0.0);   // log-euclidean: a positive definite kernel
+    CHECK(c.kernel_min_eigenvalue > 0.0);  // log-euclidean: a positive definite kernel
     CHECK(c.embedding_2d.size() == 30);
     CHECK(c.principal_angles_deg.empty());
     // Noise of zero: the noisy set is the clean set, so everything matches and angles vanish.
@@ -320,8 +331,8 @@ TEST_CASE("analysis: all metrics run; fixed-rank reports cross-stratum pairs") {
         CHECK(r.sets[1].principal_angles_deg.size() > 0);
         CHECK(r.sets[0].cross_stratum_pairs.has_value() == (m == "fixed-rank"));
         if (m == "fixed-rank") {
-            CHECK(*r.sets[0].cross_stratum_pairs == 6 * 6);          // 6 of rank 3 against 6 of rank 6
-            CHECK(*r.sets[1].cross_stratum_pairs == 0);              // noise: one stratum
+            CHECK(*r.sets[0].cross_stratum_pairs == 6 * 6);  // 6 of rank 3 against 6 of rank 6
+            CHECK(*r.sets[1].cross_stratum_pairs == 0);      // noise: one stratum
             CHECK(*r.sets[1].cross_stratum_pairs_vs_clean == 12 * 12);
         }
     }
@@ -340,7 +351,8 @@ TEST_CASE("analysis: the same answer with 1 and 2 threads; a given bandwidth is 
         CHECK(a.sets[k].ranks == b.sets[k].ranks);
         CHECK(a.sets[k].hilbert_dim == b.sets[k].hilbert_dim);
         for (std::size_t i = 0; i < a.sets[k].kernel_spectrum.size(); ++i)
-            CHECK(a.sets[k].kernel_spectrum[i] == doctest::Approx(b.sets[k].kernel_spectrum[i]).epsilon(1e-10).scale(1.0));
+            CHECK(a.sets[k].kernel_spectrum[i] ==
+                  doctest::Approx(b.sets[k].kernel_spectrum[i]).epsilon(1e-10).scale(1.0));
     }
     std::vector<LatentSet> big = two_strata_sets(72, 0.1, rng);
     std::vector<LatentSet> dead = dead_channel_sets(64, rng);
@@ -366,8 +378,8 @@ TEST_CASE("analysis: bad input is named") {
     GeometrySettings s;
     SUBCASE("shape mismatch") {
         sets[1].shape = {6, 8, 4};
-        CHECK_THROWS_WITH_AS(analyze_geometry(sets, s), "noisy: latent shape 6x8x4 differs from the clean set's 12x4x4 (clean)",
-                             Error);
+        CHECK_THROWS_WITH_AS(analyze_geometry(sets, s),
+                             "noisy: latent shape 6x8x4 differs from the clean set's 12x4x4 (clean)", Error);
     }
     SUBCASE("one sample") {
         sets[1].n = 1;
@@ -387,7 +399,8 @@ TEST_CASE("analysis: bad input is named") {
     }
     SUBCASE("identical clean latents") {
         for (std::size_t i = 1; i < sets[0].n; ++i)
-            std::copy(sets[0].sample(0), sets[0].sample(0) + kShape.size(), sets[0].values.begin() + std::ptrdiff_t(i * kShape.size()));
+            std::copy(sets[0].sample(0), sets[0].sample(0) + kShape.size(),
+                      sets[0].values.begin() + std::ptrdiff_t(i * kShape.size()));
         CHECK_THROWS_AS(analyze_geometry(sets, s), Error);
     }
     SUBCASE("no sets") { CHECK_THROWS_AS(analyze_geometry({}, s), Error); }
@@ -415,7 +428,11 @@ TEST_CASE("CleanAnalysis and analyze_geometry agree with a dense computation fro
     fr2.fixed_rank_k = 0.5;
     fr2.weights = {1.0, 2.0, 0.5};
     fr2.bandwidth = 6.0;
-    struct Case { const char* name; GeometrySettings gs; const std::vector<LatentSet>* sets; };
+    struct Case {
+        const char* name;
+        GeometrySettings gs;
+        const std::vector<LatentSet>* sets;
+    };
     for (const Case& c : {Case{"log-euclidean", le, &sets}, Case{"log-euclidean, other settings", le2, &sets},
                           Case{"fixed-rank", fr, &sets}, Case{"fixed-rank, dead channels", fr2, &dead}}) {
         CAPTURE(c.name);
@@ -424,7 +441,7 @@ TEST_CASE("CleanAnalysis and analyze_geometry agree with a dense computation fro
         const CleanAnalysis clean(c.sets->front(), c.gs);
         CHECK(clean.bandwidth() == doctest::Approx(h).epsilon(1e-10));
         check_against_dense(clean.clean(), want[0], c.gs, 1e-9);
-        for (std::size_t k = c.sets->size() - 1; k >= 1; --k)   // in reverse order: no hidden state
+        for (std::size_t k = c.sets->size() - 1; k >= 1; --k)  // in reverse order: no hidden state
             check_against_dense(clean.add_noisy((*c.sets)[k]), want[k], c.gs, 1e-9);
         const GeometryResult whole = analyze_geometry(*c.sets, c.gs);
         CHECK(whole.bandwidth == doctest::Approx(h).epsilon(1e-10));
@@ -450,7 +467,7 @@ TEST_CASE("CleanAnalysis: noisy sets added one at a time give analyze_geometry's
         CAPTURE(metric);
         CHECK(clean.bandwidth() == whole.bandwidth);
         CHECK(clean.clean().hilbert_dim == whole.sets[0].hilbert_dim);
-        for (std::size_t k = 1; k < sets.size(); ++k) {   // in reverse order too: no hidden state
+        for (std::size_t k = 1; k < sets.size(); ++k) {  // in reverse order too: no hidden state
             const SetResult a = clean.add_noisy(sets[sets.size() - k]);
             const SetResult& b = whole.sets[sets.size() - k];
             CHECK(a.name == b.name);
@@ -467,6 +484,6 @@ TEST_CASE("CleanAnalysis: noisy sets added one at a time give analyze_geometry's
     LatentSet wrong = sets[1];
     wrong.shape = {6, 8, 4};
     const CleanAnalysis clean(sets[0], GeometrySettings{});
-    CHECK_THROWS_WITH_AS(clean.add_noisy(wrong), "noisy: latent shape 6x8x4 differs from the clean set's 12x4x4 (clean)",
-                         Error);
+    CHECK_THROWS_WITH_AS(clean.add_noisy(wrong),
+                         "noisy: latent shape 6x8x4 differs from the clean set's 12x4x4 (clean)", Error);
 }

@@ -90,11 +90,13 @@ TEST_CASE("kernel subspace angles: a set against itself is 0, against different 
                           KXY = gaussian_kernel(sqdist(X, Y), h);
     const KernelSpectrum sx = kernel_spectrum(KXX), sy = kernel_spectrum(KYY);
     const int mx = hilbert_dimension(sx.mu, 0.9), my = hilbert_dimension(sy.mu, 0.9);
-    const Eigen::VectorXd self = kernel_principal_angles_deg(sx.vectors, sx.mu, mx, sx.vectors, sx.mu, mx, center_kernel(KXX));
+    const Eigen::VectorXd self =
+        kernel_principal_angles_deg(sx.vectors, sx.mu, mx, sx.vectors, sx.mu, mx, center_kernel(KXX));
     REQUIRE(self.size() == mx);
-    CHECK(self.allFinite());   // maxCoeff may pass over a NaN
+    CHECK(self.allFinite());  // maxCoeff may pass over a NaN
     CHECK(self.maxCoeff() < 1e-5);
-    const Eigen::VectorXd other = kernel_principal_angles_deg(sx.vectors, sx.mu, mx, sy.vectors, sy.mu, my, center_kernel(KXY));
+    const Eigen::VectorXd other =
+        kernel_principal_angles_deg(sx.vectors, sx.mu, mx, sy.vectors, sy.mu, my, center_kernel(KXY));
     CHECK(other.size() == std::min(mx, my));
     CHECK(other.allFinite());
     CHECK(other.maxCoeff() > 1.0);

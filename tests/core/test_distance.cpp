@@ -17,7 +17,9 @@ using namespace strata;
 namespace {
 
 // S = Q diag(s) Q^T for a shared rotation Q: S and T commute.
-Eigen::MatrixXd rotated(const Eigen::MatrixXd& Q, const Eigen::VectorXd& d) { return Q * d.asDiagonal() * Q.transpose(); }
+Eigen::MatrixXd rotated(const Eigen::MatrixXd& Q, const Eigen::VectorXd& d) {
+    return Q * d.asDiagonal() * Q.transpose();
+}
 
 }  // namespace
 
@@ -41,7 +43,7 @@ TEST_CASE("commuting matrices: closed forms of all metrics") {
 
 TEST_CASE("regularisation: S_e = S + e tr(S)/I I, zero matrix uses e I") {
     const SpsdFactor S = test::factor(Eigen::Vector3d(3, 0, 0).asDiagonal());
-    CHECK(regularization_shift(S, 1e-6) == doctest::Approx(1e-6));   // tr/I = 1
+    CHECK(regularization_shift(S, 1e-6) == doctest::Approx(1e-6));  // tr/I = 1
     const Eigen::MatrixXd L = regularized_log(S, 1e-6);
     CHECK(L(0, 0) == doctest::Approx(std::log(3.0 + 1e-6)));
     CHECK(L(1, 1) == doctest::Approx(std::log(1e-6)));
@@ -57,8 +59,9 @@ TEST_CASE("every metric: symmetric, zero on the diagonal, non-negative, also ran
         GeometrySettings gs;
         gs.metric = metric;
         for (int trial = 0; trial < 4; ++trial) {
-            const int r = (trial % 2) ? 8 : 5;   // full rank and rank-deficient
-            const SpsdFactor S = test::factor(test::random_spsd(8, r, rng)), T = test::factor(test::random_spsd(8, r, rng));
+            const int r = (trial % 2) ? 8 : 5;  // full rank and rank-deficient
+            const SpsdFactor S = test::factor(test::random_spsd(8, r, rng)),
+                             T = test::factor(test::random_spsd(8, r, rng));
             const int rs = matrix_rank(S, std::nullopt), rt = matrix_rank(T, std::nullopt);
             const double st = factor_distance_sq(S, rs, T, rt, gs), ts = factor_distance_sq(T, rt, S, rs, gs);
             CAPTURE(metric);
@@ -75,9 +78,11 @@ TEST_CASE("triangle inequality on random triples (the three true metrics)") {
         GeometrySettings gs;
         gs.metric = metric;
         for (int trial = 0; trial < 20; ++trial) {
-            const SpsdFactor A = test::factor(test::random_spsd(6, 6, rng)), B = test::factor(test::random_spsd(6, 6, rng)),
+            const SpsdFactor A = test::factor(test::random_spsd(6, 6, rng)),
+                             B = test::factor(test::random_spsd(6, 6, rng)),
                              C = test::factor(test::random_spsd(6, 6, rng));
-            const double ab = std::sqrt(factor_distance_sq(A, 6, B, 6, gs)), bc = std::sqrt(factor_distance_sq(B, 6, C, 6, gs)),
+            const double ab = std::sqrt(factor_distance_sq(A, 6, B, 6, gs)),
+                         bc = std::sqrt(factor_distance_sq(B, 6, C, 6, gs)),
                          ac = std::sqrt(factor_distance_sq(A, 6, C, 6, gs));
             CAPTURE(metric);
             CHECK(ac <= ab + bc + 1e-9);
@@ -90,7 +95,8 @@ TEST_CASE("affine-invariant: invariant under congruence S -> A S A^T") {
     const Eigen::MatrixXd S = test::random_spsd(5, 5, rng), T = test::random_spsd(5, 5, rng);
     Eigen::MatrixXd A = test::random_orthogonal(5, rng) * Eigen::VectorXd::LinSpaced(5, 0.5, 3.0).asDiagonal();
     const double d = affine_invariant_sq(test::factor(S), test::factor(T), 0.0);
-    const double dc = affine_invariant_sq(test::factor(A * S * A.transpose()), test::factor(A * T * A.transpose()), 0.0);
+    const double dc =
+        affine_invariant_sq(test::factor(A * S * A.transpose()), test::factor(A * T * A.transpose()), 0.0);
     CHECK(dc == doctest::Approx(d).epsilon(1e-8));
     // log-euclidean is only invariant under rotations, not general congruences.
     const double le = log_euclidean_sq(test::factor(S), test::factor(T), 0.0);
@@ -110,7 +116,8 @@ TEST_CASE("fixed-rank: rotation of a rank-1 matrix by theta is theta^2; same ran
     Eigen::VectorXd w = Eigen::VectorXd::Zero(4);
     w(0) = std::cos(1e-9);
     w(1) = std::sin(1e-9);
-    CHECK(std::sqrt(fixed_rank_sq(S, 1, test::factor(2.0 * w * w.transpose()), 1, 1.0)) == doctest::Approx(1e-9).epsilon(1e-4));
+    CHECK(std::sqrt(fixed_rank_sq(S, 1, test::factor(2.0 * w * w.transpose()), 1, 1.0)) ==
+          doctest::Approx(1e-9).epsilon(1e-4));
     // Same range, scaled by 3: d^2 = k * log(3)^2.
     const SpsdFactor S3 = test::factor(6.0 * u * u.transpose());
     CHECK(fixed_rank_sq(S, 1, S3, 1, 2.0) == doctest::Approx(2.0 * std::pow(std::log(3.0), 2)).epsilon(1e-10));
@@ -128,8 +135,7 @@ TEST_CASE("product distance: weighted sum of the factor distances") {
     gs.weights = {1.0, 0.5, 2.0};
     const auto rp = rank_triple(P, std::nullopt), rq = rank_triple(Q, std::nullopt);
     double expected = 0.0;
-    for (int n = 0; n < 3; ++n)
-        expected += gs.weights[n] * log_euclidean_sq(P.factors[n], Q.factors[n], gs.spd_eps);
+    for (int n = 0; n < 3; ++n) expected += gs.weights[n] * log_euclidean_sq(P.factors[n], Q.factors[n], gs.spd_eps);
     CHECK(product_distance_sq(P, rp, Q, rq, gs) == doctest::Approx(expected).epsilon(1e-12));
 }
 
@@ -177,7 +183,7 @@ TEST_CASE("cross-stratum pairs") {
 
 TEST_CASE("thin factors (Gram route) give the same distances as full decompositions") {
     std::mt19937 rng(16);
-    const LatentShape s{20, 3, 3};   // mode 3 is 20 x 9: thin
+    const LatentShape s{20, 3, 3};  // mode 3 is 20 x 9: thin
     const std::vector<double> z1 = test::low_rank_latent(s, 4, rng), z2 = test::low_rank_latent(s, 20, rng);
     const Eigen::MatrixXd Z1 = unfold(z1.data(), s, 3), Z2 = unfold(z2.data(), s, 3);
     const SpsdFactor t1 = mode_factor(Z1, true), t2 = mode_factor(Z2, true);
@@ -188,7 +194,8 @@ TEST_CASE("thin factors (Gram route) give the same distances as full decompositi
         gs.metric = metric;
         const int r1 = matrix_rank(f1, std::nullopt), r2 = matrix_rank(f2, std::nullopt);
         CAPTURE(metric);
-        CHECK(factor_distance_sq(t1, r1, t2, r2, gs) == doctest::Approx(factor_distance_sq(f1, r1, f2, r2, gs)).epsilon(1e-7));
+        CHECK(factor_distance_sq(t1, r1, t2, r2, gs) ==
+              doctest::Approx(factor_distance_sq(f1, r1, f2, r2, gs)).epsilon(1e-7));
     }
 }
 
@@ -202,7 +209,9 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-Eigen::MatrixXd random_spd(int n, std::mt19937& rng) { return test::random_spsd(n, n + 2, rng) + 0.1 * Eigen::MatrixXd::Identity(n, n); }
+Eigen::MatrixXd random_spd(int n, std::mt19937& rng) {
+    return test::random_spsd(n, n + 2, rng) + 0.1 * Eigen::MatrixXd::Identity(n, n);
+}
 
 // A pair built in blocks of coordinates: m shared ones, then z where only S lives, then z where
 // only T lives (n = m + 2z). Both have rank m + z; their ranges meet in the first m coordinates and
@@ -221,7 +230,7 @@ BlockPair block_pair(int m, int z, std::mt19937& rng) {
     p.T = Eigen::MatrixXd::Zero(n, n);
     p.S.topLeftCorner(m + z, m + z) = random_spd(m + z, rng);
     const Eigen::MatrixXd t = random_spd(m + z, rng);
-    std::vector<int> idx;   // T's coordinates: the shared block, then its own
+    std::vector<int> idx;  // T's coordinates: the shared block, then its own
     for (int i = 0; i < m; ++i) idx.push_back(i);
     for (int i = 0; i < z; ++i) idx.push_back(m + z + i);
     for (int i = 0; i < m + z; ++i)
@@ -285,24 +294,29 @@ TEST_CASE("fixed-rank, one channel live in S and dead in T: closed form, and the
     // The other sign is a valid SVD too, and the formula without the rule gives another value there.
     const SpsdFactor FS = test::factor(S), FT = test::factor(T);
     Eigen::MatrixXd OS, OT;
-    const Eigen::VectorXd theta = principal_angles_orthonormal(FS.eigenvectors.leftCols(2), FT.eigenvectors.leftCols(2), &OS, &OT);
+    const Eigen::VectorXd theta =
+        principal_angles_orthonormal(FS.eigenvectors.leftCols(2), FT.eigenvectors.leftCols(2), &OS, &OT);
     Eigen::MatrixXd OT_flipped = OT;
-    OT_flipped.col(1) *= -1.0;   // the column of the zero cosine
-    const double v1 = fixed_rank_without_rule(FS, FT, 2, OS, OT, theta), v2 = fixed_rank_without_rule(FS, FT, 2, OS, OT_flipped, theta);
-    const double rule = fixed_rank_sq(FS, 2, FT, 2, 1.0);   // k = 1, as fixed_rank_without_rule
+    OT_flipped.col(1) *= -1.0;  // the column of the zero cosine
+    const double v1 = fixed_rank_without_rule(FS, FT, 2, OS, OT, theta),
+                 v2 = fixed_rank_without_rule(FS, FT, 2, OS, OT_flipped, theta);
+    const double rule = fixed_rank_sq(FS, 2, FT, 2, 1.0);  // k = 1, as fixed_rank_without_rule
     CHECK((std::isfinite(v1) && std::isfinite(v2) && std::isfinite(rule)));
     CHECK(std::abs(v1 - v2) > 0.05 * rule);
-    CHECK(std::min(std::abs(v1 - rule), std::abs(v2 - rule)) < 1e-10 * rule);   // the rule picks one of them
+    CHECK(std::min(std::abs(v1 - rule), std::abs(v2 - rule)) < 1e-10 * rule);  // the rule picks one of them
     // Rotated and permuted frames, and the swapped pair: the same distance.
     std::mt19937 rng(60);
     for (int trial = 0; trial < 8; ++trial) {
         const Eigen::MatrixXd Q = test::random_orthogonal(3, rng);
-        CHECK(fixed_rank_sq(test::factor(conj(Q, S)), 2, test::factor(conj(Q, T)), 2, k) == doctest::Approx(want).epsilon(1e-10));
-        CHECK(fixed_rank_sq(test::factor(conj(Q, T)), 2, test::factor(conj(Q, S)), 2, k) == doctest::Approx(want).epsilon(1e-10));
+        CHECK(fixed_rank_sq(test::factor(conj(Q, S)), 2, test::factor(conj(Q, T)), 2, k) ==
+              doctest::Approx(want).epsilon(1e-10));
+        CHECK(fixed_rank_sq(test::factor(conj(Q, T)), 2, test::factor(conj(Q, S)), 2, k) ==
+              doctest::Approx(want).epsilon(1e-10));
     }
 }
 
-TEST_CASE("fixed-rank, several channels differing: closed form, invariant to rotations, brute force over bases and signs") {
+TEST_CASE(
+    "fixed-rank, several channels differing: closed form, invariant to rotations, brute force over bases and signs") {
     std::mt19937 rng(61);
     for (const std::pair<int, int> mz : {std::pair<int, int>{3, 2}, {4, 3}, {2, 5}, {5, 12}, {3, 14}}) {
         const int m = mz.first, z = mz.second;
@@ -312,7 +326,8 @@ TEST_CASE("fixed-rank, several channels differing: closed form, invariant to rot
         const int n = m + 2 * z, r = m + z;
         const double k = 1.3, want = block_pair_closed_form(p, k);
         int zc = -1;
-        CHECK(fixed_rank_sq(test::factor(p.S), r, test::factor(p.T), r, k, &zc) == doctest::Approx(want).epsilon(1e-10));
+        CHECK(fixed_rank_sq(test::factor(p.S), r, test::factor(p.T), r, k, &zc) ==
+              doctest::Approx(want).epsilon(1e-10));
         CHECK(zc == z);
         for (int trial = 0; trial < 4; ++trial) {
             // A random frame of the whole space (no coordinate is special any more) ...
@@ -358,7 +373,8 @@ TEST_CASE("fixed-rank, zero cosines next to general angles: brute force, z <= 12
         int zc = -1, zb = -1;
         const double got = fixed_rank_sq(test::factor(S), r, test::factor(T), r, k, &zc);
         CHECK(zc == z);
-        for (int trial = 0; trial < 3; ++trial) CHECK(test::fixed_rank_by_definition(S, T, r, k, rng, &zb) == doctest::Approx(got).epsilon(1e-9));
+        for (int trial = 0; trial < 3; ++trial)
+            CHECK(test::fixed_rank_by_definition(S, T, r, k, rng, &zb) == doctest::Approx(got).epsilon(1e-9));
         CHECK(zb == z);
         // A principal angle that is not 0 or 90 degrees is there (the shared block turned).
         Eigen::VectorXd cosines;
@@ -385,20 +401,24 @@ TEST_CASE("fixed-rank on 9x5x6 ReLU latents with different dead channels: one di
     // rotation of one mode's space for both: the distance must not change.
     auto permute_channels = [&](const std::vector<double>& z, const std::vector<int>& perm) {
         std::vector<double> out(z.size());
-        for (int c = 0; c < 9; ++c) std::copy(z.begin() + perm[std::size_t(c)] * 30, z.begin() + (perm[std::size_t(c)] + 1) * 30, out.begin() + c * 30);
+        for (int c = 0; c < 9; ++c)
+            std::copy(z.begin() + perm[std::size_t(c)] * 30, z.begin() + (perm[std::size_t(c)] + 1) * 30,
+                      out.begin() + c * 30);
         return out;
     };
     auto reverse_rows = [&](const std::vector<double>& z) {
         std::vector<double> out(z.size());
         for (int c = 0; c < 9; ++c)
             for (int h = 0; h < 5; ++h)
-                for (int w = 0; w < 6; ++w) out[std::size_t((c * 5 + h) * 6 + w)] = z[std::size_t((c * 5 + (4 - h)) * 6 + w)];
+                for (int w = 0; w < 6; ++w)
+                    out[std::size_t((c * 5 + h) * 6 + w)] = z[std::size_t((c * 5 + (4 - h)) * 6 + w)];
         return out;
     };
     GeometrySettings gs;
     gs.metric = "fixed-rank";
     auto distance = [&](const std::vector<double>& a, const std::vector<double>& b, int* z = nullptr) {
-        const SpsdPoint P = spsd_point(a.data(), s, true, FactorRoute::Accurate), Q = spsd_point(b.data(), s, true, FactorRoute::Accurate);
+        const SpsdPoint P = spsd_point(a.data(), s, true, FactorRoute::Accurate),
+                        Q = spsd_point(b.data(), s, true, FactorRoute::Accurate);
         return product_distance_sq(P, rank_triple(P, std::nullopt), Q, rank_triple(Q, std::nullopt), gs, z);
     };
     int z = -1;
@@ -413,18 +433,22 @@ TEST_CASE("fixed-rank on 9x5x6 ReLU latents with different dead channels: one di
     }
     // Without the rule the mode-3 term is not defined: rotating the zero block of one side is
     // another valid SVD and changes the value.
-    const SpsdPoint P = spsd_point(zp.data(), s, true, FactorRoute::Accurate), Q = spsd_point(zq.data(), s, true, FactorRoute::Accurate);
+    const SpsdPoint P = spsd_point(zp.data(), s, true, FactorRoute::Accurate),
+                    Q = spsd_point(zq.data(), s, true, FactorRoute::Accurate);
     const SpsdFactor &S3 = P.factors[2], &T3 = Q.factors[2];
     REQUIRE(matrix_rank(S3, std::nullopt) == 7);
     REQUIRE(matrix_rank(T3, std::nullopt) == 7);
     Eigen::MatrixXd OS, OT;
-    const Eigen::VectorXd theta = principal_angles_orthonormal(S3.eigenvectors.leftCols(7), T3.eigenvectors.leftCols(7), &OS, &OT);
+    const Eigen::VectorXd theta =
+        principal_angles_orthonormal(S3.eigenvectors.leftCols(7), T3.eigenvectors.leftCols(7), &OS, &OT);
     Eigen::MatrixXd OT_turned = OT;
     const double a = 0.7;
     OT_turned.col(5) = std::cos(a) * OT.col(5) + std::sin(a) * OT.col(6);
     OT_turned.col(6) = -std::sin(a) * OT.col(5) + std::cos(a) * OT.col(6);
-    const double v1 = fixed_rank_without_rule(S3, T3, 7, OS, OT, theta), v2 = fixed_rank_without_rule(S3, T3, 7, OS, OT_turned, theta);
-    MESSAGE("9x5x6 pair, mode 3 without the rule: " << v1 << " or " << v2 << "; with it: " << fixed_rank_sq(S3, 7, T3, 7, 1.0));
+    const double v1 = fixed_rank_without_rule(S3, T3, 7, OS, OT, theta),
+                 v2 = fixed_rank_without_rule(S3, T3, 7, OS, OT_turned, theta);
+    MESSAGE("9x5x6 pair, mode 3 without the rule: " << v1 << " or " << v2
+                                                    << "; with it: " << fixed_rank_sq(S3, 7, T3, 7, 1.0));
     CHECK(std::abs(v1 - v2) > 1e-3 * v1);
 }
 
@@ -478,7 +502,7 @@ TEST_CASE("fixed-rank and affine-invariant: eigenvalues over ten orders of magni
         want += std::acos(c) * std::acos(c) + std::pow(std::log(gen.eigenvalues()(i)), 2.0L);
     }
     CHECK(svd.singularValues().allFinite());
-    CHECK(svd.singularValues().minCoeff() < 0.99L);   // general angles, not a shared range
+    CHECK(svd.singularValues().minCoeff() < 0.99L);  // general angles, not a shared range
     CHECK(fixed_rank_sq(S, r, T, r, 1.0) == doctest::Approx(double(want)).epsilon(1e-6));
     CHECK(fixed_rank_sq(T, r, S, r, 1.0) == doctest::Approx(double(want)).epsilon(1e-6));
     // Affine-invariant, closed form on shared eigenvectors, with a shift far below the small

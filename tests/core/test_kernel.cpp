@@ -20,8 +20,8 @@ Eigen::MatrixXd line_distances(const std::vector<double>& x) {
 }  // namespace
 
 TEST_CASE("median bandwidth of points on a line") {
-    CHECK(median_bandwidth(line_distances({0, 1, 3})) == doctest::Approx(2.0));        // 1, 3, 2
-    CHECK(median_bandwidth(line_distances({0, 1, 3, 7})) == doctest::Approx(3.5));     // 1,3,7,2,6,4
+    CHECK(median_bandwidth(line_distances({0, 1, 3})) == doctest::Approx(2.0));     // 1, 3, 2
+    CHECK(median_bandwidth(line_distances({0, 1, 3, 7})) == doctest::Approx(3.5));  // 1,3,7,2,6,4
     CHECK_THROWS_AS(median_bandwidth(line_distances({1})), Error);
 }
 
@@ -55,7 +55,7 @@ TEST_CASE("centring removes row and column means") {
 TEST_CASE("Hilbert-space dimensionality at an energy threshold") {
     const Eigen::Vector4d mu(4, 3, 2, 1);
     CHECK(hilbert_dimension(mu, 0.4) == 1);
-    CHECK(hilbert_dimension(mu, 0.7) == 2);   // 7 of 10
+    CHECK(hilbert_dimension(mu, 0.7) == 2);  // 7 of 10
     CHECK(hilbert_dimension(mu, 0.71) == 3);
     CHECK(hilbert_dimension(mu, 1.0) == 4);
     CHECK(hilbert_dimension(Eigen::Vector4d::Zero(), 0.95) == 0);
@@ -70,7 +70,7 @@ TEST_CASE("spectrum: descending, clipped, sign-fixed; kernel PCA out-of-sample r
     const Eigen::MatrixXd K = gaussian_kernel(D, 1.0);
     const KernelSpectrum s = kernel_spectrum(K);
     for (int i = 1; i < s.mu.size(); ++i) CHECK(s.mu(i) <= s.mu(i - 1));
-    CHECK(s.mu.allFinite());   // minCoeff may pass over a NaN
+    CHECK(s.mu.allFinite());  // minCoeff may pass over a NaN
     CHECK(s.mu.minCoeff() >= 0.0);
     Eigen::Index at;
     s.vectors.col(0).cwiseAbs().maxCoeff(&at);

@@ -9,13 +9,16 @@
 using namespace strata;
 
 TEST_CASE("unfoldings put each mode on the rows and keep every entry") {
-    const LatentShape s{3, 2, 4};   // C, H, W
+    const LatentShape s{3, 2, 4};  // C, H, W
     std::vector<double> z(std::size_t(s.size()));
-    std::iota(z.begin(), z.end(), 0.0);   // z[c*8 + h*4 + w] = c*8 + h*4 + w
+    std::iota(z.begin(), z.end(), 0.0);  // z[c*8 + h*4 + w] = c*8 + h*4 + w
     const Eigen::MatrixXd Z1 = unfold(z.data(), s, 1), Z2 = unfold(z.data(), s, 2), Z3 = unfold(z.data(), s, 3);
-    CHECK(Z1.rows() == 2); CHECK(Z1.cols() == 12);
-    CHECK(Z2.rows() == 4); CHECK(Z2.cols() == 6);
-    CHECK(Z3.rows() == 3); CHECK(Z3.cols() == 8);
+    CHECK(Z1.rows() == 2);
+    CHECK(Z1.cols() == 12);
+    CHECK(Z2.rows() == 4);
+    CHECK(Z2.cols() == 6);
+    CHECK(Z3.rows() == 3);
+    CHECK(Z3.cols() == 8);
     // Every row of Z_(1) holds exactly the entries with that h.
     for (int h = 0; h < 2; ++h)
         for (int j = 0; j < 12; ++j) CHECK((int(Z1(h, j)) % 8) / 4 == h);
@@ -25,8 +28,11 @@ TEST_CASE("unfoldings put each mode on the rows and keep every entry") {
         for (int j = 0; j < 8; ++j) CHECK(int(Z3(c, j)) / 8 == c);
     // Sums agree: nothing lost or duplicated.
     const double total = std::accumulate(z.begin(), z.end(), 0.0);
-    CHECK(Z1.sum() == total); CHECK(Z2.sum() == total); CHECK(Z3.sum() == total);
-    CHECK(s.rows(3) == 3); CHECK(s.cols(3) == 8);
+    CHECK(Z1.sum() == total);
+    CHECK(Z2.sum() == total);
+    CHECK(Z3.sum() == total);
+    CHECK(s.rows(3) == 3);
+    CHECK(s.cols(3) == 8);
     CHECK_THROWS_AS(s.rows(4), Error);
 }
 
@@ -41,9 +47,7 @@ TEST_CASE("validate names the set and the first bad sample") {
     try {
         validate(set);
         FAIL("NaN not detected");
-    } catch (const Error& e) {
-        CHECK(std::string(e.what()) == "clean.npy: sample 2 contains NaN");
-    }
+    } catch (const Error& e) { CHECK(std::string(e.what()) == "clean.npy: sample 2 contains NaN"); }
     set.values[8 * 2 + 3] = 1.0;
     set.values[8] = INFINITY;
     CHECK_THROWS_WITH_AS(validate(set), "clean.npy: sample 1 contains Inf", Error);

@@ -16,9 +16,7 @@ namespace {
 std::string json_error(const std::string& text) {
     try {
         Json::parse(text, "x.json");
-    } catch (const Error& e) {
-        return e.what();
-    }
+    } catch (const Error& e) { return e.what(); }
     return "";
 }
 
@@ -27,15 +25,16 @@ std::string manifest_text(const std::string& cae_files = "") {
     const std::string hash(64, 'a');
     const std::string file = R"({"path": "P", "bytes": 10, "sha256": ")" + hash + "\"}";
     auto f = [&file](const std::string& p) { return std::string(file).replace(file.find('P'), 1, p); };
-    const std::string files1 = cae_files.empty()
-        ? R"({"encoder": )" + f("cae/encoder.onnx") + R"(, "decoder": )" + f("cae/decoder.onnx") + "}"
-        : cae_files;
+    const std::string files1 =
+        cae_files.empty() ? R"({"encoder": )" + f("cae/encoder.onnx") + R"(, "decoder": )" + f("cae/decoder.onnx") + "}"
+                          : cae_files;
     return R"({"format": "strata-models-1", "sample": {"images": )" + f("sample/t10k-images-idx3-ubyte") +
            R"(, "labels": )" + f("sample/t10k-labels-idx1-ubyte") + R"(, "count": 1000},
   "models": [
-    {"name": "cae", "kind": "cae", "latent_shape": [64, 7, 7], "files": )" + files1 + R"(},
-    {"name": "vae", "kind": "vae", "files": {"encoder": )" + f("vae/encoder.onnx") + R"(, "decoder": )" +
-           f("vae/decoder.onnx") + R"(}}
+    {"name": "cae", "kind": "cae", "latent_shape": [64, 7, 7], "files": )" +
+           files1 + R"(},
+    {"name": "vae", "kind": "vae", "files": {"encoder": )" +
+           f("vae/encoder.onnx") + R"(, "decoder": )" + f("vae/decoder.onnx") + R"(}}
   ]})";
 }
 
@@ -74,8 +73,10 @@ TEST_CASE("Json::parse reads what dump writes, bit for bit") {
 
 TEST_CASE("Json::parse refuses anything outside RFC 8259 and names line and column") {
     CHECK(json_error("") == "x.json: line 1, column 1: empty: no JSON value");
-    CHECK(json_error("{\n  \"a\": 1,\n}") == "x.json: line 3, column 1: expected a key (a string in double quotes), found '}'");
-    CHECK(json_error("[1, 2") == "x.json: line 1, column 6: expected ',' or ']' in an array, found the end of the text");
+    CHECK(json_error("{\n  \"a\": 1,\n}") ==
+          "x.json: line 3, column 1: expected a key (a string in double quotes), found '}'");
+    CHECK(json_error("[1, 2") ==
+          "x.json: line 1, column 6: expected ',' or ']' in an array, found the end of the text");
     CHECK(json_error(R"({"a": 1, "a": 2})") == "x.json: line 1, column 10: duplicate key \"a\"");
     CHECK(json_error("[1] x").find("text after the JSON value") != std::string::npos);
     CHECK(json_error("NaN").find("expected a value") != std::string::npos);
@@ -113,19 +114,26 @@ TEST_CASE("parse_manifest: the shipped form, and every entry-level problem skips
     const std::vector<Bad> bad = {
         {R"({"decoder": {"path": "cae/decoder.onnx"}})", "files.encoder is missing"},
         {R"({"encoder": {"path": "../secret.onnx"}, "decoder": {"path": "d.onnx"}})", "is not a relative path inside"},
-        {R"({"encoder": {"path": "https://example.com/e.onnx"}, "decoder": {"path": "d.onnx"}})", "is not a relative path inside"},
+        {R"({"encoder": {"path": "https://example.com/e.onnx"}, "decoder": {"path": "d.onnx"}})",
+         "is not a relative path inside"},
         {R"({"encoder": {"path": "/etc/passwd"}, "decoder": {"path": "d.onnx"}})", "is not a relative path inside"},
-        {R"({"encoder": {"path": "e.onnx", "bytes": -1}, "decoder": {"path": "d.onnx"}})", "bytes is not a whole number"},
-        {R"({"encoder": {"path": "e.onnx", "bytes": 1.5}, "decoder": {"path": "d.onnx"}})", "bytes is not a whole number"},
-        {R"({"encoder": {"path": "e.onnx", "bytes": 10, "sha256": "xyz"}, "decoder": {"path": "d.onnx"}})", "sha256 is not 64"},
+        {R"({"encoder": {"path": "e.onnx", "bytes": -1}, "decoder": {"path": "d.onnx"}})",
+         "bytes is not a whole number"},
+        {R"({"encoder": {"path": "e.onnx", "bytes": 1.5}, "decoder": {"path": "d.onnx"}})",
+         "bytes is not a whole number"},
+        {R"({"encoder": {"path": "e.onnx", "bytes": 10, "sha256": "xyz"}, "decoder": {"path": "d.onnx"}})",
+         "sha256 is not 64"},
         // Size and hash are required for every file: each file is checked against both before use.
         {R"({"encoder": {"path": "e.onnx", "sha256": ")" + hash + R"("}, "decoder": {"path": "d.onnx"}})",
          "files.encoder.bytes is missing"},
-        {R"({"encoder": {"path": "e.onnx", "bytes": 10}, "decoder": {"path": "d.onnx"}})", "files.encoder.sha256 is missing"},
+        {R"({"encoder": {"path": "e.onnx", "bytes": 10}, "decoder": {"path": "d.onnx"}})",
+         "files.encoder.sha256 is missing"},
         {R"({"encoder": {"path": "e.onnx", "bytes": 10, "sha256": ")" + hash +
-             R"("}, "decoder": {"path": "d.onnx", "bytes": 10}})", "files.decoder.sha256 is missing"},
+             R"("}, "decoder": {"path": "d.onnx", "bytes": 10}})",
+         "files.decoder.sha256 is missing"},
         {R"({"encoder": {"path": "e.onnx", "bytes": 10, "sha256": ")" + hash +
-             R"("}, "decoder": {"path": "d.onnx", "sha256": ")" + hash + R"("}})", "files.decoder.bytes is missing"},
+             R"("}, "decoder": {"path": "d.onnx", "sha256": ")" + hash + R"("}})",
+         "files.decoder.bytes is missing"},
         {R"({"encoder": {"path": 7}, "decoder": {"path": "d.onnx"}})", "files.encoder.path is not a string"},
         {R"([1])", "files is not an object"},
     };
@@ -146,7 +154,8 @@ TEST_CASE("parse_manifest: the shipped form, and every entry-level problem skips
     CHECK(md.problems.at(0) == "m.json: model \"cae\" skipped: a second model with this name");
     std::string badname = manifest_text();
     badname.replace(badname.find("\"vae\""), 5, "\"v a/e\"");
-    CHECK(parse_manifest(badname, "m.json").problems.at(0).find("models[1] skipped: name \"v a/e\" is not") != std::string::npos);
+    CHECK(parse_manifest(badname, "m.json").problems.at(0).find("models[1] skipped: name \"v a/e\" is not") !=
+          std::string::npos);
 
     // in_paper: absent means true; a boolean is taken; anything else skips the entry.
     CHECK(m.models[0].in_paper);
@@ -156,16 +165,15 @@ TEST_CASE("parse_manifest: the shipped form, and every entry-level problem skips
     REQUIRE(me.models.size() == 2);
     CHECK_FALSE(me.models[1].in_paper);
     extra.replace(extra.find("false"), 5, "\"no\"");
-    CHECK(parse_manifest(extra, "m.json").problems.at(0) == "m.json: model \"vae\" skipped: in_paper is not true or false");
+    CHECK(parse_manifest(extra, "m.json").problems.at(0) ==
+          "m.json: model \"vae\" skipped: in_paper is not true or false");
 }
 
 TEST_CASE("parse_manifest: a file that is unusable as a whole throws, naming it") {
     auto error_of = [](const std::string& text, bool need_sample = true) -> std::string {
         try {
             parse_manifest(text, "models/manifest.json", need_sample);
-        } catch (const Error& e) {
-            return e.what();
-        }
+        } catch (const Error& e) { return e.what(); }
         return "";
     };
     CHECK(error_of("{\"format\": ").find("models/manifest.json: line 1, column 12: expected a value") == 0);
@@ -184,7 +192,8 @@ TEST_CASE("parse_manifest: a file that is unusable as a whole throws, naming it"
     no_hash.erase(hash_at, no_hash.find('}', hash_at) - hash_at);
     CHECK(error_of(no_hash) == "models/manifest.json: sample.images.sha256 is missing");
     CHECK(is_safe_relative_path("cae/encoder.onnx"));
-    for (const char* p : {"", "/a", "a//b", "a/./b", "a/../b", "a\\b", "a:b", "a b", "a/"}) CHECK_FALSE(is_safe_relative_path(p));
+    for (const char* p : {"", "/a", "a//b", "a/./b", "a/../b", "a\\b", "a:b", "a b", "a/"})
+        CHECK_FALSE(is_safe_relative_path(p));
 }
 
 TEST_CASE("parse_view_state: the whole state, round trip through format_view_state") {
@@ -212,9 +221,10 @@ TEST_CASE("parse_view_state: the whole state, round trip through format_view_sta
     CHECK(v.layout[1].panel == 3);
     CHECK(v.layout[1].collapsed);
     const std::string q = format_view_state(v);
-    CHECK(q == "n=120&seed=7&vae_latent=mean&models=cae,vae&metric=bures-wasserstein&energy=0.9&rank_rtol=1e-06"
-               "&bandwidth=2.5&centered=false&sigma=0.15&sample=17&hide=vae&view=vae&color=stratum&tsne=1"
-               "&layout=0.10.20.300.200,3.5.5.100.80.c");
+    CHECK(q ==
+          "n=120&seed=7&vae_latent=mean&models=cae,vae&metric=bures-wasserstein&energy=0.9&rank_rtol=1e-06"
+          "&bandwidth=2.5&centered=false&sigma=0.15&sample=17&hide=vae&view=vae&color=stratum&tsne=1"
+          "&layout=0.10.20.300.200,3.5.5.100.80.c");
     CHECK(format_view_state(parse_view_state(q)) == q);
     CHECK(parse_view_state(q).geometry.rank_rtol == 1e-6);
     CHECK(format_view_state(ViewState{}) == "");
@@ -225,7 +235,7 @@ TEST_CASE("parse_view_state: absurd values are ignored one by one, each with a r
     const ViewState v = parse_view_state(
         "n=-5&seed=abc&vae_latent=x&models=a b&metric=euclid&energy=2&rank_rtol=nan&bandwidth=-1&centered=yes"
         "&sigma=1e400&sample=99999999&hide=%ZZ&view=../x&color=red&tsne=2&layout=1.2.3&bogus=1&n=7");
-    CHECK(v.n == 7);   // the last n wins
+    CHECK(v.n == 7);  // the last n wins
     CHECK(v.seed == 0);
     CHECK(v.vae_latent == "sample");
     CHECK(v.models.empty());
@@ -243,12 +253,12 @@ TEST_CASE("parse_view_state: absurd values are ignored one by one, each with a r
     std::string all;
     for (const auto& p : v.problems) all += p + "\n";
     CAPTURE(all);
-    for (const char* part : {"n is given more than once", "seed=abc is not a whole number", "vae_latent=x is not",
-                             "models=a b has a name", "metric=euclid is not a metric", "energy=2 is not in (0, 1]",
-                             "rank_rtol=nan is not a number", "bandwidth=-1 is not > 0", "centered=yes is not",
-                             "sigma=1e400 is not a finite number", "sample=99999999 is out of range",
-                             "broken %-escape", "view=../x is not a model name", "color=red is not",
-                             "tsne=2 is not", "layout=1.2.3 has a panel", "unknown parameter 'bogus'"})
+    for (const char* part :
+         {"n is given more than once", "seed=abc is not a whole number", "vae_latent=x is not", "models=a b has a name",
+          "metric=euclid is not a metric", "energy=2 is not in (0, 1]", "rank_rtol=nan is not a number",
+          "bandwidth=-1 is not > 0", "centered=yes is not", "sigma=1e400 is not a finite number",
+          "sample=99999999 is out of range", "broken %-escape", "view=../x is not a model name", "color=red is not",
+          "tsne=2 is not", "layout=1.2.3 has a panel", "unknown parameter 'bogus'"})
         CHECK(all.find(part) != std::string::npos);
     // A query far too long is ignored as a whole.
     const ViewState big = parse_view_state("n=10&x=" + std::string(20000, 'a'));

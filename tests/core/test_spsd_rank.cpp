@@ -11,8 +11,7 @@ using namespace strata;
 
 TEST_CASE("covariance: centred and uncentred by hand") {
     Eigen::MatrixXd Z(2, 3);
-    Z << 1, 2, 3,
-         2, 4, 9;
+    Z << 1, 2, 3, 2, 4, 9;
     const Eigen::MatrixXd S = covariance(Z, true).selfadjointView<Eigen::Lower>();
     // Row means 2 and 5; centred rows (-1 0 1) and (-3 -1 4); divide by m - 1 = 2.
     CHECK(S(0, 0) == doctest::Approx(1.0));
@@ -31,7 +30,7 @@ TEST_CASE("decompose: descending eigenvalues, orthonormal vectors, reconstructs 
     const Eigen::MatrixXd S = test::random_spsd(6, 3, rng);
     const SpsdFactor f = decompose(S, 10);
     for (int i = 1; i < 6; ++i) CHECK(f.eigenvalues(i) <= f.eigenvalues(i - 1));
-    CHECK(f.eigenvalues.allFinite());   // minCoeff may pass over a NaN
+    CHECK(f.eigenvalues.allFinite());  // minCoeff may pass over a NaN
     CHECK(f.eigenvalues.minCoeff() >= 0.0);
     CHECK((f.eigenvectors.transpose() * f.eigenvectors - Eigen::MatrixXd::Identity(6, 6)).norm() < 1e-12);
     CHECK((f.matrix() - S).norm() < 1e-12 * S.norm());
@@ -122,7 +121,7 @@ TEST_CASE("mode_factor: the Gram route for wide unfoldings equals the direct dec
     const LatentShape s{64, 7, 7};
     for (int r : {10, 64}) {
         const std::vector<double> z = test::low_rank_latent(s, r, rng);
-        const Eigen::MatrixXd Z = unfold(z.data(), s, 3);   // 64 x 49: I > m
+        const Eigen::MatrixXd Z = unfold(z.data(), s, 3);  // 64 x 49: I > m
         for (bool centered : {true, false}) {
             const SpsdFactor thin = mode_factor(Z, centered);
             const SpsdFactor full = decompose(covariance(Z, centered), int(Z.cols()));
@@ -144,9 +143,10 @@ TEST_CASE("mode_factor: the accurate route keeps small eigenvalues to relative a
     // product S keeps only a few digits.
     std::mt19937 rng(5);
     for (const std::pair<int, int> shape : {std::pair<int, int>{12, 30}, {30, 12}}) {
-        const int I = shape.first, m = shape.second;   // (no structured bindings: CAPTURE takes them by lambda)
-        const int k = std::min(I, m) - 1;   // centring removes one direction
-        const Eigen::VectorXd s = Eigen::VectorXd::LinSpaced(k, 0.0, -5.0).unaryExpr([](double e) { return std::pow(10.0, e); });
+        const int I = shape.first, m = shape.second;  // (no structured bindings: CAPTURE takes them by lambda)
+        const int k = std::min(I, m) - 1;             // centring removes one direction
+        const Eigen::VectorXd s =
+            Eigen::VectorXd::LinSpaced(k, 0.0, -5.0).unaryExpr([](double e) { return std::pow(10.0, e); });
         // Columns of W orthogonal to the all-ones vector, so that centring leaves Z unchanged.
         Eigen::MatrixXd W = test::random_orthogonal(m, rng);
         const Eigen::VectorXd ones = Eigen::VectorXd::Ones(m) / std::sqrt(double(m));

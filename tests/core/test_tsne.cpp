@@ -48,7 +48,7 @@ TEST_CASE("tsne: two blobs stay apart, reproducibly") {
     REQUIRE(Y.rows() == 2 * n);
     REQUIRE(Y.cols() == 2);
     REQUIRE(Y.allFinite());
-    CHECK(reports == o.iterations / o.report_every);   // progress every report_every iterations
+    CHECK(reports == o.iterations / o.report_every);  // progress every report_every iterations
 
     // The blobs stay apart: centres further than twice any point's distance to its own centre.
     const Eigen::RowVector2d a = Y.topRows(n).colwise().mean(), b = Y.bottomRows(n).colwise().mean();
@@ -67,16 +67,16 @@ TEST_CASE("tsne: two blobs stay apart, reproducibly") {
     }
     CHECK(own == 2 * n);
 
-    CHECK(strata::tsne(D2, o) == Y);   // the same distances and seed give the same coordinates
+    CHECK(strata::tsne(D2, o) == Y);  // the same distances and seed give the same coordinates
     o.seed = 1;
-    CHECK(strata::tsne(D2, o) != Y);   // another seed gives other coordinates
+    CHECK(strata::tsne(D2, o) != Y);  // another seed gives other coordinates
 }
 
 TEST_CASE("tsne: bad input is refused") {
     strata::TsneOptions o;
-    CHECK_THROWS_AS(strata::tsne(Eigen::MatrixXd::Zero(1, 1), o), strata::Error);        // one point
-    CHECK_THROWS_AS(strata::tsne(Eigen::MatrixXd::Zero(3, 2), o), strata::Error);        // not square
+    CHECK_THROWS_AS(strata::tsne(Eigen::MatrixXd::Zero(1, 1), o), strata::Error);  // one point
+    CHECK_THROWS_AS(strata::tsne(Eigen::MatrixXd::Zero(3, 2), o), strata::Error);  // not square
     Eigen::MatrixXd D2 = Eigen::MatrixXd::Ones(3, 3);
     D2(0, 1) = std::nan("");
-    CHECK_THROWS_AS(strata::tsne(D2, o), strata::Error);                                  // not finite
+    CHECK_THROWS_AS(strata::tsne(D2, o), strata::Error);  // not finite
 }

@@ -8,12 +8,11 @@
 namespace fixtures {
 
 // The strata::Error message of f(), "" when it does not throw one.
-template <class F> std::string error_of(F&& f) {
+template <class F>
+std::string error_of(F&& f) {
     try {
         f();
-    } catch (const strata::Error& e) {
-        return e.what();
-    }
+    } catch (const strata::Error& e) { return e.what(); }
     return "";
 }
 

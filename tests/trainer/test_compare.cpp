@@ -18,5 +18,5 @@ TEST_CASE("max_abs_diff: NaN, infinity, a size mismatch and empty outputs fail a
     CHECK_FALSE(fixtures::max_abs_diff({inf, -1.0f, 2.0f}, {inf, -1.0f, 2.0f}) <= 1e-4f);
     CHECK_FALSE(fixtures::max_abs_diff(ref, {0.5f, -1.0f}) <= 1e-4f);
     CHECK_FALSE(fixtures::max_abs_diff({}, {}) <= 1e-4f);
-    CHECK_FALSE(fixtures::max_abs_diff(ref, {0.5f, nan, 2.0f}) == 0.0f);   // the VAE mu check's form
+    CHECK_FALSE(fixtures::max_abs_diff(ref, {0.5f, nan, 2.0f}) == 0.0f);  // the VAE mu check's form
 }

@@ -74,25 +74,30 @@ TEST_CASE("idx: a good file round-trips, plain and gzipped") {
 TEST_CASE("idx: the Debian Fashion-MNIST test split reads") {
     const auto ds = data::load_split(data::default_data_dir(), data::Split::Test, 10);
     CHECK(ds.images.count == 10);
-    CHECK(int(ds.labels.labels[0]) == 9);   // the first Fashion-MNIST test image is an ankle boot
+    CHECK(int(ds.labels.labels[0]) == 9);  // the first Fashion-MNIST test image is an ankle boot
 }
 
 TEST_CASE("idx: truncated and corrupt files fail naming the file") {
     const auto bytes = data::encode_idx_images(tiny_images(3));
-    CHECK(error_of([&] { data::parse_idx_images(bytes.data(), bytes.size() - 1, "a.idx"); }).find("a.idx: truncated") == 0);
-    CHECK(error_of([&] { data::parse_idx_images(bytes.data(), 10, "a.idx"); }).find("truncated IDX header") != std::string::npos);
+    CHECK(error_of([&] { data::parse_idx_images(bytes.data(), bytes.size() - 1, "a.idx"); }).find("a.idx: truncated") ==
+          0);
+    CHECK(error_of([&] { data::parse_idx_images(bytes.data(), 10, "a.idx"); }).find("truncated IDX header") !=
+          std::string::npos);
     CHECK(error_of([&] { data::parse_idx_images(bytes.data(), 2, "a.idx"); }).find("a.idx: truncated") == 0);
     auto extra = bytes;
     extra.push_back(0);
     CHECK(error_of([&] { data::parse_idx_images(extra.data(), extra.size(), "b.idx"); }).find("b.idx: corrupt") == 0);
     auto bad_magic = bytes;
-    bad_magic[2] = 0x0D;   // float data
-    CHECK(error_of([&] { data::parse_idx_images(bad_magic.data(), bad_magic.size(), "c.idx"); }).find("c.idx: not an IDX file") == 0);
+    bad_magic[2] = 0x0D;  // float data
+    CHECK(error_of([&] {
+              data::parse_idx_images(bad_magic.data(), bad_magic.size(), "c.idx");
+          }).find("c.idx: not an IDX file") == 0);
     // A label file given as images.
     data::IdxLabels lab;
     lab.labels = {1, 2};
     const auto lb = data::encode_idx_labels(lab);
-    CHECK(error_of([&] { data::parse_idx_images(lb.data(), lb.size(), "d.idx"); }).find("label file given as images") != std::string::npos);
+    CHECK(error_of([&] { data::parse_idx_images(lb.data(), lb.size(), "d.idx"); }).find("label file given as images") !=
+          std::string::npos);
 
     // A truncated gzip stream and images/labels that disagree in count.
     const std::string dir = temp_dir();
@@ -122,12 +127,12 @@ std::vector<std::uint8_t> gzip_bytes(const std::vector<std::uint8_t>& bytes) {
 }
 
 TEST_CASE("idx: gunzip caps the output, reads concatenated members, rejects trailing bytes") {
-    const std::vector<std::uint8_t> zeros(3 << 20, 0);   // 3 MiB of zeros: about 3 KB of gzip
+    const std::vector<std::uint8_t> zeros(3 << 20, 0);  // 3 MiB of zeros: about 3 KB of gzip
     const auto bomb = gzip_bytes(zeros);
     CHECK(bomb.size() < 10000);
-    CHECK(data::gunzip(bomb.data(), bomb.size(), "z.gz") == zeros);   // the default cap is 256 MiB
-    CHECK(data::kMaxGunzipBytes > 47040016u * 5);                      // Fashion-MNIST train images
-    CHECK(data::gunzip(bomb.data(), bomb.size(), "z.gz", zeros.size()).size() == zeros.size());   // exact fit
+    CHECK(data::gunzip(bomb.data(), bomb.size(), "z.gz") == zeros);  // the default cap is 256 MiB
+    CHECK(data::kMaxGunzipBytes > 47040016u * 5);                    // Fashion-MNIST train images
+    CHECK(data::gunzip(bomb.data(), bomb.size(), "z.gz", zeros.size()).size() == zeros.size());  // exact fit
     const std::string err = error_of([&] { data::gunzip(bomb.data(), bomb.size(), "z.gz", 1 << 20); });
     CHECK(err.find("z.gz: gzip data expands to more than 1048576 bytes") == 0);
 
@@ -138,7 +143,9 @@ TEST_CASE("idx: gunzip caps the output, reads concatenated members, rejects trai
     CHECK(data::gunzip(two.data(), two.size(), "two.gz") == std::vector<std::uint8_t>{1, 2, 3, 4, 5});
     auto trailing = gzip_bytes(a);
     trailing.push_back(0x42);
-    CHECK(error_of([&] { data::gunzip(trailing.data(), trailing.size(), "t.gz"); }).find("t.gz: corrupt gzip file: 1 bytes after") == 0);
+    CHECK(error_of([&] {
+              data::gunzip(trailing.data(), trailing.size(), "t.gz");
+          }).find("t.gz: corrupt gzip file: 1 bytes after") == 0);
     const std::vector<std::uint8_t> junk = {0x1f, 0x8b, 0, 0, 0};
     CHECK(error_of([&] { data::gunzip(junk.data(), junk.size(), "j.gz"); }).find("j.gz: ") == 0);
 }
@@ -146,7 +153,8 @@ TEST_CASE("idx: gunzip caps the output, reads concatenated members, rejects trai
 TEST_CASE("idx: a header whose dimensions multiply past 64 bits is truncated, not empty") {
     // fuzz/regressions/idx/header-size-overflow-*: 0x0f000000 x 0x37000000 x 0x10000 wraps to 0.
     const std::vector<std::uint8_t> h = {0, 0, 8, 3, 0x0f, 0, 0, 0, 0x37, 0, 0, 0, 0, 1, 0, 0};
-    CHECK(error_of([&] { data::parse_idx_images(h.data(), h.size(), "o.idx"); }).find("o.idx: truncated IDX file") == 0);
+    CHECK(error_of([&] { data::parse_idx_images(h.data(), h.size(), "o.idx"); }).find("o.idx: truncated IDX file") ==
+          0);
 }
 
 TEST_CASE("noise: streams are reproducible, standard normal, and clipped") {
@@ -193,7 +201,8 @@ TEST_CASE("config: kinds, overrides, JSON round trip, bad keys") {
     CHECK(train::find_kind("vae").beta < 1.0);
     CHECK(train::find_kind("beta-vae").beta > 1.0);
     CHECK(train::find_kind("sparse").l1 > 0.0);
-    CHECK(error_of([] { train::find_kind("gan"); }).find("known: cae, dae, vae, beta-vae, sparse") != std::string::npos);
+    CHECK(error_of([] { train::find_kind("gan"); }).find("known: cae, dae, vae, beta-vae, sparse") !=
+          std::string::npos);
 
     train::TrainConfig c;
     c.kind = "dae";
@@ -217,7 +226,7 @@ TEST_CASE("config: kinds, overrides, JSON round trip, bad keys") {
 TEST_CASE("idx: models/sample holds the first 1000 test images and labels as plain IDX") {
     const std::string dir = std::string(STRATA_SOURCE_DIR) + "/models/sample";
     const auto sample = data::load_split(dir, data::Split::Test);
-    CHECK(sample.images_path == dir + "/t10k-images-idx3-ubyte");   // plain, not gzipped
+    CHECK(sample.images_path == dir + "/t10k-images-idx3-ubyte");  // plain, not gzipped
     REQUIRE(sample.images.count == 1000);
     const auto full = data::load_split(data::default_data_dir(), data::Split::Test, 1000);
     CHECK(sample.images.pixels == full.images.pixels);

@@ -3,11 +3,11 @@
 #include "commands.hpp"
 #include "fileio.hpp"
 #include "fixtures.hpp"
+#include "idx.hpp"
+#include "manifest.hpp"
 #include "model.hpp"
 #include "onnx_export.hpp"
 #include "onnx_runner.hpp"
-#include "idx.hpp"
-#include "manifest.hpp"
 #include "sha256.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,8 +15,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -36,12 +36,14 @@ std::map<std::string, std::vector<float>> run_ort(const std::string& model, cons
                                                   const std::vector<std::string>& outputs) {
     const std::string dir = fixtures::temp_dir("ort");
     cmd::write_file_atomic(dir + "/in.f32", input.data(), input.size() * sizeof(float));
-    const std::string command = std::string(STRATA_NODE) + " " + STRATA_SOURCE_DIR + "/tests/trainer/ort_run.mjs " + model +
-                                " " + input_name + " " + dir + "/in.f32 " + dims + " " + dir + "/out > " + dir + "/log 2>&1";
+    const std::string command = std::string(STRATA_NODE) + " " + STRATA_SOURCE_DIR + "/tests/trainer/ort_run.mjs " +
+                                model + " " + input_name + " " + dir + "/in.f32 " + dims + " " + dir + "/out > " + dir +
+                                "/log 2>&1";
     const int rc = std::system(command.c_str());
     if (rc != 0) {
         const auto log = cmd::read_file(dir + "/log");
-        FAIL("ONNX Runtime Web failed (is web/node_modules installed? npm ci --prefix web): " << std::string(log.begin(), log.end()));
+        FAIL("ONNX Runtime Web failed (is web/node_modules installed? npm ci --prefix web): " << std::string(
+                 log.begin(), log.end()));
     }
     std::map<std::string, std::vector<float>> out;
     for (const auto& name : outputs) {
@@ -56,181 +58,191 @@ std::map<std::string, std::vector<float>> run_ort(const std::string& model, cons
 }  // namespace
 
 TEST_SUITE("export") {
-
-TEST_CASE("batch-norm folding equals conv + batch norm (Conv and ConvTranspose)") {
-    for (bool transposed : {false, true}) {
-        CAPTURE(transposed);
-        torch::manual_seed(1);
-        train::LayerSpec l;
-        l.name = "t";
-        l.transposed = transposed;
-        l.in = 3, l.out = 5, l.kernel = 3, l.stride = 1, l.pad = 1, l.batch_norm = true;
-        const torch::Tensor w = transposed ? torch::randn({3, 5, 3, 3}) : torch::randn({5, 3, 3, 3});
-        const torch::Tensor g = torch::rand({5}) + 0.5, b = torch::randn({5}), mean = torch::randn({5}), var = torch::rand({5}) + 0.1;
-        l.weight = to_vec(w), l.bn_gamma = to_vec(g), l.bn_beta = to_vec(b), l.bn_mean = to_vec(mean), l.bn_var = to_vec(var);
-        const train::LayerSpec f = train::fold_batch_norm(l);
-        CHECK(!f.batch_norm);
-        REQUIRE(f.bias_values.size() == 5);
-        const torch::Tensor x = torch::randn({2, 3, 6, 6});
-        const torch::Tensor y0 = transposed ? torch::conv_transpose2d(x, w, {}, 1, 1) : torch::conv2d(x, w, {}, 1, 1);
-        const torch::Tensor ref = torch::batch_norm(y0, g, b, mean, var, false, 0.1, 1e-5, false);
-        const torch::Tensor fw = torch::from_blob(const_cast<float*>(f.weight.data()), w.sizes(), torch::kFloat32);
-        const torch::Tensor fb = torch::from_blob(const_cast<float*>(f.bias_values.data()), {5}, torch::kFloat32);
-        const torch::Tensor got = transposed ? torch::conv_transpose2d(x, fw, fb, 1, 1) : torch::conv2d(x, fw, fb, 1, 1);
-        CHECK(fixtures::max_abs_diff(to_vec(got), to_vec(ref)) < 1e-5f);
-    }
-}
-
-TEST_CASE("export: checked files with the agreed names and a dynamic batch; parity with LibTorch and ORT Web") {
-    const auto x = fixtures::test_images(32);
-    const torch::Tensor xt = torch::from_blob(const_cast<float*>(x.data()), {32, 1, 28, 28}, torch::kFloat32);
-    for (const std::string kind : {"cae", "vae"}) {
-        CAPTURE(kind);
-        const std::string dir = fixtures::tiny_run(kind);
-        const bool variational = kind == "vae";
-        for (const char* f : {"/encoder.onnx", "/decoder.onnx"}) {
-            const auto bytes = cmd::read_file(dir + f);
-            CHECK_NOTHROW(train::check_onnx_bytes(std::string(bytes.begin(), bytes.end()), dir + f));
+    TEST_CASE("batch-norm folding equals conv + batch norm (Conv and ConvTranspose)") {
+        for (bool transposed : {false, true}) {
+            CAPTURE(transposed);
+            torch::manual_seed(1);
+            train::LayerSpec l;
+            l.name = "t";
+            l.transposed = transposed;
+            l.in = 3, l.out = 5, l.kernel = 3, l.stride = 1, l.pad = 1, l.batch_norm = true;
+            const torch::Tensor w = transposed ? torch::randn({3, 5, 3, 3}) : torch::randn({5, 3, 3, 3});
+            const torch::Tensor g = torch::rand({5}) + 0.5, b = torch::randn({5}), mean = torch::randn({5}),
+                                var = torch::rand({5}) + 0.1;
+            l.weight = to_vec(w), l.bn_gamma = to_vec(g), l.bn_beta = to_vec(b), l.bn_mean = to_vec(mean),
+            l.bn_var = to_vec(var);
+            const train::LayerSpec f = train::fold_batch_norm(l);
+            CHECK(!f.batch_norm);
+            REQUIRE(f.bias_values.size() == 5);
+            const torch::Tensor x = torch::randn({2, 3, 6, 6});
+            const torch::Tensor y0 =
+                transposed ? torch::conv_transpose2d(x, w, {}, 1, 1) : torch::conv2d(x, w, {}, 1, 1);
+            const torch::Tensor ref = torch::batch_norm(y0, g, b, mean, var, false, 0.1, 1e-5, false);
+            const torch::Tensor fw = torch::from_blob(const_cast<float*>(f.weight.data()), w.sizes(), torch::kFloat32);
+            const torch::Tensor fb = torch::from_blob(const_cast<float*>(f.bias_values.data()), {5}, torch::kFloat32);
+            const torch::Tensor got =
+                transposed ? torch::conv_transpose2d(x, fw, fb, 1, 1) : torch::conv2d(x, fw, fb, 1, 1);
+            CHECK(fixtures::max_abs_diff(to_vec(got), to_vec(ref)) < 1e-5f);
         }
-        const auto enc = onnxrt::OnnxModel::load(dir + "/encoder.onnx");
-        const auto dec = onnxrt::OnnxModel::load(dir + "/decoder.onnx");
-        CHECK(enc.input_names() == std::vector<std::string>{"x"});
-        CHECK(enc.output_names() == (variational ? std::vector<std::string>{"mu", "logvar"} : std::vector<std::string>{"z"}));
-        CHECK(dec.input_names() == std::vector<std::string>{"z"});
-        CHECK(dec.output_names() == std::vector<std::string>{"x_hat"});
-        CHECK(enc.metadata("kind") == kind);
+    }
 
-        // LibTorch reference (eval mode: batch norm with running statistics).
-        train::Autoencoder model = train::load_autoencoder(dir);
-        torch::NoGradGuard ng;
-        const auto ref = model->encode(xt);
-        const torch::Tensor ref_xhat = model->decode(ref[0]);
-        const std::vector<std::string> enc_names = enc.output_names();
+    TEST_CASE("export: checked files with the agreed names and a dynamic batch; parity with LibTorch and ORT Web") {
+        const auto x = fixtures::test_images(32);
+        const torch::Tensor xt = torch::from_blob(const_cast<float*>(x.data()), {32, 1, 28, 28}, torch::kFloat32);
+        for (const std::string kind : {"cae", "vae"}) {
+            CAPTURE(kind);
+            const std::string dir = fixtures::tiny_run(kind);
+            const bool variational = kind == "vae";
+            for (const char* f : {"/encoder.onnx", "/decoder.onnx"}) {
+                const auto bytes = cmd::read_file(dir + f);
+                CHECK_NOTHROW(train::check_onnx_bytes(std::string(bytes.begin(), bytes.end()), dir + f));
+            }
+            const auto enc = onnxrt::OnnxModel::load(dir + "/encoder.onnx");
+            const auto dec = onnxrt::OnnxModel::load(dir + "/decoder.onnx");
+            CHECK(enc.input_names() == std::vector<std::string>{"x"});
+            CHECK(enc.output_names() ==
+                  (variational ? std::vector<std::string>{"mu", "logvar"} : std::vector<std::string>{"z"}));
+            CHECK(dec.input_names() == std::vector<std::string>{"z"});
+            CHECK(dec.output_names() == std::vector<std::string>{"x_hat"});
+            CHECK(enc.metadata("kind") == kind);
 
-        // Native runner, batch of 32 and of 5 (the batch dimension is symbolic).
-        const auto got = enc.run({{"x", {{32, 1, 28, 28}, x}}});
-        for (std::size_t i = 0; i < enc_names.size(); ++i)
-            CHECK(fixtures::max_abs_diff(got.at(enc_names[i]).data, to_vec(ref[i])) <= 1e-4f);
-        const auto got5 = enc.run({{"x", {{5, 1, 28, 28}, std::vector<float>(x.begin(), x.begin() + 5 * 784)}}});
-        CHECK(got5.at(enc_names[0]).shape == std::vector<std::int64_t>{5, 64, 7, 7});
-        const auto zref = to_vec(ref[0]);
-        const auto gotd = dec.run({{"z", {{32, 64, 7, 7}, zref}}});
-        CHECK(gotd.at("x_hat").shape == std::vector<std::int64_t>{32, 1, 28, 28});
-        CHECK(fixtures::max_abs_diff(gotd.at("x_hat").data, to_vec(ref_xhat)) <= 1e-4f);
+            // LibTorch reference (eval mode: batch norm with running statistics).
+            train::Autoencoder model = train::load_autoencoder(dir);
+            torch::NoGradGuard ng;
+            const auto ref = model->encode(xt);
+            const torch::Tensor ref_xhat = model->decode(ref[0]);
+            const std::vector<std::string> enc_names = enc.output_names();
 
-        // ONNX Runtime Web (wasm) under Node.
-        const auto ort_enc = run_ort(dir + "/encoder.onnx", "x", x, "32,1,28,28", enc_names);
-        for (std::size_t i = 0; i < enc_names.size(); ++i) {
-            const float d = fixtures::max_abs_diff(ort_enc.at(enc_names[i]), to_vec(ref[i]));
-            MESSAGE(std::string(kind) << " encoder " << enc_names[i] << ": max |ORT - LibTorch| = " << d);
-            CHECK(d <= 1e-4f);
+            // Native runner, batch of 32 and of 5 (the batch dimension is symbolic).
+            const auto got = enc.run({{"x", {{32, 1, 28, 28}, x}}});
+            for (std::size_t i = 0; i < enc_names.size(); ++i)
+                CHECK(fixtures::max_abs_diff(got.at(enc_names[i]).data, to_vec(ref[i])) <= 1e-4f);
+            const auto got5 = enc.run({{"x", {{5, 1, 28, 28}, std::vector<float>(x.begin(), x.begin() + 5 * 784)}}});
+            CHECK(got5.at(enc_names[0]).shape == std::vector<std::int64_t>{5, 64, 7, 7});
+            const auto zref = to_vec(ref[0]);
+            const auto gotd = dec.run({{"z", {{32, 64, 7, 7}, zref}}});
+            CHECK(gotd.at("x_hat").shape == std::vector<std::int64_t>{32, 1, 28, 28});
+            CHECK(fixtures::max_abs_diff(gotd.at("x_hat").data, to_vec(ref_xhat)) <= 1e-4f);
+
+            // ONNX Runtime Web (wasm) under Node.
+            const auto ort_enc = run_ort(dir + "/encoder.onnx", "x", x, "32,1,28,28", enc_names);
+            for (std::size_t i = 0; i < enc_names.size(); ++i) {
+                const float d = fixtures::max_abs_diff(ort_enc.at(enc_names[i]), to_vec(ref[i]));
+                MESSAGE(std::string(kind) << " encoder " << enc_names[i] << ": max |ORT - LibTorch| = " << d);
+                CHECK(d <= 1e-4f);
+            }
+            const auto ort_dec = run_ort(dir + "/decoder.onnx", "z", zref, "32,64,7,7", {"x_hat"});
+            const float dd = fixtures::max_abs_diff(ort_dec.at("x_hat"), to_vec(ref_xhat));
+            MESSAGE(std::string(kind) << " decoder x_hat: max |ORT - LibTorch| = " << dd);
+            CHECK(dd <= 1e-4f);
         }
-        const auto ort_dec = run_ort(dir + "/decoder.onnx", "z", zref, "32,64,7,7", {"x_hat"});
-        const float dd = fixtures::max_abs_diff(ort_dec.at("x_hat"), to_vec(ref_xhat));
-        MESSAGE(std::string(kind) << " decoder x_hat: max |ORT - LibTorch| = " << dd);
-        CHECK(dd <= 1e-4f);
     }
-}
 
-TEST_CASE("export: strata export writes both files; bad inputs fail clearly") {
-    const std::string run = fixtures::tiny_run("dae");
-    const std::string out = fixtures::temp_dir("export_cli");
-    CHECK(cmd::export_onnx({run, "--out", out}) == 0);
-    CHECK(cmd::read_file(out + "/encoder.onnx") == cmd::read_file(run + "/encoder.onnx"));   // deterministic bytes
-    CHECK(error_of([&] { cmd::export_onnx({out}); }).find(out + "/config.json") != std::string::npos);
+    TEST_CASE("export: strata export writes both files; bad inputs fail clearly") {
+        const std::string run = fixtures::tiny_run("dae");
+        const std::string out = fixtures::temp_dir("export_cli");
+        CHECK(cmd::export_onnx({run, "--out", out}) == 0);
+        CHECK(cmd::read_file(out + "/encoder.onnx") == cmd::read_file(run + "/encoder.onnx"));  // deterministic bytes
+        CHECK(error_of([&] { cmd::export_onnx({out}); }).find(out + "/config.json") != std::string::npos);
 
-    // Truncated and corrupt files name the file.
-    auto bytes = cmd::read_file(run + "/encoder.onnx");
-    const std::string cut = out + "/cut.onnx";
-    cmd::write_file_atomic(cut, bytes.data(), bytes.size() / 3);
-    CHECK(error_of([&] { onnxrt::OnnxModel::load(cut); }).find(cut + ": ") == 0);
-    const std::string junk = out + "/junk.onnx";
-    cmd::write_file_atomic(junk, std::string("this is not a model"));
-    CHECK(error_of([&] { onnxrt::OnnxModel::load(junk); }).find(junk + ": ") == 0);
-    CHECK(error_of([&] { onnxrt::OnnxModel::load(out + "/missing.onnx"); }).find(out + "/missing.onnx") == 0);
-}
-
-TEST_CASE("export: the checker rejects a broken graph and the runner an unsupported op") {
-    const std::string run = fixtures::tiny_run("cae");
-    const auto bytes = cmd::read_file(run + "/decoder.onnx");
-    std::string s(bytes.begin(), bytes.end());
-    // Rename the Sigmoid op: "Sigmoid" -> "Softmax" is a valid op the runner does not implement;
-    // "Sigmoix" is not an op at all, so the checker must refuse it.
-    const std::size_t at = s.find("Sigmoid");
-    REQUIRE(at != std::string::npos);
-    std::string softmax = s, unknown = s;
-    softmax.replace(at, 7, "Softmax");
-    unknown.replace(at, 7, "Sigmoix");
-    CHECK(error_of([&] { train::check_onnx_bytes(unknown, "u.onnx"); }).find("u.onnx: fails the ONNX checker") == 0);
-    CHECK(error_of([&] { onnxrt::OnnxModel::from_bytes(unknown, "u.onnx"); }).find("u.onnx: fails the ONNX checker") == 0);
-    CHECK(error_of([&] { onnxrt::OnnxModel::from_bytes(softmax, "s.onnx"); }).find("s.onnx: unsupported op 'Softmax'") == 0);
-}
-
-// Every crash input fuzz_onnx found (fuzz/regressions/onnx/) fails with a strata::Error naming
-// the file (nothing else may escape), and the tensor limit stops a node before LibTorch allocates.
-TEST_CASE("export: the runner's fuzz regressions fail cleanly; the tensor limit holds") {
-    const std::string dir = std::string(STRATA_SOURCE_DIR) + "/fuzz/regressions/onnx";
-    int n = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) {
-        const auto bytes = cmd::read_file(e.path().string());
-        const std::string msg = error_of([&] { onnxrt::OnnxModel::from_bytes(std::string(bytes.begin(), bytes.end()), "r.onnx"); });
-        INFO(e.path().string(), ": ", msg);
-        CHECK(msg.find("r.onnx: ") == 0);
-        ++n;
+        // Truncated and corrupt files name the file.
+        auto bytes = cmd::read_file(run + "/encoder.onnx");
+        const std::string cut = out + "/cut.onnx";
+        cmd::write_file_atomic(cut, bytes.data(), bytes.size() / 3);
+        CHECK(error_of([&] { onnxrt::OnnxModel::load(cut); }).find(cut + ": ") == 0);
+        const std::string junk = out + "/junk.onnx";
+        cmd::write_file_atomic(junk, std::string("this is not a model"));
+        CHECK(error_of([&] { onnxrt::OnnxModel::load(junk); }).find(junk + ": ") == 0);
+        CHECK(error_of([&] { onnxrt::OnnxModel::load(out + "/missing.onnx"); }).find(out + "/missing.onnx") == 0);
     }
-    CHECK(n >= 2);
 
-    // fuzz/corpus/onnx/convT_sigmoid.onnx: z [N,2,2,2] -> x_hat [N,1,4,4] (16 values for N = 1).
-    const auto m = onnxrt::OnnxModel::load(std::string(STRATA_SOURCE_DIR) + "/fuzz/corpus/onnx/convT_sigmoid.onnx");
-    const onnxrt::FloatTensor z{{1, 2, 2, 2}, std::vector<float>(8, 0.0f)};
-    CHECK(m.run({{"z", z}}).at("x_hat").data.size() == 16);
-    onnxrt::set_tensor_limit(15);
-    const std::string msg = error_of([&] { m.run({{"z", z}}); });
-    onnxrt::set_tensor_limit(std::int64_t(1) << 28);
-    INFO(msg);
-    CHECK(msg.find("node 'deconv' (ConvTranspose): its output would have 16 values, more than the limit of 15") != std::string::npos);
-}
+    TEST_CASE("export: the checker rejects a broken graph and the runner an unsupported op") {
+        const std::string run = fixtures::tiny_run("cae");
+        const auto bytes = cmd::read_file(run + "/decoder.onnx");
+        std::string s(bytes.begin(), bytes.end());
+        // Rename the Sigmoid op: "Sigmoid" -> "Softmax" is a valid op the runner does not implement;
+        // "Sigmoix" is not an op at all, so the checker must refuse it.
+        const std::size_t at = s.find("Sigmoid");
+        REQUIRE(at != std::string::npos);
+        std::string softmax = s, unknown = s;
+        softmax.replace(at, 7, "Softmax");
+        unknown.replace(at, 7, "Sigmoix");
+        CHECK(error_of([&] { train::check_onnx_bytes(unknown, "u.onnx"); }).find("u.onnx: fails the ONNX checker") ==
+              0);
+        CHECK(error_of([&] {
+                  onnxrt::OnnxModel::from_bytes(unknown, "u.onnx");
+              }).find("u.onnx: fails the ONNX checker") == 0);
+        CHECK(error_of([&] {
+                  onnxrt::OnnxModel::from_bytes(softmax, "s.onnx");
+              }).find("s.onnx: unsupported op 'Softmax'") == 0);
+    }
+
+    // Every crash input fuzz_onnx found (fuzz/regressions/onnx/) fails with a strata::Error naming
+    // the file (nothing else may escape), and the tensor limit stops a node before LibTorch allocates.
+    TEST_CASE("export: the runner's fuzz regressions fail cleanly; the tensor limit holds") {
+        const std::string dir = std::string(STRATA_SOURCE_DIR) + "/fuzz/regressions/onnx";
+        int n = 0;
+        for (const auto& e : std::filesystem::directory_iterator(dir)) {
+            const auto bytes = cmd::read_file(e.path().string());
+            const std::string msg =
+                error_of([&] { onnxrt::OnnxModel::from_bytes(std::string(bytes.begin(), bytes.end()), "r.onnx"); });
+            INFO(e.path().string(), ": ", msg);
+            CHECK(msg.find("r.onnx: ") == 0);
+            ++n;
+        }
+        CHECK(n >= 2);
+
+        // fuzz/corpus/onnx/convT_sigmoid.onnx: z [N,2,2,2] -> x_hat [N,1,4,4] (16 values for N = 1).
+        const auto m = onnxrt::OnnxModel::load(std::string(STRATA_SOURCE_DIR) + "/fuzz/corpus/onnx/convT_sigmoid.onnx");
+        const onnxrt::FloatTensor z{{1, 2, 2, 2}, std::vector<float>(8, 0.0f)};
+        CHECK(m.run({{"z", z}}).at("x_hat").data.size() == 16);
+        onnxrt::set_tensor_limit(15);
+        const std::string msg = error_of([&] { m.run({{"z", z}}); });
+        onnxrt::set_tensor_limit(std::int64_t(1) << 28);
+        INFO(msg);
+        CHECK(msg.find("node 'deconv' (ConvTranspose): its output would have 16 values, more than the limit of 15") !=
+              std::string::npos);
+    }
 
 }  // TEST_SUITE
 
 TEST_SUITE("models") {
-
-// The shipped files themselves: hashes as in the manifest, checker, and the native runner against
-// ONNX Runtime Web on the first 32 sample images (both run the same file: max abs diff <= 1e-4).
-TEST_CASE("models/: every shipped model matches its manifest hash, passes the checker and runs alike in ORT Web") {
-    const std::string root = std::string(STRATA_SOURCE_DIR) + "/models";
-    const auto mb = cmd::read_file(root + "/manifest.json");
-    const auto manifest = nlohmann::json::parse(mb.begin(), mb.end());
-    REQUIRE(manifest.at("models").size() >= 3);
-    // The core's strict reader (the page's and characterize's) takes the shipped file whole.
-    const Manifest parsed = parse_manifest(std::string(mb.begin(), mb.end()), "models/manifest.json");
-    CHECK(parsed.problems.empty());
-    CHECK(parsed.models.size() == manifest.at("models").size());
-    CHECK(parsed.sample_count == 1000);
-    const auto ds = data::load_split(root + "/sample", data::Split::Test, 32);
-    const auto x = data::to_unit_floats(ds.images, 0, 32);
-    for (const auto& m : manifest.at("models")) {
-        const std::string name = m.at("name");
-        CAPTURE(name);
-        for (const char* part : {"encoder", "decoder"}) {
-            const std::string path = root + "/" + m.at("files").at(part).at("path").get<std::string>();
-            const auto bytes = cmd::read_file(path);
-            CHECK(sha256_hex(bytes.data(), bytes.size()) == m.at("files").at(part).at("sha256").get<std::string>());
-            CHECK_NOTHROW(train::check_onnx_bytes(std::string(bytes.begin(), bytes.end()), path));
+    // The shipped files themselves: hashes as in the manifest, checker, and the native runner against
+    // ONNX Runtime Web on the first 32 sample images (both run the same file: max abs diff <= 1e-4).
+    TEST_CASE("models/: every shipped model matches its manifest hash, passes the checker and runs alike in ORT Web") {
+        const std::string root = std::string(STRATA_SOURCE_DIR) + "/models";
+        const auto mb = cmd::read_file(root + "/manifest.json");
+        const auto manifest = nlohmann::json::parse(mb.begin(), mb.end());
+        REQUIRE(manifest.at("models").size() >= 3);
+        // The core's strict reader (the page's and characterize's) takes the shipped file whole.
+        const Manifest parsed = parse_manifest(std::string(mb.begin(), mb.end()), "models/manifest.json");
+        CHECK(parsed.problems.empty());
+        CHECK(parsed.models.size() == manifest.at("models").size());
+        CHECK(parsed.sample_count == 1000);
+        const auto ds = data::load_split(root + "/sample", data::Split::Test, 32);
+        const auto x = data::to_unit_floats(ds.images, 0, 32);
+        for (const auto& m : manifest.at("models")) {
+            const std::string name = m.at("name");
+            CAPTURE(name);
+            for (const char* part : {"encoder", "decoder"}) {
+                const std::string path = root + "/" + m.at("files").at(part).at("path").get<std::string>();
+                const auto bytes = cmd::read_file(path);
+                CHECK(sha256_hex(bytes.data(), bytes.size()) == m.at("files").at(part).at("sha256").get<std::string>());
+                CHECK_NOTHROW(train::check_onnx_bytes(std::string(bytes.begin(), bytes.end()), path));
+            }
+            const auto enc = onnxrt::OnnxModel::load(root + "/" + name + "/encoder.onnx");
+            const auto dec = onnxrt::OnnxModel::load(root + "/" + name + "/decoder.onnx");
+            const auto native = enc.run({{"x", {{32, 1, 28, 28}, x}}});
+            const auto names = enc.output_names();
+            const auto ort = run_ort(root + "/" + name + "/encoder.onnx", "x", x, "32,1,28,28", names);
+            for (const auto& o : names) CHECK(fixtures::max_abs_diff(native.at(o).data, ort.at(o)) <= 1e-4f);
+            const auto& z = native.at(names[0]).data;
+            const auto xn = dec.run({{"z", {{32, 64, 7, 7}, z}}}).at("x_hat").data;
+            const auto xo = run_ort(root + "/" + name + "/decoder.onnx", "z", z, "32,64,7,7", {"x_hat"}).at("x_hat");
+            const float d = fixtures::max_abs_diff(xn, xo);
+            MESSAGE(name << ": max |native runner - ORT Web| on x_hat = " << d);
+            CHECK(d <= 1e-4f);
         }
-        const auto enc = onnxrt::OnnxModel::load(root + "/" + name + "/encoder.onnx");
-        const auto dec = onnxrt::OnnxModel::load(root + "/" + name + "/decoder.onnx");
-        const auto native = enc.run({{"x", {{32, 1, 28, 28}, x}}});
-        const auto names = enc.output_names();
-        const auto ort = run_ort(root + "/" + name + "/encoder.onnx", "x", x, "32,1,28,28", names);
-        for (const auto& o : names) CHECK(fixtures::max_abs_diff(native.at(o).data, ort.at(o)) <= 1e-4f);
-        const auto& z = native.at(names[0]).data;
-        const auto xn = dec.run({{"z", {{32, 64, 7, 7}, z}}}).at("x_hat").data;
-        const auto xo = run_ort(root + "/" + name + "/decoder.onnx", "z", z, "32,64,7,7", {"x_hat"}).at("x_hat");
-        const float d = fixtures::max_abs_diff(xn, xo);
-        MESSAGE(name << ": max |native runner - ORT Web| on x_hat = " << d);
-        CHECK(d <= 1e-4f);
     }
-}
 
 }  // TEST_SUITE

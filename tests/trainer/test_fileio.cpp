@@ -18,6 +18,9 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -25,9 +28,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 using namespace strata;
 namespace fs = std::filesystem;
@@ -64,7 +64,8 @@ void put(const std::string& path, const std::string& text) {
 std::string leftovers(const std::string& dir) {
     std::string names;
     for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().filename().string().find(".tmp.") != std::string::npos) names += e.path().filename().string() + " ";
+        if (e.path().filename().string().find(".tmp.") != std::string::npos)
+            names += e.path().filename().string() + " ";
     return names;
 }
 
@@ -92,151 +93,155 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 }  // namespace
 
 TEST_SUITE("fileio") {
-
-TEST_CASE("write_file_atomic: writes, replaces, leaves no temporary file") {
-    TempDir d;
-    const std::string p = d.path + "/result.json";
-    cmd::write_file_atomic(p, std::string("first"));
-    CHECK(slurp(p) == "first");
-    cmd::write_file_atomic(p, std::string(100000, 'x'));
-    CHECK(slurp(p) == std::string(100000, 'x'));
-    cmd::write_file_atomic(p, std::string());
-    CHECK(fs::file_size(p) == 0);
-    CHECK(leftovers(d.path).empty());
-}
-
-TEST_CASE("write_file_atomic: a write cut short (file-size limit, EFBIG) keeps the previous file") {
-    TempDir d;
-    const std::string p = d.path + "/checkpoint.pt";
-    const std::string old(3000, 'o');
-    put(p, old);
-    std::string err;
-    {
-        FileSizeLimit limit(4096);
-        err = error_of([&] { cmd::write_file_atomic(p, std::string(1 << 20, 'n')); });
+    TEST_CASE("write_file_atomic: writes, replaces, leaves no temporary file") {
+        TempDir d;
+        const std::string p = d.path + "/result.json";
+        cmd::write_file_atomic(p, std::string("first"));
+        CHECK(slurp(p) == "first");
+        cmd::write_file_atomic(p, std::string(100000, 'x'));
+        CHECK(slurp(p) == std::string(100000, 'x'));
+        cmd::write_file_atomic(p, std::string());
+        CHECK(fs::file_size(p) == 0);
+        CHECK(leftovers(d.path).empty());
     }
-    CHECK(err == p + ": write failed: " + std::strerror(EFBIG));
-    CHECK(slurp(p) == old);
-    CHECK(leftovers(d.path).empty());
-}
 
-TEST_CASE("write_files_atomic: one failed file changes none of the group") {
-    TempDir d;
-    const std::string a = d.path + "/encoder.onnx", b = d.path + "/decoder.onnx";
-    put(a, "old encoder");
-    put(b, "old decoder");
-    std::string err;
-    {
-        FileSizeLimit limit(4096);
-        // The first file fits, the second does not: the first must not be replaced either.
-        err = error_of([&] { cmd::write_files_atomic({{a, "new encoder"}, {b, std::string(1 << 16, 'd')}}); });
+    TEST_CASE("write_file_atomic: a write cut short (file-size limit, EFBIG) keeps the previous file") {
+        TempDir d;
+        const std::string p = d.path + "/checkpoint.pt";
+        const std::string old(3000, 'o');
+        put(p, old);
+        std::string err;
+        {
+            FileSizeLimit limit(4096);
+            err = error_of([&] { cmd::write_file_atomic(p, std::string(1 << 20, 'n')); });
+        }
+        CHECK(err == p + ": write failed: " + std::strerror(EFBIG));
+        CHECK(slurp(p) == old);
+        CHECK(leftovers(d.path).empty());
     }
-    CHECK(err == b + ": write failed: " + std::strerror(EFBIG));
-    CHECK(slurp(a) == "old encoder");
-    CHECK(slurp(b) == "old decoder");
-    CHECK(leftovers(d.path).empty());
-    CHECK(error_of([&] { cmd::write_files_atomic({{a, "x"}, {a, "y"}}); }) == a + ": would be written twice by one command");
-    cmd::write_files_atomic({{a, "new encoder"}, {b, "new decoder"}});
-    CHECK(slurp(a) == "new encoder");
-    CHECK(slurp(b) == "new decoder");
-    CHECK(leftovers(d.path).empty());
-}
 
-TEST_CASE("write_file_atomic: the parent is a regular file (ENOTDIR), or missing (ENOENT)") {
-    TempDir d;
-    put(d.path + "/afile", "keep");
-    const std::string p = d.path + "/afile/result.json";
-    CHECK(error_of([&] { cmd::write_file_atomic(p, std::string("x")); }) ==
-          p + ": cannot write: " + std::strerror(ENOTDIR));
-    const std::string q = d.path + "/missing/result.json";
-    CHECK(error_of([&] { cmd::write_file_atomic(q, std::string("x")); }) ==
-          q + ": cannot write: " + std::strerror(ENOENT));
-    CHECK(slurp(d.path + "/afile") == "keep");
-    CHECK(leftovers(d.path).empty());
-}
-
-TEST_CASE("write_file_atomic: the target is a folder: the rename fails, nothing is left") {
-    TempDir d;
-    const std::string p = d.path + "/summary.csv";
-    fs::create_directory(p);
-    CHECK(error_of([&] { cmd::write_file_atomic(p, std::string("x")); }) ==
-          p + ": cannot replace the file: " + std::strerror(EISDIR));
-    CHECK(fs::is_directory(p));
-    CHECK(leftovers(d.path).empty());
-    // In a group, the files before it were renamed already; the ones after it are not.
-    const std::string before = d.path + "/a.json", after = d.path + "/z.json";
-    put(after, "old");
-    CHECK(contains(error_of([&] { cmd::write_files_atomic({{before, "new"}, {p, "x"}, {after, "new"}}); }),
-                   p + ": cannot replace the file"));
-    CHECK(slurp(after) == "old");
-    CHECK(leftovers(d.path).empty());
-}
-
-TEST_CASE("write_file_atomic: a file system that refuses new files (/sys), even for root") {
-    const std::string p = "/sys/strata_fileio_test.json";
-    std::string err = error_of([&] { cmd::write_file_atomic(p, std::string("x")); });
-    if (err.empty()) {
-        ::unlink(p.c_str());
-        fixtures::skip("/sys accepted a new file on this machine");
-        return;
+    TEST_CASE("write_files_atomic: one failed file changes none of the group") {
+        TempDir d;
+        const std::string a = d.path + "/encoder.onnx", b = d.path + "/decoder.onnx";
+        put(a, "old encoder");
+        put(b, "old decoder");
+        std::string err;
+        {
+            FileSizeLimit limit(4096);
+            // The first file fits, the second does not: the first must not be replaced either.
+            err = error_of([&] { cmd::write_files_atomic({{a, "new encoder"}, {b, std::string(1 << 16, 'd')}}); });
+        }
+        CHECK(err == b + ": write failed: " + std::strerror(EFBIG));
+        CHECK(slurp(a) == "old encoder");
+        CHECK(slurp(b) == "old decoder");
+        CHECK(leftovers(d.path).empty());
+        CHECK(error_of([&] {
+                  cmd::write_files_atomic({{a, "x"}, {a, "y"}});
+              }) == a + ": would be written twice by one command");
+        cmd::write_files_atomic({{a, "new encoder"}, {b, "new decoder"}});
+        CHECK(slurp(a) == "new encoder");
+        CHECK(slurp(b) == "new decoder");
+        CHECK(leftovers(d.path).empty());
     }
-    // EACCES on a read-write sysfs, EROFS where /sys is mounted read-only (containers).
-    CHECK(contains(err, p + ": cannot write: "));
-    CHECK((contains(err, std::strerror(EACCES)) || contains(err, std::strerror(EROFS))));
-}
 
-TEST_CASE("write_file_atomic: a read-only folder (chmod 0555, not root)") {
-    if (::geteuid() == 0) {
-        fixtures::skip("running as root, where a chmod 0555 folder does not stop writes");
-        return;
+    TEST_CASE("write_file_atomic: the parent is a regular file (ENOTDIR), or missing (ENOENT)") {
+        TempDir d;
+        put(d.path + "/afile", "keep");
+        const std::string p = d.path + "/afile/result.json";
+        CHECK(error_of([&] { cmd::write_file_atomic(p, std::string("x")); }) ==
+              p + ": cannot write: " + std::strerror(ENOTDIR));
+        const std::string q = d.path + "/missing/result.json";
+        CHECK(error_of([&] { cmd::write_file_atomic(q, std::string("x")); }) ==
+              q + ": cannot write: " + std::strerror(ENOENT));
+        CHECK(slurp(d.path + "/afile") == "keep");
+        CHECK(leftovers(d.path).empty());
     }
-    TempDir d;
-    const std::string p = d.path + "/result.json";
-    put(p, "old");
-    REQUIRE(::chmod(d.path.c_str(), 0555) == 0);
-    CHECK(error_of([&] { cmd::write_file_atomic(p, std::string("new")); }) ==
-          p + ": cannot write: " + std::strerror(EACCES));
-    CHECK(slurp(p) == "old");
-    CHECK(leftovers(d.path).empty());
-}
 
-TEST_CASE("write_file_atomic: a stale temporary name is replaced, never written through") {
-    TempDir d;
-    const std::string p = d.path + "/result.json", victim = d.path + "/victim";
-    put(victim, "untouched");
-    // A leftover with our pid's name, here a link to another file: O_EXCL refuses to open it, it
-    // is removed and the write goes to a fresh file.
-    const std::string tmp = p + ".tmp." + std::to_string(::getpid());
-    REQUIRE(::symlink(victim.c_str(), tmp.c_str()) == 0);
-    cmd::write_file_atomic(p, std::string("new"));
-    CHECK(slurp(p) == "new");
-    CHECK(slurp(victim) == "untouched");
-    CHECK(leftovers(d.path).empty());
-}
+    TEST_CASE("write_file_atomic: the target is a folder: the rename fails, nothing is left") {
+        TempDir d;
+        const std::string p = d.path + "/summary.csv";
+        fs::create_directory(p);
+        CHECK(error_of([&] { cmd::write_file_atomic(p, std::string("x")); }) ==
+              p + ": cannot replace the file: " + std::strerror(EISDIR));
+        CHECK(fs::is_directory(p));
+        CHECK(leftovers(d.path).empty());
+        // In a group, the files before it were renamed already; the ones after it are not.
+        const std::string before = d.path + "/a.json", after = d.path + "/z.json";
+        put(after, "old");
+        CHECK(contains(error_of([&] {
+                           cmd::write_files_atomic({{before, "new"}, {p, "x"}, {after, "new"}});
+                       }),
+                       p + ": cannot replace the file"));
+        CHECK(slurp(after) == "old");
+        CHECK(leftovers(d.path).empty());
+    }
 
-TEST_CASE("remove_stale_temporaries: removes other pids' leftovers of that file only") {
-    TempDir d;
-    const std::string p = d.path + "/checkpoint.pt";
-    for (const char* name : {"checkpoint.pt", "checkpoint.pt.tmp.12345", "checkpoint.pt.tmp.x1", "config.json.tmp.12345"})
-        put(d.path + "/" + name, "x");
-    const std::string own = p + ".tmp." + std::to_string(::getpid());
-    put(own, "mine");
-    cmd::remove_stale_temporaries(p);
-    CHECK(fs::exists(p));
-    CHECK(!fs::exists(p + ".tmp.12345"));
-    CHECK(fs::exists(p + ".tmp.x1"));                      // not ours: not PID-named
-    CHECK(fs::exists(d.path + "/config.json.tmp.12345"));  // another file's
-    CHECK(fs::exists(own));                                // this process's own
-}
+    TEST_CASE("write_file_atomic: a file system that refuses new files (/sys), even for root") {
+        const std::string p = "/sys/strata_fileio_test.json";
+        std::string err = error_of([&] { cmd::write_file_atomic(p, std::string("x")); });
+        if (err.empty()) {
+            ::unlink(p.c_str());
+            fixtures::skip("/sys accepted a new file on this machine");
+            return;
+        }
+        // EACCES on a read-write sysfs, EROFS where /sys is mounted read-only (containers).
+        CHECK(contains(err, p + ": cannot write: "));
+        CHECK((contains(err, std::strerror(EACCES)) || contains(err, std::strerror(EROFS))));
+    }
 
-TEST_CASE("make_directories: a regular file in the way") {
-    TempDir d;
-    put(d.path + "/afile", "keep");
-    CHECK(error_of([&] { cmd::make_directories(d.path + "/afile/csv"); }) ==
-          d.path + "/afile/csv: cannot create the folder: " + std::strerror(ENOTDIR));
-    CHECK(error_of([&] { cmd::make_directories(d.path + "/afile"); }) == d.path + "/afile: is not a folder");
-    cmd::make_directories(d.path + "/a/b/c");
-    CHECK(fs::is_directory(d.path + "/a/b/c"));
-}
+    TEST_CASE("write_file_atomic: a read-only folder (chmod 0555, not root)") {
+        if (::geteuid() == 0) {
+            fixtures::skip("running as root, where a chmod 0555 folder does not stop writes");
+            return;
+        }
+        TempDir d;
+        const std::string p = d.path + "/result.json";
+        put(p, "old");
+        REQUIRE(::chmod(d.path.c_str(), 0555) == 0);
+        CHECK(error_of([&] { cmd::write_file_atomic(p, std::string("new")); }) ==
+              p + ": cannot write: " + std::strerror(EACCES));
+        CHECK(slurp(p) == "old");
+        CHECK(leftovers(d.path).empty());
+    }
+
+    TEST_CASE("write_file_atomic: a stale temporary name is replaced, never written through") {
+        TempDir d;
+        const std::string p = d.path + "/result.json", victim = d.path + "/victim";
+        put(victim, "untouched");
+        // A leftover with our pid's name, here a link to another file: O_EXCL refuses to open it, it
+        // is removed and the write goes to a fresh file.
+        const std::string tmp = p + ".tmp." + std::to_string(::getpid());
+        REQUIRE(::symlink(victim.c_str(), tmp.c_str()) == 0);
+        cmd::write_file_atomic(p, std::string("new"));
+        CHECK(slurp(p) == "new");
+        CHECK(slurp(victim) == "untouched");
+        CHECK(leftovers(d.path).empty());
+    }
+
+    TEST_CASE("remove_stale_temporaries: removes other pids' leftovers of that file only") {
+        TempDir d;
+        const std::string p = d.path + "/checkpoint.pt";
+        for (const char* name :
+             {"checkpoint.pt", "checkpoint.pt.tmp.12345", "checkpoint.pt.tmp.x1", "config.json.tmp.12345"})
+            put(d.path + "/" + name, "x");
+        const std::string own = p + ".tmp." + std::to_string(::getpid());
+        put(own, "mine");
+        cmd::remove_stale_temporaries(p);
+        CHECK(fs::exists(p));
+        CHECK(!fs::exists(p + ".tmp.12345"));
+        CHECK(fs::exists(p + ".tmp.x1"));                      // not ours: not PID-named
+        CHECK(fs::exists(d.path + "/config.json.tmp.12345"));  // another file's
+        CHECK(fs::exists(own));                                // this process's own
+    }
+
+    TEST_CASE("make_directories: a regular file in the way") {
+        TempDir d;
+        put(d.path + "/afile", "keep");
+        CHECK(error_of([&] { cmd::make_directories(d.path + "/afile/csv"); }) ==
+              d.path + "/afile/csv: cannot create the folder: " + std::strerror(ENOTDIR));
+        CHECK(error_of([&] { cmd::make_directories(d.path + "/afile"); }) == d.path + "/afile: is not a folder");
+        cmd::make_directories(d.path + "/a/b/c");
+        CHECK(fs::is_directory(d.path + "/a/b/c"));
+    }
 
 }  // TEST_SUITE

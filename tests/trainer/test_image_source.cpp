@@ -39,8 +39,8 @@ TEST_CASE("image source: a folder: path order, classes from the first sub-folder
     // name -> the value of its pixels; the byte-wise order of the relative paths is the order below
     // ('Z' < 'a' < 'b' < 't' < 0xC3 of "é").
     const std::pair<const char*, int> files[] = {
-        {"Z.png", 10},  {"a_class/10.png", 20}, {"a_class/2.PNG", 30}, {"a_class/x/1.jpeg", -1},
-        {"b_class/c.png", 40}, {"top.png", 50}, {"\xc3\xa9t\xc3\xa9.png", 60},
+        {"Z.png", 10},         {"a_class/10.png", 20}, {"a_class/2.PNG", 30},         {"a_class/x/1.jpeg", -1},
+        {"b_class/c.png", 40}, {"top.png", 50},        {"\xc3\xa9t\xc3\xa9.png", 60},
     };
     for (const auto& [name, v] : files)
         write(dir + "/" + name, v >= 0 ? flat_png(std::uint8_t(v)) : testimg::jpeg_constant({90}));
@@ -53,9 +53,9 @@ TEST_CASE("image source: a folder: path order, classes from the first sub-folder
     CHECK(s.path == dir);
     CHECK(s.ignored_files == 2);
     REQUIRE(s.images.count == 7);
-    CHECK(s.images.sources == std::vector<std::string>{
-        dir + "/Z.png", dir + "/a_class/10.png", dir + "/a_class/2.PNG", dir + "/a_class/x/1.jpeg",
-        dir + "/b_class/c.png", dir + "/top.png", dir + "/\xc3\xa9t\xc3\xa9.png"});
+    CHECK(s.images.sources == std::vector<std::string>{dir + "/Z.png", dir + "/a_class/10.png", dir + "/a_class/2.PNG",
+                                                       dir + "/a_class/x/1.jpeg", dir + "/b_class/c.png",
+                                                       dir + "/top.png", dir + "/\xc3\xa9t\xc3\xa9.png"});
     CHECK(s.images.class_names == std::vector<std::string>{"a_class", "b_class"});
     CHECK(s.images.labels == std::vector<int>{-1, 0, 0, 0, 1, -1, -1});
     const int values[] = {10, 20, 30, 90, 40, 50, 60};
@@ -88,7 +88,8 @@ TEST_CASE("image source: a folder without usable images is an error naming it") 
     CHECK(error_of([&] { data::load_images(bad, 1, 28, 28, 0); }) ==
           bad + ": no usable PNG or JPEG images: none of its 2 image files could be read (the first: " + bad +
               "/a.png: not a PNG or JPEG image)");
-    CHECK(error_of([&] { data::load_images(bad + "/missing", 1, 28, 28, 0); }) == bad + "/missing: no such file or folder");
+    CHECK(error_of([&] { data::load_images(bad + "/missing", 1, 28, 28, 0); }) ==
+          bad + "/missing: no such file or folder");
     const std::string text = bad + "/t.txt";
     write(text, Bytes{'h', 'i'});
     CHECK(error_of([&] { data::load_images(text, 1, 28, 28, 0); }) ==
@@ -120,7 +121,7 @@ TEST_CASE("image source: a .npy file, an IDX folder, an IDX file (gzipped, label
     const data::ImageSource f = data::load_images(dir + "/idx", 1, 2, 2, 0);
     CHECK(f.kind == "IDX folder");
     CHECK(f.images.labels == std::vector<int>{4, 5, 6});
-    REQUIRE(f.images.count == 3);   // the same bytes as the .npy: the same first two images
+    REQUIRE(f.images.count == 3);  // the same bytes as the .npy: the same first two images
     CHECK(std::equal(n.images.pixels.begin(), n.images.pixels.end(), f.images.pixels.begin()));
     CHECK(f.files_sha256 == sha256_hex(ib.data(), ib.size()));
 
@@ -131,7 +132,7 @@ TEST_CASE("image source: a .npy file, an IDX folder, an IDX file (gzipped, label
     REQUIRE(g != nullptr);
     REQUIRE(gzwrite(g, ib.data(), unsigned(ib.size())) == int(ib.size()));
     gzclose(g);
-    write(dir + "/files/train-labels-idx1-ubyte.gz", lb);   // plain bytes under a .gz name: read as they are
+    write(dir + "/files/train-labels-idx1-ubyte.gz", lb);  // plain bytes under a .gz name: read as they are
     const data::ImageSource z = data::load_images(gz, 3, 4, 4, 0);
     CHECK(z.kind == "IDX file");
     CHECK(z.images.count == 3);
@@ -139,8 +140,9 @@ TEST_CASE("image source: a .npy file, an IDX folder, an IDX file (gzipped, label
     CHECK(z.images.pixels.size() == 3 * 3 * 16);
     write(dir + "/files/t-labels-idx1-ubyte", Bytes(lb.begin(), lb.end() - 1));
     write(dir + "/files/t-images-idx3-ubyte", ib);
-    CHECK(error_of([&] { data::load_images(dir + "/files/t-images-idx3-ubyte", 1, 2, 2, 0); })
-              .find(dir + "/files/t-labels-idx1-ubyte: truncated") == 0);
+    CHECK(error_of([&] {
+              data::load_images(dir + "/files/t-images-idx3-ubyte", 1, 2, 2, 0);
+          }).find(dir + "/files/t-labels-idx1-ubyte: truncated") == 0);
 
     write(dir + "/one.jpg", testimg::jpeg_constant({77}));
     const data::ImageSource o = data::load_images(dir + "/one.jpg", 1, 8, 8, 0);

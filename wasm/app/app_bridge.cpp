@@ -80,7 +80,8 @@ void set_result(int model, int k, const val& set, double bandwidth) {
         v.embedding.push_back({set["embedding_2d"][i][0].as<double>(), set["embedding_2d"][i][1].as<double>()});
     if (has(set, "principal_angles_deg")) v.angles_deg = doubles(set["principal_angles_deg"]);
     if (has(set, "cross_stratum_pairs")) v.cross_stratum_pairs = set["cross_stratum_pairs"].as<long long>();
-    if (has(set, "fixed_rank_ambiguous_pairs")) v.fixed_rank_ambiguous_pairs = set["fixed_rank_ambiguous_pairs"].as<long long>();
+    if (has(set, "fixed_rank_ambiguous_pairs"))
+        v.fixed_rank_ambiguous_pairs = set["fixed_rank_ambiguous_pairs"].as<long long>();
     v.psnr_mean = has(set, "psnr_mean") ? set["psnr_mean"].as<double>() : 0.0;
     v.psnr_std = has(set, "psnr_std") ? set["psnr_std"].as<double>() : 0.0;
     v.present = true;
@@ -119,7 +120,7 @@ val view_state() {
     o.set("sigma", app::selected_sigma());
     o.set("selectedSample", s.selected_sample);
     o.set("hoveredSample", s.hovered_sample);
-    o.set("stripKey", app::sample_strip().key);   // which sample's images the strip holds
+    o.set("stripKey", app::sample_strip().key);  // which sample's images the strip holds
     val hl = val::object();
     hl.set("active", s.highlight.active);
     hl.set("model", s.highlight.model);
@@ -138,11 +139,14 @@ val view_state() {
     o.set("firstCompleteFrame", s.first_complete_ms);
     o.set("frameVertices", s.frame_vertices);
     o.set("frameMs", s.frame_ms);
-    o.set("frameRedrawn", app::last_present().redrawn);   // fraction of the canvas drawn again
+    o.set("frameRedrawn", app::last_present().redrawn);  // fraction of the canvas drawn again
     o.set("frameRects", app::last_present().rects);
     auto rect = [](const app::AppState::Rect& r) {
         val v = val::object();
-        v.set("x", r.x); v.set("y", r.y); v.set("w", r.w); v.set("h", r.h);
+        v.set("x", r.x);
+        v.set("y", r.y);
+        v.set("w", r.w);
+        v.set("h", r.h);
         return v;
     };
     val rects = val::object();
@@ -293,17 +297,20 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setError", &app::Waking<&set_error>::call);
     emscripten::function("viewState", &view_state);
     emscripten::function("frameTimes", &frame_times);
-    emscripten::function("requestFrames", +[] { app::request_frames(app::kInputFrames); });
+    emscripten::function(
+        "requestFrames", +[] { app::request_frames(app::kInputFrames); });
     // The next frame draws the whole canvas (tests compare it with the partly redrawn one).
-    emscripten::function("redrawAll", +[] {
-        app::state().redraw_all = true;
-        app::request_frames(1);
-    });
-    emscripten::function("pointerPressed", +[](double x, double y) {
-        app::state().press_pending = true;
-        app::state().press_pos = ImVec2(float(x), float(y));
-        app::request_frames(app::kInputFrames);
-    });
+    emscripten::function(
+        "redrawAll", +[] {
+            app::state().redraw_all = true;
+            app::request_frames(1);
+        });
+    emscripten::function(
+        "pointerPressed", +[](double x, double y) {
+            app::state().press_pending = true;
+            app::state().press_pos = ImVec2(float(x), float(y));
+            app::request_frames(app::kInputFrames);
+        });
     emscripten::function("setSigmaIndex", &app::Waking<&set_sigma_index>::call);
     emscripten::function("setSelectedSample", &app::Waking<&set_selected_sample>::call);
     emscripten::function("setModelEnabled", &app::Waking<&set_model_enabled>::call);

@@ -31,7 +31,7 @@ ImTextureID GrayImage::texture() {
         GLint previous = 0;
         glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
         glBindTexture(GL_TEXTURE_2D, texture_);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);   // pixels stay crisp when enlarged
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);  // pixels stay crisp when enlarged
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
@@ -39,7 +39,8 @@ ImTextureID GrayImage::texture() {
         glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width_, height_, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
         glBindTexture(GL_TEXTURE_2D, GLuint(previous));
         dirty_ = false;
-        app::texture_changed(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)));   // same quads, new pixels
+        app::texture_changed(
+            reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)));  // same quads, new pixels
     }
     return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_));
 }
@@ -63,7 +64,8 @@ ImTextureID clean_image_texture(int sample) {
     if (sample < 0 || std::size_t(sample + 1) * kPixels > bytes.size()) return nullptr;
     if (sample != shown) {
         std::vector<float> v(kPixels);
-        for (int i = 0; i < kPixels; ++i) v[std::size_t(i)] = float(bytes[std::size_t(sample) * kPixels + std::size_t(i)]) / 255.0f;
+        for (int i = 0; i < kPixels; ++i)
+            v[std::size_t(i)] = float(bytes[std::size_t(sample) * kPixels + std::size_t(i)]) / 255.0f;
         image.set(std::move(v), 28, 28);
         shown = sample;
     }

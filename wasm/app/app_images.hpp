@@ -14,14 +14,15 @@ namespace app {
 // 1. One image and its texture ---------------------------------------------------------------------
 class GrayImage {
 public:
-    void set(std::vector<float> values, int width, int height);   // values row-major, [0, 1]
+    void set(std::vector<float> values, int width, int height);  // values row-major, [0, 1]
     bool empty() const { return values_.empty(); }
     // The texture for ImGui::Image; uploads the values first when they changed. Call while drawing.
     ImTextureID texture();
+
 private:
     std::vector<float> values_;
     int width_ = 0, height_ = 0;
-    unsigned texture_ = 0;   // GL name; 0 until the first upload
+    unsigned texture_ = 0;  // GL name; 0 until the first upload
     bool dirty_ = false;
 };
 
@@ -35,6 +36,6 @@ struct SampleStrip {
 SampleStrip& sample_strip();
 // The clean images of all N samples (bytes, 784 each), for tooltips, and the one texture they use.
 std::vector<unsigned char>& clean_image_bytes();
-ImTextureID clean_image_texture(int sample);   // uploads the sample's image when it changed; 0 if none
+ImTextureID clean_image_texture(int sample);  // uploads the sample's image when it changed; 0 if none
 
 }  // namespace app

@@ -136,14 +136,19 @@ void frame() {
     // The canvas as PNG, now that it holds this frame (the drawing buffer is kept between frames).
     if (st.export_request == "png") {
         st.export_request.clear();
-        EM_ASM({ if (Module.onCanvasDrawn) Module.onCanvasDrawn(); });
+        EM_ASM({
+            if (Module.onCanvasDrawn) Module.onCanvasDrawn();
+        });
     }
     // One plot as PNG: the page crops the same freshly drawn canvas to the plot's rectangle.
     app::AppState::PlotPng& pp = st.plot_png;
     if (pp.pending) {
         pp.pending = false;
-        EM_ASM({ if (Module.onPlotDrawn) Module.onPlotDrawn($0, $1, $2, $3, UTF8ToString($4)); },
-               pp.x, pp.y, pp.w, pp.h, pp.name.c_str());
+        EM_ASM(
+            {
+                if (Module.onPlotDrawn) Module.onPlotDrawn($0, $1, $2, $3, UTF8ToString($4));
+            },
+            pp.x, pp.y, pp.w, pp.h, pp.name.c_str());
     }
 }
 
@@ -171,13 +176,13 @@ int main() {
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;   // layout lives in the URL later, not in storage
+    ImGui::GetIO().IniFilename = nullptr;  // layout lives in the URL later, not in storage
     ImGui::StyleColorsDark();
     ImGui::GetStyle().WindowRounding = 3.0f;
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
-    app::request_frames(app::kInputFrames);   // the first frames, before anything arrives
+    app::request_frames(app::kInputFrames);  // the first frames, before anything arrives
     // Keeps the runtime alive after main returns (throws 'unwind'); the browser drives frames.
     emscripten_set_main_loop(frame, 0, true);
     return 0;

@@ -15,7 +15,7 @@
 #include "app_plot.hpp"
 #include "app_state.hpp"
 #include "imgui.h"
-#include "imgui_internal.h"   // FindWindowByName: a panel's place for the URL
+#include "imgui_internal.h"  // FindWindowByName: a panel's place for the URL
 
 #include <algorithm>
 #include <cmath>
@@ -37,7 +37,7 @@ std::string sigma_text(double s) {
 
 // Ten distinguishable colours for the Fashion-MNIST classes.
 ImU32 class_color(int label) {
-    static const ImU32 c[10] = {IM_COL32(31, 119, 180, 220),  IM_COL32(255, 127, 14, 220), IM_COL32(44, 160, 44, 220),
+    static const ImU32 c[10] = {IM_COL32(31, 119, 180, 220),  IM_COL32(255, 127, 14, 220),  IM_COL32(44, 160, 44, 220),
                                 IM_COL32(214, 39, 40, 220),   IM_COL32(148, 103, 189, 220), IM_COL32(140, 86, 75, 220),
                                 IM_COL32(227, 119, 194, 220), IM_COL32(160, 160, 160, 220), IM_COL32(188, 189, 34, 220),
                                 IM_COL32(23, 190, 207, 220)};
@@ -114,7 +114,7 @@ void controls() {
     ImGui::Text("Models");
     for (std::size_t i = 0; i < s.models.size(); ++i) {
         ModelView& m = s.models[i];
-        if (i % 2 == 1) ImGui::SameLine(ImGui::GetWindowContentRegionMax().x * 0.5f);   // two per row
+        if (i % 2 == 1) ImGui::SameLine(ImGui::GetWindowContentRegionMax().x * 0.5f);  // two per row
         ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(model_color(int(i))));
         ImGui::Checkbox(m.name == m.kind ? m.name.c_str() : (m.name + " (" + m.kind + ")").c_str(), &m.enabled);
         ImGui::PopStyleColor();
@@ -147,9 +147,10 @@ void controls() {
     ImGui::Separator();
     if (s.selected_sample >= 0)
         ImGui::Text("Selected sample: %d (%s)", s.selected_sample,
-                    std::size_t(s.selected_sample) < s.labels.size() ? class_name(s.labels[std::size_t(s.selected_sample)]) : "?");
-    else
-        ImGui::TextDisabled("Click a point in the kernel-PCA view to select a sample");
+                    std::size_t(s.selected_sample) < s.labels.size()
+                        ? class_name(s.labels[std::size_t(s.selected_sample)])
+                        : "?");
+    else ImGui::TextDisabled("Click a point in the kernel-PCA view to select a sample");
     if (s.selected_sample >= 0 && ImGui::SmallButton("clear selection")) s.selected_sample = -1;
     ImGui::Text("N = %d images, %.0f frames/s", s.n, s.fps);
     ImGui::End();
@@ -164,8 +165,10 @@ void strata_table() {
                                   ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit;
     if (ImGui::BeginTable("strata", 4, flags)) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("model / set", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("beta-vae s=0.25").x);
-        ImGui::TableSetupColumn("(r1, r2, r3)", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("(77, 77, 77)").x);
+        ImGui::TableSetupColumn("model / set", ImGuiTableColumnFlags_WidthFixed,
+                                ImGui::CalcTextSize("beta-vae s=0.25").x);
+        ImGui::TableSetupColumn("(r1, r2, r3)", ImGuiTableColumnFlags_WidthFixed,
+                                ImGui::CalcTextSize("(77, 77, 77)").x);
         ImGui::TableSetupColumn("count", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("count").x);
         ImGui::TableSetupColumn("verdict", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("stratified (77)").x);
         ImGui::TableHeadersRow();
@@ -179,8 +182,10 @@ void strata_table() {
                 for (std::size_t r = 0; r < set->strata.size(); ++r) {
                     ImGui::TableNextRow();
                     ImGui::TableNextColumn();
-                    if (r == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(model_color(int(mi))), "%s %s",
-                                                   m.name.c_str(), ks[j] == 0 ? "clean" : ("s=" + sigma_text(set->sigma)).c_str());
+                    if (r == 0)
+                        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(model_color(int(mi))), "%s %s",
+                                           m.name.c_str(),
+                                           ks[j] == 0 ? "clean" : ("s=" + sigma_text(set->sigma)).c_str());
                     ImGui::TableNextColumn();
                     // A click on a row highlights its members in the kernel-PCA view (again: off).
                     const Highlight& h = s.highlight;
@@ -222,10 +227,15 @@ void rank_histograms() {
         for (int mode = 0; mode < 3; ++mode) {
             std::map<int, int> hc, hn;
             for (const auto& r : clean->ranks) ++hc[r[std::size_t(mode)]];
-            if (noisy) for (const auto& r : noisy->ranks) ++hn[r[std::size_t(mode)]];
+            if (noisy)
+                for (const auto& r : noisy->ranks) ++hn[r[std::size_t(mode)]];
             int lo = hc.begin()->first, hi = hc.rbegin()->first, top = 0;
             for (const auto& [k, v] : hc) top = std::max(top, v);
-            for (const auto& [k, v] : hn) { lo = std::min(lo, k); hi = std::max(hi, k); top = std::max(top, v); }
+            for (const auto& [k, v] : hn) {
+                lo = std::min(lo, k);
+                hi = std::max(hi, k);
+                top = std::max(top, v);
+            }
             if (mode > 0) ImGui::SameLine();
             const std::string id = "##hist" + std::to_string(mi) + "_" + std::to_string(mode);
             const plot::Axes a = plot::begin_plot(id.c_str(), ImVec2(w, 130), lo - 0.7, hi + 0.7, 0, top * 1.15,
@@ -248,10 +258,11 @@ void angle_spectrum() {
     AppState& s = state();
     std::size_t longest = 1;
     for (const ModelView& m : s.models)
-        if (const SetView* set = set_at(m, s.sigma_index); m.enabled && set) longest = std::max(longest, set->angles_deg.size());
+        if (const SetView* set = set_at(m, s.sigma_index); m.enabled && set)
+            longest = std::max(longest, set->angles_deg.size());
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const plot::Axes a = plot::begin_plot("##angles", ImVec2(avail.x, std::max(140.0f, avail.y)), 1, double(longest), 0, 90,
-                                          "k (ascending)", "principal angle theta_k (deg)");
+    const plot::Axes a = plot::begin_plot("##angles", ImVec2(avail.x, std::max(140.0f, avail.y)), 1, double(longest), 0,
+                                          90, "k (ascending)", "principal angle theta_k (deg)");
     std::vector<std::pair<std::string, ImU32>> leg;
     for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
         const SetView* set = set_at(s.models[mi], s.sigma_index);
@@ -261,8 +272,9 @@ void angle_spectrum() {
         plot::line(a, xs, set->angles_deg, model_color(int(mi)), false);
         leg.push_back({s.models[mi].name, model_color(int(mi))});
     }
-    if (s.sigma_index == 0) ImGui::GetWindowDrawList()->AddText(ImVec2(a.p0.x + 10, a.p0.y + 10), IM_COL32(200, 200, 205, 255),
-                                                                "select a noise level > 0");
+    if (s.sigma_index == 0)
+        ImGui::GetWindowDrawList()->AddText(ImVec2(a.p0.x + 10, a.p0.y + 10), IM_COL32(200, 200, 205, 255),
+                                            "select a noise level > 0");
     leg.insert(leg.begin(), {"sigma " + sigma_text(selected_sigma()), IM_COL32(0, 0, 0, 0)});
     plot::legend(a, leg);
 }
@@ -273,8 +285,12 @@ void curves_tab() {
     AppState& s = state();
     const float w = (ImGui::GetContentRegionAvail().x - 8) / 2;
     const float h = std::max(120.0f, (ImGui::GetContentRegionAvail().y - 8) / 2);
-    struct Curve { const char* title; int what; };
-    static const Curve curves[4] = {{"Hilbert dim", 0}, {"PSNR (dB)", 1}, {"mean angle (deg)", 2}, {"max angle (deg)", 3}};
+    struct Curve {
+        const char* title;
+        int what;
+    };
+    static const Curve curves[4] = {
+        {"Hilbert dim", 0}, {"PSNR (dB)", 1}, {"mean angle (deg)", 2}, {"max angle (deg)", 3}};
     for (int c = 0; c < 4; ++c) {
         std::vector<std::vector<double>> ys(s.models.size());
         double lo = INFINITY, hi = -INFINITY;
@@ -288,24 +304,33 @@ void curves_tab() {
                 double v = NAN;
                 if (c == 0) v = set->hilbert_dim;
                 else if (c == 1) v = set->psnr_mean;
-                else if (k == 0) v = 0;   // the clean set against itself
+                else if (k == 0) v = 0;  // the clean set against itself
                 else if (!set->angles_deg.empty()) {
                     double sum = 0, mx = 0;
-                    for (double t : set->angles_deg) { sum += t; mx = std::max(mx, t); }
+                    for (double t : set->angles_deg) {
+                        sum += t;
+                        mx = std::max(mx, t);
+                    }
                     v = c == 2 ? sum / double(set->angles_deg.size()) : mx;
                 }
                 ys[mi][k] = v;
-                if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
+                if (std::isfinite(v)) {
+                    lo = std::min(lo, v);
+                    hi = std::max(hi, v);
+                }
             }
         }
-        if (!std::isfinite(lo)) { lo = 0; hi = 1; }
+        if (!std::isfinite(lo)) {
+            lo = 0;
+            hi = 1;
+        }
         // A constant series (e.g. the Hilbert dimension at tiny N) gets no pad here: begin_plot
         // widens an empty range itself, to readable ticks.
         const double pad = hi > lo ? (hi - lo) * 0.1 : 0.0;
         if (c % 2 == 1) ImGui::SameLine();
-        const plot::Axes a = plot::begin_plot((std::string("##curve") + char('0' + c)).c_str(), ImVec2(w, h),
-                                              s.sigmas.front(), s.sigmas.back(), c >= 2 ? 0 : lo - pad, hi + pad,
-                                              "sigma", curves[c].title);
+        const plot::Axes a =
+            plot::begin_plot((std::string("##curve") + char('0' + c)).c_str(), ImVec2(w, h), s.sigmas.front(),
+                             s.sigmas.back(), c >= 2 ? 0 : lo - pad, hi + pad, "sigma", curves[c].title);
         plot::vline(a, selected_sigma(), IM_COL32(255, 255, 255, 90));
         std::vector<std::pair<std::string, ImU32>> leg;
         for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
@@ -314,7 +339,7 @@ void curves_tab() {
             leg.push_back({s.models[mi].name, model_color(int(mi))});
         }
         if (c == 0) plot::legend(a, leg);
-        if (a.hovered) {   // clicking a curve plot selects the nearest sigma of the grid
+        if (a.hovered) {  // clicking a curve plot selects the nearest sigma of the grid
             const double x = a.x_of(ImGui::GetIO().MousePos.x);
             int best = 0;
             for (std::size_t k = 0; k < s.sigmas.size(); ++k)
@@ -457,7 +482,7 @@ void draw_view_points(const plot::Axes& a, const ViewSets& v, const SetView* hl_
             const ImVec2 p = a.map(v.coords(set)[i][0], v.coords(set)[i][1]);
             ImU32 c = color_of(set, i);
             const bool member = hl_set && i < hl_set->ranks.size() && hl_set->ranks[i] == s.highlight.ranks;
-            if (hl_set && !member) c = (c & 0x00FFFFFF) | 0x40000000;   // dim non-members
+            if (hl_set && !member) c = (c & 0x00FFFFFF) | 0x40000000;  // dim non-members
             if (ring) dl->AddCircle(p, 3.0f, c);
             else dl->AddCircleFilled(p, 2.5f, c);
             if (member) dl->AddCircle(p, 5.0f, IM_COL32(255, 255, 255, 230));
@@ -489,8 +514,9 @@ void view_legend(const plot::Axes& a, const ViewSets& v, const SetView* hl_set) 
             leg.push_back({triple_text(v.clean->strata[r].ranks) + " clean", model_color(int(r))});
     }
     if (hl_set)
-        leg.push_back({"row " + triple_text(s.highlight.ranks) + (s.highlight.k ? " s=" + sigma_text(hl_set->sigma) : " clean"),
-                       IM_COL32(255, 255, 255, 230)});
+        leg.push_back(
+            {"row " + triple_text(s.highlight.ranks) + (s.highlight.k ? " s=" + sigma_text(hl_set->sigma) : " clean"),
+             IM_COL32(255, 255, 255, 230)});
     plot::legend(a, leg);
 }
 
@@ -508,7 +534,11 @@ void view_hover(const plot::Axes& a, const ViewSets& v) {
         for (std::size_t i = 0; i < v.coords(set).size(); ++i) {
             const ImVec2 q = a.map(v.coords(set)[i][0], v.coords(set)[i][1]);
             const float d = (q.x - mp.x) * (q.x - mp.x) + (q.y - mp.y) * (q.y - mp.y);
-            if (d < best_d) { best_d = d; best = int(i); best_set = set; }
+            if (d < best_d) {
+                best_d = d;
+                best = int(i);
+                best_set = set;
+            }
         }
     }
     if (best < 0) {
@@ -522,8 +552,9 @@ void view_hover(const plot::Axes& a, const ViewSets& v) {
     ImGui::Text("sample %d (%s)", best, b < s.labels.size() ? class_name(s.labels[b]) : "?");
     ImGui::Text("%s, ranks %s", best_set == v.clean ? "clean" : ("sigma " + sigma_text(best_set->sigma)).c_str(),
                 triple_text(best_set->ranks[b]).c_str());
-    if (v.noisy && best_set == v.clean) ImGui::Text("at sigma %s: ranks %s", sigma_text(v.noisy->sigma).c_str(),
-                                                    triple_text(v.noisy->ranks[b]).c_str());
+    if (v.noisy && best_set == v.clean)
+        ImGui::Text("at sigma %s: ranks %s", sigma_text(v.noisy->sigma).c_str(),
+                    triple_text(v.noisy->ranks[b]).c_str());
     ImGui::EndTooltip();
     if (a.clicked) s.selected_sample = best;
 }
@@ -538,11 +569,18 @@ void kpca_view() {
     int cb = int(s.color_by);
     ImGui::SetNextItemWidth(140);
     if (ImGui::Combo("##colorby", &cb, color_names, 3)) s.color_by = AppState::ColorBy(cb);
-    if (s.models.empty()) { ImGui::End(); return; }
+    if (s.models.empty()) {
+        ImGui::End();
+        return;
+    }
     const ModelView& m = s.models[std::size_t(s.kpca_model)];
     const SetView* clean = set_at(m, 0);
     const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
-    if (!clean) { ImGui::TextDisabled("waiting for the clean set of %s", m.name.c_str()); ImGui::End(); return; }
+    if (!clean) {
+        ImGui::TextDisabled("waiting for the clean set of %s", m.name.c_str());
+        ImGui::End();
+        return;
+    }
     view_switch(m);
     sample_strip_row(m);
     const AppState::Tsne& t = s.tsne;
@@ -555,14 +593,18 @@ void kpca_view() {
     const ViewSets v{clean, noisy, tsne};
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const SetView* set : {clean, noisy})
-        if (set) for (const auto& p : v.coords(set)) {
-            x0 = std::min(x0, p[0]); x1 = std::max(x1, p[0]); y0 = std::min(y0, p[1]); y1 = std::max(y1, p[1]);
-        }
+        if (set)
+            for (const auto& p : v.coords(set)) {
+                x0 = std::min(x0, p[0]);
+                x1 = std::max(x1, p[0]);
+                y0 = std::min(y0, p[1]);
+                y1 = std::max(y1, p[1]);
+            }
     const double px = (x1 - x0) * 0.05 + 1e-12, py = (y1 - y0) * 0.05 + 1e-12;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const plot::Axes a = plot::begin_plot(tsne ? "##tsne" : "##kpca", ImVec2(avail.x, std::max(160.0f, avail.y)),
-                                          x0 - px, x1 + px, y0 - py, y1 + py, tsne ? "t-SNE 1" : "component 1",
-                                          tsne ? "t-SNE 2" : "component 2");
+    const plot::Axes a =
+        plot::begin_plot(tsne ? "##tsne" : "##kpca", ImVec2(avail.x, std::max(160.0f, avail.y)), x0 - px, x1 + px,
+                         y0 - py, y1 + py, tsne ? "t-SNE 1" : "component 1", tsne ? "t-SNE 2" : "component 2");
     s.rects["kpca_plot"] = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
     const bool highlighting = s.highlight.active && s.highlight.model == s.kpca_model;
     const SetView* hl_set = highlighting ? set_at(m, s.highlight.k) : nullptr;
@@ -588,10 +630,14 @@ void kernel_diagnostics() {
             const SetView* c = set_at(m, 0);
             const SetView* n = set_at(m, s.sigma_index);
             ImGui::TableNextRow();
-            ImGui::TableNextColumn(); ImGui::TextUnformatted(m.name.c_str());
-            ImGui::TableNextColumn(); ImGui::Text("%.4g", m.bandwidth);
-            ImGui::TableNextColumn(); if (c) ImGui::Text("%.3e", c->kernel_min_eigenvalue);
-            ImGui::TableNextColumn(); if (n) ImGui::Text("%.3e", n->kernel_min_eigenvalue);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(m.name.c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%.4g", m.bandwidth);
+            ImGui::TableNextColumn();
+            if (c) ImGui::Text("%.3e", c->kernel_min_eigenvalue);
+            ImGui::TableNextColumn();
+            if (n) ImGui::Text("%.3e", n->kernel_min_eigenvalue);
         }
         ImGui::EndTable();
     }
@@ -615,7 +661,8 @@ void kernel_diagnostics() {
             const SetView* c = set_at(m, 0);
             const SetView* n = set_at(m, s.sigma_index);
             ImGui::TableNextRow();
-            ImGui::TableNextColumn(); ImGui::TextUnformatted(m.name.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(m.name.c_str());
             count(c, &SetView::cross_stratum_pairs);
             count(n, &SetView::cross_stratum_pairs);
             count(c, &SetView::fixed_rank_ambiguous_pairs);
@@ -624,18 +671,25 @@ void kernel_diagnostics() {
         ImGui::EndTable();
     }
     model_combo("model##spectrum");
-    if (s.models.empty()) { ImGui::End(); return; }
+    if (s.models.empty()) {
+        ImGui::End();
+        return;
+    }
     const ModelView& m = s.models[std::size_t(s.kpca_model)];
     const SetView* clean = set_at(m, 0);
     const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
-    if (!clean) { ImGui::End(); return; }
+    if (!clean) {
+        ImGui::End();
+        return;
+    }
     const std::size_t shown = std::min<std::size_t>(60, clean->kernel_spectrum.size());
     double hi = 1e-12, lo = INFINITY;
     for (const SetView* set : {clean, noisy})
-        if (set) for (std::size_t i = 0; i < shown && i < set->kernel_spectrum.size(); ++i) {
-            hi = std::max(hi, set->kernel_spectrum[i]);
-            if (set->kernel_spectrum[i] > 0) lo = std::min(lo, set->kernel_spectrum[i]);
-        }
+        if (set)
+            for (std::size_t i = 0; i < shown && i < set->kernel_spectrum.size(); ++i) {
+                hi = std::max(hi, set->kernel_spectrum[i]);
+                if (set->kernel_spectrum[i] > 0) lo = std::min(lo, set->kernel_spectrum[i]);
+            }
     if (!std::isfinite(lo)) lo = hi * 1e-6;
     lo = std::max(lo, hi * 1e-12);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -651,9 +705,10 @@ void kernel_diagnostics() {
         }
         const ImU32 col = set == clean ? kCleanColor : kNoisyColor;
         plot::line(a, xs, ys, col, false);
-        plot::vline(a, set->hilbert_dim, col);   // dim_eta: where the energy threshold is reached
+        plot::vline(a, set->hilbert_dim, col);  // dim_eta: where the energy threshold is reached
         leg.push_back({(set == clean ? std::string("clean") : "sigma " + sigma_text(set->sigma)) + ", dim " +
-                       std::to_string(set->hilbert_dim), col});
+                           std::to_string(set->hilbert_dim),
+                       col});
     }
     plot::legend(a, leg);
     ImGui::End();

@@ -2,5 +2,5 @@
 #pragma once
 namespace app {
 void draw_panels(float canvas_w, float canvas_h);
-void settings_panel();   // app_settings.cpp
-}
+void settings_panel();  // app_settings.cpp
+}  // namespace app

@@ -12,7 +12,7 @@ namespace {
 const ImU32 kFrame = IM_COL32(110, 110, 120, 255);
 const ImU32 kGrid = IM_COL32(70, 70, 80, 120);
 const ImU32 kText = IM_COL32(200, 200, 205, 255);
-constexpr float kLeft = 46, kRight = 8, kTop = 18, kBottom = 32;   // margins: y title above, ticks and x title below
+constexpr float kLeft = 46, kRight = 8, kTop = 18, kBottom = 32;  // margins: y title above, ticks and x title below
 
 std::string tick_label(double v, double step) {
     char buf[32];
@@ -75,9 +75,19 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
         y0 = std::log10(std::max(y0, 1e-300));
         y1 = std::log10(std::max(y1, 1e-300));
     }
-    if (!(x1 > x0)) { x0 -= 0.5; x1 = x0 + 1; }
-    if (!(y1 > y0)) { const double c = y0; y0 = c - (log_y ? 0.5 : std::max(0.5, std::fabs(c) * 0.1)); y1 = c + (c - y0); }
-    a.x0 = x0; a.x1 = x1; a.y0 = y0; a.y1 = y1;
+    if (!(x1 > x0)) {
+        x0 -= 0.5;
+        x1 = x0 + 1;
+    }
+    if (!(y1 > y0)) {
+        const double c = y0;
+        y0 = c - (log_y ? 0.5 : std::max(0.5, std::fabs(c) * 0.1));
+        y1 = c + (c - y0);
+    }
+    a.x0 = x0;
+    a.x1 = x1;
+    a.y0 = y0;
+    a.y1 = y1;
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(a.p0, a.p1, IM_COL32(25, 25, 30, 255));
@@ -105,7 +115,8 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
         const float w = ImGui::CalcTextSize(x_label).x;
         dl->AddText(ImVec2((a.p0.x + a.p1.x - w) / 2, a.p1.y + 17), kText, x_label);
     }
-    if (y_label) dl->AddText(ImVec2(a.p0.x - 30, a.p0.y - 17), kText, y_label);   // above the axis: ImGui has no rotated text
+    if (y_label)
+        dl->AddText(ImVec2(a.p0.x - 30, a.p0.y - 17), kText, y_label);  // above the axis: ImGui has no rotated text
     return a;
 }
 
@@ -117,7 +128,8 @@ void line(const Axes& a, const std::vector<double>& xs, const std::vector<double
     for (std::size_t i = 0; i < xs.size() && i < ys.size(); ++i)
         if (std::isfinite(ys[i])) pts.push_back(a.map(xs[i], ys[i]));
     if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), color, 0, 2.0f);
-    if (markers) for (const ImVec2& p : pts) dl->AddCircleFilled(p, 3.0f, color);
+    if (markers)
+        for (const ImVec2& p : pts) dl->AddCircleFilled(p, 3.0f, color);
     dl->PopClipRect();
 }
 

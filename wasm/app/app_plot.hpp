@@ -17,12 +17,12 @@ namespace app::plot {
 
 // 1. Axes ------------------------------------------------------------------------------------------------
 struct Axes {
-    ImVec2 p0, p1;                 // plot area (inside the margins), screen coordinates
+    ImVec2 p0, p1;  // plot area (inside the margins), screen coordinates
     double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
-    bool log_y = false;            // y axis in log10
+    bool log_y = false;  // y axis in log10
     bool hovered = false, clicked = false;
     ImVec2 map(double x, double y) const;
-    double x_of(float sx) const;   // screen x -> data x
+    double x_of(float sx) const;  // screen x -> data x
 };
 
 // 2. Reserves `size` (the whole widget, margins included) under `id`, draws the frame, nice ticks

@@ -20,8 +20,8 @@
 #include <GLES3/gl3.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <vector>
@@ -84,11 +84,11 @@ struct Triangle {
 };
 
 struct ListPicture {
-    std::uint64_t hash = 0;            // of all its triangles, in order
-    std::vector<Triangle> triangles;   // in draw order
+    std::uint64_t hash = 0;           // of all its triangles, in order
+    std::vector<Triangle> triangles;  // in draw order
 };
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t w) { return (h ^ w) * 1099511628211ull; }   // FNV-1a, a word at a time
+std::uint64_t mix(std::uint64_t h, std::uint64_t w) { return (h ^ w) * 1099511628211ull; }  // FNV-1a, a word at a time
 
 ListPicture picture_of(const ImDrawList& list, const ImDrawData& dd, int fb_h) {
     ListPicture p;
@@ -96,10 +96,12 @@ ListPicture picture_of(const ImDrawList& list, const ImDrawData& dd, int fb_h) {
     p.triangles.reserve(static_cast<std::size_t>(list.IdxBuffer.Size / 3));
     for (const ImDrawCmd& c : list.CmdBuffer) {
         const IRect scissor = scissor_of(c.ClipRect, dd, fb_h);
-        if (c.UserCallback != nullptr || c.ElemCount == 0 || scissor.empty()) continue;   // draws nothing
+        if (c.UserCallback != nullptr || c.ElemCount == 0 || scissor.empty()) continue;  // draws nothing
         std::uint64_t cmd = 1469598103934665603ull;
-        cmd = mix(cmd, (static_cast<std::uint64_t>(static_cast<std::uint32_t>(scissor.x0)) << 32) | static_cast<std::uint32_t>(scissor.y0));
-        cmd = mix(cmd, (static_cast<std::uint64_t>(static_cast<std::uint32_t>(scissor.x1)) << 32) | static_cast<std::uint32_t>(scissor.y1));
+        cmd = mix(cmd, (static_cast<std::uint64_t>(static_cast<std::uint32_t>(scissor.x0)) << 32) |
+                           static_cast<std::uint32_t>(scissor.y0));
+        cmd = mix(cmd, (static_cast<std::uint64_t>(static_cast<std::uint32_t>(scissor.x1)) << 32) |
+                           static_cast<std::uint32_t>(scissor.y1));
         cmd = mix(cmd, reinterpret_cast<std::uintptr_t>(c.TextureId));
         const auto version = texture_versions().find(c.TextureId);
         cmd = mix(cmd, version == texture_versions().end() ? 0 : version->second);
@@ -116,15 +118,18 @@ ListPicture picture_of(const ImDrawList& list, const ImDrawData& dd, int fb_h) {
                 h = mix(h, (static_cast<std::uint64_t>(w[0]) << 32) | w[1]);
                 h = mix(h, (static_cast<std::uint64_t>(w[2]) << 32) | w[3]);
                 h = mix(h, w[4]);
-                x0 = std::min(x0, v.pos.x); x1 = std::max(x1, v.pos.x);
-                y0 = std::min(y0, v.pos.y); y1 = std::max(y1, v.pos.y);
+                x0 = std::min(x0, v.pos.x);
+                x1 = std::max(x1, v.pos.x);
+                y0 = std::min(y0, v.pos.y);
+                y1 = std::max(y1, v.pos.y);
             }
             // Pixels whose centres the triangle covers, and a pixel more on each side.
             const ImVec2 o = dd.DisplayPos, s = dd.FramebufferScale;
-            const IRect box{static_cast<int>(std::floor((x0 - o.x) * s.x)) - 1, static_cast<int>(std::floor((y0 - o.y) * s.y)) - 1,
-                            static_cast<int>(std::ceil((x1 - o.x) * s.x)) + 1, static_cast<int>(std::ceil((y1 - o.y) * s.y)) + 1};
+            const IRect box{
+                static_cast<int>(std::floor((x0 - o.x) * s.x)) - 1, static_cast<int>(std::floor((y0 - o.y) * s.y)) - 1,
+                static_cast<int>(std::ceil((x1 - o.x) * s.x)) + 1, static_cast<int>(std::ceil((y1 - o.y) * s.y)) + 1};
             Triangle tri{h, intersect(box, scissor)};
-            if (tri.box.empty()) continue;   // clipped away: draws nothing
+            if (tri.box.empty()) continue;  // clipped away: draws nothing
             p.hash = mix(p.hash, h);
             p.triangles.push_back(tri);
         }
@@ -136,7 +141,7 @@ ListPicture picture_of(const ImDrawList& list, const ImDrawData& dd, int fb_h) {
 struct Presented {
     bool valid = false;
     int fb_w = 0, fb_h = 0;
-    std::vector<ListPicture> lists;   // in draw order
+    std::vector<ListPicture> lists;  // in draw order
 };
 Presented g_last;
 PresentStats g_stats;
@@ -175,7 +180,8 @@ IRect changed_box(const ListPicture& a, const ListPicture& b) {
     std::size_t head = 0;
     while (head < na && head < nb && a.triangles[head].hash == b.triangles[head].hash) ++head;
     std::size_t tail = 0;
-    while (tail < na - head && tail < nb - head && a.triangles[na - 1 - tail].hash == b.triangles[nb - 1 - tail].hash) ++tail;
+    while (tail < na - head && tail < nb - head && a.triangles[na - 1 - tail].hash == b.triangles[nb - 1 - tail].hash)
+        ++tail;
     IRect box;
     for (std::size_t i = head; i < na - tail; ++i) box = unite(box, a.triangles[i].box);
     for (std::size_t i = head; i < nb - tail; ++i) box = unite(box, b.triangles[i].box);
@@ -190,7 +196,7 @@ void draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
     glClear(GL_COLOR_BUFFER_BIT);
 
     std::vector<ImDrawList*> lists;
-    std::vector<ImVec4> saved;   // every command's ClipRect, restored after the pass
+    std::vector<ImVec4> saved;  // every command's ClipRect, restored after the pass
     for (int l = 0; l < dd.CmdListsCount; ++l) {
         ImDrawList* list = dd.CmdLists[l];
         bool reaches = false;
@@ -198,7 +204,7 @@ void draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
             saved.push_back(c.ClipRect);
             const IRect cut = intersect(scissor_of(c.ClipRect, dd, fb_h), r);
             if (cut.empty() || c.ElemCount == 0) {
-                c.ClipRect = ImVec4(0, 0, 0, 0);   // skipped by the backend
+                c.ClipRect = ImVec4(0, 0, 0, 0);  // skipped by the backend
             } else {
                 c.ClipRect = clip_of(cut, dd);
                 reaches = true;
@@ -206,7 +212,7 @@ void draw_rect(ImDrawData& dd, const IRect& r, int fb_h) {
         }
         if (reaches) lists.push_back(list);
     }
-    ImDrawData part = dd;   // the same frame, only the lists that reach into r
+    ImDrawData part = dd;  // the same frame, only the lists that reach into r
     part.CmdLists = lists.data();
     part.CmdListsCount = static_cast<int>(lists.size());
     if (!lists.empty()) ImGui_ImplOpenGL3_RenderDrawData(&part);

@@ -13,8 +13,8 @@ namespace app {
 
 // What the last call to present() did, for window.strata.view() and the benchmark.
 struct PresentStats {
-    int rects = 0;               // damaged rectangles redrawn (0: the picture had not changed)
-    double redrawn = 0.0;        // their area as a fraction of the canvas
+    int rects = 0;         // damaged rectangles redrawn (0: the picture had not changed)
+    double redrawn = 0.0;  // their area as a fraction of the canvas
 };
 
 // New pixels in a texture (same quads, another image): the triangles drawn with it count as changed.

@@ -49,7 +49,7 @@ void settings_panel() {
     }
     ImGui::InputInt("N images", &e.n, 10, 100);
     if (e.n < 2) e.n = 2;
-    if (e.n > 1000) e.n = 1000;   // models/sample holds 1000 images
+    if (e.n > 1000) e.n = 1000;  // models/sample holds 1000 images
     ImGui::PopItemWidth();
 
     // 2. Apply --------------------------------------------------------------------------------------

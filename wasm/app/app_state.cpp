@@ -15,9 +15,7 @@ AppState& state() {
 // Enough frames for ImGui to settle: after input, hover highlights, window sizes and table column
 // widths take a frame or two to follow; new data needs one frame, and one more for anything sized
 // by what that frame drew.
-void request_frames(int frames) {
-    state().frames_wanted = std::max(state().frames_wanted, frames);
-}
+void request_frames(int frames) { state().frames_wanted = std::max(state().frames_wanted, frames); }
 
 double selected_sigma() {
     const AppState& s = state();

@@ -24,16 +24,16 @@ struct StratumRow {
 struct SetView {
     bool present = false;
     double sigma = 0.0;
-    std::vector<std::array<int, 3>> ranks;        // per sample
-    std::vector<StratumRow> strata;               // most frequent first
+    std::vector<std::array<int, 3>> ranks;  // per sample
+    std::vector<StratumRow> strata;         // most frequent first
     bool smooth = false;
     int hilbert_dim = 0;
-    std::vector<double> kernel_spectrum;          // centred kernel eigenvalues, descending
+    std::vector<double> kernel_spectrum;  // centred kernel eigenvalues, descending
     double kernel_min_eigenvalue = 0.0;
-    std::vector<std::array<double, 2>> embedding; // kernel-PCA coordinates per sample
-    std::vector<double> angles_deg;               // noisy sets: principal angles vs clean, ascending
-    long long cross_stratum_pairs = -1;           // fixed-rank only (-1: not reported)
-    long long fixed_rank_ambiguous_pairs = -1;    // fixed-rank only: pairs that needed the zero-cosine rule
+    std::vector<std::array<double, 2>> embedding;  // kernel-PCA coordinates per sample
+    std::vector<double> angles_deg;                // noisy sets: principal angles vs clean, ascending
+    long long cross_stratum_pairs = -1;            // fixed-rank only (-1: not reported)
+    long long fixed_rank_ambiguous_pairs = -1;     // fixed-rank only: pairs that needed the zero-cosine rule
     double psnr_mean = 0.0, psnr_std = 0.0;
 };
 
@@ -42,16 +42,16 @@ struct ModelView {
     std::string name, kind;
     bool enabled = true;
     double bandwidth = 0.0;
-    std::vector<SetView> sets;                    // one per sigma of the grid, clean first
+    std::vector<SetView> sets;  // one per sigma of the grid, clean first
 };
 
 // 3. The settings of a study (docs/method.md names), as the settings panel edits them ------------------------
 struct Settings {
     std::string metric = "log-euclidean";
     double energy = 0.95;
-    bool rank_rtol_default = true;               // the rule max(I_n, m_n) * 2^-23
+    bool rank_rtol_default = true;  // the rule max(I_n, m_n) * 2^-23
     double rank_rtol = 1e-5;
-    bool bandwidth_median = true;                // the median heuristic on the clean set
+    bool bandwidth_median = true;  // the median heuristic on the clean set
     double bandwidth = 1.0;
     bool centered = true;
     std::string vae_latent = "sample";
@@ -59,8 +59,8 @@ struct Settings {
     bool operator==(const Settings& o) const {
         return metric == o.metric && energy == o.energy && rank_rtol_default == o.rank_rtol_default &&
                (rank_rtol_default || rank_rtol == o.rank_rtol) && bandwidth_median == o.bandwidth_median &&
-               (bandwidth_median || bandwidth == o.bandwidth) && centered == o.centered &&
-               vae_latent == o.vae_latent && n == o.n;
+               (bandwidth_median || bandwidth == o.bandwidth) && centered == o.centered && vae_latent == o.vae_latent &&
+               n == o.n;
     }
     bool operator!=(const Settings& o) const { return !(*this == o); }
 };
@@ -68,44 +68,44 @@ struct Settings {
 // 4. The whole state ----------------------------------------------------------------------------------------
 struct AppState {
     // Data (from the page).
-    std::vector<double> sigmas;                   // the noise grid, sigmas[0] == 0
+    std::vector<double> sigmas;  // the noise grid, sigmas[0] == 0
     std::vector<ModelView> models;
-    std::vector<int> labels;                      // class of each sample (Fashion-MNIST 0..9)
-    int n = 0;                                    // samples per set
-    float progress = 0.0f;                        // 0..1 of the whole study
+    std::vector<int> labels;  // class of each sample (Fashion-MNIST 0..9)
+    int n = 0;                // samples per set
+    float progress = 0.0f;    // 0..1 of the whole study
     std::string status = "loading";
-    std::string error;                            // shown in red when not empty
-    bool busy = true;                             // the worker is computing
-    Settings applied;                             // what the shown results were computed with
-    Settings edited;                              // the settings panel's values
-    bool apply_requested = false;                 // Apply pressed; the page takes the request
-    std::string export_request;                   // "json" | "csv" | "png" pressed; the page takes it
+    std::string error;             // shown in red when not empty
+    bool busy = true;              // the worker is computing
+    Settings applied;              // what the shown results were computed with
+    Settings edited;               // the settings panel's values
+    bool apply_requested = false;  // Apply pressed; the page takes the request
+    std::string export_request;    // "json" | "csv" | "png" pressed; the page takes it
     // Bundled models loaded but not in the study (the page studies the paper's models first);
     // pressing one's button asks the page to add it (the page takes the name).
     std::vector<std::string> available_models;
     std::string add_model_request;
 
     // View state (the user's; also read and written by the page for the URL and tests).
-    int sigma_index = 0;                          // selected noise level in the grid
-    int selected_sample = -1;                     // -1: none
-    int kpca_model = 0;                           // model shown in the kernel-PCA and spectrum views
-    int hovered_sample = -1;                      // under the mouse in the kernel-PCA view (-1: none)
+    int sigma_index = 0;       // selected noise level in the grid
+    int selected_sample = -1;  // -1: none
+    int kpca_model = 0;        // model shown in the kernel-PCA and spectrum views
+    int hovered_sample = -1;   // under the mouse in the kernel-PCA view (-1: none)
     enum class ColorBy { Set, Class, Stratum };
-    ColorBy color_by = ColorBy::Set;              // colouring of the kernel-PCA points
-    struct Highlight {                            // a strata-table row: its members are highlighted
+    ColorBy color_by = ColorBy::Set;  // colouring of the kernel-PCA points
+    struct Highlight {                // a strata-table row: its members are highlighted
         bool active = false;
-        int model = 0, k = 0;                     // the model and grid index of the row's set
+        int model = 0, k = 0;  // the model and grid index of the row's set
         std::array<int, 3> ranks{};
     } highlight;
     // The t-SNE view of the kernel-PCA panel: computed by the worker on request (the page takes
     // the request), for one model and one grid index; clean points first, then that sigma's.
     struct Tsne {
-        bool show = false;                        // the panel shows t-SNE instead of kernel PCA
-        bool requested = false;                   // a computation is asked for (model, k below)
+        bool show = false;       // the panel shows t-SNE instead of kernel PCA
+        bool requested = false;  // a computation is asked for (model, k below)
         bool computing = false;
-        int want_model = 0, want_k = 0;           // what was asked for
-        int iteration = 0, iterations = 0;        // progress of the running computation
-        int model = -1, k = -1;                   // what `clean` and `noisy` are of (-1: nothing yet)
+        int want_model = 0, want_k = 0;     // what was asked for
+        int iteration = 0, iterations = 0;  // progress of the running computation
+        int model = -1, k = -1;             // what `clean` and `noisy` are of (-1: nothing yet)
         std::vector<std::array<double, 2>> clean, noisy;
     } tsne;
     // A plot to save as PNG (its right-click menu): the canvas region is read after the frame is
@@ -113,17 +113,17 @@ struct AppState {
     struct PlotPng {
         bool pending = false;
         float x = 0, y = 0, w = 0, h = 0;
-        std::string name;                         // file name stem (the plot's id)
+        std::string name;  // file name stem (the plot's id)
     } plot_png;
 
     // Panel layout: each panel's first placement (from the canvas size) and where it is now, so the
     // page can keep moved panels in the URL; `restore` holds places from a URL not applied yet.
     struct Panel {
-        const char* title = "";                    // the window's title (draw_panels)
-        ImVec2 first_pos, first_size;             // the default arrangement (draw_panels)
-        ImVec2 pos, size;                          // now (size: uncollapsed)
+        const char* title = "";        // the window's title (draw_panels)
+        ImVec2 first_pos, first_size;  // the default arrangement (draw_panels)
+        ImVec2 pos, size;              // now (size: uncollapsed)
         bool collapsed = false;
-        bool seen = false;                         // drawn at least once
+        bool seen = false;  // drawn at least once
     };
     std::array<Panel, 7> panels;
     struct Place {
@@ -132,11 +132,11 @@ struct AppState {
         bool collapsed = false;
     };
     std::vector<Place> restore;
-    std::vector<std::string> messages;            // lines for the user (bad files, ignored URL values)
+    std::vector<std::string> messages;  // lines for the user (bad files, ignored URL values)
 
     // Drawing on demand (app_main.cpp): frames the loop still builds before it rests.
     int frames_wanted = 0;
-    bool redraw_all = false;   // the next frame draws the whole canvas (app_present.cpp)
+    bool redraw_all = false;  // the next frame draws the whole canvas (app_present.cpp)
     // Where the last mouse press happened, until a frame has seen it (web/main.mjs reports it):
     // the pointer may have moved on before the next frame, and ImGui 1.86's backend reads the
     // pointer's place at the frame, so a quick press-and-drag would land elsewhere.
@@ -144,9 +144,9 @@ struct AppState {
     ImVec2 press_pos;
 
     // Measurements and test surface.
-    double fps = 0.0;              // frames/s while drawing frame after frame (app_main.cpp)
-    double frames_drawn = 0;       // frames built since start (double: a JS number)
-    double frames_presented = 0;   // of those, frames whose picture changed (sent to WebGL)
+    double fps = 0.0;             // frames/s while drawing frame after frame (app_main.cpp)
+    double frames_drawn = 0;      // frames built since start (double: a JS number)
+    double frames_presented = 0;  // of those, frames whose picture changed (sent to WebGL)
     // When each frame was built and when each was presented (ms on the page's performance.now()
     // clock), for frame-rate figures measured frame by frame; the oldest half is dropped when a
     // list reaches kFrameTimes.
@@ -159,7 +159,9 @@ struct AppState {
     // interface thread spent building and submitting it (not the GPU process's share).
     int frame_vertices = 0;
     double frame_ms = 0.0;
-    struct Rect { float x = 0, y = 0, w = 0, h = 0; };
+    struct Rect {
+        float x = 0, y = 0, w = 0, h = 0;
+    };
     // Canvas rectangles of widgets the tests drive with the mouse, by name (sigma_slider,
     // kpca_plot, settings_centered, settings_apply, ...), refreshed every frame they are drawn.
     std::map<std::string, Rect> rects;
@@ -175,8 +177,10 @@ void request_frames(int frames);
 
 // A setter of the embind tables that also asks for frames: Waking<&set_x>::call. Every function
 // the page calls to change what is shown goes through it, so no change waits for the next input.
-template <auto F> struct Waking;
-template <typename R, typename... A, R (*F)(A...)> struct Waking<F> {
+template <auto F>
+struct Waking;
+template <typename R, typename... A, R (*F)(A...)>
+struct Waking<F> {
     static R call(A... a) {
         request_frames(kDataFrames);
         return F(a...);

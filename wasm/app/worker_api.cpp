@@ -19,11 +19,11 @@
 #include "error.hpp"
 #include "idx_format.hpp"
 #include "js_value.hpp"
-#include "results_json.hpp"
 #include "manifest.hpp"
-#include "npy.hpp"
 #include "noise.hpp"
+#include "npy.hpp"
 #include "psnr.hpp"
+#include "results_json.hpp"
 #include "sha256.hpp"
 #include "tsne.hpp"
 
@@ -61,7 +61,8 @@ strata::GeometrySettings settings_from(const val& o) {
     if (has("centered")) s.centered = o["centered"].as<bool>();
     if (has("rank_rtol")) s.rank_rtol = o["rank_rtol"].as<double>();
     if (has("metric")) s.metric = o["metric"].as<std::string>();
-    if (has("weights")) for (int i = 0; i < 3; ++i) s.weights[std::size_t(i)] = o["weights"][i].as<double>();
+    if (has("weights"))
+        for (int i = 0; i < 3; ++i) s.weights[std::size_t(i)] = o["weights"][i].as<double>();
     if (has("spd_eps")) s.spd_eps = o["spd_eps"].as<double>();
     if (has("fixed_rank_k")) s.fixed_rank_k = o["fixed_rank_k"].as<double>();
     if (has("bandwidth")) s.bandwidth = o["bandwidth"].as<double>();
@@ -81,14 +82,15 @@ std::string error_json(const std::string& what) {
 // levels; shape: [C, H, W]. Returns to_json(GeometryResult) ({"settings", "sets"}) plus
 // "stage_seconds", or {"error"}. Set names follow characterize.cpp: "<model> sigma=<%g>".
 // One latent set from a Float32Array; named as characterize.cpp names sets: "<model> sigma=<%g>".
-strata::LatentSet latent_set(const std::string& model, const val& latents, double sigma, const strata::LatentShape& ls) {
+strata::LatentSet latent_set(const std::string& model, const val& latents, double sigma,
+                             const strata::LatentShape& ls) {
     strata::LatentSet set;
     set.sigma = sigma;
     char name[160];
     std::snprintf(name, sizeof name, "%s sigma=%g", model.c_str(), set.sigma);
     set.name = name;
     set.shape = ls;
-    const std::vector<float> z = floats_from(latents);   // float32 widened, as characterize does
+    const std::vector<float> z = floats_from(latents);  // float32 widened, as characterize does
     if (ls.size() <= 0 || z.size() % std::size_t(ls.size()) != 0)
         throw strata::Error(set.name + ": latent array length is not a multiple of C*H*W");
     set.n = z.size() / std::size_t(ls.size());
@@ -96,7 +98,9 @@ strata::LatentSet latent_set(const std::string& model, const val& latents, doubl
     return set;
 }
 
-strata::LatentShape shape_from(const val& shape) { return {shape[0].as<int>(), shape[1].as<int>(), shape[2].as<int>()}; }
+strata::LatentShape shape_from(const val& shape) {
+    return {shape[0].as<int>(), shape[1].as<int>(), shape[2].as<int>()};
+}
 
 std::string analyze(const std::string& model, const val& latents, const val& sigmas, const val& shape,
                     const val& settings) {
@@ -111,9 +115,7 @@ std::string analyze(const std::string& model, const val& latents, const val& sig
         for (const auto& [stage, seconds] : r.stage_seconds) stages.set(stage, seconds);
         j.set("stage_seconds", std::move(stages));
         return j.dump();
-    } catch (const std::exception& e) {
-        return error_json(e.what());
-    }
+    } catch (const std::exception& e) { return error_json(e.what()); }
 }
 
 // 3b. One noise level at a time. The page analyses each set as soon as it is encoded; the clean
@@ -135,9 +137,7 @@ std::string analyze_clean(const std::string& model, const val& latents, const va
         j.set("set", strata::to_json(clean->clean()));
         clean_analyses()[model] = std::move(clean);
         return j.dump();
-    } catch (const std::exception& e) {
-        return error_json(e.what());
-    }
+    } catch (const std::exception& e) { return error_json(e.what()); }
 }
 
 // to_json of one noisy set against the model's clean analysis, or {"error"}.
@@ -147,9 +147,7 @@ std::string analyze_noisy(const std::string& model, const val& latents, double s
         if (it == clean_analyses().end()) throw strata::Error(model + ": the clean set must be analysed first");
         const strata::CleanAnalysis& clean = *it->second;
         return strata::to_json(clean.add_noisy(latent_set(model, latents, sigma, clean.clean().shape))).dump();
-    } catch (const std::exception& e) {
-        return error_json(e.what());
-    }
+    } catch (const std::exception& e) { return error_json(e.what()); }
 }
 
 // The study's settings block (results_json.hpp), from {dataset, images_file, images_sha256, n, seed,
@@ -167,17 +165,15 @@ std::string study_settings(const val& d) {
         p.runner = d["runner"].as<std::string>();
         p.geometry = settings_from(d["geometry"]);
         return strata::study_settings_json(p).dump();
-    } catch (const std::exception& e) {
-        return error_json(e.what());
-    }
+    } catch (const std::exception& e) { return error_json(e.what()); }
 }
 
 // 4. Noise -------------------------------------------------------------------------------------------------
 // Seeds are 64-bit in noise.hpp; JS numbers carry them exactly up to 2^53, which is plenty.
 val add_noise(const val& x, unsigned count, unsigned pixels, double sigma, double seed, double first_index, bool clip) {
     const std::vector<float> xs = floats_from(x);
-    return float32_array(strata::noise::add_noise(xs, count, pixels, sigma, std::uint64_t(seed),
-                                                  std::uint64_t(first_index), clip));
+    return float32_array(
+        strata::noise::add_noise(xs, count, pixels, sigma, std::uint64_t(seed), std::uint64_t(first_index), clip));
 }
 
 val vae_sample(const val& mu, const val& logvar, unsigned count, unsigned size, double seed, double first_index) {
@@ -243,14 +239,15 @@ val tsne_embedding(const std::string& model, const val& clean_latents, const val
             if (!progress.isNull() && !progress.isUndefined()) progress(iteration, o.iterations, k);
         });
         std::vector<double> xy(std::size_t(Y.rows()) * 2);
-        for (Eigen::Index i = 0; i < Y.rows(); ++i) { xy[std::size_t(2 * i)] = Y(i, 0); xy[std::size_t(2 * i + 1)] = Y(i, 1); }
+        for (Eigen::Index i = 0; i < Y.rows(); ++i) {
+            xy[std::size_t(2 * i)] = Y(i, 0);
+            xy[std::size_t(2 * i + 1)] = Y(i, 1);
+        }
         out.set("coords", val::global("Float64Array").new_(emscripten::typed_memory_view(xy.size(), xy.data())));
         out.set("nClean", int(nc));
         out.set("iterations", o.iterations);
         out.set("kl", kl);
-    } catch (const std::exception& e) {
-        out.set("error", std::string(e.what()));
-    }
+    } catch (const std::exception& e) { out.set("error", std::string(e.what())); }
     return out;
 }
 
@@ -280,7 +277,8 @@ std::string parse_manifest_json(const std::string& text, const std::string& name
             e.set("name", mm.name);
             e.set("kind", mm.kind);
             e.set("in_paper", mm.in_paper);
-            e.set("latent_shape", mm.latent_shape ? strata::Json::array_of(std::vector<int>(mm.latent_shape->begin(), mm.latent_shape->end()))
+            e.set("latent_shape", mm.latent_shape ? strata::Json::array_of(std::vector<int>(mm.latent_shape->begin(),
+                                                                                            mm.latent_shape->end()))
                                                   : strata::Json());
             e.set("encoder", file(mm.encoder));
             e.set("decoder", file(mm.decoder));
@@ -304,7 +302,8 @@ val read_images_npy(const val& bytes_js, const std::string& name) {
         const std::vector<unsigned char> bytes = emscripten::convertJSArrayToNumberVector<unsigned char>(bytes_js);
         const strata::NpyArray a = strata::parse_npy(bytes.data(), bytes.size(), name);
         const auto& s = a.shape;
-        const bool ok = (s.size() == 3 && s[1] == 28 && s[2] == 28) || (s.size() == 4 && s[1] == 1 && s[2] == 28 && s[3] == 28);
+        const bool ok =
+            (s.size() == 3 && s[1] == 28 && s[2] == 28) || (s.size() == 4 && s[1] == 1 && s[2] == 28 && s[3] == 28);
         if (!ok) {
             std::string shape;
             for (std::size_t d : s) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
@@ -315,15 +314,13 @@ val read_images_npy(const val& bytes_js, const std::string& name) {
         for (std::size_t i = 0; i < x.size(); ++i) {
             const double v = a.values[i];
             if (!(v >= 0.0 && v <= 1.0))
-                throw strata::Error(name + ": value " + (std::isnan(v) ? std::string("NaN") : std::to_string(v)) + " at image " + std::to_string(i / 784) +
-                                    ": pixels must be finite, in [0, 1]");
+                throw strata::Error(name + ": value " + (std::isnan(v) ? std::string("NaN") : std::to_string(v)) +
+                                    " at image " + std::to_string(i / 784) + ": pixels must be finite, in [0, 1]");
             x[i] = float(v);
         }
         out.set("n", int(s[0]));
         out.set("x", val::global("Float32Array").new_(emscripten::typed_memory_view(x.size(), x.data())));
-    } catch (const std::exception& e) {
-        out.set("error", std::string(e.what()));
-    }
+    } catch (const std::exception& e) { out.set("error", std::string(e.what())); }
     return out;
 }
 
@@ -338,16 +335,16 @@ val read_idx(const val& bytes_js, const std::string& name, const std::string& ki
         if (kind == "images") {
             const strata::IdxImages im = strata::parse_idx_images(bytes.data(), bytes.size(), name);
             shape.call<void>("push", double(im.count), im.rows, im.cols);
-            out.set("data", val::global("Uint8Array").new_(emscripten::typed_memory_view(im.pixels.size(), im.pixels.data())));
+            out.set("data",
+                    val::global("Uint8Array").new_(emscripten::typed_memory_view(im.pixels.size(), im.pixels.data())));
         } else {
             const strata::IdxLabels lb = strata::parse_idx_labels(bytes.data(), bytes.size(), name);
             shape.call<void>("push", double(lb.labels.size()));
-            out.set("data", val::global("Uint8Array").new_(emscripten::typed_memory_view(lb.labels.size(), lb.labels.data())));
+            out.set("data",
+                    val::global("Uint8Array").new_(emscripten::typed_memory_view(lb.labels.size(), lb.labels.data())));
         }
         out.set("shape", shape);
-    } catch (const std::exception& e) {
-        out.set("error", std::string(e.what()));
-    }
+    } catch (const std::exception& e) { out.set("error", std::string(e.what())); }
     return out;
 }
 

@@ -53,7 +53,8 @@ PreparedSet prepare(const LatentSet& set, const GeometrySettings& s) {
     PreparedSet out;
     out.effective_ranks.resize(set.n);
     const FactorRoute route = (s.metric == "log-euclidean" || s.metric == "bures-wasserstein")
-                                  ? FactorRoute::Fast : FactorRoute::Accurate;   // see spsd.hpp
+                                  ? FactorRoute::Fast
+                                  : FactorRoute::Accurate;  // see spsd.hpp
     parallel_for(set.n, s.threads, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
             points[i] = spsd_point(set.sample(i), set.shape, s.centered, route);
@@ -110,8 +111,9 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
     const Eigen::MatrixXd D2 = pairwise_sq(points_, settings_, &ambiguous);
     bandwidth_ = settings_.bandwidth ? *settings_.bandwidth : median_bandwidth(D2);
     if (!(bandwidth_ > 0.0))
-        throw Error(clean.name + ": all clean latents are at distance 0 from each other, so the median "
-                                 "bandwidth is 0; give a bandwidth explicitly");
+        throw Error(clean.name +
+                    ": all clean latents are at distance 0 from each other, so the median "
+                    "bandwidth is 0; give a bandwidth explicitly");
     K_ = gaussian_kernel(D2, bandwidth_);
     spectrum_ = kernel_spectrum(K_);
     fill_spectrum_results(clean_, spectrum_, settings_.energy);
@@ -148,9 +150,9 @@ SetResult CleanAnalysis::finish(NoisyKernels k) const {
     // Noisy points are placed in the clean set's kernel-PCA view (out-of-sample projection).
     r.embedding_2d = rows_2d(kpca_project(K_, spectrum_, k.K_cross.transpose(), 2));
     // Principal angles between the clean and the noisy subspace (docs/method.md section 7).
-    const Eigen::VectorXd deg = kernel_principal_angles_deg(spectrum_.vectors, spectrum_.mu, clean_.hilbert_dim,
-                                                            spectrum.vectors, spectrum.mu, r.hilbert_dim,
-                                                            center_kernel(k.K_cross));
+    const Eigen::VectorXd deg =
+        kernel_principal_angles_deg(spectrum_.vectors, spectrum_.mu, clean_.hilbert_dim, spectrum.vectors, spectrum.mu,
+                                    r.hilbert_dim, center_kernel(k.K_cross));
     r.principal_angles_deg.assign(deg.data(), deg.data() + deg.size());
     return r;
 }
@@ -196,7 +198,8 @@ GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const Geomet
 
     // ... then their eigenproblems and angles side by side (each is serial inside).
     result.sets.resize(S);
-    parallel_each(S - 1, settings.threads, [&](std::size_t j) { result.sets[j + 1] = clean.finish(std::move(kernels[j])); });
+    parallel_each(S - 1, settings.threads,
+                  [&](std::size_t j) { result.sets[j + 1] = clean.finish(std::move(kernels[j])); });
     report("noisy sets: spectra and angles", 1.0);
     lap("noisy spectra and angles");
     return result;

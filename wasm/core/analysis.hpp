@@ -29,19 +29,19 @@ namespace strata {
 // 1. What the analysis reports for one set -----------------------------------------------------
 struct SetResult {
     std::string name;
-    bool clean = false;                                 // the reference set (sets[0])
+    bool clean = false;  // the reference set (sets[0])
     double sigma = 0.0;
     std::size_t n = 0;
     LatentShape shape;
-    std::vector<std::array<int, 3>> ranks;              // per sample (r1, r2, r3)
-    std::vector<std::array<double, 3>> effective_ranks; // per sample, per mode
-    std::vector<StratumCount> strata;                   // most frequent first
-    bool smooth = false;                                // one stratum only
-    int hilbert_dim = 0;                                // dim_eta of the centred kernel
-    std::vector<double> kernel_spectrum;                // centred kernel eigenvalues, descending, clipped >= 0
-    double kernel_min_eigenvalue = 0.0;                 // of the uncentred kernel, before clipping
-    std::vector<std::array<double, 2>> embedding_2d;    // kernel-PCA coordinates (clean components)
-    std::vector<double> principal_angles_deg;           // noisy sets only: vs the clean set, ascending
+    std::vector<std::array<int, 3>> ranks;               // per sample (r1, r2, r3)
+    std::vector<std::array<double, 3>> effective_ranks;  // per sample, per mode
+    std::vector<StratumCount> strata;                    // most frequent first
+    bool smooth = false;                                 // one stratum only
+    int hilbert_dim = 0;                                 // dim_eta of the centred kernel
+    std::vector<double> kernel_spectrum;                 // centred kernel eigenvalues, descending, clipped >= 0
+    double kernel_min_eigenvalue = 0.0;                  // of the uncentred kernel, before clipping
+    std::vector<std::array<double, 2>> embedding_2d;     // kernel-PCA coordinates (clean components)
+    std::vector<double> principal_angles_deg;            // noisy sets only: vs the clean set, ascending
     // `fixed-rank` only: pairs evaluated whose rank triples differ. Within the set (i < j), and
     // for noisy sets also between this set and the clean set (N x N pairs).
     std::optional<std::int64_t> cross_stratum_pairs;
@@ -53,9 +53,9 @@ struct SetResult {
 
 // 2. The result of one analysis ----------------------------------------------------------------
 struct GeometryResult {
-    GeometrySettings settings;   // as given
-    double bandwidth = 0.0;      // h actually used
-    std::vector<SetResult> sets; // clean first, then the noisy sets in the order given
+    GeometrySettings settings;    // as given
+    double bandwidth = 0.0;       // h actually used
+    std::vector<SetResult> sets;  // clean first, then the noisy sets in the order given
     // Wall-clock seconds per stage ("points", "distances", "spectra", "angles"), for benchmarks
     // and the page's timings; not part of the results proper.
     std::vector<std::pair<std::string, double>> stage_seconds;
@@ -91,19 +91,19 @@ public:
     // add_noisy() in its two steps: the distance products (parallel inside), then the set's
     // eigenproblem, 2-D view and angles (serial inside, so several sets can run side by side).
     struct NoisyKernels {
-        SetResult result;          // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
-        Eigen::MatrixXd K;         // the set's own kernel
-        Eigen::MatrixXd K_cross;   // K(clean, set): N_clean x N_set
+        SetResult result;         // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
+        Eigen::MatrixXd K;        // the set's own kernel
+        Eigen::MatrixXd K_cross;  // K(clean, set): N_clean x N_set
     };
     NoisyKernels noisy_kernels(const LatentSet& noisy) const;
     SetResult finish(NoisyKernels kernels) const;
 
 private:
     GeometrySettings settings_;
-    PointSet points_;                 // the clean points, prepared for the metric
-    Eigen::RowVectorXd origin_;       // log-euclidean: the clean features' mean (all sets are shifted by it)
-    Eigen::MatrixXd K_;               // the clean kernel
-    KernelSpectrum spectrum_;         // and its spectrum
+    PointSet points_;            // the clean points, prepared for the metric
+    Eigen::RowVectorXd origin_;  // log-euclidean: the clean features' mean (all sets are shifted by it)
+    Eigen::MatrixXd K_;          // the clean kernel
+    KernelSpectrum spectrum_;    // and its spectrum
     double bandwidth_ = 0.0;
     SetResult clean_;
 };

@@ -13,8 +13,8 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 }
 
-Eigen::VectorXd principal_angles_orthonormal(const Eigen::MatrixXd& QA, const Eigen::MatrixXd& QB,
-                                             Eigen::MatrixXd* OA, Eigen::MatrixXd* OB, Eigen::VectorXd* cos_out) {
+Eigen::VectorXd principal_angles_orthonormal(const Eigen::MatrixXd& QA, const Eigen::MatrixXd& QB, Eigen::MatrixXd* OA,
+                                             Eigen::MatrixXd* OB, Eigen::VectorXd* cos_out) {
     const Eigen::Index p = QA.cols(), q = QB.cols(), k = std::min(p, q);
     if (k == 0) {
         if (OA) *OA = Eigen::MatrixXd(p, 0);
@@ -22,10 +22,10 @@ Eigen::VectorXd principal_angles_orthonormal(const Eigen::MatrixXd& QA, const Ei
         if (cos_out) *cos_out = Eigen::VectorXd(0);
         return Eigen::VectorXd(0);
     }
-    const Eigen::MatrixXd M = QA.transpose() * QB;   // p x q
+    const Eigen::MatrixXd M = QA.transpose() * QB;  // p x q
     // One SVD gives both rotations, so blocks of equal cosines are paired consistently.
     Eigen::JacobiSVD<Eigen::MatrixXd> svd(M, Eigen::ComputeThinU | Eigen::ComputeThinV);
-    const Eigen::VectorXd cosines = svd.singularValues();   // descending, k of them
+    const Eigen::VectorXd cosines = svd.singularValues();  // descending, k of them
     if (OA) *OA = svd.matrixU().leftCols(k);
     if (OB) *OB = svd.matrixV().leftCols(k);
     if (cos_out) *cos_out = cosines.cwiseMin(1.0);
@@ -33,7 +33,7 @@ Eigen::VectorXd principal_angles_orthonormal(const Eigen::MatrixXd& QA, const Ei
     // Sines: singular values of the part of the smaller basis outside the larger span.
     const Eigen::MatrixXd R = (p >= q) ? Eigen::MatrixXd(QB - QA * M) : Eigen::MatrixXd(QA - QB * M.transpose());
     Eigen::JacobiSVD<Eigen::MatrixXd> svd_sin(R);
-    const Eigen::VectorXd sines_desc = svd_sin.singularValues();   // k values, descending
+    const Eigen::VectorXd sines_desc = svd_sin.singularValues();  // k values, descending
 
     Eigen::VectorXd theta(k);
     for (Eigen::Index i = 0; i < k; ++i) {

@@ -67,13 +67,13 @@ Eigen::MatrixXd regularized_log(const SpsdFactor& S, double spd_eps) {
     // log S_e = log(d) I + U diag(log(l + d) - log d) U^T with d the shift: the directions
     // outside a thin U have eigenvalue 0 and contribute log(d) only. log1p keeps small l exact.
     const double d = regularization_shift(S, spd_eps);
-    if (!(d > 0.0)) {   // spd_eps = 0: the plain logarithm, for positive definite S only
+    if (!(d > 0.0)) {  // spd_eps = 0: the plain logarithm, for positive definite S only
         const Eigen::VectorXd log_l = regularized_eigenvalues(S, 0.0).array().log();
         return S.eigenvectors * log_l.asDiagonal() * S.eigenvectors.transpose();
     }
     const Eigen::Index k = S.eigenvectors.cols();
     const Eigen::VectorXd excess = (S.eigenvalues.head(k) / d).array().log1p();
-    Eigen::MatrixXd L = scaled_outer(S.eigenvectors, excess);   // excess >= 0
+    Eigen::MatrixXd L = scaled_outer(S.eigenvectors, excess);  // excess >= 0
     L.diagonal().array() += std::log(d);
     return L;
 }
@@ -116,7 +116,7 @@ namespace {
 Eigen::MatrixXd canonical_zero_block(Eigen::MatrixXd& O, const Eigen::VectorXd& l, Eigen::Index z) {
     Eigen::MatrixXd R2 = O.transpose() * l.asDiagonal() * O;
     if (z == 0) return R2;
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(R2.bottomRightCorner(z, z));   // ascending
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(R2.bottomRightCorner(z, z));  // ascending
     const Eigen::MatrixXd Q = eig.eigenvectors().rowwise().reverse();
     const Eigen::MatrixXd rotated = O.rightCols(z) * Q;
     O.rightCols(z) = rotated;
@@ -131,15 +131,15 @@ class SignObjective {
 public:
     SignObjective(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, Eigen::Index z)
         : z_(z), plus_(z), minus_(z), pair_plus_(z, z), pair_minus_(z, z) {
-        const Eigen::Index m = A.rows() - z;   // columns outside Z
+        const Eigen::Index m = A.rows() - z;  // columns outside Z
         for (Eigen::Index j = 0; j < z; ++j) {
             const Eigen::Index a = m + j;
-            plus_(j) = 2.0 * (A.row(a).head(m) - B.row(a).head(m)).squaredNorm();    // d_j = +1
-            minus_(j) = 2.0 * (A.row(a).head(m) + B.row(a).head(m)).squaredNorm();   // d_j = -1
+            plus_(j) = 2.0 * (A.row(a).head(m) - B.row(a).head(m)).squaredNorm();   // d_j = +1
+            minus_(j) = 2.0 * (A.row(a).head(m) + B.row(a).head(m)).squaredNorm();  // d_j = -1
             for (Eigen::Index i = 0; i < j; ++i) {
                 const double x = A(m + i, a), y = B(m + i, a);
-                pair_plus_(i, j) = 2.0 * (x - y) * (x - y);    // d_i d_j = +1
-                pair_minus_(i, j) = 2.0 * (x + y) * (x + y);   // d_i d_j = -1
+                pair_plus_(i, j) = 2.0 * (x - y) * (x - y);   // d_i d_j = +1
+                pair_minus_(i, j) = 2.0 * (x + y) * (x + y);  // d_i d_j = -1
             }
         }
     }
@@ -149,7 +149,8 @@ public:
         for (Eigen::Index j = 0; j < z_; ++j) {
             const bool fj = flip[std::size_t(j)];
             v += fj ? minus_(j) : plus_(j);
-            for (Eigen::Index i = 0; i < j; ++i) v += (fj != flip[std::size_t(i)]) ? pair_minus_(i, j) : pair_plus_(i, j);
+            for (Eigen::Index i = 0; i < j; ++i)
+                v += (fj != flip[std::size_t(i)]) ? pair_minus_(i, j) : pair_plus_(i, j);
         }
         return v;
     }
@@ -193,7 +194,7 @@ std::vector<bool> zero_block_signs(const Eigen::MatrixXd& A, const Eigen::Matrix
 double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T, double k, int* zero_cosines) {
     if (zero_cosines) *zero_cosines = 0;
     const int r = std::min(rank_S, rank_T);
-    if (r <= 0) return 0.0;   // both (or one) of rank 0: no common fixed-rank structure to compare
+    if (r <= 0) return 0.0;  // both (or one) of rank 0: no common fixed-rank structure to compare
     const Eigen::MatrixXd US = S.eigenvectors.leftCols(r), UT = T.eigenvectors.leftCols(r);
     Eigen::MatrixXd OS, OT;
     Eigen::VectorXd cosines;
@@ -217,13 +218,14 @@ double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int r
     // of C = diag(l_T)^1/2 O_T O_S^T diag(l_S)^-1/2, a graded matrix whose small singular values
     // Jacobi's SVD keeps to a relative accuracy. A Cholesky-based generalised eigensolver would
     // lose them when l_S spans many orders of magnitude (eigenvalues near the rank threshold).
-    const Eigen::MatrixXd C = lT.cwiseSqrt().asDiagonal() * (OT * OS.transpose()) * lS.cwiseSqrt().cwiseInverse().asDiagonal();
+    const Eigen::MatrixXd C =
+        lT.cwiseSqrt().asDiagonal() * (OT * OS.transpose()) * lS.cwiseSqrt().cwiseInverse().asDiagonal();
     return theta.squaredNorm() + k * sum_log_squared_of_squares(Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues());
 }
 
 // 3. The product distance -----------------------------------------------------------------------------
-double factor_distance_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T,
-                          const GeometrySettings& s, int* zero_cosines) {
+double factor_distance_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T, const GeometrySettings& s,
+                          int* zero_cosines) {
     if (zero_cosines) *zero_cosines = 0;
     if (s.metric == "log-euclidean") return log_euclidean_sq(S, T, s.spd_eps);
     if (s.metric == "bures-wasserstein") return bures_wasserstein_sq(S, T);
@@ -286,7 +288,7 @@ Eigen::MatrixXd feature_distances(const Eigen::MatrixXd& A, const Eigen::MatrixX
     Eigen::MatrixXd D(A.rows(), B.rows());
     const Eigen::VectorXd na = A.rowwise().squaredNorm(), nb = B.rowwise().squaredNorm();
 #if defined(__wasm_simd128__)
-    const Eigen::MatrixXd At = A.transpose(), Bt = B.transpose();   // each point's features contiguous (products.hpp)
+    const Eigen::MatrixXd At = A.transpose(), Bt = B.transpose();  // each point's features contiguous (products.hpp)
 #endif
     parallel_for(std::size_t(A.rows()), threads, [&](std::size_t b, std::size_t e) {
         const Eigen::Index rows = Eigen::Index(e - b);
@@ -299,7 +301,7 @@ Eigen::MatrixXd feature_distances(const Eigen::MatrixXd& A, const Eigen::MatrixX
         D.middleRows(Eigen::Index(b), rows).colwise() += na.segment(Eigen::Index(b), rows);
         D.middleRows(Eigen::Index(b), rows).rowwise() += nb.transpose();
     });
-    return D.cwiseMax(0.0);   // round-off can make a tiny distance negative
+    return D.cwiseMax(0.0);  // round-off can make a tiny distance negative
 }
 
 // The same within one set, exploiting symmetry: only the lower triangle of the Gram matrix F F^T
@@ -350,7 +352,8 @@ Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const Geometry
     Eigen::MatrixXd D(Eigen::Index(A.size()), Eigen::Index(B.size()));
     parallel_each(A.size(), s.threads, [&](std::size_t i) {
         for (std::size_t j = 0; j < B.size(); ++j)
-            D(Eigen::Index(i), Eigen::Index(j)) = product_distance_sq(A.points[i], A.ranks[i], B.points[j], B.ranks[j], s);
+            D(Eigen::Index(i), Eigen::Index(j)) =
+                product_distance_sq(A.points[i], A.ranks[i], B.points[j], B.ranks[j], s);
     });
     return D;
 }

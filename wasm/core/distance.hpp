@@ -20,8 +20,8 @@ namespace strata {
 // 1. Per-factor metrics ---------------------------------------------------------------------------
 // S_e = S + e (tr S / I) I regularises the log-based metrics (e = spd_eps; a zero S uses e I).
 // With spd_eps = 0 the matrices must be positive definite (else strata::Error).
-double regularization_shift(const SpsdFactor& S, double spd_eps);        // e tr S / I, or e
-Eigen::MatrixXd regularized_log(const SpsdFactor& S, double spd_eps);    // log(S_e)
+double regularization_shift(const SpsdFactor& S, double spd_eps);      // e tr S / I, or e
+Eigen::MatrixXd regularized_log(const SpsdFactor& S, double spd_eps);  // log(S_e)
 
 // `log-euclidean`: || log S_e - log T_e ||_F^2
 double log_euclidean_sq(const SpsdFactor& S, const SpsdFactor& T, double spd_eps);
@@ -57,9 +57,9 @@ double product_distance_sq(const SpsdPoint& P, const std::array<int, 3>& ranks_P
 // where vech keeps the lower triangle with off-diagonals times sqrt(2), so that the Euclidean
 // norm of a row difference is exactly d_PM. The other metrics keep the points and go pair by pair.
 struct PointSet {
-    std::vector<SpsdPoint> points;            // empty for log-euclidean (features replace them)
+    std::vector<SpsdPoint> points;  // empty for log-euclidean (features replace them)
     std::vector<std::array<int, 3>> ranks;
-    Eigen::MatrixXd features;                 // log-euclidean only: one row per point
+    Eigen::MatrixXd features;  // log-euclidean only: one row per point
     std::size_t size() const { return ranks.size(); }
 };
 
@@ -77,7 +77,7 @@ Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& settings,
                             std::int64_t* ambiguous_pairs = nullptr);
 
 // 4. Pairs whose rank triples differ (the pair crosses strata) -------------------------------------
-std::int64_t cross_stratum_pairs(const std::vector<std::array<int, 3>>& ranks);   // i < j in one set
+std::int64_t cross_stratum_pairs(const std::vector<std::array<int, 3>>& ranks);  // i < j in one set
 std::int64_t cross_stratum_pairs(const std::vector<std::array<int, 3>>& a, const std::vector<std::array<int, 3>>& b);
 
 }  // namespace strata

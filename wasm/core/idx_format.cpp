@@ -31,7 +31,8 @@ std::vector<std::uint32_t> parse_header(const std::uint8_t* bytes, std::size_t s
     }
     if (int(magic & 0xff) != dims)
         throw Error(name + ": expected an IDX file with " + std::to_string(dims) + " dimension(s), found " +
-                    std::to_string(magic & 0xff) + (dims == 1 ? " (an image file given as labels?)" : " (a label file given as images?)"));
+                    std::to_string(magic & 0xff) +
+                    (dims == 1 ? " (an image file given as labels?)" : " (a label file given as images?)"));
     if (size < header) throw Error(name + ": truncated IDX header");
     // The data size is the product of up to three 32-bit dimensions, which can exceed 64 bits: it
     // saturates at SIZE_MAX (more than any file holds), so a wrapped product can never match the
@@ -42,7 +43,8 @@ std::vector<std::uint32_t> parse_header(const std::uint8_t* bytes, std::size_t s
     for (int i = 0; i < dims; ++i) {
         d[i] = read_be32(bytes + 4 + 4 * i);
         zero = zero || d[i] == 0;
-        if (d[i] != 0 && expect > std::numeric_limits<std::size_t>::max() / d[i]) expect = std::numeric_limits<std::size_t>::max();
+        if (d[i] != 0 && expect > std::numeric_limits<std::size_t>::max() / d[i])
+            expect = std::numeric_limits<std::size_t>::max();
         else expect *= d[i];
     }
     if (zero) expect = 0;
@@ -65,7 +67,8 @@ IdxImages parse_idx_images(const std::uint8_t* bytes, std::size_t size, const st
     const auto d = parse_header(bytes, size, 3, name);
     if (d[1] == 0 || d[2] == 0) throw Error(name + ": images of size 0");
     if (d[1] > std::uint32_t(std::numeric_limits<int>::max()) || d[2] > std::uint32_t(std::numeric_limits<int>::max()))
-        throw Error(name + ": images of " + std::to_string(d[1]) + "x" + std::to_string(d[2]) + " pixels are too large");
+        throw Error(name + ": images of " + std::to_string(d[1]) + "x" + std::to_string(d[2]) +
+                    " pixels are too large");
     IdxImages im;
     im.count = d[0];
     im.rows = int(d[1]);

@@ -19,7 +19,7 @@ namespace strata {
 struct IdxImages {
     std::size_t count = 0;
     int rows = 0, cols = 0;
-    std::vector<std::uint8_t> pixels;   // count * rows * cols bytes, image after image, row-major
+    std::vector<std::uint8_t> pixels;  // count * rows * cols bytes, image after image, row-major
 };
 
 struct IdxLabels {

@@ -25,7 +25,7 @@
 #define STBI_ONLY_JPEG
 #define STBI_NO_SIMD
 #define STBI_FAILURE_USERMSG
-#define STBI_MAX_DIMENSIONS 32768   // kMaxImageSide (checked below)
+#define STBI_MAX_DIMENSIONS 32768  // kMaxImageSide (checked below)
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -101,7 +101,8 @@ void check_png(const std::uint8_t* b, std::size_t n, const std::string& name) {
         }
         const std::uint32_t len = be32(b + i);
         const std::uint8_t* type = b + i + 4;
-        if (len > 0x7fffffffu) throw Error(name + ": corrupt PNG (a chunk length of " + std::to_string(len) + " bytes)");
+        if (len > 0x7fffffffu)
+            throw Error(name + ": corrupt PNG (a chunk length of " + std::to_string(len) + " bytes)");
         if (n - i - 12 < len)
             throw Error(name + ": truncated PNG (the " + chunk_name(type) + " chunk at byte " + std::to_string(i) +
                         " needs " + std::to_string(std::size_t(len) + 12) + " bytes, the file has " +
@@ -113,7 +114,8 @@ void check_png(const std::uint8_t* b, std::size_t n, const std::string& name) {
             check_size(be32(d), be32(d + 4), name);
             const int depth = d[8];
             if (depth == 16)
-                throw Error(name + ": 16-bit PNG (16 bits per sample); only PNGs of 8 bits or fewer per sample are "
+                throw Error(name +
+                            ": 16-bit PNG (16 bits per sample); only PNGs of 8 bits or fewer per sample are "
                             "read: save it with 8 bits per channel");
             first = false;
         }
@@ -175,15 +177,16 @@ void check_jpeg(const std::uint8_t* b, std::size_t n, const std::string& name) {
     for (;;) {
         if (i >= n) throw truncated("the file ends at byte " + std::to_string(n) + " without the end-of-image marker");
         if (b[i] != 0xff) throw Error(name + ": corrupt JPEG (no marker at byte " + std::to_string(i) + ")");
-        while (i < n && b[i] == 0xff) ++i;   // fill bytes
+        while (i < n && b[i] == 0xff) ++i;  // fill bytes
         if (i >= n) throw truncated("the file ends inside a marker");
         const unsigned m = b[i++];
-        if (m == 0xd9) {   // EOI
+        if (m == 0xd9) {  // EOI
             if (!scan) throw Error(name + ": corrupt JPEG (no image data before the end-of-image marker)");
             return;
         }
-        if ((m >= 0xd0 && m <= 0xd7) || m == 0x01) continue;   // markers without a length
-        if (m == 0x00 || m == 0xd8) throw Error(name + ": corrupt JPEG (a stray marker at byte " + std::to_string(i - 2) + ")");
+        if ((m >= 0xd0 && m <= 0xd7) || m == 0x01) continue;  // markers without a length
+        if (m == 0x00 || m == 0xd8)
+            throw Error(name + ": corrupt JPEG (a stray marker at byte " + std::to_string(i - 2) + ")");
         if (n - i < 2) throw truncated("the file ends inside a segment header");
         const std::size_t len = be16(b + i);
         if (len < 2) throw Error(name + ": corrupt JPEG (a segment length of " + std::to_string(len) + ")");
@@ -197,19 +200,25 @@ void check_jpeg(const std::uint8_t* b, std::size_t n, const std::string& name) {
             if (m == 0xc3 || m == 0xc7 || m == 0xcb || m == 0xcf)
                 throw Error(name + ": lossless JPEG is not supported (only baseline and progressive JPEG are read)");
             if (m >= 0xc9)
-                throw Error(name + ": arithmetic-coded JPEG is not supported (only Huffman-coded baseline and "
+                throw Error(name +
+                            ": arithmetic-coded JPEG is not supported (only Huffman-coded baseline and "
                             "progressive JPEG are read)");
             if (m >= 0xc5)
-                throw Error(name + ": hierarchical JPEG is not supported (only baseline and progressive JPEG are read)");
+                throw Error(name +
+                            ": hierarchical JPEG is not supported (only baseline and progressive JPEG are read)");
             const int precision = b[i + 2];
             const unsigned h = be16(b + i + 3), w = be16(b + i + 5), components = b[i + 7];
             if (precision != 8)
-                throw Error(name + ": " + std::to_string(precision) + "-bit JPEG is not supported (only 8-bit samples)");
-            if (h == 0) throw Error(name + ": zero-sized image (the JPEG gives its height as 0, to be defined later "
-                                    "by a DNL marker, which is not supported)");
+                throw Error(name + ": " + std::to_string(precision) +
+                            "-bit JPEG is not supported (only 8-bit samples)");
+            if (h == 0)
+                throw Error(name +
+                            ": zero-sized image (the JPEG gives its height as 0, to be defined later "
+                            "by a DNL marker, which is not supported)");
             check_size(w, h, name);
             if (components == 4)
-                throw Error(name + ": CMYK (or YCCK) JPEG with 4 colour components is not supported; save it as RGB "
+                throw Error(name +
+                            ": CMYK (or YCCK) JPEG with 4 colour components is not supported; save it as RGB "
                             "or grayscale");
             if (components != 1 && components != 3)
                 throw Error(name + ": JPEG with " + std::to_string(components) +
@@ -218,7 +227,7 @@ void check_jpeg(const std::uint8_t* b, std::size_t n, const std::string& name) {
             progressive = m == 0xc2;
         }
         i += len;
-        if (m == 0xda) {   // SOS: the entropy-coded data runs to the next marker other than FF00 or RSTn
+        if (m == 0xda) {  // SOS: the entropy-coded data runs to the next marker other than FF00 or RSTn
             if (!frame) throw Error(name + ": corrupt JPEG (image data before the frame header)");
             check_scan_tables(b + i - len + 2, len - 2, progressive, tables, name);
             scan = true;
@@ -271,7 +280,7 @@ DecodedImage decode_image(const std::uint8_t* bytes, std::size_t size, const std
     DecodedImage im;
     im.width = w;
     im.height = h;
-    im.channels = n <= 2 ? 1 : 3;   // gray (+ alpha) or RGB (+ alpha): alpha dropped
+    im.channels = n <= 2 ? 1 : 3;  // gray (+ alpha) or RGB (+ alpha): alpha dropped
     const std::size_t pixels = std::size_t(w) * std::size_t(h);
     im.pixels.resize(pixels * std::size_t(im.channels));
     const stbi_uc* src = data.get();
@@ -279,7 +288,8 @@ DecodedImage decode_image(const std::uint8_t* bytes, std::size_t size, const std
         std::memcpy(im.pixels.data(), src, im.pixels.size());
     } else {
         for (std::size_t p = 0; p < pixels; ++p)
-            for (int c = 0; c < im.channels; ++c) im.pixels[p * std::size_t(im.channels) + std::size_t(c)] = src[p * std::size_t(n) + std::size_t(c)];
+            for (int c = 0; c < im.channels; ++c)
+                im.pixels[p * std::size_t(im.channels) + std::size_t(c)] = src[p * std::size_t(n) + std::size_t(c)];
     }
     return im;
 }

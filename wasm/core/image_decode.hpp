@@ -23,7 +23,7 @@ namespace strata {
 // 1. A decoded image: height x width pixels of `channels` interleaved bytes (1 gray, 3 RGB).
 struct DecodedImage {
     int width = 0, height = 0, channels = 0;
-    std::vector<std::uint8_t> pixels;   // row-major, height * width * channels
+    std::vector<std::uint8_t> pixels;  // row-major, height * width * channels
 };
 
 // 2. The largest image read: 32768 pixels a side and 2^25 pixels in all (e.g. 8192 x 4096), so
@@ -34,7 +34,7 @@ constexpr std::int64_t kMaxImagePixels = std::int64_t(1) << 25;
 // The pixel limit decode_image applies: kMaxImagePixels unless lowered (the fuzz target lowers it,
 // so that a small input claiming a large image cannot make one run slow under the sanitizers).
 std::int64_t max_image_pixels();
-void set_max_image_pixels(std::int64_t pixels);   // clamped to 1..kMaxImagePixels
+void set_max_image_pixels(std::int64_t pixels);  // clamped to 1..kMaxImagePixels
 
 // 3. Decodes a PNG or a JPEG (recognised by its signature, not by its name); throws strata::Error
 // starting with `name` when the file is refused.

@@ -23,17 +23,17 @@ constexpr long long kMaxSide = 32768;
 double at(const ImageView& v, int c, int y, int x) {
     const std::ptrdiff_t e = c * v.stride_c + y * v.stride_y + x * v.stride_x;
     switch (v.type) {
-    case ImageView::Type::U8: return double(v.base[e]);
-    case ImageView::Type::F32: {
-        float f;
-        std::memcpy(&f, v.base + 4 * e, 4);
-        return double(f);
-    }
-    case ImageView::Type::F64: {
-        double d;
-        std::memcpy(&d, v.base + 8 * e, 8);
-        return d;
-    }
+        case ImageView::Type::U8: return double(v.base[e]);
+        case ImageView::Type::F32: {
+            float f;
+            std::memcpy(&f, v.base + 4 * e, 4);
+            return double(f);
+        }
+        case ImageView::Type::F64: {
+            double d;
+            std::memcpy(&d, v.base + 8 * e, 8);
+            return d;
+        }
     }
     return 0.0;
 }
@@ -43,10 +43,10 @@ double at(const ImageView& v, int c, int y, int x) {
 // [2pk, 2p(k + 1)); the crop starts at L p - T q (the centred crop of T q / p source pixels);
 // target pixel t spans [start + 2qt, start + 2q(t + 1)) and its centre is start + q(2t + 1).
 struct Axis {
-    std::vector<int> first, count;            // per target index: first source index, number of taps
-    std::vector<std::size_t> offset;          // into weights
+    std::vector<int> first, count;    // per target index: first source index, number of taps
+    std::vector<std::size_t> offset;  // into weights
     std::vector<long long> weights;
-    long long denominator = 1;                // the weights of one target index sum to this
+    long long denominator = 1;  // the weights of one target index sum to this
 };
 
 long long floor_div(long long a, long long b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -57,14 +57,14 @@ Axis axis_weights(long long L, long long T, long long p, long long q) {
     a.denominator = p <= q ? 2 * q : 2 * p;
     for (long long t = 0; t < T; ++t) {
         a.offset.push_back(a.weights.size());
-        std::vector<std::pair<long long, long long>> taps;   // (source index, weight)
-        if (p <= q) {   // area: the overlap of [lo, hi) with each source pixel
+        std::vector<std::pair<long long, long long>> taps;  // (source index, weight)
+        if (p <= q) {                                       // area: the overlap of [lo, hi) with each source pixel
             const long long lo = start + 2 * q * t, hi = lo + 2 * q;
             for (long long k = lo / unit; k <= (hi - 1) / unit; ++k) {
                 const long long w = std::min(hi, unit * (k + 1)) - std::max(lo, unit * k);
                 if (w > 0) taps.emplace_back(k, w);
             }
-        } else {        // bilinear: the centre relative to the source pixel centres (2pk + p)
+        } else {  // bilinear: the centre relative to the source pixel centres (2pk + p)
             const long long c = start + q * (2 * t + 1) - p;
             const long long k = floor_div(c, unit), r = c - unit * k;
             if (k < 0) taps.emplace_back(0, unit);
@@ -128,8 +128,8 @@ void resample_image(const ImageView& src, int channels, int height, int width, f
     const Axis ax = axis_weights(w, W, p, q), ay = axis_weights(h, H, p, q);
 
     const bool luma = src.channels == 3 && channels == 1;
-    const int planes = src.channels == channels ? channels : 1;   // gray -> RGB: one plane, copied
-    const int y0 = ay.first.front(), y1 = ay.first.back() + ay.count.back();   // source rows used
+    const int planes = src.channels == channels ? channels : 1;               // gray -> RGB: one plane, copied
+    const int y0 = ay.first.front(), y1 = ay.first.back() + ay.count.back();  // source rows used
     const double denominator = double(ax.denominator * ay.denominator) * (src.full_scale * (luma ? 1000.0 : 1.0));
     const std::size_t plane_size = std::size_t(H) * std::size_t(W);
     std::vector<double> rows(std::size_t(y1 - y0) * std::size_t(W));
@@ -140,8 +140,9 @@ void resample_image(const ImageView& src, int channels, int height, int width, f
                 double sum = 0.0;
                 for (int t = 0; t < ax.count[j]; ++t) {
                     const int x = ax.first[j] + t;
-                    const double v = luma ? 299.0 * at(src, 0, y, x) + 587.0 * at(src, 1, y, x) + 114.0 * at(src, 2, y, x)
-                                          : at(src, c, y, x);
+                    const double v =
+                        luma ? 299.0 * at(src, 0, y, x) + 587.0 * at(src, 1, y, x) + 114.0 * at(src, 2, y, x)
+                             : at(src, c, y, x);
                     sum += double(ax.weights[ax.offset[j] + std::size_t(t)]) * v;
                 }
                 rows[std::size_t(y - y0) * std::size_t(W) + std::size_t(j)] = sum;
@@ -155,7 +156,8 @@ void resample_image(const ImageView& src, int channels, int height, int width, f
                 for (int t = 0; t < ay.count[i]; ++t)
                     sum += double(ay.weights[ay.offset[i] + std::size_t(t)]) *
                            rows[std::size_t(ay.first[i] + t - y0) * std::size_t(W) + std::size_t(j)];
-                plane[std::size_t(i) * std::size_t(W) + std::size_t(j)] = float(std::min(1.0, std::max(0.0, sum / denominator)));
+                plane[std::size_t(i) * std::size_t(W) + std::size_t(j)] =
+                    float(std::min(1.0, std::max(0.0, sum / denominator)));
             }
     }
     if (planes == 1 && channels == 3)

@@ -31,7 +31,7 @@ struct ImageView {
     enum class Type { U8, F32, F64 };
     Type type = Type::U8;
     const unsigned char* base = nullptr;
-    int channels = 0, height = 0, width = 0;   // channels 1 or 3
+    int channels = 0, height = 0, width = 0;  // channels 1 or 3
     std::ptrdiff_t stride_c = 0, stride_y = 0, stride_x = 0;
     double full_scale = 255.0;
 };

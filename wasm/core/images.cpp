@@ -117,9 +117,11 @@ ImageSet image_set_from_npy(const std::uint8_t* bytes, std::size_t size, const s
                 }
                 if (!(x >= 0.0 && x <= 1.0))
                     throw Error(name + ": image " + std::to_string(i) + " holds " +
-                                (std::isnan(x) ? std::string("NaN") : std::isinf(x) ? std::string("an infinity")
-                                                                                     : "the value " + number_text(x)) +
-                                " at element " + std::to_string(e) + "; float images must lie in [0, 1] "
+                                (std::isnan(x)   ? std::string("NaN")
+                                 : std::isinf(x) ? std::string("an infinity")
+                                                 : "the value " + number_text(x)) +
+                                " at element " + std::to_string(e) +
+                                "; float images must lie in [0, 1] "
                                 "(uint8 images are read as 0..255)");
             }
         }
@@ -133,8 +135,8 @@ ImageSet image_set_from_idx(const IdxImages& images, const IdxLabels* labels, co
                             int height, int width, std::size_t max_count) {
     ImageSet set = make_image_set(channels, height, width);
     if (labels && labels->labels.size() != images.count)
-        throw Error(name + ": " + std::to_string(images.count) + " images but " + std::to_string(labels->labels.size()) +
-                    " labels");
+        throw Error(name + ": " + std::to_string(images.count) + " images but " +
+                    std::to_string(labels->labels.size()) + " labels");
     if (images.count == 0) throw Error(name + ": no images");
     if (images.rows > 32768 || images.cols > 32768)
         throw Error(name + ": images of " + std::to_string(images.rows) + " x " + std::to_string(images.cols) +

@@ -19,17 +19,17 @@ namespace strata {
 // 1. A set of images ------------------------------------------------------------------------------
 struct SkippedFile {
     std::string path;
-    std::string reason;   // the full message, starting with the path
+    std::string reason;  // the full message, starting with the path
 };
 
 struct ImageSet {
     std::size_t count = 0;
-    int channels = 0, height = 0, width = 0;   // the target: 1 or 3 channels, 1..4096 a side
-    std::vector<float> pixels;                 // count x channels x height x width, in [0, 1]
-    std::vector<int> labels;                   // per image: a class index or IDX label, -1 for none
-    std::vector<std::string> class_names;      // names of the class indices (folders); empty otherwise
-    std::vector<std::string> sources;          // per image: its file, or "file[i]" for an array
-    std::vector<SkippedFile> skipped;          // files not used, and why
+    int channels = 0, height = 0, width = 0;  // the target: 1 or 3 channels, 1..4096 a side
+    std::vector<float> pixels;                // count x channels x height x width, in [0, 1]
+    std::vector<int> labels;                  // per image: a class index or IDX label, -1 for none
+    std::vector<std::string> class_names;     // names of the class indices (folders); empty otherwise
+    std::vector<std::string> sources;         // per image: its file, or "file[i]" for an array
+    std::vector<SkippedFile> skipped;         // files not used, and why
 
     std::size_t image_size() const { return std::size_t(channels) * std::size_t(height) * std::size_t(width); }
 };

@@ -145,7 +145,7 @@ Json Reader::value(int depth) {
 
 // 3. Strings: escapes, \uXXXX with surrogate pairs to UTF-8; raw control characters are refused.
 std::string Reader::string() {
-    ++i_;   // the opening quote
+    ++i_;  // the opening quote
     std::string out;
     auto hex4 = [this]() {
         unsigned v = 0;
@@ -203,8 +203,9 @@ std::string Reader::string() {
             case 't': out += '\t'; break;
             case 'u': {
                 unsigned cp = hex4();
-                if (cp >= 0xD800 && cp <= 0xDBFF) {   // a high surrogate needs its low half
-                    if (peek() != '\\' || i_ + 1 >= s_.size() || s_[i_ + 1] != 'u') fail("a lone UTF-16 surrogate in \\u escapes");
+                if (cp >= 0xD800 && cp <= 0xDBFF) {  // a high surrogate needs its low half
+                    if (peek() != '\\' || i_ + 1 >= s_.size() || s_[i_ + 1] != 'u')
+                        fail("a lone UTF-16 surrogate in \\u escapes");
                     i_ += 2;
                     const unsigned lo = hex4();
                     if (lo < 0xDC00 || lo > 0xDFFF) fail("a lone UTF-16 surrogate in \\u escapes");
@@ -253,7 +254,7 @@ Json Reader::number() {
         char* end = nullptr;
         const long long v = std::strtoll(text.c_str(), &end, 10);
         if (errno == 0) return Json(v);
-        errno = 0;   // too large for 64 bits: a floating-point number
+        errno = 0;  // too large for 64 bits: a floating-point number
     }
     const double x = std::strtod(text.c_str(), nullptr);
     if (errno == ERANGE && (x > 1.0 || x < -1.0)) fail_at(start, "number " + text + " is out of range");

@@ -48,7 +48,7 @@ KernelSpectrum kernel_spectrum(const Eigen::MatrixXd& K) {
     out.min_eigenvalue = plain.eigenvalues()(0);
 
     Eigen::MatrixXd Kc = center_kernel(K);
-    Kc = (0.5 * (Kc + Kc.transpose())).eval();   // exactly symmetric
+    Kc = (0.5 * (Kc + Kc.transpose())).eval();  // exactly symmetric
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(Kc, Eigen::ComputeEigenvectors);
     out.mu = eig.eigenvalues().reverse().cwiseMax(0.0);
     out.vectors = eig.eigenvectors().rowwise().reverse();

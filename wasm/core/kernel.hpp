@@ -18,10 +18,10 @@ Eigen::MatrixXd center_kernel(const Eigen::MatrixXd& K);
 
 // 3. The spectrum of one set's kernel ----------------------------------------------------------------
 struct KernelSpectrum {
-    double min_eigenvalue = 0.0;      // of the uncentred K, before any clipping (< 0: not PSD)
-    Eigen::VectorXd mu;               // eigenvalues of Kc = J K J, descending, negatives clipped to 0
-    Eigen::MatrixXd vectors;          // unit eigenvectors of Kc in the same order; each column's
-                                      // largest-magnitude entry is positive (a fixed sign)
+    double min_eigenvalue = 0.0;  // of the uncentred K, before any clipping (< 0: not PSD)
+    Eigen::VectorXd mu;           // eigenvalues of Kc = J K J, descending, negatives clipped to 0
+    Eigen::MatrixXd vectors;      // unit eigenvectors of Kc in the same order; each column's
+                                  // largest-magnitude entry is positive (a fixed sign)
 };
 KernelSpectrum kernel_spectrum(const Eigen::MatrixXd& K);
 

@@ -28,10 +28,10 @@ struct LatentShape {
 // `name` says where the set came from (a file path, "clean", ...) and is used in error messages.
 struct LatentSet {
     std::string name;
-    double sigma = 0.0;           // noise level of the images the latents came from
+    double sigma = 0.0;  // noise level of the images the latents came from
     LatentShape shape;
     std::size_t n = 0;
-    std::vector<double> values;   // n * shape.size() numbers, sample after sample, C order
+    std::vector<double> values;  // n * shape.size() numbers, sample after sample, C order
 
     const double* sample(std::size_t i) const { return values.data() + i * shape.size(); }
 };

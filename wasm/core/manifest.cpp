@@ -26,11 +26,13 @@ const Json& member(const Json& obj, const std::string& key, const std::string& w
     return *v;
 }
 
-std::string text_field(const Json& obj, const std::string& key, const std::string& where, std::size_t max_length = 256) {
+std::string text_field(const Json& obj, const std::string& key, const std::string& where,
+                       std::size_t max_length = 256) {
     const Json& v = member(obj, key, where);
     if (!v.is_string()) throw FieldError{where + key + " is not a string"};
     if (v.string().empty()) throw FieldError{where + key + " is empty"};
-    if (v.string().size() > max_length) throw FieldError{where + key + " is longer than " + std::to_string(max_length) + " characters"};
+    if (v.string().size() > max_length)
+        throw FieldError{where + key + " is longer than " + std::to_string(max_length) + " characters"};
     return v.string();
 }
 
@@ -60,7 +62,8 @@ ManifestModel model_entry(const Json& m) {
     if (!m.is_object()) throw FieldError{"not an object"};
     ManifestModel out;
     out.name = text_field(m, "name", "");
-    if (!is_plain_name(out.name)) throw FieldError{"name \"" + out.name + "\" is not 1-64 letters, digits, '.', '_' or '-'"};
+    if (!is_plain_name(out.name))
+        throw FieldError{"name \"" + out.name + "\" is not 1-64 letters, digits, '.', '_' or '-'"};
     out.kind = text_field(m, "kind", "", 64);
     if (const Json* p = m.find("in_paper")) {
         if (!p->is_bool()) throw FieldError{"in_paper is not true or false"};
@@ -71,7 +74,8 @@ ManifestModel model_entry(const Json& m) {
         std::array<int, 3> shape{};
         for (int k = 0; k < 3; ++k) {
             const Json& d = s->items()[std::size_t(k)];
-            if (!d.is_integer() || d.integer() < 1 || d.integer() > 65536) throw FieldError{"latent_shape has a size that is not a positive integer"};
+            if (!d.is_integer() || d.integer() < 1 || d.integer() > 65536)
+                throw FieldError{"latent_shape has a size that is not a positive integer"};
             shape[std::size_t(k)] = int(d.integer());
         }
         out.latent_shape = shape;
@@ -104,9 +108,7 @@ Manifest parse_manifest(std::string_view text, const std::string& name, bool nee
             const Json& count = member(*sample, "count", "sample.");
             if (!count.is_integer() || count.integer() < 1) throw FieldError{"sample.count is not a positive integer"};
             out.sample_count = static_cast<std::uint64_t>(count.integer());
-        } catch (const FieldError& e) {
-            throw Error(name + ": " + e.what);
-        }
+        } catch (const FieldError& e) { throw Error(name + ": " + e.what); }
     }
 
     const Json* models = doc.find("models");
@@ -122,9 +124,7 @@ Manifest parse_manifest(std::string_view text, const std::string& name, bool nee
             ManifestModel e = model_entry(m);
             if (!names.insert(e.name).second) throw FieldError{"a second model with this name"};
             out.models.push_back(std::move(e));
-        } catch (const FieldError& e) {
-            out.problems.push_back(name + ": " + label + " skipped: " + e.what);
-        }
+        } catch (const FieldError& e) { out.problems.push_back(name + ": " + label + " skipped: " + e.what); }
     }
     return out;
 }
@@ -133,7 +133,7 @@ Manifest parse_manifest(std::string_view text, const std::string& name, bool nee
 bool is_safe_relative_path(const std::string& path) {
     if (path.empty() || path.size() > 256 || path.front() == '/') return false;
     std::size_t start = 0;
-    for (;;) {   // each '/'-separated component: a name, not "." or ".."
+    for (;;) {  // each '/'-separated component: a name, not "." or ".."
         const std::size_t end = path.find('/', start);
         const std::string part = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
         if (!is_plain_name(part)) return false;

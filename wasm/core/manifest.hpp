@@ -28,24 +28,24 @@ namespace strata {
 
 // 1. Types ----------------------------------------------------------------------------------------------
 struct ManifestFile {
-    std::string path;                     // relative to the manifest's folder, '/'-separated
-    std::uint64_t bytes = 0;              // its size
-    std::string sha256;                   // 64 lower-case hex digits
+    std::string path;         // relative to the manifest's folder, '/'-separated
+    std::uint64_t bytes = 0;  // its size
+    std::string sha256;       // 64 lower-case hex digits
 };
 
 struct ManifestModel {
     std::string name, kind;
-    bool in_paper = true;                 // one of the paper's models (the page studies these first)
-    std::optional<std::array<int, 3>> latent_shape;   // C, H, W
+    bool in_paper = true;                            // one of the paper's models (the page studies these first)
+    std::optional<std::array<int, 3>> latent_shape;  // C, H, W
     ManifestFile encoder, decoder;
 };
 
 struct Manifest {
-    std::string format;                   // "strata-models-1"
-    std::optional<ManifestFile> images, labels;   // sample IDX files (absent if not asked and not given)
+    std::string format;                          // "strata-models-1"
+    std::optional<ManifestFile> images, labels;  // sample IDX files (absent if not asked and not given)
     std::uint64_t sample_count = 0;
-    std::vector<ManifestModel> models;    // the valid entries, in file order
-    std::vector<std::string> problems;    // one line per skipped entry
+    std::vector<ManifestModel> models;  // the valid entries, in file order
+    std::vector<std::string> problems;  // one line per skipped entry
 };
 
 // 2. Reading ----------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 namespace strata::noise {
 
 namespace {
-constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;   // SplitMix64's increment: 2^64 / golden ratio
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;  // SplitMix64's increment: 2^64 / golden ratio
 }
 
 // 1. Stream --------------------------------------------------------------------------------------
@@ -25,7 +25,7 @@ std::vector<float> gaussian_stream(std::uint64_t seed, std::uint64_t index, Purp
     const double two_pi = 6.283185307179586476925286766559;
     for (std::size_t i = 0; i < count; i += 2) {
         const double u1 = uniform(), u2 = uniform();
-        const double r = std::sqrt(-2.0 * std::log(1.0 - u1));   // 1 - u1 is in (0, 1]: no log(0)
+        const double r = std::sqrt(-2.0 * std::log(1.0 - u1));  // 1 - u1 is in (0, 1]: no log(0)
         out[i] = float(r * std::cos(two_pi * u2));
         if (i + 1 < count) out[i + 1] = float(r * std::sin(two_pi * u2));
     }

@@ -104,18 +104,19 @@ NpyHeader parse_npy_header(const unsigned char* bytes, std::size_t size, const s
     h.dtype = parse_descr(header, name);
     // One-byte data has no byte order: numpy writes '|u1', and '<u1' / '>u1' mean the same.
     if (allow_uint8 && (h.dtype == "<u1" || h.dtype == ">u1")) h.dtype = "|u1";
-    const std::string need = allow_uint8 ? "uint8 ('|u1'), float32 ('<f4') or float64 ('<f8')"
-                                         : "float32 ('<f4') or float64 ('<f8')";
+    const std::string need =
+        allow_uint8 ? "uint8 ('|u1'), float32 ('<f4') or float64 ('<f8')" : "float32 ('<f4') or float64 ('<f8')";
     if (h.dtype == "<f4") h.item_size = 4;
     else if (h.dtype == "<f8") h.item_size = 8;
     else if (allow_uint8 && h.dtype == "|u1") h.item_size = 1;
     else if (h.dtype == ">f4" || h.dtype == ">f8")
-        throw Error(name + ": big-endian data ('" + h.dtype + "') is not supported; save it little-endian "
+        throw Error(name + ": big-endian data ('" + h.dtype +
+                    "') is not supported; save it little-endian "
                     "(e.g. array.astype('<f4'))");
-    else
-        throw Error(name + ": dtype '" + h.dtype + "' is not supported; need " + need);
+    else throw Error(name + ": dtype '" + h.dtype + "' is not supported; need " + need);
     if (parse_fortran_order(header, name))
-        throw Error(name + ": Fortran-order arrays are not supported; save a C-order array "
+        throw Error(name +
+                    ": Fortran-order arrays are not supported; save a C-order array "
                     "(numpy.ascontiguousarray)");
     h.shape = parse_shape(header, name);
 
@@ -127,8 +128,8 @@ NpyHeader parse_npy_header(const unsigned char* bytes, std::size_t size, const s
     }
     const std::size_t expected = h.count * h.item_size, found = size - offset;
     if (found < expected)
-        throw Error(name + ": truncated: the header promises " + std::to_string(expected) + " bytes of data, the file has " +
-                    std::to_string(found));
+        throw Error(name + ": truncated: the header promises " + std::to_string(expected) +
+                    " bytes of data, the file has " + std::to_string(found));
     if (found > expected)
         throw Error(name + ": corrupt: " + std::to_string(found - expected) + " unexpected bytes after the data");
     h.data_offset = offset;
@@ -156,7 +157,7 @@ NpyArray parse_npy(const unsigned char* bytes, std::size_t size, const std::stri
 
 // 3. Encoding ----------------------------------------------------------------------------------------------
 std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector<std::size_t>& shape) {
-    std::string dims;   // "3, 4" for a matrix, "3," for a vector, as Python writes tuples
+    std::string dims;  // "3, 4" for a matrix, "3," for a vector, as Python writes tuples
     std::size_t count = 1;
     for (std::size_t i = 0; i < shape.size(); ++i) {
         dims += (i ? ", " : "") + std::to_string(shape[i]);
@@ -186,12 +187,11 @@ LatentSet latent_set_from_npy(const NpyArray& a, const std::string& name, double
     if (a.shape.size() != 4) {
         std::string dims;
         for (std::size_t d : a.shape) dims += (dims.empty() ? "" : " x ") + std::to_string(d);
-        throw Error(name + ": expected a 4-D array N x C x H x W, got " + std::to_string(a.shape.size()) +
-                    "-D (" + (dims.empty() ? "scalar" : dims) + ")");
+        throw Error(name + ": expected a 4-D array N x C x H x W, got " + std::to_string(a.shape.size()) + "-D (" +
+                    (dims.empty() ? "scalar" : dims) + ")");
     }
     for (std::size_t d = 1; d < 4; ++d)
-        if (a.shape[d] == 0)
-            throw Error(name + ": latent dimension " + std::to_string(d) + " has size 0");
+        if (a.shape[d] == 0) throw Error(name + ": latent dimension " + std::to_string(d) + " has size 0");
     if (a.shape[1] * a.shape[2] * a.shape[3] > (std::size_t(1) << 26))
         throw Error(name + ": a latent of " + std::to_string(a.shape[1]) + "x" + std::to_string(a.shape[2]) + "x" +
                     std::to_string(a.shape[3]) + " values is too large to analyse");

@@ -20,8 +20,8 @@ namespace strata {
 // 1. A parsed array, values widened to double --------------------------------------------------
 struct NpyArray {
     std::vector<std::size_t> shape;
-    std::string dtype;            // "<f4" or "<f8", as in the file's header
-    std::vector<double> values;   // product(shape) numbers, C order
+    std::string dtype;           // "<f4" or "<f8", as in the file's header
+    std::vector<double> values;  // product(shape) numbers, C order
 };
 
 // 2. Parse the bytes of a .npy file; `name` is used in error messages.

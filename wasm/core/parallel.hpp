@@ -42,9 +42,7 @@ void parallel_for(std::size_t n, int threads, Body&& body) {
         pool.emplace_back([&, w, begin, end] {
             try {
                 body(begin, end);
-            } catch (...) {
-                errors[w] = std::current_exception();
-            }
+            } catch (...) { errors[w] = std::current_exception(); }
         });
     }
     for (std::thread& t : pool) t.join();

@@ -7,7 +7,7 @@
 
 namespace strata {
 
-constexpr double kFloat32Eps = 0x1.0p-23;   // 2^-23, the spacing of float32 at 1
-constexpr double kFloat64Eps = 0x1.0p-52;   // 2^-52, the spacing of double at 1
+constexpr double kFloat32Eps = 0x1.0p-23;  // 2^-23, the spacing of float32 at 1
+constexpr double kFloat64Eps = 0x1.0p-52;  // 2^-52, the spacing of double at 1
 
 }  // namespace strata

@@ -67,7 +67,7 @@ void column_dots(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, Eigen::Matr
     for (; i < i1; ++i)
         for (Eigen::Index j = 0; j < (lower ? i + 1 : Y.cols()); ++j) G(i, j) = X.col(i).dot(Y.col(j));
 #else
-    (void)lower;   // natively the whole rows: Eigen's product is faster than saving the half
+    (void)lower;  // natively the whole rows: Eigen's product is faster than saving the half
     G.middleRows(i0, i1 - i0).noalias() = X.middleCols(i0, i1 - i0).transpose() * Y;
 #endif
 }
@@ -95,7 +95,7 @@ Eigen::MatrixXd lower_gram(const Eigen::MatrixXd& X, double s) {
     Eigen::MatrixXd G = Eigen::MatrixXd::Zero(X.cols(), X.cols());
 #if defined(__wasm_simd128__)
     column_dots(X, X, G, 0, X.cols(), true);
-    G.triangularView<Eigen::StrictlyUpper>().setZero();   // what the kernel computed above the diagonal
+    G.triangularView<Eigen::StrictlyUpper>().setZero();  // what the kernel computed above the diagonal
     G *= s;
 #else
     G.selfadjointView<Eigen::Lower>().rankUpdate(X.transpose(), s);

@@ -22,8 +22,8 @@ void column_dots(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, Eigen::Matr
                  Eigen::Index i1, bool lower);
 
 // 2. The products of the analysis.
-Eigen::MatrixXd transposed_times(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B);   // A^T B
-Eigen::MatrixXd times(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B);              // A B
+Eigen::MatrixXd transposed_times(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B);  // A^T B
+Eigen::MatrixXd times(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B);             // A B
 // The lower triangle of s X^T X (Eigen's selfadjointView<Lower>().rankUpdate(X^T, s) on zeros);
 // the strict upper triangle is zero.
 Eigen::MatrixXd lower_gram(const Eigen::MatrixXd& X, double s);

@@ -10,7 +10,7 @@ namespace strata {
 
 struct PsnrStats {
     double mean = 0.0;
-    double std = 0.0;   // population standard deviation over the images
+    double std = 0.0;  // population standard deviation over the images
 };
 
 double psnr(const float* x_hat, const float* x, std::size_t pixels);

@@ -12,7 +12,7 @@ double rank_factor(int rows, int cols, const std::optional<double>& rank_rtol) {
 }
 
 int matrix_rank(const SpsdFactor& f, const std::optional<double>& rank_rtol) {
-    if (f.eigenvalues.size() == 0 || f.eigenvalues(0) <= 0.0) return 0;   // zero matrix
+    if (f.eigenvalues.size() == 0 || f.eigenvalues(0) <= 0.0) return 0;  // zero matrix
     const double threshold = std::sqrt(f.eigenvalues(0)) * rank_factor(f.rows, f.cols, rank_rtol);
     int r = 0;
     for (Eigen::Index i = 0; i < f.eigenvalues.size(); ++i)

@@ -23,7 +23,7 @@ namespace strata {
 // 1. The rank rule -------------------------------------------------------------------------------
 double rank_factor(int rows, int cols, const std::optional<double>& rank_rtol);
 int matrix_rank(const SpsdFactor& f, const std::optional<double>& rank_rtol);
-bool rank_rule_resolvable(const std::optional<double>& rank_rtol);   // false when rtol < 1e-7
+bool rank_rule_resolvable(const std::optional<double>& rank_rtol);  // false when rtol < 1e-7
 
 // 2. The rank triple (r1, r2, r3) of a point: the stratum it lies on
 std::array<int, 3> rank_triple(const SpsdPoint& p, const std::optional<double>& rank_rtol);

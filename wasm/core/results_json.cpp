@@ -94,14 +94,17 @@ Json study_settings_json(const StudyProvenance& p) {
     if (!p.image_source.is_null()) st.set("image_source", p.image_source);
     st.set("seed", static_cast<unsigned long long>(p.seed));
     st.set("sigmas", Json::array_of(p.sigmas));
-    st.set("noise", "y = clip(x + sigma * e, 0, 1); e of image i: SplitMix64 + Box-Muller stream (seed, i, purpose 1), "
-                    "the same e for every sigma (wasm/core/noise.hpp)");
+    st.set("noise",
+           "y = clip(x + sigma * e, 0, 1); e of image i: SplitMix64 + Box-Muller stream (seed, i, purpose 1), "
+           "the same e for every sigma (wasm/core/noise.hpp)");
     st.set("clip", true);
     st.set("vae_latent", p.vae_latent);
-    st.set("vae_sample_rule", "z = mu + exp(logvar / 2) * e; e of image i: stream (seed, i, purpose 2), the same for every "
-                              "sigma (wasm/core/noise.hpp)");
-    st.set("psnr", "10 log10(1 / MSE(x_hat, x)) per image, x clean, x_hat decoded from the noisy image's latent; "
-                   "mean and population std; capped at 100 dB");
+    st.set("vae_sample_rule",
+           "z = mu + exp(logvar / 2) * e; e of image i: stream (seed, i, purpose 2), the same for every "
+           "sigma (wasm/core/noise.hpp)");
+    st.set("psnr",
+           "10 log10(1 / MSE(x_hat, x)) per image, x clean, x_hat decoded from the noisy image's latent; "
+           "mean and population std; capped at 100 dB");
     st.set("runner", p.runner);
     st.set("geometry", to_json(p.geometry, p.geometry.bandwidth ? *p.geometry.bandwidth : std::nan("")));
     st.set("bandwidth_note", "the bandwidth h actually used is per model (models[i].bandwidth)");

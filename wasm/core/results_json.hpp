@@ -19,7 +19,7 @@ namespace strata {
 // 1. The analysis types ----------------------------------------------------------------------------
 Json to_json(const GeometrySettings& settings, double bandwidth_used);
 Json to_json(const SetResult& set);
-Json to_json(const GeometryResult& result);   // {"settings": ..., "sets": [...]}
+Json to_json(const GeometryResult& result);  // {"settings": ..., "sets": [...]}
 
 // 2. The study's settings block ------------------------------------------------------------------------
 // Everything that determines a study's numbers besides the models: where the images come from, which
@@ -30,14 +30,14 @@ struct StudyProvenance {
     std::string split = "test";  // "" (written as null) for images that are no dataset's split
     std::string images_file;     // the file or folder the images were read from
     std::string images_sha256;
-    std::size_t n = 0;           // the first n images
+    std::size_t n = 0;  // the first n images
     std::string samples = "the first n images of the test split, indices 0..n-1, in file order";
-    Json image_source;           // the image source's details (strata characterize --images); null: none
-    std::uint64_t seed = 0;      // noise and VAE sampling streams
+    Json image_source;       // the image source's details (strata characterize --images); null: none
+    std::uint64_t seed = 0;  // noise and VAE sampling streams
     std::vector<double> sigmas;
-    std::string vae_latent;      // "sample" | "mean"
-    std::string runner;          // what executed the ONNX graphs
-    GeometrySettings geometry;   // its bandwidth, when given, is written; otherwise null
+    std::string vae_latent;     // "sample" | "mean"
+    std::string runner;         // what executed the ONNX graphs
+    GeometrySettings geometry;  // its bandwidth, when given, is written; otherwise null
 };
 Json study_settings_json(const StudyProvenance& p);
 

@@ -11,15 +11,15 @@ namespace strata {
 
 // 1. The settings of docs/method.md sections 3-7 ------------------------------------------------------
 struct GeometrySettings {
-    bool centered = true;                      // `centered`: centre the mode fibres (section 3)
-    std::optional<double> rank_rtol;           // `rank_rtol`: overrides max(I_n, m_n) * 2^-23
-    std::string metric = "log-euclidean";      // section 5 metric name
-    std::array<double, 3> weights{1, 1, 1};    // w_1, w_2, w_3 of the product distance
-    double spd_eps = 1e-6;                     // `spd_eps` regularisation of log/affine metrics
-    double fixed_rank_k = 1.0;                 // `fixed_rank_k`
-    std::optional<double> bandwidth;           // h; median heuristic on the clean set if unset
-    double energy = 0.95;                      // `energy` threshold eta of dim_eta (section 6)
-    int threads = 0;                           // worker threads; 0 = hardware concurrency
+    bool centered = true;                    // `centered`: centre the mode fibres (section 3)
+    std::optional<double> rank_rtol;         // `rank_rtol`: overrides max(I_n, m_n) * 2^-23
+    std::string metric = "log-euclidean";    // section 5 metric name
+    std::array<double, 3> weights{1, 1, 1};  // w_1, w_2, w_3 of the product distance
+    double spd_eps = 1e-6;                   // `spd_eps` regularisation of log/affine metrics
+    double fixed_rank_k = 1.0;               // `fixed_rank_k`
+    std::optional<double> bandwidth;         // h; median heuristic on the clean set if unset
+    double energy = 0.95;                    // `energy` threshold eta of dim_eta (section 6)
+    int threads = 0;                         // worker threads; 0 = hardware concurrency
 };
 
 // 2. Names --------------------------------------------------------------------------------------

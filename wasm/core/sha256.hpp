@@ -5,6 +5,6 @@
 
 namespace strata {
 
-std::string sha256_hex(const void* data, std::size_t size);   // 64 lowercase hex digits
+std::string sha256_hex(const void* data, std::size_t size);  // 64 lowercase hex digits
 
 }  // namespace strata

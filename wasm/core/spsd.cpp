@@ -57,13 +57,13 @@ SpsdFactor svd_factor(const Eigen::MatrixXd& Z, bool centered) {
     const Eigen::MatrixXd Zc = centered ? Eigen::MatrixXd(Z.colwise() - Z.rowwise().mean()) : Z;
     const double scale = centered ? 1.0 / double(m - 1) : 1.0 / double(m);
     Eigen::JacobiSVD<Eigen::MatrixXd> svd(Zc, Eigen::ComputeThinU);
-    const Eigen::Index k = svd.singularValues().size();   // min(I, m)
+    const Eigen::Index k = svd.singularValues().size();  // min(I, m)
     SpsdFactor f;
     f.rows = int(I);
     f.cols = int(m);
     f.eigenvalues = Eigen::VectorXd::Zero(I);
     f.eigenvalues.head(k) = svd.singularValues().array().square() * scale;
-    f.eigenvectors = svd.matrixU();   // I x k: S vanishes outside their span
+    f.eigenvectors = svd.matrixU();  // I x k: S vanishes outside their span
     return f;
 }
 
@@ -71,7 +71,7 @@ SpsdFactor svd_factor(const Eigen::MatrixXd& Z, bool centered) {
 
 SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, FactorRoute route) {
     const Eigen::Index I = Z.rows(), m = Z.cols();
-    if ((centered && m < 2) || m < 1 || I < 1) return decompose(covariance(Z, centered), int(m));   // S = 0
+    if ((centered && m < 2) || m < 1 || I < 1) return decompose(covariance(Z, centered), int(m));  // S = 0
     if (route == FactorRoute::Accurate) return svd_factor(Z, centered);
     if (I <= m) return decompose(covariance(Z, centered), int(m));
 
@@ -97,8 +97,7 @@ SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, FactorRoute rout
 
 SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered, FactorRoute route) {
     SpsdPoint p;
-    for (int mode = 1; mode <= 3; ++mode)
-        p.factors[mode - 1] = mode_factor(unfold(z, shape, mode), centered, route);
+    for (int mode = 1; mode <= 3; ++mode) p.factors[mode - 1] = mode_factor(unfold(z, shape, mode), centered, route);
     return p;
 }
 

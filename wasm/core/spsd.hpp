@@ -54,13 +54,12 @@ SpsdFactor mode_factor(const Eigen::MatrixXd& unfolding, bool centered, FactorRo
 
 // 4. The point P = (S(1), S(2), S(3)) of one latent ---------------------------------------------
 struct SpsdPoint {
-    std::array<SpsdFactor, 3> factors;   // factors[n-1] is mode n
+    std::array<SpsdFactor, 3> factors;  // factors[n-1] is mode n
 };
 
 // The fast route is exact enough for `log-euclidean` (which adds spd_eps tr(S) / I to every
 // eigenvalue) and `bures-wasserstein` (which weights a direction by about l_i); `affine-invariant`
 // and `fixed-rank` divide by small eigenvalues and take the accurate route (analysis.cpp).
-SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered,
-                     FactorRoute route = FactorRoute::Fast);
+SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered, FactorRoute route = FactorRoute::Fast);
 
 }  // namespace strata

@@ -27,11 +27,13 @@ Eigen::MatrixXd affinities(const Eigen::MatrixXd& D2, double perplexity) {
     Eigen::VectorXd row(n);
     for (Eigen::Index i = 0; i < n; ++i) {
         double dmin = std::numeric_limits<double>::infinity();
-        for (Eigen::Index j = 0; j < n; ++j) if (j != i) dmin = std::min(dmin, D2(i, j));
+        for (Eigen::Index j = 0; j < n; ++j)
+            if (j != i) dmin = std::min(dmin, D2(i, j));
         double beta = 1.0, lo = 0.0, hi = std::numeric_limits<double>::infinity();
         // Start from a scale that suits the data: 1 / mean distance to the others.
         double mean = 0.0;
-        for (Eigen::Index j = 0; j < n; ++j) if (j != i) mean += (D2(i, j) - dmin) / double(n - 1);
+        for (Eigen::Index j = 0; j < n; ++j)
+            if (j != i) mean += (D2(i, j) - dmin) / double(n - 1);
         if (mean > 0) beta = 1.0 / mean;
         for (int step = 0; step < 200; ++step) {
             double sum = 0.0, dsum = 0.0;
@@ -40,10 +42,15 @@ Eigen::MatrixXd affinities(const Eigen::MatrixXd& D2, double perplexity) {
                 sum += row(j);
                 dsum += row(j) * (D2(i, j) - dmin);
             }
-            const double H = std::log(sum) + beta * dsum / sum;   // entropy of the normalised row
+            const double H = std::log(sum) + beta * dsum / sum;  // entropy of the normalised row
             if (std::fabs(H - target) < 1e-5) break;
-            if (H > target) { lo = beta; beta = std::isinf(hi) ? beta * 2 : (beta + hi) / 2; }
-            else { hi = beta; beta = (beta + lo) / 2; }
+            if (H > target) {
+                lo = beta;
+                beta = std::isinf(hi) ? beta * 2 : (beta + hi) / 2;
+            } else {
+                hi = beta;
+                beta = (beta + lo) / 2;
+            }
         }
         P.row(i) = row.transpose() / row.sum();
     }
@@ -61,7 +68,7 @@ struct SplitMix64 {
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
     }
-    double uniform() { return (double(next() >> 11) + 0.5) * 0x1.0p-53; }   // in (0, 1)
+    double uniform() { return (double(next() >> 11) + 0.5) * 0x1.0p-53; }  // in (0, 1)
 };
 
 Eigen::MatrixXd initial(Eigen::Index n, std::uint64_t seed) {
@@ -79,7 +86,7 @@ Eigen::MatrixXd initial(Eigen::Index n, std::uint64_t seed) {
 // 3. The gradient of KL(P || Q) at Y for the (possibly exaggerated) P; also returns KL when asked.
 Eigen::MatrixXd gradient(const Eigen::MatrixXd& P, double scale, const Eigen::MatrixXd& Y, double* kl) {
     const Eigen::Index n = Y.rows();
-    Eigen::MatrixXd W(n, n);   // Student-t numerators 1 / (1 + |y_i - y_j|^2)
+    Eigen::MatrixXd W(n, n);  // Student-t numerators 1 / (1 + |y_i - y_j|^2)
     double Z = 0.0;
     for (Eigen::Index i = 0; i < n; ++i) {
         W(i, i) = 0.0;
@@ -133,7 +140,7 @@ Eigen::MatrixXd tsne(const Eigen::MatrixXd& D2, const TsneOptions& o, const Tsne
                 update(i, d) = momentum * update(i, d) - o.learning_rate * gains(i, d) * G(i, d);
             }
         Y += update;
-        Y.rowwise() -= Y.colwise().mean();   // the cost is translation-invariant: keep it centred
+        Y.rowwise() -= Y.colwise().mean();  // the cost is translation-invariant: keep it centred
         if (report) progress(it + 1, kl);
     }
     return Y;

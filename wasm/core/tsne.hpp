@@ -18,15 +18,15 @@ namespace strata {
 // perplexity 30. A larger step or exaggeration throws a few points far out on small sets, where
 // the 1/d forces are too weak to bring them back within the iterations.
 struct TsneOptions {
-    double perplexity = 30.0;         // lowered to (N - 1) / 3 for small N
+    double perplexity = 30.0;  // lowered to (N - 1) / 3 for small N
     int iterations = 1000;
     int exaggeration_iterations = 50;
-    double exaggeration = 4.0;        // P is multiplied by this during the first iterations
+    double exaggeration = 4.0;  // P is multiplied by this during the first iterations
     double learning_rate = 100.0;
-    int momentum_switch = 250;        // iteration where momentum_early gives way to momentum_late
+    int momentum_switch = 250;  // iteration where momentum_early gives way to momentum_late
     double momentum_early = 0.5, momentum_late = 0.8;
-    std::uint64_t seed = 0;           // of the initial positions: same seed, same picture
-    int report_every = 50;            // progress calls, in iterations
+    std::uint64_t seed = 0;  // of the initial positions: same seed, same picture
+    int report_every = 50;   // progress calls, in iterations
 };
 
 // Called every report_every iterations and at the end: iterations done, and the KL divergence

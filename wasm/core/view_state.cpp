@@ -32,7 +32,7 @@ std::optional<std::string> percent_decode(std::string_view s) {
         if (s[i] == '+') {
             out += ' ';
         } else if (s[i] == '%') {
-            if (i + 2 >= s.size()) return std::nullopt;   // a '%' needs two hex digits after it
+            if (i + 2 >= s.size()) return std::nullopt;  // a '%' needs two hex digits after it
             const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
             if (hi < 0 || lo < 0) return std::nullopt;
             out += char(hi * 16 + lo);
@@ -51,7 +51,7 @@ std::string percent_encode(const std::string& s) {
         if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '*') {
             out += char(c);
         } else if (c == ',') {
-            out += ',';   // list separator: readable, and URLSearchParams keeps it as is
+            out += ',';  // list separator: readable, and URLSearchParams keeps it as is
         } else {
             out += '%';
             out += hex[c >> 4];
@@ -105,7 +105,8 @@ std::optional<std::vector<std::string>> name_list(const std::string& t, std::str
         const std::size_t end = std::min(t.find(',', start), t.size());
         const std::string name = t.substr(start, end - start);
         if (!name.empty()) {
-            if (!is_plain_name(name)) return why = "has a name that is not 1-64 letters, digits, '.', '_' or '-'", std::nullopt;
+            if (!is_plain_name(name))
+                return why = "has a name that is not 1-64 letters, digits, '.', '_' or '-'", std::nullopt;
             if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
         }
         if (out.size() > 64) return why = "lists more than 64 models", std::nullopt;
@@ -169,9 +170,9 @@ ViewState parse_view_state(std::string_view query) {
         const std::string shown = value.size() > 40 ? value.substr(0, 40) + "..." : value;
         v.problems.push_back("URL: " + key + "=" + shown + " " + why + "; ignored");
     };
-    static const std::set<std::string> known = {"n", "seed", "vae_latent", "models", "metric", "energy",
-                                                "rank_rtol", "bandwidth", "centered", "sigma", "sample",
-                                                "hide", "view", "color", "tsne", "layout"};
+    static const std::set<std::string> known = {"n",         "seed",      "vae_latent", "models", "metric", "energy",
+                                                "rank_rtol", "bandwidth", "centered",   "sigma",  "sample", "hide",
+                                                "view",      "color",     "tsne",       "layout"};
     for (const std::string& key : order) {
         const std::string& t = values[key];
         std::string why;
@@ -179,41 +180,55 @@ ViewState parse_view_state(std::string_view query) {
             const std::string shown = key.size() > 40 ? key.substr(0, 40) + "..." : key;
             v.problems.push_back("URL: unknown parameter '" + shown + "' ignored");
         } else if (key == "n") {
-            if (auto x = whole(t, 2, kMaxN, why)) v.n = int(*x); else ignore(key, t, why);
+            if (auto x = whole(t, 2, kMaxN, why)) v.n = int(*x);
+            else ignore(key, t, why);
         } else if (key == "seed") {
-            if (auto x = whole(t, 0, (std::int64_t(1) << 53) - 1, why)) v.seed = std::uint64_t(*x); else ignore(key, t, why);
+            if (auto x = whole(t, 0, (std::int64_t(1) << 53) - 1, why)) v.seed = std::uint64_t(*x);
+            else ignore(key, t, why);
         } else if (key == "vae_latent") {
-            if (t == "sample" || t == "mean") v.vae_latent = t; else ignore(key, t, "is not 'sample' or 'mean'");
+            if (t == "sample" || t == "mean") v.vae_latent = t;
+            else ignore(key, t, "is not 'sample' or 'mean'");
         } else if (key == "models" || key == "hide") {
-            if (auto x = name_list(t, why)) (key == "models" ? v.models : v.hide) = *x; else ignore(key, t, why);
+            if (auto x = name_list(t, why)) (key == "models" ? v.models : v.hide) = *x;
+            else ignore(key, t, why);
         } else if (key == "metric") {
-            if (is_metric_name(t)) v.geometry.metric = t; else ignore(key, t, "is not a metric name");
+            if (is_metric_name(t)) v.geometry.metric = t;
+            else ignore(key, t, "is not a metric name");
         } else if (key == "energy") {
             auto x = real(t, why);
             if (x && !(*x > 0.0 && *x <= 1.0)) x = std::nullopt, why = "is not in (0, 1]";
-            if (x) v.geometry.energy = *x; else ignore(key, t, why);
+            if (x) v.geometry.energy = *x;
+            else ignore(key, t, why);
         } else if (key == "rank_rtol") {
             auto x = real(t, why);
             if (x && !(*x >= 0.0 && *x < 1.0)) x = std::nullopt, why = "is not in [0, 1)";
-            if (x) v.geometry.rank_rtol = *x; else ignore(key, t, why);
+            if (x) v.geometry.rank_rtol = *x;
+            else ignore(key, t, why);
         } else if (key == "bandwidth") {
             auto x = real(t, why);
             if (x && !(*x > 0.0)) x = std::nullopt, why = "is not > 0";
-            if (x) v.geometry.bandwidth = *x; else ignore(key, t, why);
+            if (x) v.geometry.bandwidth = *x;
+            else ignore(key, t, why);
         } else if (key == "centered") {
-            if (t == "true" || t == "false") v.geometry.centered = t == "true"; else ignore(key, t, "is not 'true' or 'false'");
+            if (t == "true" || t == "false") v.geometry.centered = t == "true";
+            else ignore(key, t, "is not 'true' or 'false'");
         } else if (key == "sigma") {
             auto x = real(t, why);
             if (x && !(*x >= 0.0 && *x <= 10.0)) x = std::nullopt, why = "is not in [0, 10]";
-            if (x) v.sigma = *x; else ignore(key, t, why);
+            if (x) v.sigma = *x;
+            else ignore(key, t, why);
         } else if (key == "sample") {
-            if (auto x = whole(t, -1, kMaxN - 1, why)) v.sample = int(*x); else ignore(key, t, why);
+            if (auto x = whole(t, -1, kMaxN - 1, why)) v.sample = int(*x);
+            else ignore(key, t, why);
         } else if (key == "view") {
-            if (t.empty() || is_plain_name(t)) v.view = t; else ignore(key, t, "is not a model name");
+            if (t.empty() || is_plain_name(t)) v.view = t;
+            else ignore(key, t, "is not a model name");
         } else if (key == "color") {
-            if (t == "set" || t == "class" || t == "stratum") v.color = t; else ignore(key, t, "is not set, class or stratum");
+            if (t == "set" || t == "class" || t == "stratum") v.color = t;
+            else ignore(key, t, "is not set, class or stratum");
         } else if (key == "tsne") {
-            if (t == "1" || t == "0") v.tsne = t == "1"; else ignore(key, t, "is not 0 or 1");
+            if (t == "1" || t == "0") v.tsne = t == "1";
+            else ignore(key, t, "is not 0 or 1");
         } else if (key == "layout") {
             std::vector<PanelPlace> places;
             std::set<int> seen;
@@ -229,7 +244,8 @@ ViewState parse_view_state(std::string_view query) {
                 else if (!seen.insert(p->panel).second) ok = false, why = "names a panel twice";
                 else places.push_back(*p);
             }
-            if (ok) v.layout = places; else ignore(key, t, why);
+            if (ok) v.layout = places;
+            else ignore(key, t, why);
         }
     }
     return v;
@@ -237,7 +253,7 @@ ViewState parse_view_state(std::string_view query) {
 
 // 4. Writing --------------------------------------------------------------------------------------------------
 std::string format_view_state(const ViewState& v) {
-    const ViewState d;   // the defaults, left out
+    const ViewState d;  // the defaults, left out
     std::string q;
     auto put = [&q](const char* key, const std::string& value) {
         q += (q.empty() ? "" : "&") + std::string(key) + "=" + percent_encode(value);
@@ -266,8 +282,9 @@ std::string format_view_state(const ViewState& v) {
     if (!v.layout.empty()) {
         std::string s;
         for (const PanelPlace& p : v.layout) {
-            s += (s.empty() ? "" : ",") + std::to_string(p.panel) + "." + std::to_string(p.x) + "." + std::to_string(p.y) +
-                 "." + std::to_string(p.w) + "." + std::to_string(p.h) + (p.collapsed ? ".c" : "");
+            s += (s.empty() ? "" : ",") + std::to_string(p.panel) + "." + std::to_string(p.x) + "." +
+                 std::to_string(p.y) + "." + std::to_string(p.w) + "." + std::to_string(p.h) +
+                 (p.collapsed ? ".c" : "");
         }
         put("layout", s);
     }

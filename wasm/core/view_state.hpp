@@ -33,7 +33,7 @@ namespace strata {
 
 // 1. The state ---------------------------------------------------------------------------------------------
 struct PanelPlace {
-    int panel = 0;                  // index of the panel in the interface's drawing order
+    int panel = 0;  // index of the panel in the interface's drawing order
     int x = 0, y = 0, w = 0, h = 0;
     bool collapsed = false;
 };
@@ -43,16 +43,16 @@ struct ViewState {
     int n = 300;
     std::uint64_t seed = 0;
     std::string vae_latent = "sample";
-    std::vector<std::string> models;           // only these models (empty: every model)
-    GeometrySettings geometry;                 // metric, energy, rank_rtol, bandwidth, centered
+    std::vector<std::string> models;  // only these models (empty: every model)
+    GeometrySettings geometry;        // metric, energy, rank_rtol, bandwidth, centered
     // The view: what is shown.
-    std::optional<double> sigma;               // the selected noise level (nearest in the grid)
-    int sample = -1;                           // the selected sample (-1: none)
-    std::vector<std::string> hide;             // models toggled off
-    std::string view;                          // the kernel-PCA view's model ("": the first)
-    std::string color = "set";                 // kernel-PCA colouring: set | class | stratum
-    bool tsne = false;                         // the t-SNE view instead of kernel PCA
-    std::vector<PanelPlace> layout;            // panels moved or resized by the user
+    std::optional<double> sigma;     // the selected noise level (nearest in the grid)
+    int sample = -1;                 // the selected sample (-1: none)
+    std::vector<std::string> hide;   // models toggled off
+    std::string view;                // the kernel-PCA view's model ("": the first)
+    std::string color = "set";       // kernel-PCA colouring: set | class | stratum
+    bool tsne = false;               // the t-SNE view instead of kernel PCA
+    std::vector<PanelPlace> layout;  // panels moved or resized by the user
     // Lines for the user: each parameter that was ignored, and why.
     std::vector<std::string> problems;
 };
