@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: build everything and run every test, from a fresh Debian 12 machine.
 #
-# 1. set-up: Debian packages (scripts/setup.sh) and the page's npm packages (web/, locked)
+# 1. set-up: Debian packages (scripts/setup.sh) and the page's npm packages (web/, locked);
+#    the house style and the core's layering (scripts/check_style.sh)
 # 2. native: configure, build and ctest the `native` preset (core unit tests, CLI end-to-end
 #    tests, the numpy/scipy reference check, the trainer's tests)
 #    and the same suite again under the `native-debug` preset (AddressSanitizer + UBSan)
@@ -15,6 +16,10 @@ bash scripts/setup.sh all
 if [ -f web/package-lock.json ]; then
   npm ci --prefix web --no-audit --no-fund
 fi
+
+# The house style (.clang-format, web/.prettierrc.json) and the core's layering, before building.
+echo "== style"
+bash scripts/check_style.sh
 
 echo "== native"
 cmake --workflow --preset native
