@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""reference_geometry.py: an independent numpy/scipy implementation of METHOD.md sections 3-7.
+"""reference_geometry.py: an independent numpy/scipy implementation of docs/method.md sections 3-7.
 
 Index: 1. SPSD points, ranks  2. metrics (vectorised log-euclidean; the others pair by pair,
-       straight from their definitions, fixed-rank with METHOD.md's rule for zero cosines)
+       straight from their definitions, fixed-rank with docs/method.md's rule for zero cosines)
        3. kernel, spectrum, 2-D view, angles  4. --check: run `strata geometry`, compare every
        field  5. --bench: time the vectorised analysis
 
@@ -37,7 +37,7 @@ What --check compares, and how closely:
               error of each field is printed.
   `seconds`   (wall time) only for being a number.
 
-Where METHOD.md leaves a choice open, this file makes the C++ core's choice (docs/core.md), so
+Where docs/method.md leaves a choice open, this file makes the C++ core's choice (docs/core.md), so
 that the two can agree; each is marked "mirrors the core" below:
   - effective-rank floor: eigenvalues l_i <= l_1 * max(I, m) * 2^-52 count as 0 (round-off);
   - dimension slack: dim_eta compares the cumulative energy with eta * total * (1 - 1e-12);
@@ -79,7 +79,7 @@ import scipy.linalg
 
 EPS32 = 2.0 ** -23
 EPS64 = 2.0 ** -52
-ZERO_COSINE = 1e-10      # METHOD.md section 5: a cosine <= 1e-10 is a right angle
+ZERO_COSINE = 1e-10      # docs/method.md section 5: a cosine <= 1e-10 is a right angle
 ENUMERATE_MAX = 12       # and up to 12 of them are resolved by trying every sign pattern
 TOL = 1e-7
 SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -87,7 +87,7 @@ SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # 1. SPSD points and ranks ------------------------------------------------------------------------
 def unfoldings(Z):
-    """Z: N x C x H x W -> [N x H x WC, N x W x HC, N x C x HW] (METHOD.md section 2)."""
+    """Z: N x C x H x W -> [N x H x WC, N x W x HC, N x C x HW] (docs/method.md section 2)."""
     N, C, H, W = Z.shape
     return [Z.transpose(0, 2, 1, 3).reshape(N, H, C * W),
             Z.transpose(0, 3, 1, 2).reshape(N, W, C * H),
@@ -97,7 +97,7 @@ def unfoldings(Z):
 def spsd_factors(Z, centered=True):
     """Per mode a dict: S, its eigh (l descending clipped at 0, V) for log-euclidean; and the SVD of
     the (centred) unfolding Zc = Us diag(s) W^T, ls = s^2 / (m - 1) (or / m) padded with zeros, Us
-    the complete left basis, for the ranks (METHOD.md's rule is on these singular values), the
+    the complete left basis, for the ranks (docs/method.md's rule is on these singular values), the
     effective ranks and the other metrics: an eigenvalue of S formed as a product carries an error
     of eps * l_1, far too much for a small one that affine-invariant or fixed-rank divide by."""
     out = []
@@ -167,7 +167,7 @@ def log_sq_of_squares(sv):
 
 
 def fixed_rank_sq(lS, US, lT, UT, r, k):
-    """METHOD.md section 5's fixed-rank distance with its rule for zero cosines. Returns (d^2, z).
+    """docs/method.md section 5's fixed-rank distance with its rule for zero cosines. Returns (d^2, z).
     US, UT: left singular vectors of the unfoldings, lS, lT: the eigenvalues s^2 / (m - 1)."""
     if r == 0:
         return 0.0, 0
