@@ -20,8 +20,9 @@
 
 namespace {
 const std::string kName = "fuzz-image";
-// The pixel limit, lowered from 2^25: a 200-byte JPEG can claim 5 million pixels (stb_image decodes
-// missing data as zeros), and three decodes of that under ASan take over 10 s.
+// The pixel limit, lowered from 2^25: a few hundred bytes of JPEG can claim millions of pixels
+// (stb_image decodes missing data as zeros), too slow to decode under ASan for the fuzzer's
+// time-out (fuzz/regressions/images/jpeg-5-megapixels-*).
 constexpr std::int64_t kPixels = std::int64_t(1) << 18;
 
 void check_set(const strata::ImageSet& s) {

@@ -8,7 +8,6 @@
 #include "manifest.hpp"
 #include "noise.hpp"
 #include "onnx_runner.hpp"
-#include "results_json.hpp"
 #include "sha256.hpp"
 
 #include <nlohmann/json.hpp>
@@ -73,6 +72,48 @@ Json image_source_json(const data::ImageSource& src) {
     j.set("skipped_files", std::move(skipped));
     j.set("ignored_files", src.ignored_files);
     return j;
+}
+
+// The study's first N images: the IDX test split, or --images; and how the results name them.
+struct StudyImages {
+    std::vector<float> pixels;  // N x kInputC x kInputH x kInputW
+    std::string dataset, file, sha256, samples;
+    Json source;  // --images only: "image_source"
+};
+
+StudyImages load_study_images(const StudySettings& s) {
+    StudyImages im;
+    if (s.images.empty()) {
+        const std::string data_dir = s.data_dir.empty() ? data::default_data_dir() : s.data_dir;
+        const data::Dataset test = data::load_split(data_dir, data::Split::Test, 0);
+        if (s.n > test.images.count)
+            throw Error("--n: " + std::to_string(s.n) + " images asked, " + test.images_path + " has " +
+                        std::to_string(test.images.count));
+        im.pixels = data::to_unit_floats(test.images, 0, s.n);
+        const auto raw_images = cmd::read_file(test.images_path);
+        im.sha256 = sha256_hex(raw_images.data(), raw_images.size());  // of the file as stored
+        im.dataset = s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir;
+        im.file = test.images_path;
+        im.samples = "the first n images of the test split, indices 0..n-1, in file order";
+        return im;
+    }
+    data::ImageSource src = data::load_images(s.images, kInputC, kInputH, kInputW, s.n);
+    for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
+    if (!src.images.skipped.empty())
+        std::fprintf(stderr, "warning: %s: %zu file(s) skipped\n", s.images.c_str(), src.images.skipped.size());
+    if (s.n > src.images.count)
+        throw Error("--n: " + std::to_string(s.n) + " images asked, " + s.images + " has " +
+                    std::to_string(src.images.count) + " usable (" + std::to_string(src.images.skipped.size()) +
+                    " skipped)");
+    im.source = image_source_json(src);
+    im.pixels = std::move(src.images.pixels);
+    im.sha256 = src.files_sha256;
+    im.dataset = "images " + s.images + " (" + src.kind + ")";
+    im.file = s.images;
+    im.samples = src.kind == "image folder"
+                     ? "the first n usable images of the folder in path order (byte-wise order of the relative path)"
+                     : "the first n images of the file, indices 0..n-1";
+    return im;
 }
 
 }  // namespace
@@ -243,39 +284,8 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     validate(s);
     const auto t_all = std::chrono::steady_clock::now();
     onnxrt::set_threads(s.torch_threads);
-    const std::string data_dir = s.data_dir.empty() ? data::default_data_dir() : s.data_dir;
-    std::vector<float> images;
-    std::string dataset, images_file, img_bytes, samples;  // how the results name the images
-    Json source;                                           // --images only: "image_source"
-    if (s.images.empty()) {
-        const data::Dataset test = data::load_split(data_dir, data::Split::Test, 0);
-        if (s.n > test.images.count)
-            throw Error("--n: " + std::to_string(s.n) + " images asked, " + test.images_path + " has " +
-                        std::to_string(test.images.count));
-        images = data::to_unit_floats(test.images, 0, s.n);
-        const auto raw_images = cmd::read_file(test.images_path);
-        img_bytes = sha256_hex(raw_images.data(), raw_images.size());  // of the file as stored
-        dataset = s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir;
-        images_file = test.images_path;
-        samples = "the first n images of the test split, indices 0..n-1, in file order";
-    } else {
-        data::ImageSource src = data::load_images(s.images, kInputC, kInputH, kInputW, s.n);
-        for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
-        if (!src.images.skipped.empty())
-            std::fprintf(stderr, "warning: %s: %zu file(s) skipped\n", s.images.c_str(), src.images.skipped.size());
-        if (s.n > src.images.count)
-            throw Error("--n: " + std::to_string(s.n) + " images asked, " + s.images + " has " +
-                        std::to_string(src.images.count) + " usable (" + std::to_string(src.images.skipped.size()) +
-                        " skipped)");
-        images = std::move(src.images.pixels);
-        img_bytes = src.files_sha256;
-        dataset = "images " + s.images + " (" + src.kind + ")";
-        images_file = s.images;
-        samples = src.kind == "image folder"
-                      ? "the first n usable images of the folder in path order (byte-wise order of the relative path)"
-                      : "the first n images of the file, indices 0..n-1";
-        source = image_source_json(src);
-    }
+    const StudyImages study_images = load_study_images(s);
+    const std::vector<float>& images = study_images.pixels;
 
     StudyResult result;
     Json jm = Json::array();
@@ -304,13 +314,13 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
 
     // Everything that determines the numbers (docs/method.md section 9).
     StudyProvenance p;
-    p.dataset = dataset;
+    p.dataset = study_images.dataset;
     p.split = s.images.empty() ? "test" : "";
-    p.images_file = images_file;
-    p.images_sha256 = img_bytes;
+    p.images_file = study_images.file;
+    p.images_sha256 = study_images.sha256;
     p.n = s.n;
-    p.samples = samples;
-    p.image_source = std::move(source);
+    p.samples = study_images.samples;
+    p.image_source = study_images.source;
     p.seed = s.seed;
     p.sigmas = s.sigmas;
     p.vae_latent = s.vae_latent;

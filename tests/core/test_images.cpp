@@ -293,6 +293,9 @@ TEST_SUITE("images") {
         zero[16 + 3] = 0;  // IHDR width 1 -> 0 (the CRC is not checked)
         const Bytes truncated_png(good.begin(), good.begin() + std::ptrdiff_t(good.size() / 2));
         const Bytes no_iend(good.begin(), good.end() - 12);
+        Bytes empty_idat(good.begin(), good.begin() + 33);  // signature and IHDR, an empty IDAT, then the rest
+        testimg::png_chunk(empty_idat, "IDAT", {});
+        empty_idat.insert(empty_idat.end(), good.begin() + 33, good.end());
         Bytes bad_zlib = good;
         bad_zlib[8 + 25 + 8] = 0xff;  // the IDAT's zlib header byte
         const Bytes cmyk = testimg::jpeg_constant({10, 20, 30, 40});
@@ -329,6 +332,7 @@ TEST_SUITE("images") {
             {"half.png", truncated_png, "half.png: truncated PNG (the IDAT chunk at byte 33"},
             {"noend.png", no_iend, "noend.png: truncated PNG (the file ends at byte"},
             {"zlib.png", bad_zlib, "zlib.png: corrupt PNG ("},
+            {"idat.png", empty_idat, "idat.png: corrupt PNG (an empty IDAT chunk before the image data)"},
             {"cmyk.jpg", cmyk, "cmyk.jpg: CMYK (or YCCK) JPEG with 4 colour components is not supported"},
             {"two.jpg", two, "two.jpg: JPEG with 2 colour components is not supported"},
             {"cut.jpg", truncated_jpg, "cut.jpg: truncated JPEG"},

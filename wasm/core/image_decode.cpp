@@ -93,7 +93,7 @@ std::string chunk_name(const std::uint8_t* t) {
 // 3. PNG: signature, chunks (length, type, data, CRC) from IHDR to IEND ---------------------------------
 void check_png(const std::uint8_t* b, std::size_t n, const std::string& name) {
     std::size_t i = 8;
-    bool first = true;
+    bool first = true, data = false;
     for (;;) {
         if (n - i < 12) {
             throw Error(name + ": truncated PNG (the file ends at byte " + std::to_string(n) +
@@ -118,6 +118,12 @@ void check_png(const std::uint8_t* b, std::size_t n, const std::string& name) {
                             ": 16-bit PNG (16 bits per sample); only PNGs of 8 bits or fewer per sample are "
                             "read: save it with 8 bits per channel");
             first = false;
+        }
+        // An empty IDAT before any image data is legal but no encoder writes one; stb_image 2.27 would
+        // copy its 0 bytes into a buffer not yet allocated, memcpy(NULL, ...) (regressions/images/empty-idat-*).
+        if (std::memcmp(type, "IDAT", 4) == 0) {
+            if (len == 0 && !data) throw Error(name + ": corrupt PNG (an empty IDAT chunk before the image data)");
+            data = true;
         }
         if (std::memcmp(type, "IEND", 4) == 0) return;
         i += std::size_t(len) + 12;
