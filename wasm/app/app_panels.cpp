@@ -447,6 +447,20 @@ void view_switch(const ModelView& m) {
     }
 }
 
+// The model chosen in the kernel-PCA view and the diagnostics (null when there is none), its clean
+// set and its noisy set at the selected sigma (null at sigma 0; either null until computed).
+struct ShownSets {
+    const ModelView* model = nullptr;
+    const SetView* clean = nullptr;
+    const SetView* noisy = nullptr;
+};
+ShownSets shown_sets() {
+    const AppState& s = state();
+    if (s.models.empty()) return {};
+    const ModelView& m = s.models[std::size_t(s.kpca_model)];
+    return {&m, set_at(m, 0), s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr};
+}
+
 // What the view shows of the chosen model: its clean set, the noisy set at the selected sigma (if any), and
 // the coordinates drawn, kernel PCA's or the t-SNE result's (clean points, then the noisy set's).
 struct ViewSets {
@@ -569,18 +583,14 @@ void kpca_view() {
     int cb = int(s.color_by);
     ImGui::SetNextItemWidth(140);
     if (ImGui::Combo("##colorby", &cb, color_names, 3)) s.color_by = AppState::ColorBy(cb);
-    if (s.models.empty()) {
+    const ShownSets shown = shown_sets();
+    if (shown.model && !shown.clean) ImGui::TextDisabled("waiting for the clean set of %s", shown.model->name.c_str());
+    if (!shown.clean) {
         ImGui::End();
         return;
     }
-    const ModelView& m = s.models[std::size_t(s.kpca_model)];
-    const SetView* clean = set_at(m, 0);
-    const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
-    if (!clean) {
-        ImGui::TextDisabled("waiting for the clean set of %s", m.name.c_str());
-        ImGui::End();
-        return;
-    }
+    const ModelView& m = *shown.model;
+    const SetView *clean = shown.clean, *noisy = shown.noisy;
     view_switch(m);
     sample_strip_row(m);
     const AppState::Tsne& t = s.tsne;
@@ -671,17 +681,12 @@ void kernel_diagnostics() {
         ImGui::EndTable();
     }
     model_combo("model##spectrum");
-    if (s.models.empty()) {
+    const ShownSets shown_model = shown_sets();
+    if (!shown_model.clean) {
         ImGui::End();
         return;
     }
-    const ModelView& m = s.models[std::size_t(s.kpca_model)];
-    const SetView* clean = set_at(m, 0);
-    const SetView* noisy = s.sigma_index > 0 ? set_at(m, s.sigma_index) : nullptr;
-    if (!clean) {
-        ImGui::End();
-        return;
-    }
+    const SetView *clean = shown_model.clean, *noisy = shown_model.noisy;
     const std::size_t shown = std::min<std::size_t>(60, clean->kernel_spectrum.size());
     double hi = 1e-12, lo = INFINITY;
     for (const SetView* set : {clean, noisy})
