@@ -202,6 +202,12 @@ function latentOf(m, model, eo, k, first, params) {
   return { z, dims: mu.dims };
 }
 
+// A model's caches, each valid for a key: encodings (latents, PSNR) per noise level for the images,
+// seed and VAE latent mode; analysed sets for those plus the geometry settings.
+function emptyCaches() {
+  return { encKey: null, enc: [], anaKey: null, sets: [], bandwidth: null, geometry: null };
+}
+
 // One bundled model; throws an Error naming the file at fault.
 async function loadModel(entry) {
   const [enc, dec] = await Promise.all([fetchListed(entry.encoder), fetchListed(entry.decoder)]);
@@ -220,14 +226,7 @@ async function loadModel(entry) {
     decoderSha256: dec.sha256,
     encoderPath: enc.path,
     decoderPath: dec.path,
-    // Caches, each valid for a key: encodings (latents, PSNR) per noise level for the images, seed
-    // and VAE latent mode; analysed sets for those plus the geometry settings.
-    encKey: null,
-    enc: [],
-    anaKey: null,
-    sets: [],
-    bandwidth: null,
-    geometry: null,
+    ...emptyCaches(),
   };
 }
 
@@ -625,12 +624,7 @@ async function userModel(name, files) {
     decoderSha256: decoder ? m.sha256(files.decoder.bytes) : null,
     encoderPath: `dropped: ${files.encoder.name}`,
     decoderPath: decoder ? `dropped: ${files.decoder.name}` : null,
-    encKey: null,
-    enc: [],
-    anaKey: null,
-    sets: [],
-    bandwidth: null,
-    geometry: null,
+    ...emptyCaches(),
   };
 }
 
