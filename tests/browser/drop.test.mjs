@@ -18,25 +18,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  arg,
   check,
   launchChromium,
   log,
   npy,
   openExplorer,
-  repo,
   runTest,
   sampleNpy,
   screenshotOnFailure,
   startServer,
   stopAll,
+  testArgs,
 } from './harness.mjs';
 
 // 1. Arguments ---------------------------------------------------------------------------------------
-const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
-const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-drop-test')));
-const n = Number(arg('n', 60));
-const chromiumPath = arg('chromium', '/usr/bin/chromium');
+const { site, out, n, chromiumPath } = testArgs('browser-drop-test', 60);
 
 // Resolves once the page has settled after a drop: no study and no check of files running, and
 // the messages list longer than `before`.

@@ -37,14 +37,12 @@ import {
   sleep,
   startServer,
   stopAll,
+  testArgs,
 } from './harness.mjs';
 import { compareCsv, compareStudies } from './parity.mjs';
 
 // 1. Arguments ---------------------------------------------------------------------------------------------
-const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
-const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-test')));
-const n = Number(arg('n', 300));
-const chromiumPath = arg('chromium', '/usr/bin/chromium');
+const { site, out, n, chromiumPath } = testArgs('browser-test', 300);
 fs.mkdirSync(out, { recursive: true });
 
 // 2. The reference ------------------------------------------------------------------------------------------

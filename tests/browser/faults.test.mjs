@@ -20,24 +20,22 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  arg,
   check,
   launchChromium,
   log,
   npy,
   openExplorer,
-  repo,
   runTest,
   sampleNpy,
   screenshotOnFailure,
   sleep,
   startServer,
   stopAll,
+  testArgs,
 } from './harness.mjs';
 
 // 1. Arguments, site copies, helpers ---------------------------------------------------------------------
-const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
-const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-faults-test')));
+const { site, out, chromiumPath } = testArgs('browser-faults-test', 60);
 const N = 60;
 const files = path.join(out, 'files'); // files the cases drop
 
@@ -69,7 +67,7 @@ const requests = [];
 // Opens the page of a served site copy; resolves {page, server, browser, consoleErrors}.
 async function open(dir, query, { plain = false } = {}) {
   const server = await startServer(dir, plain ? ['--plain'] : []);
-  const browser = await launchChromium();
+  const browser = await launchChromium(chromiumPath);
   browser.context.on('request', (r) => requests.push({ url: r.url(), origin: new URL(server.url).origin }));
   const { page, consoleErrors } = await openExplorer(browser, server.url + query);
   return { page, server, browser, consoleErrors };

@@ -127,6 +127,17 @@ export function arg(name, fallback) {
   return i > 0 ? process.argv[i + 1] : fallback;
 }
 
+// What every browser test takes: --site (the built site folder), --out (its files), --n (images),
+// --chromium (the browser); the defaults are the wasm preset's folders and Debian's Chromium.
+export function testArgs(outName, n) {
+  return {
+    site: path.resolve(arg('site', path.join(repo, 'build/wasm/site'))),
+    out: path.resolve(arg('out', path.join(repo, 'build/wasm', outName))),
+    n: Number(arg('n', n)),
+    chromiumPath: arg('chromium', '/usr/bin/chromium'),
+  };
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // 7. The mouse on the canvas --------------------------------------------------------------------------------

@@ -14,7 +14,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  arg,
   center,
   check,
   click,
@@ -23,19 +22,16 @@ import {
   log,
   openExplorer,
   rect,
-  repo,
   runTest,
   screenshotOnFailure,
   sleep,
   startServer,
   stopAll,
+  testArgs,
 } from './harness.mjs';
 
 // 1. Arguments ---------------------------------------------------------------------------------------
-const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
-const out = path.resolve(arg('out', path.join(repo, 'build/wasm/browser-tsne-test')));
-const n = Number(arg('n', 60));
-const chromiumPath = arg('chromium', '/usr/bin/chromium');
+const { site, out, n, chromiumPath } = testArgs('browser-tsne-test', 60);
 
 const spread = (pts, d) => Math.max(...pts.map((p) => p[d])) - Math.min(...pts.map((p) => p[d]));
 
