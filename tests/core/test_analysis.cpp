@@ -37,6 +37,17 @@ std::vector<LatentSet> two_strata_sets(int n, double noise, std::mt19937& rng) {
     return {clean, noisy};
 }
 
+// The sets plus a third, "noisier" (sigma 0.3): the noisy set with more independent noise.
+std::vector<LatentSet> with_noisier_set(std::vector<LatentSet> sets, std::mt19937& rng) {
+    LatentSet more = sets[1];
+    more.name = "noisier";
+    more.sigma = 0.3;
+    std::normal_distribution<double> g;
+    for (double& v : more.values) v += 0.3 * g(rng);
+    sets.push_back(std::move(more));
+    return sets;
+}
+
 // NaN-aware: same size, every value finite, max |a - b| <= tol * max(1, max |b|).
 template <class A, class B>
 bool close(const A& a, const B& b, double tol) {
@@ -410,13 +421,7 @@ TEST_CASE("CleanAnalysis and analyze_geometry agree with a dense computation fro
     // Not the core against itself: every number is recomputed by dense_analysis() above. Settings
     // away from the defaults too, and a fixed-rank set whose pairs need the rule for zero cosines.
     std::mt19937 rng(46);
-    std::vector<LatentSet> sets = two_strata_sets(14, 0.1, rng);
-    LatentSet more = sets[1];
-    more.name = "noisier";
-    more.sigma = 0.3;
-    std::normal_distribution<double> g;
-    for (double& v : more.values) v += 0.3 * g(rng);
-    sets.push_back(more);
+    const std::vector<LatentSet> sets = with_noisier_set(two_strata_sets(14, 0.1, rng), rng);
     const std::vector<LatentSet> dead = dead_channel_sets(12, rng);
     GeometrySettings le, le2, fr, fr2;
     le2.centered = false;
@@ -452,13 +457,7 @@ TEST_CASE("CleanAnalysis and analyze_geometry agree with a dense computation fro
 
 TEST_CASE("CleanAnalysis: noisy sets added one at a time give analyze_geometry's numbers") {
     std::mt19937 rng(45);
-    std::vector<LatentSet> sets = two_strata_sets(16, 0.1, rng);
-    LatentSet more = sets[1];
-    more.name = "noisier";
-    more.sigma = 0.3;
-    std::normal_distribution<double> g;
-    for (double& v : more.values) v += 0.3 * g(rng);
-    sets.push_back(more);
+    const std::vector<LatentSet> sets = with_noisier_set(two_strata_sets(16, 0.1, rng), rng);
     for (const std::string& metric : {std::string("log-euclidean"), std::string("fixed-rank")}) {
         GeometrySettings s;
         s.metric = metric;
