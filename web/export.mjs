@@ -31,7 +31,8 @@ const modelLabel = (m) => field(m.variational ? `${m.name}/${m.vae_latent}` : m.
 export function summaryCsv(results) {
   let out =
     'model,set,sigma,n,strata,smooth,top_stratum,top_stratum_count,mean_erank1,mean_erank2,mean_erank3,' +
-    'hilbert_dim,kernel_min_eigenvalue,max_angle_deg,mean_angle_deg,cross_stratum_pairs,psnr_mean,psnr_std\n';
+    'hilbert_dim,kernel_min_eigenvalue,max_angle_deg,mean_angle_deg,cross_stratum_pairs,fixed_rank_ambiguous_pairs,' +
+    'psnr_mean,psnr_std\n';
   for (const m of results.models) {
     for (const s of m.sets) {
       const er = [0, 0, 0];
@@ -56,6 +57,7 @@ export function summaryCsv(results) {
           a.length ? g10(Math.max(...a)) : '',
           a.length ? g10(mean) : '',
           s.cross_stratum_pairs ?? '',
+          s.fixed_rank_ambiguous_pairs ?? '',
           g10(s.psnr_mean),
           g10(s.psnr_std),
         ].join(',') + '\n';
