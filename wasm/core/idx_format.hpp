@@ -6,7 +6,7 @@
 // 3 dimensions) or 0x00000801 (1 dimension), then each dimension as a big-endian uint32, then the
 // data. Everything is checked: magic, dimensions, and that the data size matches exactly. A bad
 // file throws strata::Error whose message starts with the file's name. The bytes are already
-// decompressed: the CLI inflates gzip (native_trainer/idx.cpp), the page hands over a file's bytes.
+// decompressed: the CLI inflates gzip itself, the page hands over a file's bytes.
 #pragma once
 #include <cstddef>
 #include <cstdint>

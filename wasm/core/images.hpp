@@ -5,7 +5,7 @@
 // Every source ends as the same thing: count images of channels x height x width floats in
 // [0, 1], converted and resized by the one rule of image_resize.hpp, so the page and
 // `strata characterize` see the same pixels. Reading files from disk (folders, gzip) is the
-// CLI's part (native_trainer/image_folder.hpp); here everything starts from bytes.
+// CLI's part (its image source reader); here everything starts from bytes.
 #pragma once
 #include "idx_format.hpp"
 
