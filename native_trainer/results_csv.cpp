@@ -48,8 +48,9 @@ std::string summary_csv(const std::vector<CsvSet>& sets) {
                (r.strata.empty() ? "" : triple(r.strata[0].ranks)) + "," +
                (r.strata.empty() ? "" : std::to_string(r.strata[0].count)) + "," + num(er[0]) + "," + num(er[1]) + "," +
                num(er[2]) + "," + std::to_string(r.hilbert_dim) + "," + num(r.kernel_min_eigenvalue) + "," +
-               (a.empty() ? "" : num(*std::max_element(a.begin(), a.end()))) + "," + (a.empty() ? "" : num(mean_angle)) +
-               "," + (r.cross_stratum_pairs ? std::to_string(*r.cross_stratum_pairs) : "") + "," +
+               (a.empty() ? "" : num(*std::max_element(a.begin(), a.end()))) + "," +
+               (a.empty() ? "" : num(mean_angle)) + "," +
+               (r.cross_stratum_pairs ? std::to_string(*r.cross_stratum_pairs) : "") + "," +
                (r.fixed_rank_ambiguous_pairs ? std::to_string(*r.fixed_rank_ambiguous_pairs) : "") + "," +
                (c.psnr_mean ? num(*c.psnr_mean) : "") + "," + (c.psnr_std ? num(*c.psnr_std) : "") + "\n";
     }

@@ -59,14 +59,13 @@ inline strata::LatentSet low_rank_set(const std::string& name, const strata::Lat
     return set;
 }
 
-
 // Fixed-rank from its definitions (METHOD.md section 5) ---------------------------------------------
 // Sum of log^2 of the eigenvalues of the pencil B x = g A (A positive definite), through
 // A^-1/2 B A^-1/2 (a different route from the core's generalised solver).
 inline double pencil_log_sq(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> ea(A);
-    const Eigen::MatrixXd Ainv_half = ea.eigenvectors() * ea.eigenvalues().cwiseSqrt().cwiseInverse().asDiagonal() *
-                                      ea.eigenvectors().transpose();
+    const Eigen::MatrixXd Ainv_half =
+        ea.eigenvectors() * ea.eigenvalues().cwiseSqrt().cwiseInverse().asDiagonal() * ea.eigenvectors().transpose();
     const Eigen::VectorXd g = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(Ainv_half * B * Ainv_half).eigenvalues();
     return g.array().log().square().sum();
 }

@@ -89,7 +89,8 @@ std::vector<LatentSet> dead_channel_sets(int n, std::mt19937& rng) {
     for (LatentSet& set : sets)
         for (int i = 0; i < n; ++i)
             for (int c = 0; c < 4; ++c) {
-                double* channel = set.values.data() + std::size_t(i) * kShape.size() + std::size_t((i % 5 + c) % 12) * 16;
+                double* channel =
+                    set.values.data() + std::size_t(i) * kShape.size() + std::size_t((i % 5 + c) % 12) * 16;
                 std::fill(channel, channel + 16, 0.0);
             }
     return sets;
@@ -125,7 +126,8 @@ Eigen::MatrixXd dense_unfolding(const double* z, const LatentShape& s, int mode)
     return U;
 }
 
-std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const GeometrySettings& gs, double* bandwidth) {
+std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const GeometrySettings& gs,
+                                     double* bandwidth) {
     std::vector<DenseSet> out(sets.size());
     for (std::size_t k = 0; k < sets.size(); ++k) {
         const LatentSet& set = sets[k];
@@ -158,9 +160,11 @@ std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const G
     }
     auto logm = [&](const Eigen::MatrixXd& S) {
         const double I = double(S.rows()), tr = S.trace();
-        const Eigen::MatrixXd Se = S + (tr > 0 ? gs.spd_eps * tr / I : gs.spd_eps) * Eigen::MatrixXd::Identity(S.rows(), S.cols());
+        const Eigen::MatrixXd Se =
+            S + (tr > 0 ? gs.spd_eps * tr / I : gs.spd_eps) * Eigen::MatrixXd::Identity(S.rows(), S.cols());
         Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> e(Se);
-        return Eigen::MatrixXd(e.eigenvectors() * e.eigenvalues().array().log().matrix().asDiagonal() * e.eigenvectors().transpose());
+        return Eigen::MatrixXd(e.eigenvectors() * e.eigenvalues().array().log().matrix().asDiagonal() *
+                               e.eigenvectors().transpose());
     };
     std::mt19937 rng(99);
     auto d2 = [&](const DenseSet& a, std::size_t i, const DenseSet& b, std::size_t j, int* z_pair) {
@@ -169,12 +173,14 @@ std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const G
         for (int n = 0; n < 3; ++n) {
             if (gs.weights[std::size_t(n)] == 0.0) continue;
             if (gs.metric == "log-euclidean") {
-                d += gs.weights[std::size_t(n)] * (logm(a.S[i][std::size_t(n)]) - logm(b.S[j][std::size_t(n)])).squaredNorm();
+                d += gs.weights[std::size_t(n)] *
+                     (logm(a.S[i][std::size_t(n)]) - logm(b.S[j][std::size_t(n)])).squaredNorm();
             } else {
                 int z = 0;
                 const int r = std::min(a.ranks[i][std::size_t(n)], b.ranks[j][std::size_t(n)]);
-                d += gs.weights[std::size_t(n)] *
-                     test::fixed_rank_by_definition(a.S[i][std::size_t(n)], b.S[j][std::size_t(n)], r, gs.fixed_rank_k, rng, &z);
+                d += gs.weights[std::size_t(n)] * test::fixed_rank_by_definition(a.S[i][std::size_t(n)],
+                                                                                 b.S[j][std::size_t(n)], r,
+                                                                                 gs.fixed_rank_k, rng, &z);
                 *z_pair += z;
             }
         }
@@ -238,11 +244,14 @@ std::vector<DenseSet> dense_analysis(const std::vector<LatentSet>& sets, const G
             const Eigen::MatrixXd ones = Eigen::MatrixXd::Constant(N, N, 1.0 / double(N));
             const Eigen::MatrixXd Ktc = Kt - ones * K[0] - Kt * ones + ones * K[0] * ones;
             for (int a = 0; a < 2; ++a) Y.col(a) = Ktc * c.V.col(a) / std::sqrt(c.mu(a));
-            const Eigen::MatrixXd A = c.V.leftCols(c.hilbert_dim) * c.mu.head(c.hilbert_dim).cwiseSqrt().cwiseInverse().asDiagonal();
+            const Eigen::MatrixXd A =
+                c.V.leftCols(c.hilbert_dim) * c.mu.head(c.hilbert_dim).cwiseSqrt().cwiseInverse().asDiagonal();
             const Eigen::MatrixXd B = out[k].V.leftCols(out[k].hilbert_dim) *
                                       out[k].mu.head(out[k].hilbert_dim).cwiseSqrt().cwiseInverse().asDiagonal();
-            const Eigen::VectorXd s = Eigen::JacobiSVD<Eigen::MatrixXd>(A.transpose() * (J * kernel(Dx[k]) * J) * B).singularValues();
-            for (Eigen::Index i = 0; i < s.size(); ++i) out[k].angles.push_back(std::acos(std::min(1.0, s(i))) * 180.0 / 3.14159265358979323846);
+            const Eigen::VectorXd s =
+                Eigen::JacobiSVD<Eigen::MatrixXd>(A.transpose() * (J * kernel(Dx[k]) * J) * B).singularValues();
+            for (Eigen::Index i = 0; i < s.size(); ++i)
+                out[k].angles.push_back(std::acos(std::min(1.0, s(i))) * 180.0 / 3.14159265358979323846);
             std::sort(out[k].angles.begin(), out[k].angles.end());
         }
         for (Eigen::Index i = 0; i < N; ++i) out[k].embedding.insert(out[k].embedding.end(), {Y(i, 0), Y(i, 1)});
@@ -415,7 +424,11 @@ TEST_CASE("CleanAnalysis and analyze_geometry agree with a dense computation fro
     fr2.fixed_rank_k = 0.5;
     fr2.weights = {1.0, 2.0, 0.5};
     fr2.bandwidth = 6.0;
-    struct Case { const char* name; GeometrySettings gs; const std::vector<LatentSet>* sets; };
+    struct Case {
+        const char* name;
+        GeometrySettings gs;
+        const std::vector<LatentSet>* sets;
+    };
     for (const Case& c : {Case{"log-euclidean", le, &sets}, Case{"log-euclidean, other settings", le2, &sets},
                           Case{"fixed-rank", fr, &sets}, Case{"fixed-rank, dead channels", fr2, &dead}}) {
         CAPTURE(c.name);

@@ -202,7 +202,9 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-Eigen::MatrixXd random_spd(int n, std::mt19937& rng) { return test::random_spsd(n, n + 2, rng) + 0.1 * Eigen::MatrixXd::Identity(n, n); }
+Eigen::MatrixXd random_spd(int n, std::mt19937& rng) {
+    return test::random_spsd(n, n + 2, rng) + 0.1 * Eigen::MatrixXd::Identity(n, n);
+}
 
 // A pair built in blocks of coordinates: m shared ones, then z where only S lives, then z where
 // only T lives (n = m + 2z). Both have rank m + z; their ranges meet in the first m coordinates and
@@ -285,10 +287,12 @@ TEST_CASE("fixed-rank, one channel live in S and dead in T: closed form, and the
     // The other sign is a valid SVD too, and the formula without the rule gives another value there.
     const SpsdFactor FS = test::factor(S), FT = test::factor(T);
     Eigen::MatrixXd OS, OT;
-    const Eigen::VectorXd theta = principal_angles_orthonormal(FS.eigenvectors.leftCols(2), FT.eigenvectors.leftCols(2), &OS, &OT);
+    const Eigen::VectorXd theta =
+        principal_angles_orthonormal(FS.eigenvectors.leftCols(2), FT.eigenvectors.leftCols(2), &OS, &OT);
     Eigen::MatrixXd OT_flipped = OT;
     OT_flipped.col(1) *= -1.0;   // the column of the zero cosine
-    const double v1 = fixed_rank_without_rule(FS, FT, 2, OS, OT, theta), v2 = fixed_rank_without_rule(FS, FT, 2, OS, OT_flipped, theta);
+    const double v1 = fixed_rank_without_rule(FS, FT, 2, OS, OT, theta),
+                 v2 = fixed_rank_without_rule(FS, FT, 2, OS, OT_flipped, theta);
     const double rule = fixed_rank_sq(FS, 2, FT, 2, 1.0);   // k = 1, as fixed_rank_without_rule
     CHECK((std::isfinite(v1) && std::isfinite(v2) && std::isfinite(rule)));
     CHECK(std::abs(v1 - v2) > 0.05 * rule);
@@ -297,12 +301,15 @@ TEST_CASE("fixed-rank, one channel live in S and dead in T: closed form, and the
     std::mt19937 rng(60);
     for (int trial = 0; trial < 8; ++trial) {
         const Eigen::MatrixXd Q = test::random_orthogonal(3, rng);
-        CHECK(fixed_rank_sq(test::factor(conj(Q, S)), 2, test::factor(conj(Q, T)), 2, k) == doctest::Approx(want).epsilon(1e-10));
-        CHECK(fixed_rank_sq(test::factor(conj(Q, T)), 2, test::factor(conj(Q, S)), 2, k) == doctest::Approx(want).epsilon(1e-10));
+        CHECK(fixed_rank_sq(test::factor(conj(Q, S)), 2, test::factor(conj(Q, T)), 2, k) ==
+              doctest::Approx(want).epsilon(1e-10));
+        CHECK(fixed_rank_sq(test::factor(conj(Q, T)), 2, test::factor(conj(Q, S)), 2, k) ==
+              doctest::Approx(want).epsilon(1e-10));
     }
 }
 
-TEST_CASE("fixed-rank, several channels differing: closed form, invariant to rotations, brute force over bases and signs") {
+TEST_CASE(
+    "fixed-rank, several channels differing: closed form, invariant to rotations, brute force over bases and signs") {
     std::mt19937 rng(61);
     for (const std::pair<int, int> mz : {std::pair<int, int>{3, 2}, {4, 3}, {2, 5}, {5, 12}, {3, 14}}) {
         const int m = mz.first, z = mz.second;
@@ -312,7 +319,8 @@ TEST_CASE("fixed-rank, several channels differing: closed form, invariant to rot
         const int n = m + 2 * z, r = m + z;
         const double k = 1.3, want = block_pair_closed_form(p, k);
         int zc = -1;
-        CHECK(fixed_rank_sq(test::factor(p.S), r, test::factor(p.T), r, k, &zc) == doctest::Approx(want).epsilon(1e-10));
+        CHECK(fixed_rank_sq(test::factor(p.S), r, test::factor(p.T), r, k, &zc) ==
+              doctest::Approx(want).epsilon(1e-10));
         CHECK(zc == z);
         for (int trial = 0; trial < 4; ++trial) {
             // A random frame of the whole space (no coordinate is special any more) ...
@@ -358,7 +366,8 @@ TEST_CASE("fixed-rank, zero cosines next to general angles: brute force, z <= 12
         int zc = -1, zb = -1;
         const double got = fixed_rank_sq(test::factor(S), r, test::factor(T), r, k, &zc);
         CHECK(zc == z);
-        for (int trial = 0; trial < 3; ++trial) CHECK(test::fixed_rank_by_definition(S, T, r, k, rng, &zb) == doctest::Approx(got).epsilon(1e-9));
+        for (int trial = 0; trial < 3; ++trial)
+            CHECK(test::fixed_rank_by_definition(S, T, r, k, rng, &zb) == doctest::Approx(got).epsilon(1e-9));
         CHECK(zb == z);
         // A principal angle that is not 0 or 90 degrees is there (the shared block turned).
         Eigen::VectorXd cosines;
@@ -385,20 +394,24 @@ TEST_CASE("fixed-rank on 9x5x6 ReLU latents with different dead channels: one di
     // rotation of one mode's space for both: the distance must not change.
     auto permute_channels = [&](const std::vector<double>& z, const std::vector<int>& perm) {
         std::vector<double> out(z.size());
-        for (int c = 0; c < 9; ++c) std::copy(z.begin() + perm[std::size_t(c)] * 30, z.begin() + (perm[std::size_t(c)] + 1) * 30, out.begin() + c * 30);
+        for (int c = 0; c < 9; ++c)
+            std::copy(z.begin() + perm[std::size_t(c)] * 30, z.begin() + (perm[std::size_t(c)] + 1) * 30,
+                      out.begin() + c * 30);
         return out;
     };
     auto reverse_rows = [&](const std::vector<double>& z) {
         std::vector<double> out(z.size());
         for (int c = 0; c < 9; ++c)
             for (int h = 0; h < 5; ++h)
-                for (int w = 0; w < 6; ++w) out[std::size_t((c * 5 + h) * 6 + w)] = z[std::size_t((c * 5 + (4 - h)) * 6 + w)];
+                for (int w = 0; w < 6; ++w)
+                    out[std::size_t((c * 5 + h) * 6 + w)] = z[std::size_t((c * 5 + (4 - h)) * 6 + w)];
         return out;
     };
     GeometrySettings gs;
     gs.metric = "fixed-rank";
     auto distance = [&](const std::vector<double>& a, const std::vector<double>& b, int* z = nullptr) {
-        const SpsdPoint P = spsd_point(a.data(), s, true, FactorRoute::Accurate), Q = spsd_point(b.data(), s, true, FactorRoute::Accurate);
+        const SpsdPoint P = spsd_point(a.data(), s, true, FactorRoute::Accurate),
+                        Q = spsd_point(b.data(), s, true, FactorRoute::Accurate);
         return product_distance_sq(P, rank_triple(P, std::nullopt), Q, rank_triple(Q, std::nullopt), gs, z);
     };
     int z = -1;
@@ -413,18 +426,22 @@ TEST_CASE("fixed-rank on 9x5x6 ReLU latents with different dead channels: one di
     }
     // Without the rule the mode-3 term is not defined: rotating the zero block of one side is
     // another valid SVD and changes the value.
-    const SpsdPoint P = spsd_point(zp.data(), s, true, FactorRoute::Accurate), Q = spsd_point(zq.data(), s, true, FactorRoute::Accurate);
+    const SpsdPoint P = spsd_point(zp.data(), s, true, FactorRoute::Accurate),
+                    Q = spsd_point(zq.data(), s, true, FactorRoute::Accurate);
     const SpsdFactor &S3 = P.factors[2], &T3 = Q.factors[2];
     REQUIRE(matrix_rank(S3, std::nullopt) == 7);
     REQUIRE(matrix_rank(T3, std::nullopt) == 7);
     Eigen::MatrixXd OS, OT;
-    const Eigen::VectorXd theta = principal_angles_orthonormal(S3.eigenvectors.leftCols(7), T3.eigenvectors.leftCols(7), &OS, &OT);
+    const Eigen::VectorXd theta =
+        principal_angles_orthonormal(S3.eigenvectors.leftCols(7), T3.eigenvectors.leftCols(7), &OS, &OT);
     Eigen::MatrixXd OT_turned = OT;
     const double a = 0.7;
     OT_turned.col(5) = std::cos(a) * OT.col(5) + std::sin(a) * OT.col(6);
     OT_turned.col(6) = -std::sin(a) * OT.col(5) + std::cos(a) * OT.col(6);
-    const double v1 = fixed_rank_without_rule(S3, T3, 7, OS, OT, theta), v2 = fixed_rank_without_rule(S3, T3, 7, OS, OT_turned, theta);
-    MESSAGE("9x5x6 pair, mode 3 without the rule: " << v1 << " or " << v2 << "; with it: " << fixed_rank_sq(S3, 7, T3, 7, 1.0));
+    const double v1 = fixed_rank_without_rule(S3, T3, 7, OS, OT, theta),
+                 v2 = fixed_rank_without_rule(S3, T3, 7, OS, OT_turned, theta);
+    MESSAGE("9x5x6 pair, mode 3 without the rule: " << v1 << " or " << v2
+                                                    << "; with it: " << fixed_rank_sq(S3, 7, T3, 7, 1.0));
     CHECK(std::abs(v1 - v2) > 1e-3 * v1);
 }
 

@@ -145,8 +145,9 @@ TEST_CASE("mode_factor: the accurate route keeps small eigenvalues to relative a
     std::mt19937 rng(5);
     for (const std::pair<int, int> shape : {std::pair<int, int>{12, 30}, {30, 12}}) {
         const int I = shape.first, m = shape.second;   // (no structured bindings: CAPTURE takes them by lambda)
-        const int k = std::min(I, m) - 1;   // centring removes one direction
-        const Eigen::VectorXd s = Eigen::VectorXd::LinSpaced(k, 0.0, -5.0).unaryExpr([](double e) { return std::pow(10.0, e); });
+        const int k = std::min(I, m) - 1;              // centring removes one direction
+        const Eigen::VectorXd s =
+            Eigen::VectorXd::LinSpaced(k, 0.0, -5.0).unaryExpr([](double e) { return std::pow(10.0, e); });
         // Columns of W orthogonal to the all-ones vector, so that centring leaves Z unchanged.
         Eigen::MatrixXd W = test::random_orthogonal(m, rng);
         const Eigen::VectorXd ones = Eigen::VectorXd::Ones(m) / std::sqrt(double(m));

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
     const int result = context.run();
     if (context.shouldExit() || result != 0) return result;
     if (fixtures::skipped_cases > 0) {
-        std::printf("%d test case(s) could not run here: reported as skipped (exit status 77)\n", fixtures::skipped_cases);
+        std::printf("%d test case(s) could not run here: reported as skipped (exit status 77)\n",
+                    fixtures::skipped_cases);
         return 77;
     }
     return 0;

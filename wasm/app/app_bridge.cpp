@@ -80,7 +80,8 @@ void set_result(int model, int k, const val& set, double bandwidth) {
         v.embedding.push_back({set["embedding_2d"][i][0].as<double>(), set["embedding_2d"][i][1].as<double>()});
     if (has(set, "principal_angles_deg")) v.angles_deg = doubles(set["principal_angles_deg"]);
     if (has(set, "cross_stratum_pairs")) v.cross_stratum_pairs = set["cross_stratum_pairs"].as<long long>();
-    if (has(set, "fixed_rank_ambiguous_pairs")) v.fixed_rank_ambiguous_pairs = set["fixed_rank_ambiguous_pairs"].as<long long>();
+    if (has(set, "fixed_rank_ambiguous_pairs"))
+        v.fixed_rank_ambiguous_pairs = set["fixed_rank_ambiguous_pairs"].as<long long>();
     v.psnr_mean = has(set, "psnr_mean") ? set["psnr_mean"].as<double>() : 0.0;
     v.psnr_std = has(set, "psnr_std") ? set["psnr_std"].as<double>() : 0.0;
     v.present = true;

@@ -53,7 +53,8 @@ PreparedSet prepare(const LatentSet& set, const GeometrySettings& s) {
     PreparedSet out;
     out.effective_ranks.resize(set.n);
     const FactorRoute route = (s.metric == "log-euclidean" || s.metric == "bures-wasserstein")
-                                  ? FactorRoute::Fast : FactorRoute::Accurate;   // see spsd.hpp
+                                  ? FactorRoute::Fast
+                                  : FactorRoute::Accurate;   // see spsd.hpp
     parallel_for(set.n, s.threads, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
             points[i] = spsd_point(set.sample(i), set.shape, s.centered, route);

@@ -12,8 +12,8 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 }
 
-Eigen::VectorXd principal_angles_orthonormal(const Eigen::MatrixXd& QA, const Eigen::MatrixXd& QB,
-                                             Eigen::MatrixXd* OA, Eigen::MatrixXd* OB, Eigen::VectorXd* cos_out) {
+Eigen::VectorXd principal_angles_orthonormal(const Eigen::MatrixXd& QA, const Eigen::MatrixXd& QB, Eigen::MatrixXd* OA,
+                                             Eigen::MatrixXd* OB, Eigen::VectorXd* cos_out) {
     const Eigen::Index p = QA.cols(), q = QB.cols(), k = std::min(p, q);
     if (k == 0) {
         if (OA) *OA = Eigen::MatrixXd(p, 0);

@@ -148,7 +148,8 @@ public:
         for (Eigen::Index j = 0; j < z_; ++j) {
             const bool fj = flip[std::size_t(j)];
             v += fj ? minus_(j) : plus_(j);
-            for (Eigen::Index i = 0; i < j; ++i) v += (fj != flip[std::size_t(i)]) ? pair_minus_(i, j) : pair_plus_(i, j);
+            for (Eigen::Index i = 0; i < j; ++i)
+                v += (fj != flip[std::size_t(i)]) ? pair_minus_(i, j) : pair_plus_(i, j);
         }
         return v;
     }
@@ -181,8 +182,10 @@ std::vector<bool> zero_block_signs(const Eigen::MatrixXd& A, const Eigen::Matrix
     for (Eigen::Index j = 0; j < z; ++j) {
         flip[std::size_t(j)] = true;
         const double v = f(flip);
-        if (v < best_value) best_value = v;
-        else flip[std::size_t(j)] = false;
+        if (v < best_value)
+            best_value = v;
+        else
+            flip[std::size_t(j)] = false;
     }
     return flip;
 }
@@ -216,13 +219,14 @@ double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int r
     // of C = diag(l_T)^1/2 O_T O_S^T diag(l_S)^-1/2, a graded matrix whose small singular values
     // Jacobi's SVD keeps to a relative accuracy. A Cholesky-based generalised eigensolver would
     // lose them when l_S spans many orders of magnitude (eigenvalues near the rank threshold).
-    const Eigen::MatrixXd C = lT.cwiseSqrt().asDiagonal() * (OT * OS.transpose()) * lS.cwiseSqrt().cwiseInverse().asDiagonal();
+    const Eigen::MatrixXd C =
+        lT.cwiseSqrt().asDiagonal() * (OT * OS.transpose()) * lS.cwiseSqrt().cwiseInverse().asDiagonal();
     return theta.squaredNorm() + k * sum_log_squared_of_squares(Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues());
 }
 
 // 3. The product distance -----------------------------------------------------------------------------
-double factor_distance_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T,
-                          const GeometrySettings& s, int* zero_cosines) {
+double factor_distance_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int rank_T, const GeometrySettings& s,
+                          int* zero_cosines) {
     if (zero_cosines) *zero_cosines = 0;
     if (s.metric == "log-euclidean") return log_euclidean_sq(S, T, s.spd_eps);
     if (s.metric == "bures-wasserstein") return bures_wasserstein_sq(S, T);

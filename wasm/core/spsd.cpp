@@ -96,8 +96,7 @@ SpsdFactor mode_factor(const Eigen::MatrixXd& Z, bool centered, FactorRoute rout
 
 SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered, FactorRoute route) {
     SpsdPoint p;
-    for (int mode = 1; mode <= 3; ++mode)
-        p.factors[mode - 1] = mode_factor(unfold(z, shape, mode), centered, route);
+    for (int mode = 1; mode <= 3; ++mode) p.factors[mode - 1] = mode_factor(unfold(z, shape, mode), centered, route);
     return p;
 }
 

@@ -60,7 +60,6 @@ struct SpsdPoint {
 // The fast route is exact enough for `log-euclidean` (which adds spd_eps tr(S) / I to every
 // eigenvalue) and `bures-wasserstein` (which weights a direction by about l_i); `affine-invariant`
 // and `fixed-rank` divide by small eigenvalues and take the accurate route (analysis.cpp).
-SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered,
-                     FactorRoute route = FactorRoute::Fast);
+SpsdPoint spsd_point(const double* z, const LatentShape& shape, bool centered, FactorRoute route = FactorRoute::Fast);
 
 }  // namespace strata
