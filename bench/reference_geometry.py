@@ -50,8 +50,9 @@ Numerical routes of this file's own (independent of the core's code, and as accu
 against 60-digit arithmetic, a Cholesky-based eigvalsh(R_T^2, R_S^2) or eigvalsh(T_e, S_e) and
 eigenvalues of the formed S lose up to 1e-5 of a distance when eigenvalues span ten orders of
 magnitude, as they do near the rank threshold):
-  - ranks, effective ranks and the factors of bures-wasserstein, affine-invariant and fixed-rank
-    from numpy's SVD of the centred unfolding (LAPACK gesdd); log-euclidean from numpy's eigh of S;
+  - the factors of bures-wasserstein, affine-invariant and fixed-rank, and with them the ranks
+    and effective ranks, from numpy's SVD of the centred unfolding (LAPACK gesdd); log-euclidean
+    (and its ranks) from numpy's eigh of S, as the core's fast route;
   - bures-wasserstein: tr((S^1/2 T S^1/2)^1/2) as the sum of singular values of A^T B with
     A = U diag(s) / sqrt(m - 1) from that SVD;
   - affine-invariant and fixed-rank's log term: the eigenvalues of their pencils as squared singular
@@ -94,12 +95,13 @@ def unfoldings(Z):
             Z.reshape(N, C, H * W)]
 
 
-def spsd_factors(Z, centered=True):
-    """Per mode a dict: S, its eigh (l descending clipped at 0, V) for log-euclidean; and the SVD of
-    the (centred) unfolding Zc = Us diag(s) W^T, ls = s^2 / (m - 1) (or / m) padded with zeros, Us
-    the complete left basis, for the ranks (docs/method.md's rule is on these singular values), the
-    effective ranks and the other metrics: an eigenvalue of S formed as a product carries an error
-    of eps * l_1, far too much for a small one that affine-invariant or fixed-rank divide by."""
+def spsd_factors(Z, centered=True, accurate=True):
+    """Per mode a dict: S and its eigh (l descending clipped at 0, V), used by log-euclidean; and
+    ls, Us for the ranks, the effective ranks and the other metrics. With `accurate`, these come
+    from the SVD of the (centred) unfolding Zc = Us diag(s) W^T, ls = s^2 / (m - 1) (or / m)
+    padded with zeros, Us the complete left basis: an eigenvalue of the formed S carries an error
+    of eps * l_1, far too much for a small one that affine-invariant or fixed-rank divide by.
+    Without it (log-euclidean, and --bench) they are l and V, as the core's fast route."""
     out = []
     for U in unfoldings(Z.astype(np.float64)):
         I, m = U.shape[1], U.shape[2]
@@ -107,10 +109,14 @@ def spsd_factors(Z, centered=True):
         scale = 1.0 / (m - 1) if centered else 1.0 / m
         S = Uc @ Uc.transpose(0, 2, 1) * scale
         l, V = np.linalg.eigh(S)
-        Us, s, _ = np.linalg.svd(Uc, full_matrices=True)
-        ls = np.zeros((U.shape[0], I))
-        ls[:, :s.shape[1]] = s * s * scale
-        out.append({"S": S, "l": np.clip(l[:, ::-1], 0, None), "V": V[:, :, ::-1], "ls": ls, "Us": Us, "I": I, "m": m})
+        l, V = np.clip(l[:, ::-1], 0, None), V[:, :, ::-1]
+        f = {"S": S, "l": l, "V": V, "ls": l, "Us": V, "I": I, "m": m}
+        if accurate:
+            Us, s, _ = np.linalg.svd(Uc, full_matrices=True)
+            f["ls"] = np.zeros((U.shape[0], I))
+            f["ls"][:, :s.shape[1]] = s * s * scale
+            f["Us"] = Us
+        out.append(f)
     return out
 
 
@@ -296,7 +302,7 @@ def cross_stratum(a, b=None):
 def analyse(sets, metric="log-euclidean", weights=(1, 1, 1), eps=1e-6, k=1.0, energy=0.95, centered=True,
             rtol=None, bandwidth=None):
     """sets: list of (sigma, N x C x H x W array), clean first. Returns the JSON-like dict."""
-    facs = [spsd_factors(Z, centered) for _, Z in sets]
+    facs = [spsd_factors(Z, centered, accurate=metric != "log-euclidean") for _, Z in sets]
     ranks = [ranks_of(f, rtol) for f in facs]
     ambiguous, seen = [0] * len(sets), set()
     if metric == "log-euclidean":
