@@ -7,6 +7,7 @@
   idx/   IDX images and labels, plain and gzipped (as Debian's Fashion-MNIST ships them)
   images/  PNG (every colour type, 1 to 16 bits, Adam7-interlaced), constant JPEGs (gray, YCbCr,
          CMYK, progressive YCbCr), .npy image arrays (uint8, float32, float64, out of range)
+  onnx_io/ graph inputs and outputs as exports declare them (no nodes)
   onnx/  tiny ONNX models of the op set the runner supports, encoded here with a minimal
          protobuf writer (field numbers from onnx/onnx.proto; the python onnx package is not
          installed on Debian 12): Conv, ConvTranspose, grouped/dilated Conv, elementwise ops
@@ -165,6 +166,20 @@ out("onnx", "elementwise.onnx", model(
                     node("Identity", ["e"], ["y"], "id")],
     [tensor("c", w(1))],
     [value_info("x", [1, 3])], [value_info("y", [1, 3]), value_info("a", [1, 3])], kind="vae"))
+
+# onnx_io: graph inputs and outputs as users' exports declare them (the model-shape reader; no
+# nodes needed): a fixed batch of 1 with torch.onnx.export's numeric names, a variational encoder,
+# sizes left open, a decoder, and the weights listed among the inputs as older exports do.
+out("onnx_io", "rgb_batch1.onnx", model("torch_jit", [], [], [value_info("input.1", [1, 3, 32, 32])],
+                                        [value_info("21", [1, 64, 8, 8])]))
+out("onnx_io", "vae_mu_logvar.onnx", model("vae", [], [], [value_info("x", ["batch", 1, 28, 28])],
+                                           [value_info("mu", ["batch", 64, 7, 7]),
+                                            value_info("logvar", ["batch", 64, 7, 7])], kind="vae"))
+out("onnx_io", "open_sizes.onnx", model("open", [], [], [value_info("x", ["N", 3, "H", "W"])],
+                                        [value_info("a", ["N", 8, "h", "w"]), value_info("b", None)]))
+out("onnx_io", "decoder_with_weight_inputs.onnx", model(
+    "decoder", [], [tensor("W", np.zeros((2, 1, 2, 2), "<f4"))], [value_info("W", [2, 1, 2, 2]), value_info("z", [1, 64, 8, 8])],
+    [value_info("x_hat", [1, 3, 32, 32])]))
 
 # images: PNG (zlib-compressed, every colour type), JPEG (constant images, baseline and progressive),
 # .npy image arrays (uint8, float32, float64), and the refused kinds --------------------------------

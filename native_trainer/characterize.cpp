@@ -6,7 +6,9 @@
 #include "idx.hpp"
 #include "image_source.hpp"
 #include "manifest.hpp"
+#include "model_plan.hpp"
 #include "noise.hpp"
+#include "onnx_io.hpp"
 #include "onnx_runner.hpp"
 #include "sha256.hpp"
 
@@ -15,15 +17,18 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <memory>
 
 namespace strata::study {
 namespace {
 
-// The input of the models (1 x 28 x 28: network.hpp); --images are converted and resized to it.
-constexpr int kInputC = 1, kInputH = 28, kInputW = 28;
+// The input of the bundled models (network.hpp): the default study reads the IDX test split as is.
+constexpr ImageShape kFashionMnist{1, 28, 28};
 
 bool is_file(const std::string& p) {
     struct stat st;
@@ -74,16 +79,19 @@ Json image_source_json(const data::ImageSource& src) {
     return j;
 }
 
-// The study's first N images: the IDX test split, or --images; and how the results name them.
+// The study's first N images at one input shape: the IDX test split, or --images; and how the
+// results name them.
 struct StudyImages {
-    std::vector<float> pixels;  // N x kInputC x kInputH x kInputW
+    std::vector<float> pixels;  // N x C x H x W of the shape asked for
     std::string dataset, file, sha256, samples;
-    Json source;  // --images only: "image_source"
+    Json source;  // --images, or the test split converted to another shape: "image_source"
 };
 
-StudyImages load_study_images(const StudySettings& s) {
+StudyImages load_study_images(const StudySettings& s, const ImageShape& shape) {
     StudyImages im;
-    if (s.images.empty()) {
+    const bool fashion = shape.channels == kFashionMnist.channels && shape.height == kFashionMnist.height &&
+                         shape.width == kFashionMnist.width;
+    if (s.images.empty() && fashion) {
         const std::string data_dir = s.data_dir.empty() ? data::default_data_dir() : s.data_dir;
         const data::Dataset test = data::load_split(data_dir, data::Split::Test, 0);
         if (s.n > test.images.count)
@@ -97,19 +105,21 @@ StudyImages load_study_images(const StudySettings& s) {
         im.samples = "the first n images of the test split, indices 0..n-1, in file order";
         return im;
     }
-    data::ImageSource src = data::load_images(s.images, kInputC, kInputH, kInputW, s.n);
+    // --images, or a model of another input shape on the IDX folder (its test split, converted).
+    const std::string path = !s.images.empty() ? s.images : s.data_dir.empty() ? data::default_data_dir() : s.data_dir;
+    data::ImageSource src = data::load_images(path, shape.channels, shape.height, shape.width, s.n);
     for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
     if (!src.images.skipped.empty())
-        std::fprintf(stderr, "warning: %s: %zu file(s) skipped\n", s.images.c_str(), src.images.skipped.size());
+        std::fprintf(stderr, "warning: %s: %zu file(s) skipped\n", path.c_str(), src.images.skipped.size());
     if (s.n > src.images.count)
-        throw Error("--n: " + std::to_string(s.n) + " images asked, " + s.images + " has " +
+        throw Error("--n: " + std::to_string(s.n) + " images asked, " + path + " has " +
                     std::to_string(src.images.count) + " usable (" + std::to_string(src.images.skipped.size()) +
                     " skipped)");
     im.source = image_source_json(src);
     im.pixels = std::move(src.images.pixels);
     im.sha256 = src.files_sha256;
-    im.dataset = "images " + s.images + " (" + src.kind + ")";
-    im.file = s.images;
+    im.dataset = "images " + path + " (" + src.kind + ")";
+    im.file = path;
     im.samples = src.kind == "image folder"
                      ? "the first n usable images of the folder in path order (byte-wise order of the relative path)"
                      : "the first n images of the file, indices 0..n-1";
@@ -137,11 +147,12 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
         ModelEntry e;
         e.name = name;
         e.encoder_path = folder + "/encoder.onnx";
-        e.decoder_path = folder + "/decoder.onnx";
+        if (is_file(folder + "/decoder.onnx")) e.decoder_path = folder + "/decoder.onnx";
+        if (is_file(folder + "/model.json")) e.settings_path = folder + "/model.json";
         e.kind = kind_from_config(folder);
         out.push_back(e);
     };
-    if (is_file(dir + "/encoder.onnx") && is_file(dir + "/decoder.onnx")) {
+    if (is_file(dir + "/encoder.onnx")) {
         std::string name = dir;
         while (name.size() > 1 && name.back() == '/') name.pop_back();
         add_folder(dir, name.substr(name.find_last_of('/') + 1));
@@ -152,14 +163,12 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
     std::vector<std::string> names;
     while (dirent* ent = ::readdir(d)) {
         const std::string n = ent->d_name;
-        if (n != "." && n != ".." && is_file(dir + "/" + n + "/encoder.onnx") &&
-            is_file(dir + "/" + n + "/decoder.onnx"))
-            names.push_back(n);
+        if (n != "." && n != ".." && is_file(dir + "/" + n + "/encoder.onnx")) names.push_back(n);
     }
     ::closedir(d);
     std::sort(names.begin(), names.end());
     for (const auto& n : names) add_folder(dir + "/" + n, n);
-    if (out.empty()) throw Error(dir + ": no manifest.json and no folder with encoder.onnx and decoder.onnx");
+    if (out.empty()) throw Error(dir + ": no manifest.json and no folder with an encoder.onnx");
     return out;
 }
 
@@ -180,64 +189,135 @@ void validate(const StudySettings& s) {
 }
 
 // 3. Encoding ----------------------------------------------------------------------------------------------------
-EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images, const StudySettings& s) {
-    EncodedModel em;
-    em.entry = m;
-    const auto enc_bytes = cmd::read_file(m.encoder_path);
-    const auto dec_bytes = cmd::read_file(m.decoder_path);
-    em.sha256 = sha256_hex(enc_bytes.data(), enc_bytes.size());
-    em.decoder_sha256 = sha256_hex(dec_bytes.data(), dec_bytes.size());
-    const auto encoder = onnxrt::OnnxModel::from_bytes(std::string(enc_bytes.begin(), enc_bytes.end()), m.encoder_path);
-    const auto decoder = onnxrt::OnnxModel::from_bytes(std::string(dec_bytes.begin(), dec_bytes.end()), m.decoder_path);
-    const auto& outs = encoder.output_names();
-    em.variational = std::count(outs.begin(), outs.end(), "mu") && std::count(outs.begin(), outs.end(), "logvar");
-    if (!em.variational && outs.size() != 1)
-        throw Error(m.encoder_path + ": expected one output 'z' or the two outputs 'mu' and 'logvar'");
-    if (encoder.input_names().size() != 1 || decoder.input_names().size() != 1 || decoder.output_names().size() != 1)
-        throw Error(m.encoder_path + ": expected an encoder x -> z and a decoder z -> x_hat");
-    if (em.entry.kind.empty()) em.entry.kind = encoder.metadata("kind");
-    if (em.entry.kind.empty()) em.entry.kind = em.variational ? "vae" : "ae";
+namespace {
 
-    const std::size_t px = std::size_t(kInputC) * kInputH * kInputW, n = s.n;
-    for (double sigma : s.sigmas) {
-        const std::vector<float> y = noise::add_noise(images, n, px, sigma, s.seed, 0, true);
-        std::vector<float> z, x_hat;
-        std::vector<std::int64_t> zshape;
-        for (std::size_t b = 0; b < n; b += s.batch) {
-            const std::size_t k = std::min(s.batch, n - b);
-            onnxrt::FloatTensor in{{std::int64_t(k), kInputC, kInputH, kInputW},
-                                   std::vector<float>(y.begin() + b * px, y.begin() + (b + k) * px)};
-            auto t0 = std::chrono::steady_clock::now();
-            auto eo = encoder.run({{encoder.input_names()[0], in}});
-            std::vector<float> zb;
-            if (em.variational) {
-                const auto& mu = eo.at("mu");
-                zshape = mu.shape;
-                const std::size_t size = mu.data.size() / k;
-                zb = s.vae_latent == "mean" ? mu.data
-                                            : noise::vae_sample(mu.data, eo.at("logvar").data, k, size, s.seed, b);
-            } else {
-                const auto& zt = eo.at(outs[0]);
-                zshape = zt.shape;
-                zb = zt.data;
-            }
-            em.encode_s += seconds_since(t0);
-            t0 = std::chrono::steady_clock::now();
-            auto d = decoder.run({{decoder.input_names()[0], onnxrt::FloatTensor{zshape, zb}}});
-            em.decode_s += seconds_since(t0);
-            const auto& xh = d.at(decoder.output_names()[0]).data;
-            if (xh.size() != k * px) throw Error(m.decoder_path + ": decoder output is not N x 1 x 28 x 28");
-            z.insert(z.end(), zb.begin(), zb.end());
-            x_hat.insert(x_hat.end(), xh.begin(), xh.end());
+// Runs `model` on n items (each of `item` shape, C order, contiguous in x) in batches of `batch`
+// (fixed > 0: exactly that many, the last batch padded with copies of its last item, whose outputs
+// are dropped). Returns the asked outputs for the n items; each output's first dimension must be
+// the batch's size and its per-item shape the same in every batch.
+std::map<std::string, onnxrt::FloatTensor> run_batched(const onnxrt::OnnxModel& model, const std::string& input,
+                                                       const std::vector<std::int64_t>& item, const float* x,
+                                                       std::size_t n, std::int64_t fixed, std::size_t preferred,
+                                                       const std::vector<std::string>& outputs, double& seconds) {
+    std::size_t item_size = 1;
+    for (auto d : item) item_size *= std::size_t(d);
+    const std::size_t batch = run_batch_size(fixed, preferred);
+    std::map<std::string, onnxrt::FloatTensor> out;
+    for (std::size_t b = 0; b < n; b += batch) {
+        const std::size_t k = std::min(batch, n - b), run = fixed > 0 ? batch : k;
+        onnxrt::FloatTensor in;
+        in.shape = item;
+        in.shape.insert(in.shape.begin(), std::int64_t(run));
+        in.data.assign(x + b * item_size, x + (b + k) * item_size);
+        for (std::size_t pad = k; pad < run; ++pad)
+            in.data.insert(in.data.end(), x + (b + k - 1) * item_size, x + (b + k) * item_size);
+        const auto t0 = std::chrono::steady_clock::now();
+        auto res = model.run({{input, std::move(in)}});
+        seconds += seconds_since(t0);
+        for (const std::string& name : outputs) {
+            const onnxrt::FloatTensor& t = res.at(name);
+            if (t.shape.empty() || t.shape[0] != std::int64_t(run))
+                throw Error(model.name() + ": output '" + name + "' does not have one entry per image of a batch of " +
+                            std::to_string(run));
+            onnxrt::FloatTensor& o = out[name];
+            std::vector<std::int64_t> rest(t.shape.begin() + 1, t.shape.end());
+            if (b == 0) o.shape = t.shape;
+            else if (std::vector<std::int64_t>(o.shape.begin() + 1, o.shape.end()) != rest)
+                throw Error(model.name() + ": output '" + name + "' changes shape from one batch to the next");
+            const std::size_t per = t.data.size() / std::size_t(run);
+            o.data.insert(o.data.end(), t.data.begin(), t.data.begin() + std::ptrdiff_t(k * per));
         }
-        if (zshape.size() != 4) throw Error(m.encoder_path + ": the latent is not N x C x H x W");
-        em.psnr.push_back(psnr_stats(x_hat.data(), images.data(), n, px));
+    }
+    for (auto& [name, t] : out) t.shape[0] = std::int64_t(n);
+    return out;
+}
+
+onnxrt::OnnxModel load_onnx(const std::vector<std::uint8_t>& bytes, const std::string& path) {
+    return onnxrt::OnnxModel::from_bytes(std::string(bytes.begin(), bytes.end()), path);
+}
+
+}  // namespace
+
+PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s) {
+    PreparedModel pm;
+    pm.entry = m;
+    if (!m.settings_path.empty()) {
+        const auto text = cmd::read_file(m.settings_path);
+        pm.settings =
+            read_model_json(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), m.settings_path);
+    }
+    if (!s.latent_output.empty()) pm.settings.latent_output = s.latent_output;
+    // Each file is read once: its hash, its declared shapes and the graph that runs are of the same bytes.
+    const auto enc = cmd::read_file(m.encoder_path);
+    pm.sha256 = sha256_hex(enc.data(), enc.size());
+    pm.encoder = plan_encoder(read_onnx_io(enc.data(), enc.size(), m.encoder_path), pm.settings, m.encoder_path);
+    pm.encoder_model = std::make_shared<onnxrt::OnnxModel>(load_onnx(enc, m.encoder_path));
+    if (!m.decoder_path.empty()) {
+        const auto dec = cmd::read_file(m.decoder_path);
+        pm.decoder_sha256 = sha256_hex(dec.data(), dec.size());
+        pm.decoder = plan_decoder(read_onnx_io(dec.data(), dec.size(), m.decoder_path), pm.encoder, m.decoder_path);
+        pm.decoder_model = std::make_shared<onnxrt::OnnxModel>(load_onnx(dec, m.decoder_path));
+    }
+    if (pm.entry.kind.empty()) pm.entry.kind = pm.settings.kind;
+    if (pm.entry.kind.empty()) pm.entry.kind = pm.encoder_model->metadata("kind");
+    if (pm.entry.kind.empty()) pm.entry.kind = pm.encoder.variational() ? "vae" : "ae";
+    return pm;
+}
+
+EncodedModel encode_model(const PreparedModel& pm, const std::vector<float>& images, const StudySettings& s) {
+    EncodedModel em;
+    em.entry = pm.entry;
+    em.plan = pm.encoder;
+    em.settings = pm.settings;
+    em.has_decoder = pm.decoder.has_value();
+    em.variational = pm.encoder.variational();
+    em.sha256 = pm.sha256;
+    em.decoder_sha256 = pm.decoder_sha256;
+    const ModelEntry& m = pm.entry;
+    const onnxrt::OnnxModel& encoder = *pm.encoder_model;
+    const onnxrt::OnnxModel* decoder = pm.decoder_model.get();
+
+    const ImageShape& shape = pm.encoder.image;
+    const std::size_t px = shape.size(), n = s.n;
+    if (images.size() != n * px) throw Error(m.name + ": the study's images do not have the model's input shape");
+    const std::vector<std::int64_t> image_dims{shape.channels, shape.height, shape.width};
+    std::vector<std::string> enc_outputs{pm.encoder.latent};
+    if (em.variational) enc_outputs.push_back(pm.encoder.logvar);
+    for (double sigma : s.sigmas) {
+        // Noise in [0, 1] pixel space; the model sees its own normalisation of the noisy image.
+        std::vector<float> y = noise::add_noise(images, n, px, sigma, s.seed, 0, true);
+        to_model_pixels(y.data(), n, shape, pm.settings);
+        auto eo = run_batched(encoder, pm.encoder.input, image_dims, y.data(), n, pm.encoder.batch, s.batch,
+                              enc_outputs, em.encode_s);
+        const onnxrt::FloatTensor& mu = eo.at(pm.encoder.latent);
+        const std::array<int, 3> chw = latent_shape_of(mu.shape, n, m.encoder_path, pm.encoder.latent);
+        const std::size_t size = std::size_t(chw[0]) * std::size_t(chw[1]) * std::size_t(chw[2]);
+        std::vector<float> z = mu.data;
+        if (em.variational) {
+            const onnxrt::FloatTensor& lv = eo.at(pm.encoder.logvar);
+            if (lv.shape != mu.shape)
+                throw Error(m.encoder_path + ": output '" + pm.encoder.logvar + "' does not have the shape of '" +
+                            pm.encoder.latent + "'");
+            if (s.vae_latent == "sample") z = noise::vae_sample(mu.data, lv.data, n, size, s.seed, 0);
+        }
+        if (decoder) {
+            auto d = run_batched(*decoder, pm.decoder->input, {chw[0], chw[1], chw[2]}, z.data(), n, pm.decoder->batch,
+                                 s.batch, {pm.decoder->output}, em.decode_s);
+            onnxrt::FloatTensor& xh = d.at(pm.decoder->output);
+            if (xh.data.size() != n * px)
+                throw Error(m.decoder_path + ": output '" + pm.decoder->output + "' is not N x " +
+                            std::to_string(shape.channels) + " x " + std::to_string(shape.height) + " x " +
+                            std::to_string(shape.width) + " (the encoder's input shape)");
+            // PSNR in [0, 1] pixel space: the reconstruction with the normalisation undone.
+            from_model_pixels(xh.data.data(), n, shape, pm.settings);
+            em.psnr.push_back(psnr_stats(xh.data.data(), images.data(), n, px));
+        }
         LatentSet set;
         char name[96];
         std::snprintf(name, sizeof name, "%s sigma=%g", m.name.c_str(), sigma);
         set.name = name;
         set.sigma = sigma;
-        set.shape = {int(zshape[1]), int(zshape[2]), int(zshape[3])};
+        set.shape = {chw[0], chw[1], chw[2]};
         set.n = n;
         set.values.assign(z.begin(), z.end());
         em.sets.push_back(std::move(set));
@@ -255,9 +335,12 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
     o.set("name", m.name);
     o.set("kind", mr.encoded.entry.kind);
     o.set("sha256", mr.encoded.sha256);
-    o.set("decoder_sha256", mr.encoded.decoder_sha256);
+    o.set("decoder_sha256", mr.encoded.has_decoder ? Json(mr.encoded.decoder_sha256) : Json());
     o.set("encoder", m.encoder_path);
-    o.set("decoder", m.decoder_path);
+    o.set("decoder", m.decoder_path.empty() ? Json() : Json(m.decoder_path));
+    o.set("model_settings", m.settings_path.empty() ? Json() : Json(m.settings_path));
+    o.set("plan", to_json(mr.encoded.plan));
+    o.set("normalisation", mr.encoded.settings.mean.empty() ? Json() : to_json(mr.encoded.settings));
     o.set("variational", mr.encoded.variational);
     o.set("vae_latent", mr.encoded.variational ? Json(s.vae_latent) : Json());
     o.set("bandwidth", mr.geometry.bandwidth);
@@ -265,8 +348,9 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
     Json sets = Json::array();
     for (std::size_t i = 0; i < mr.geometry.sets.size(); ++i) {
         Json js = to_json(mr.geometry.sets[i]);
-        js.set("psnr_mean", mr.encoded.psnr[i].mean);
-        js.set("psnr_std", mr.encoded.psnr[i].std);
+        const auto psnr = mr.encoded.psnr_at(i);  // null without a decoder
+        js.set("psnr_mean", psnr ? Json(psnr->mean) : Json());
+        js.set("psnr_std", psnr ? Json(psnr->std) : Json());
         sets.push(std::move(js));
     }
     o.set("sets", std::move(sets));
@@ -284,17 +368,29 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     validate(s);
     const auto t_all = std::chrono::steady_clock::now();
     onnxrt::set_threads(s.torch_threads);
-    const StudyImages study_images = load_study_images(s);
-    const std::vector<float>& images = study_images.pixels;
+    // Every model's files first: a model the method cannot use stops the run before any work.
+    if (models.empty()) throw Error("--models: no models to study");
+    std::vector<PreparedModel> prepared;
+    for (const ModelEntry& m : models) prepared.push_back(prepare_model(m, s));
+    // The same images for every model, read once per input shape.
+    std::map<std::array<int, 3>, StudyImages> by_shape;
+    auto images_for = [&](const ImageShape& sh) -> const StudyImages& {
+        const std::array<int, 3> key{sh.channels, sh.height, sh.width};
+        auto it = by_shape.find(key);
+        if (it == by_shape.end()) it = by_shape.emplace(key, load_study_images(s, sh)).first;
+        return it->second;
+    };
+    const StudyImages& study_images = images_for(prepared.front().encoder.image);
 
     StudyResult result;
     Json jm = Json::array();
-    for (const ModelEntry& m : models) {
+    for (const PreparedModel& pm : prepared) {
+        const ModelEntry& m = pm.entry;
         ModelResult mr;
         if (!quiet)
-            std::fprintf(stderr, "strata characterize: %s: encoding and decoding %zu images x %zu noise levels\n",
-                         m.name.c_str(), s.n, s.sigmas.size());
-        mr.encoded = encode_model(m, images, s);
+            std::fprintf(stderr, "strata characterize: %s: encoding%s %zu images x %zu noise levels\n", m.name.c_str(),
+                         pm.decoder ? " and decoding" : "", s.n, s.sigmas.size());
+        mr.encoded = encode_model(pm, images_for(pm.encoder.image).pixels, s);
         const auto t0 = std::chrono::steady_clock::now();
         std::string last;
         mr.geometry = analyze_geometry(mr.encoded.sets, s.geometry, [&](const std::string& stage, double) {

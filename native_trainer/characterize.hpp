@@ -9,22 +9,32 @@
 // the files the page runs in ONNX Runtime Web.
 #pragma once
 #include "analysis.hpp"
+#include "model_plan.hpp"
 #include "psnr.hpp"
 #include "results_json.hpp"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+namespace strata::onnxrt {
+class OnnxModel;
+}
 
 namespace strata::study {
 
 // 1. Models ------------------------------------------------------------------------------------------
 struct ModelEntry {
-    std::string name, kind, encoder_path, decoder_path;
+    std::string name, kind, encoder_path;
+    std::string decoder_path;   // "" when the model has no decoder (no PSNR then)
+    std::string settings_path;  // model.json beside the files (model_plan.hpp), "" when absent
 };
-// DIR/manifest.json when present (its "models" list); otherwise every subfolder holding
-// encoder.onnx and decoder.onnx (sorted by name), or DIR itself when it holds them. The kind comes
-// from the manifest, a config.json beside the files, or the encoder's "kind" metadata.
+// DIR/manifest.json when present (its "models" list); otherwise every subfolder holding an
+// encoder.onnx (sorted by name), or DIR itself when it holds one; decoder.onnx and model.json
+// beside it are optional. The kind comes from the manifest, a config.json beside the files,
+// model.json, or the encoder's "kind" metadata.
 std::vector<ModelEntry> find_models(const std::string& dir);
 
 // 2. Settings -----------------------------------------------------------------------------------------
@@ -36,23 +46,42 @@ struct StudySettings {
     std::vector<double> sigmas = {0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3};  // sigmas[0] must be 0
     std::uint64_t seed = 0;                                             // noise and VAE sampling streams
     std::string vae_latent = "sample";                                  // "sample" | "mean"
-    int torch_threads = 1;    // 1: faster than 2 OpenMP threads whenever another process runs
-    std::size_t batch = 100;  // images per encoder/decoder call
+    std::string latent_output;  // --latent-output: the encoders' latent output, over model.json
+    int torch_threads = 1;      // 1: faster than 2 OpenMP threads whenever another process runs
+    std::size_t batch = 100;    // images per encoder/decoder call
     GeometrySettings geometry;
 };
 void validate(const StudySettings& s);  // throws strata::Error naming the flag
 
-// 3. One model, encoded -------------------------------------------------------------------------------------
+// 3. One model: its files read and planned (model_plan.hpp), then encoded -----------------------------------
+struct PreparedModel {
+    ModelEntry entry;  // with its kind resolved
+    ModelSettings settings;
+    EncoderPlan encoder;
+    std::optional<DecoderPlan> decoder;
+    std::string sha256, decoder_sha256;  // of the bytes that run
+    std::shared_ptr<const onnxrt::OnnxModel> encoder_model, decoder_model;
+};
+// Throws strata::Error naming the file when a file cannot be read, is not a valid graph, or is a
+// model the method cannot use.
+PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s);
+
 struct EncodedModel {
     ModelEntry entry;
-    bool variational = false;
+    EncoderPlan plan;
+    ModelSettings settings;
+    bool variational = false, has_decoder = false;
     std::string sha256, decoder_sha256;
     std::vector<LatentSet> sets;                  // one per sigma, clean first
     std::vector<std::vector<float>> latents_f32;  // the same latents as float32 (for .npy dumps)
-    std::vector<PsnrStats> psnr;                  // per sigma
+    std::vector<PsnrStats> psnr;                  // per sigma; empty without a decoder
     double encode_s = 0, decode_s = 0;
+    std::optional<PsnrStats> psnr_at(std::size_t i) const {
+        return i < psnr.size() ? std::optional<PsnrStats>(psnr[i]) : std::nullopt;
+    }
 };
-EncodedModel encode_model(const ModelEntry& m, const std::vector<float>& images, const StudySettings& s);
+// `images`: the study's N images at the model's input shape, in [0, 1].
+EncodedModel encode_model(const PreparedModel& m, const std::vector<float>& images, const StudySettings& s);
 
 // 4. The whole run: JSON {"settings", "models"} as docs/method.md section 9 asks; fills the analysis
 // results per model. Progress lines go to stderr unless quiet.

@@ -3,7 +3,7 @@
 // Index: 1. flags  2. the command (run, write JSON, CSV and latents)
 //
 //   strata characterize [--models DIR] [--data DIR | --images PATH] [--n 300] [--sigmas LIST] [--seed S]
-//                       [--vae-latent sample|mean] [geometry flags] --out RESULT.json
+//                       [--vae-latent sample|mean] [--latent-output NAME] [geometry flags] --out RESULT.json
 //                       [--csv DIR] [--dump-latents DIR]
 //
 // --dump-latents DIR writes one float32 .npy per model and noise level, N x C x H x W, named
@@ -37,6 +37,9 @@ std::vector<FlagSpec> characterize_flags() {
         {"--sigmas", "noise levels, comma-separated, starting with 0 (default 0,0.05,0.1,0.15,0.2,0.25,0.3)"},
         {"--seed", "seed of the noise and of VAE sampling (default 0)"},
         {"--vae-latent", "sample (z = mu + exp(logvar/2) e, default) or mean (z = mu)"},
+        {"--latent-output",
+         "the encoders' output to use as the latent (a variational encoder's mean), over model.json's "
+         "latent_output (docs/images.md)"},
         {"--torch-threads", "LibTorch threads for the encoder and decoder (default 1; more only on an idle machine)"},
         {"--out", "result JSON (required)"},
         {"--csv", "also write summary.csv and samples.csv into this folder"},
@@ -77,6 +80,7 @@ int characterize(const Args& args) {
     if (seed < 0) throw Error("--seed: must be >= 0");
     s.seed = std::uint64_t(seed);
     s.vae_latent = p.text("--vae-latent", "sample");
+    s.latent_output = p.text("--latent-output", "");
     s.torch_threads = int(p.integer("--torch-threads", 1));
     s.geometry = parse_geometry_flags(p);
     const std::string out = p.required("--out");
@@ -91,8 +95,11 @@ int characterize(const Args& args) {
         std::vector<CsvSet> rows;
         for (const auto& m : r.models) {
             const std::string label = m.encoded.entry.name + (m.encoded.variational ? "/" + s.vae_latent : "");
-            for (std::size_t i = 0; i < m.geometry.sets.size(); ++i)
-                rows.push_back({label, &m.geometry.sets[i], m.encoded.psnr[i].mean, m.encoded.psnr[i].std});
+            for (std::size_t i = 0; i < m.geometry.sets.size(); ++i) {
+                const auto psnr = m.encoded.psnr_at(i);
+                rows.push_back({label, &m.geometry.sets[i], psnr ? std::optional<double>(psnr->mean) : std::nullopt,
+                                psnr ? std::optional<double>(psnr->std) : std::nullopt});
+            }
         }
         for (FileContent& f : csv_tables(*dir, rows)) files.push_back(std::move(f));
     }
@@ -118,10 +125,12 @@ int characterize(const Args& args) {
                 const SetResult& set = m.geometry.sets[i];
                 double amax = 0;
                 for (double a : set.principal_angles_deg) amax = std::max(amax, a);
-                std::fprintf(stderr,
-                             "  sigma %-5g PSNR %6.2f dB  strata %-3zu %-10s hilbert_dim %-4d max angle %6.2f deg\n",
-                             set.sigma, m.encoded.psnr[i].mean, set.strata.size(), set.smooth ? "smooth" : "stratified",
-                             set.hilbert_dim, amax);
+                const auto psnr = m.encoded.psnr_at(i);
+                char db[32] = "    - ";
+                if (psnr) std::snprintf(db, sizeof db, "%6.2f", psnr->mean);
+                std::fprintf(
+                    stderr, "  sigma %-5g PSNR %s dB  strata %-3zu %-10s hilbert_dim %-4d max angle %6.2f deg\n",
+                    set.sigma, db, set.strata.size(), set.smooth ? "smooth" : "stratified", set.hilbert_dim, amax);
             }
         }
         std::fprintf(stderr,

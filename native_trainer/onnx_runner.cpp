@@ -24,8 +24,10 @@ namespace strata::onnxrt {
 struct Node {
     std::string name, op;
     std::vector<std::string> inputs, outputs;
-    std::vector<std::int64_t> strides{1, 1}, pads{0, 0}, dilations{1, 1};
+    std::vector<std::int64_t> strides{1, 1}, pads{0, 0}, dilations{1, 1}, output_padding{0, 0};
     std::int64_t group = 1;
+    double alpha = 0.01;    // LeakyRelu's slope for x < 0
+    double epsilon = 1e-5;  // BatchNormalization's variance offset
 };
 
 struct OnnxModel::Impl {
@@ -59,8 +61,8 @@ std::atomic<std::int64_t> g_tensor_limit{std::int64_t(1) << 28};
 // (ours or LibTorch's) can overflow.
 constexpr std::int64_t kMaxStride = 1 << 12, kMaxPad = 1 << 12, kMaxGroup = 1 << 16;
 
-const std::set<std::string> kSupported = {"Conv", "ConvTranspose", "Relu",     "Sigmoid", "Add",
-                                          "Mul",  "Exp",           "Identity", "Tanh"};
+const std::set<std::string> kSupported = {"Conv", "ConvTranspose", "Relu", "LeakyRelu", "Sigmoid",           "Tanh",
+                                          "Add",  "Mul",           "Exp",  "Identity",  "BatchNormalization"};
 
 torch::Tensor initializer_tensor(const onnx::TensorProto& t, const std::string& file) {
     if (t.data_type() != onnx::TensorProto::FLOAT)
@@ -113,7 +115,8 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
     node.inputs.assign(n.input().begin(), n.input().end());
     node.outputs.assign(n.output().begin(), n.output().end());
     const bool conv = node.op == "Conv" || node.op == "ConvTranspose";
-    const std::size_t arity = conv ? 2 : (node.op == "Add" || node.op == "Mul") ? 2 : 1;
+    const bool bn = node.op == "BatchNormalization";
+    const std::size_t arity = conv ? 2 : bn ? 5 : (node.op == "Add" || node.op == "Mul") ? 2 : 1;
     if (node.inputs.size() < arity || node.inputs.size() > (conv ? 3u : arity))
         throw Error(file + ": node '" + node.name + "' (" + node.op + ") has " + std::to_string(node.inputs.size()) +
                     " inputs, expected " + std::to_string(arity) + (conv ? " or 3" : ""));
@@ -124,17 +127,26 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
         throw Error(file + ": node '" + node.name + "' must have exactly one named output");
     for (const auto& a : n.attribute()) {
         const std::string& k = a.name();
-        if (k == "strides") node.strides = ints(a);
-        else if (k == "dilations") node.dilations = ints(a);
-        else if (k == "group") node.group = a.i();
-        else if (k == "kernel_shape") {
+        if (k == "strides" && conv) node.strides = ints(a);
+        else if (k == "dilations" && conv) node.dilations = ints(a);
+        else if (k == "group" && conv) node.group = a.i();
+        else if (k == "output_padding" && node.op == "ConvTranspose") node.output_padding = ints(a);
+        else if (k == "alpha" && node.op == "LeakyRelu") node.alpha = a.f();
+        else if (k == "epsilon" && bn) node.epsilon = a.f();
+        else if (k == "momentum" && bn) {
+        }  // used in training only
+        else if (k == "training_mode" && bn) {
+            if (a.i() != 0)
+                throw Error(file + ": node '" + node.name +
+                            "': BatchNormalization in training mode (export the model in eval mode)");
+        } else if (k == "kernel_shape" && conv) {
         }  // implied by the weight
-        else if (k == "pads") {
+        else if (k == "pads" && conv) {
             auto p = ints(a);
             if (p.size() != 4 || p[0] != p[2] || p[1] != p[3])
                 throw Error(file + ": node '" + node.name + "': only symmetric 2-D pads are supported");
             node.pads = {p[0], p[1]};
-        } else if (k == "auto_pad") {
+        } else if (k == "auto_pad" && conv) {
             if (a.s() != "NOTSET")
                 throw Error(file + ": node '" + node.name + "': auto_pad " + a.s() + " is not supported");
         } else {
@@ -151,6 +163,13 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
     in_range("strides", node.strides, 1, kMaxStride);
     in_range("dilations", node.dilations, 1, kMaxStride);
     in_range("pads", node.pads, 0, kMaxPad);
+    in_range("output_padding", node.output_padding, 0, kMaxStride);
+    for (int d = 0; d < 2; ++d)
+        if (node.output_padding[d] >= node.strides[d] && node.output_padding[d] >= node.dilations[d])
+            throw Error(file + ": node '" + node.name +
+                        "': output_padding must be smaller than the stride or the dilation");
+    if (!std::isfinite(node.alpha) || !(node.epsilon >= 0 && node.epsilon < 1))
+        throw Error(file + ": node '" + node.name + "': alpha or epsilon is not a sensible number");
     if (node.group < 1 || node.group > kMaxGroup)
         throw Error(file + ": node '" + node.name + "': group " + std::to_string(node.group) + " is outside [1, " +
                     std::to_string(kMaxGroup) + "]");
@@ -241,7 +260,7 @@ torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {
             const double size = double(x[2 + d]), k = double(w[2 + d]), s = double(n.strides[d]), p = double(n.pads[d]),
                          dil = double(n.dilations[d]);
             const double o = conv ? std::floor((size + 2 * p - dil * (k - 1) - 1) / s) + 1
-                                  : (size - 1) * s - 2 * p + dil * (k - 1) + 1;
+                                  : (size - 1) * s - 2 * p + dil * (k - 1) + 1 + double(n.output_padding[d]);
             if (o < 1)
                 throw Error("node '" + n.name + "' (" + n.op +
                             "): the output would be empty (kernel larger than the padded input?)");
@@ -252,11 +271,21 @@ torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {
         check_size(n, "unfolded input", cols);
         const torch::Tensor bias = in.size() > 2 ? in[2] : torch::Tensor();
         if (n.op == "Conv") return torch::conv2d(in[0], in[1], bias, n.strides, n.pads, n.dilations, n.group);
-        return torch::conv_transpose2d(in[0], in[1], bias, n.strides, n.pads, /*output_padding=*/0, n.group,
-                                       n.dilations);
+        return torch::conv_transpose2d(in[0], in[1], bias, n.strides, n.pads, n.output_padding, n.group, n.dilations);
+    }
+    if (n.op == "BatchNormalization") {
+        // Inference form: y = (x - mean) / sqrt(var + epsilon) * scale + B, per channel (dimension 1).
+        need(5);
+        if (in[0].dim() < 2) throw Error("node '" + n.name + "': expected an input N x C x ...");
+        for (int i = 1; i < 5; ++i)
+            if (in[i].dim() != 1 || in[i].size(0) != in[0].size(1))
+                throw Error("node '" + n.name + "': scale, B, mean and var must have one value per channel");
+        return torch::batch_norm(in[0], in[1], in[2], in[3], in[4], /*training=*/false, /*momentum=*/0.0, n.epsilon,
+                                 /*cudnn_enabled=*/false);
     }
     need(1);
     if (n.op == "Relu") return torch::relu(in[0]);
+    if (n.op == "LeakyRelu") return torch::leaky_relu(in[0], n.alpha);
     if (n.op == "Sigmoid") return torch::sigmoid(in[0]);
     if (n.op == "Exp") return torch::exp(in[0]);
     if (n.op == "Tanh") return torch::tanh(in[0]);

@@ -5,8 +5,9 @@
 // Why: `strata characterize` must compute latents from exactly the files the page runs in ONNX
 // Runtime Web, and Debian has no ONNX Runtime. The files are small feed-forward graphs, so an
 // interpreter over the op set our exporter emits is enough: Conv, ConvTranspose, Relu, Sigmoid,
-// plus Add, Mul, Exp, Identity, Tanh (so a hand-edited or future graph with a sampling step or a
-// residual still runs). Float32 tensors only. Loading validates everything before running:
+// plus what torch.onnx.export writes for common convolutional autoencoders in eval mode
+// (LeakyRelu, BatchNormalization, ConvTranspose's output_padding, Identity) and Add, Mul, Exp,
+// Tanh (a sampling step or a residual). Float32 tensors only. Loading validates everything before running:
 // protobuf parse, onnx::checker, supported ops and attributes; each failure throws strata::Error
 // naming the file.
 #pragma once
