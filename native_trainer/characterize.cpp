@@ -138,8 +138,15 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
         const Manifest m = parse_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                           manifest, /*need_sample=*/false);
         for (const std::string& problem : m.problems) std::fprintf(stderr, "warning: %s\n", problem.c_str());
-        for (const ManifestModel& mm : m.models)
-            out.push_back({mm.name, mm.kind, dir + "/" + mm.encoder.path, dir + "/" + mm.decoder.path});
+        for (const ManifestModel& mm : m.models) {
+            ModelEntry e;
+            e.name = mm.name;
+            e.kind = mm.kind;
+            e.encoder_path = dir + "/" + mm.encoder.path;
+            if (mm.decoder) e.decoder_path = dir + "/" + mm.decoder->path;
+            e.settings = mm.settings;
+            out.push_back(e);
+        }
         if (out.empty()) throw Error(manifest + ": lists no usable models");
         return out;
     }
@@ -241,7 +248,9 @@ onnxrt::OnnxModel load_onnx(const std::vector<std::uint8_t>& bytes, const std::s
 PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s) {
     PreparedModel pm;
     pm.entry = m;
-    if (!m.settings_path.empty()) {
+    if (m.settings) {
+        pm.settings = *m.settings;
+    } else if (!m.settings_path.empty()) {
         const auto text = cmd::read_file(m.settings_path);
         pm.settings =
             read_model_json(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), m.settings_path);

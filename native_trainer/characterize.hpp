@@ -28,8 +28,9 @@ namespace strata::study {
 // 1. Models ------------------------------------------------------------------------------------------
 struct ModelEntry {
     std::string name, kind, encoder_path;
-    std::string decoder_path;   // "" when the model has no decoder (no PSNR then)
-    std::string settings_path;  // model.json beside the files (model_plan.hpp), "" when absent
+    std::string decoder_path;               // "" when the model has no decoder (no PSNR then)
+    std::string settings_path;              // model.json beside the files (model_plan.hpp), "" when absent
+    std::optional<ModelSettings> settings;  // a manifest entry's "settings" (instead of a model.json)
 };
 // DIR/manifest.json when present (its "models" list); otherwise every subfolder holding an
 // encoder.onnx (sorted by name), or DIR itself when it holds one; decoder.onnx and model.json

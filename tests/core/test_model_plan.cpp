@@ -37,7 +37,9 @@ std::string encoder(const std::string& in, const std::vector<ox::Dim>& in_dims, 
     return ox::model(g);
 }
 
-EncoderPlan plan(const std::string& bytes, const ModelSettings& s = {}) { return plan_encoder(read(bytes), s, "m.onnx"); }
+EncoderPlan plan(const std::string& bytes, const ModelSettings& s = {}) {
+    return plan_encoder(read(bytes), s, "m.onnx");
+}
 
 }  // namespace
 
@@ -111,14 +113,15 @@ TEST_SUITE("model plan") {
     TEST_CASE("encoder: dynamic batch; a variational encoder by its output names, or by the user's choice") {
         const EncoderPlan d = plan(encoder("x", {"N", 1, 28, 28}, {ox::value_info("z", {"N", 64, 7, 7})}));
         CHECK(d.batch == 0);
-        const auto mu_logvar = encoder("x", {"N", 1, 28, 28},
-                                       {ox::value_info("logvar", {"N", 64, 7, 7}), ox::value_info("mu", {"N", 64, 7, 7})});
+        const auto mu_logvar = encoder(
+            "x", {"N", 1, 28, 28}, {ox::value_info("logvar", {"N", 64, 7, 7}), ox::value_info("mu", {"N", 64, 7, 7})});
         const EncoderPlan v = plan(mu_logvar);
         CHECK(v.variational());
         CHECK(v.latent == "mu");
         CHECK(v.logvar == "logvar");
         // Two outputs of one shape under other names: no guess.
-        const auto two = encoder("img", {1, 3, 64, 64}, {ox::value_info("a", {1, 8, 16, 16}), ox::value_info("b", {1, 8, 16, 16})});
+        const auto two =
+            encoder("img", {1, 3, 64, 64}, {ox::value_info("a", {1, 8, 16, 16}), ox::value_info("b", {1, 8, 16, 16})});
         const std::string e = error_of([&] { plan(two); });
         CHECK(e.find("m.onnx: outputs 'a' and 'b' have the same 4-D shape") == 0);
         CHECK(e.find("--latent-output") != std::string::npos);
@@ -132,7 +135,8 @@ TEST_SUITE("model plan") {
         CHECK(error_of([&] { plan(two, s); }).find("no output named 'c' (the outputs: 'a' (1 x 8 x 16 x 16)") !=
               std::string::npos);
         // Among outputs of different ranks, the only 4-D one.
-        const auto extra = encoder("x", {1, 1, 28, 28}, {ox::value_info("logits", {1, 10}), ox::value_info("feat", {1, 32, 7, 7})});
+        const auto extra =
+            encoder("x", {1, 1, 28, 28}, {ox::value_info("logits", {1, 10}), ox::value_info("feat", {1, 32, 7, 7})});
         CHECK(plan(extra).latent == "feat");
         CHECK(plan(extra).latent_rule == "the only 4-D output");
     }
@@ -144,12 +148,16 @@ TEST_SUITE("model plan") {
               "m.onnx: output 'z' is 1 x 128; the method needs a latent tensor N x C x H x W (each latent gives one "
               "covariance per tensor mode; a flat or other-rank latent has no such modes: export the feature map "
               "before any flattening)");
-        CHECK(msg(encoder("x", {1, 1, 28, 28}, z({1, 64, 49}))).find("output 'z' is 1 x 64 x 49; the method needs") == 8);
-        CHECK(msg(encoder("x", {1, 1, 28, 28}, z({1, 2, 8, 7, 7}))).find("1 x 2 x 8 x 7 x 7; the method needs") != std::string::npos);
+        CHECK(msg(encoder("x", {1, 1, 28, 28}, z({1, 64, 49}))).find("output 'z' is 1 x 64 x 49; the method needs") ==
+              8);
+        CHECK(msg(encoder("x", {1, 1, 28, 28}, z({1, 2, 8, 7, 7}))).find("1 x 2 x 8 x 7 x 7; the method needs") !=
+              std::string::npos);
         CHECK(msg(encoder("x", {1, 784}, z({1, 64, 7, 7}))) ==
               "m.onnx: input 'x' is 1 x 784; the encoder must take images N x C x H x W (C = 1 or 3)");
-        CHECK(msg(encoder("x", {1, 4, 32, 32}, z({1, 8, 8, 8}))).find("has 4 channels; images with 1 (gray) or 3 (RGB)") != std::string::npos);
-        CHECK(msg(encoder("x", {1, 3, 300, 300}, z({1, 8, 8, 8}))).find("300 x 300 pixels; sides from 8 to 256") != std::string::npos);
+        CHECK(msg(encoder("x", {1, 4, 32, 32}, z({1, 8, 8, 8})))
+                  .find("has 4 channels; images with 1 (gray) or 3 (RGB)") != std::string::npos);
+        CHECK(msg(encoder("x", {1, 3, 300, 300}, z({1, 8, 8, 8}))).find("300 x 300 pixels; sides from 8 to 256") !=
+              std::string::npos);
         CHECK(msg(encoder("x", {1, 3, 4, 32}, z({1, 8, 8, 8}))).find("4 x 32 pixels") != std::string::npos);
         CHECK(msg(encoder("x", {1, 3, 32, 32}, z({1, 8, 8, 8}), /*uint8*/ 2)) ==
               "m.onnx: input 'x' is uint8; float32 pixels are needed (export the model in float32)");
@@ -161,20 +169,23 @@ TEST_SUITE("model plan") {
         ox::Graph no_outputs;
         no_outputs.inputs = {ox::value_info("x", {1, 1, 28, 28})};
         CHECK(msg(ox::model(no_outputs)) == "m.onnx: the encoder has no outputs");
-        const auto many = encoder("x", {1, 1, 28, 28}, {ox::value_info("a", {1, 8, 7, 7}), ox::value_info("b", {1, 4, 7, 7})});
+        const auto many =
+            encoder("x", {1, 1, 28, 28}, {ox::value_info("a", {1, 8, 7, 7}), ox::value_info("b", {1, 4, 7, 7})});
         CHECK(msg(many).find("say which is the latent") != std::string::npos);
     }
 
     TEST_CASE("encoder: sizes the file leaves open come from model.json's input, which must agree with the file") {
         const auto open = encoder("x", {"N", 1, "H", "W"}, {ox::value_info("z", {"N", 64, "h", "w"})});
-        CHECK(error_of([&] { plan(open); }).find("not fixed in the file; give them in model.json as \"input\"") != std::string::npos);
+        CHECK(error_of([&] { plan(open); }).find("not fixed in the file; give them in model.json as \"input\"") !=
+              std::string::npos);
         ModelSettings s;
         s.input = std::array<int, 3>{1, 28, 28};
         const EncoderPlan p = plan(open, s);
         CHECK(p.image.height == 28);
         CHECK(p.image.channels == 1);
         s.input = std::array<int, 3>{3, 28, 28};
-        CHECK(error_of([&] { plan(open, s); }) == "m.onnx: input 'x' is N x 1 x H x W, model.json's \"input\" says 3 x 28 x 28");
+        CHECK(error_of([&] { plan(open, s); }) ==
+              "m.onnx: input 'x' is N x 1 x H x W, model.json's \"input\" says 3 x 28 x 28");
         ox::Graph unshaped;
         unshaped.inputs = {ox::value_info("x", {}, 1, /*shaped=*/false)};
         unshaped.outputs = {ox::value_info("z", {}, 1, false)};
@@ -197,25 +208,35 @@ TEST_SUITE("model plan") {
         CHECK(d.output == "recon");
         CHECK(d.batch == 1);
         CHECK(plan_decoder(dec({"B", 64, 8, 8}, {"B", 3, 32, 32}), e, "d.onnx").batch == 0);
-        CHECK(error_of([&] { plan_decoder(dec({1, 64, 8, 8}, {1, 1, 32, 32}), e, "d.onnx"); }) ==
-              "d.onnx: output 'recon' is 1 x 1 x 32 x 32; the reconstruction must have the encoder's input shape N x 3 x "
-              "32 x 32");
-        CHECK(error_of([&] { plan_decoder(dec({1, 32, 8, 8}, {1, 3, 32, 32}), e, "d.onnx"); })
-                  .find("input 'latent' is 1 x 32 x 8 x 8, the encoder's latent is N x 64 x 8 x 8") != std::string::npos);
-        CHECK(error_of([&] { plan_decoder(dec({1, 4096}, {1, 3, 32, 32}), e, "d.onnx"); }).find("must take the latent") !=
-              std::string::npos);
+        CHECK(
+            error_of([&] {
+                plan_decoder(dec({1, 64, 8, 8}, {1, 1, 32, 32}), e, "d.onnx");
+            }) ==
+            "d.onnx: output 'recon' is 1 x 1 x 32 x 32; the reconstruction must have the encoder's input shape N x 3 x "
+            "32 x 32");
+        CHECK(error_of([&] {
+                  plan_decoder(dec({1, 32, 8, 8}, {1, 3, 32, 32}), e, "d.onnx");
+              }).find("input 'latent' is 1 x 32 x 8 x 8, the encoder's latent is N x 64 x 8 x 8") != std::string::npos);
+        CHECK(error_of([&] {
+                  plan_decoder(dec({1, 4096}, {1, 3, 32, 32}), e, "d.onnx");
+              }).find("must take the latent") != std::string::npos);
     }
 
     TEST_CASE("the latent a run gave: 4-D with one latent per image, or a message") {
         CHECK(latent_shape_of({5, 64, 8, 8}, 5, "m.onnx", "z") == std::array<int, 3>{64, 8, 8});
-        CHECK(error_of([] { latent_shape_of({5, 128}, 5, "m.onnx", "z"); }).find("m.onnx: output 'z' is 5 x 128 (2-D); the method needs") == 0);
-        CHECK(error_of([] { latent_shape_of({1, 64, 8, 8}, 5, "m.onnx", "z"); }).find("for a batch of 5 images") != std::string::npos);
+        CHECK(error_of([] {
+                  latent_shape_of({5, 128}, 5, "m.onnx", "z");
+              }).find("m.onnx: output 'z' is 5 x 128 (2-D); the method needs") == 0);
+        CHECK(error_of([] {
+                  latent_shape_of({1, 64, 8, 8}, 5, "m.onnx", "z");
+              }).find("for a batch of 5 images") != std::string::npos);
         CHECK(error_of([] { latent_shape_of({}, 5, "m.onnx", "z"); }).find("a scalar (0-D)") != std::string::npos);
     }
 
     TEST_CASE("model.json: normalisation per channel (torchvision's Normalize) and back; refusals") {
         const ModelSettings s = read_model_json(
-            R"({"kind": "vae", "mean": [0.5, 0.25, 0.0], "std": [0.25, 0.5, 2.0], "latent_output": "m"})", "model.json");
+            R"({"kind": "vae", "mean": [0.5, 0.25, 0.0], "std": [0.25, 0.5, 2.0], "latent_output": "m"})",
+            "model.json");
         CHECK(s.kind == "vae");
         CHECK(s.latent_output == "m");
         const ImageShape shape{3, 1, 2};
@@ -246,8 +267,9 @@ TEST_SUITE("model plan") {
         CHECK(msg("{").find("model.json: line 1") == 0);
         // Three means on a gray model: refused when the plan is made.
         ModelSettings rgb = read_model_json(R"({"mean": [0.5, 0.5, 0.5], "std": [1, 1, 1]})", "model.json");
-        CHECK(error_of([&] { plan(encoder("x", {1, 1, 28, 28}, {ox::value_info("z", {1, 8, 7, 7})}), rgb); })
-                  .find("have 3 values, the input has 1 channel(s)") != std::string::npos);
+        CHECK(error_of([&] {
+                  plan(encoder("x", {1, 1, 28, 28}, {ox::value_info("z", {1, 8, 7, 7})}), rgb);
+              }).find("have 3 values, the input has 1 channel(s)") != std::string::npos);
         CHECK(to_json(rgb).dump() == R"({"mean":[0.5,0.5,0.5],"std":[1,1,1]})");
     }
 }

@@ -269,3 +269,33 @@ TEST_CASE("parse_view_state: absurd values are ignored one by one, each with a r
     const ViewState longv = parse_view_state("metric=" + std::string(500, 'q'));
     CHECK(longv.problems.at(0).size() < 120);
 }
+
+TEST_CASE("manifest: an encoder alone, a model's settings, a .npy sample without labels (strata publish)") {
+    const std::string hash(64, 'b');
+    const std::string file = R"({"path": "P", "bytes": 5, "sha256": ")" + hash + "\"}";
+    auto f = [&file](const std::string& p) { return std::string(file).replace(file.find('P'), 1, p); };
+    const std::string text =
+        R"({"format": "strata-models-1", "sample": {"images": )" + f("sample/images.npy") +
+        R"(, "count": 12}, "models": [
+      {"name": "rgb", "kind": "ae", "files": {"encoder": )" +
+        f("rgb/encoder.onnx") +
+        R"(}, "settings": {"mean": [0.5, 0.4, 0.3], "std": [0.2, 0.2, 0.2], "latent_output": "code"}},
+      {"name": "typo", "kind": "ae", "files": {"encoder": )" +
+        f("t/encoder.onnx") + R"(}, "settings": {"stdev": 1}}]})";
+    const Manifest m = parse_manifest(text, "site/models/manifest.json");
+    REQUIRE(m.models.size() == 1);
+    CHECK_FALSE(m.models[0].decoder.has_value());
+    CHECK(m.models[0].settings.latent_output == "code");
+    CHECK(m.models[0].settings.mean == std::vector<double>{0.5, 0.4, 0.3});
+    CHECK_FALSE(m.labels.has_value());
+    CHECK(m.images->path == "sample/images.npy");
+    REQUIRE(m.problems.size() == 1);
+    CHECK(m.problems[0] ==
+          "site/models/manifest.json: model \"typo\" skipped: settings: unknown key \"stdev\" (known: kind, mean, "
+          "std, latent_output, input; docs/images.md)");
+    // IDX images still need their labels.
+    std::string idx = text;
+    idx.replace(idx.find("sample/images.npy"), 17, "sample/t10k-idx3-u");
+    CHECK_THROWS_WITH_AS(parse_manifest(idx, "m.json"),
+                         "m.json: sample.labels is missing (IDX images come with their labels)", Error);
+}

@@ -268,7 +268,7 @@ std::string parse_manifest_json(const std::string& text, const std::string& name
         strata::Json out = strata::Json::object();
         strata::Json sample = strata::Json::object();
         sample.set("images", file(*m.images));
-        sample.set("labels", file(*m.labels));
+        sample.set("labels", m.labels ? file(*m.labels) : strata::Json());
         sample.set("count", static_cast<long long>(m.sample_count));
         out.set("sample", sample);
         strata::Json models = strata::Json::array();
@@ -281,7 +281,8 @@ std::string parse_manifest_json(const std::string& text, const std::string& name
                                                                                             mm.latent_shape->end()))
                                                   : strata::Json());
             e.set("encoder", file(mm.encoder));
-            e.set("decoder", file(mm.decoder));
+            e.set("decoder", mm.decoder ? file(*mm.decoder) : strata::Json());
+            e.set("settings", strata::to_json(mm.settings));
             models.push(e);
         }
         out.set("models", models);

@@ -83,7 +83,12 @@ ManifestModel model_entry(const Json& m) {
     const Json& files = member(m, "files", "");
     if (!files.is_object()) throw FieldError{"files is not an object"};
     out.encoder = file_entry(member(files, "encoder", "files."), "files.encoder.");
-    out.decoder = file_entry(member(files, "decoder", "files."), "files.decoder.");
+    if (const Json* d = files.find("decoder")) out.decoder = file_entry(*d, "files.decoder.");
+    if (const Json* st = m.find("settings")) {
+        try {
+            out.settings = parse_model_settings(*st, "settings");
+        } catch (const Error& e) { throw FieldError{e.what()}; }
+    }
     return out;
 }
 
@@ -104,7 +109,10 @@ Manifest parse_manifest(std::string_view text, const std::string& name, bool nee
         try {
             if (!sample) throw FieldError{"sample is missing"};
             out.images = file_entry(member(*sample, "images", "sample."), "sample.images.");
-            out.labels = file_entry(member(*sample, "labels", "sample."), "sample.labels.");
+            const bool npy =
+                out.images->path.size() > 4 && out.images->path.substr(out.images->path.size() - 4) == ".npy";
+            if (const Json* labels = sample->find("labels")) out.labels = file_entry(*labels, "sample.labels.");
+            else if (!npy) throw FieldError{"sample.labels is missing (IDX images come with their labels)"};
             const Json& count = member(*sample, "count", "sample.");
             if (!count.is_integer() || count.integer() < 1) throw FieldError{"sample.count is not a positive integer"};
             out.sample_count = static_cast<std::uint64_t>(count.integer());

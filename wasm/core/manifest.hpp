@@ -15,8 +15,16 @@
 //   name, a file path that could leave the models folder (absolute, "..", a scheme, a backslash), a
 //   file without its "bytes" and "sha256" (every file is checked against both before it is used), a
 //   size that is not a whole number of bytes, a sha256 that is not 64 hex digits, a latent shape
-//   that is not 3 positive sizes, an "in_paper" that is not true or false (absent: true).
+//   that is not 3 positive sizes, an "in_paper" that is not true or false (absent: true), a
+//   "settings" object that model.json would refuse (model_plan.hpp).
+//
+// A model's decoder is optional (no PSNR then); "settings" holds what a model.json beside the
+// files would (normalisation, the latent output, an open input size). The sample images are IDX
+// (with their IDX labels) or a .npy array (uint8 N x C x H x W, labels optional), as written by
+// `strata publish`.
 #pragma once
+#include "model_plan.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -37,12 +45,14 @@ struct ManifestModel {
     std::string name, kind;
     bool in_paper = true;                            // one of the paper's models (the page studies these first)
     std::optional<std::array<int, 3>> latent_shape;  // C, H, W
-    ManifestFile encoder, decoder;
+    ManifestFile encoder;
+    std::optional<ManifestFile> decoder;
+    ModelSettings settings;
 };
 
 struct Manifest {
     std::string format;                          // "strata-models-1"
-    std::optional<ManifestFile> images, labels;  // sample IDX files (absent if not asked and not given)
+    std::optional<ManifestFile> images, labels;  // sample IDX files or a .npy (absent if not asked and not given)
     std::uint64_t sample_count = 0;
     std::vector<ManifestModel> models;  // the valid entries, in file order
     std::vector<std::string> problems;  // one line per skipped entry

@@ -49,7 +49,8 @@ ModelSettings parse_model_settings(const Json& j, const std::string& name) {
             throw Error(name + ": \"" + key + "\" must have 1 or 3 values (one per channel), it has " +
                         std::to_string(out.size()));
         for (double x : out)
-            if (!std::isfinite(x) || std::abs(x) > 1e6) throw Error(name + ": \"" + key + "\" has a value that is not a finite number of sensible size");
+            if (!std::isfinite(x) || std::abs(x) > 1e6)
+                throw Error(name + ": \"" + key + "\" has a value that is not a finite number of sensible size");
         return out;
     };
     for (const auto& [key, v] : j.members()) {
@@ -63,7 +64,8 @@ ModelSettings parse_model_settings(const Json& j, const std::string& name) {
             for (double x : s.std)
                 if (!(x > 0)) throw Error(name + ": \"std\" values must be positive");
         } else if (key == "latent_output") {
-            if (!v.is_string() || v.string().empty()) throw Error(name + ": \"latent_output\" must be an output's name");
+            if (!v.is_string() || v.string().empty())
+                throw Error(name + ": \"latent_output\" must be an output's name");
             s.latent_output = v.string();
         } else if (key == "input") {
             const bool ok = v.is_array() && v.items().size() == 3 &&
@@ -155,13 +157,14 @@ EncoderPlan plan_encoder(const OnnxIo& io, const ModelSettings& settings, const 
     if (!settings.latent_output.empty()) {
         latent = io.output(settings.latent_output);
         if (!latent)
-            throw Error(file + ": no output named '" + settings.latent_output + "' (the outputs: " +
-                        quoted_names(io.outputs) + ")");
+            throw Error(file + ": no output named '" + settings.latent_output +
+                        "' (the outputs: " + quoted_names(io.outputs) + ")");
         for (const TensorInfo& t : io.outputs)
             if (&t != latent && is_4d(t) && same_known_dims(t, *latent)) {
                 if (logvar)
-                    throw Error(file + ": outputs '" + logvar->name + "' and '" + t.name + "' both have the shape of '" +
-                                latent->name + "'; which is the log-variance is unclear");
+                    throw Error(file + ": outputs '" + logvar->name + "' and '" + t.name +
+                                "' both have the shape of '" + latent->name +
+                                "'; which is the log-variance is unclear");
                 logvar = &t;
             }
         p.latent_rule = "the output '" + latent->name + "', as chosen";
@@ -182,7 +185,8 @@ EncoderPlan plan_encoder(const OnnxIo& io, const ModelSettings& settings, const 
                         "the latent (the mean): \"latent_output\" in model.json, or --latent-output NAME");
         if (four.size() != 1)
             throw Error(file + ": the encoder has " + std::to_string(io.outputs.size()) + " outputs (" +
-                        quoted_names(io.outputs) + "); say which is the latent: \"latent_output\" in model.json, or "
+                        quoted_names(io.outputs) +
+                        "); say which is the latent: \"latent_output\" in model.json, or "
                         "--latent-output NAME");
         latent = four[0];
         p.latent_rule = "the only 4-D output";
@@ -223,7 +227,8 @@ DecoderPlan plan_decoder(const OnnxIo& io, const EncoderPlan& e, const std::stri
     p.input = in.name;
     p.output = out.name;
     if (in.has_shape && in.dims.size() != 4)
-        throw Error(file + ": input '" + in.name + "' is " + shape_text(in) + "; the decoder must take the latent N x C x H x W");
+        throw Error(file + ": input '" + in.name + "' is " + shape_text(in) +
+                    "; the decoder must take the latent N x C x H x W");
     if (in.has_shape && in.dims[0] == 0) throw Error(file + ": input '" + in.name + "' has a batch size of 0");
     if (in.has_shape) p.batch = std::max<std::int64_t>(in.dims[0], 0);
     if (in.has_shape && e.latent_dims.size() == 4)

@@ -38,9 +38,9 @@ namespace strata {
 
 // 1. model.json: what a user may declare about a model (every field optional) ---------------------------
 struct ModelSettings {
-    std::string kind;                        // "ae", "dae", "cae", "vae", ... or "" (shown, not used)
-    std::vector<double> mean, std;           // 1 or C values each, both or neither; std > 0
-    std::string latent_output;               // the output used as the latent (a VAE's mean)
+    std::string kind;                         // "ae", "dae", "cae", "vae", ... or "" (shown, not used)
+    std::vector<double> mean, std;            // 1 or C values each, both or neither; std > 0
+    std::string latent_output;                // the output used as the latent (a VAE's mean)
     std::optional<std::array<int, 3>> input;  // C, H, W for an encoder whose file leaves them open
 };
 // Reads a model.json object (name starts every message). Unknown keys are refused, so a typo
@@ -56,12 +56,12 @@ struct ImageShape {
 };
 
 struct EncoderPlan {
-    std::string input;        // the image input's name
-    ImageShape image;         // C x H x W of one image
-    std::int64_t batch = 0;   // the fixed batch size, 0 when the batch dimension is free
-    std::string latent;       // the output used as the latent (a VAE's mean)
-    std::string logvar;       // a variational encoder's log-variance output; "" otherwise
-    std::string latent_rule;  // how the latent output was chosen, in words (results, settings panel)
+    std::string input;                      // the image input's name
+    ImageShape image;                       // C x H x W of one image
+    std::int64_t batch = 0;                 // the fixed batch size, 0 when the batch dimension is free
+    std::string latent;                     // the output used as the latent (a VAE's mean)
+    std::string logvar;                     // a variational encoder's log-variance output; "" otherwise
+    std::string latent_rule;                // how the latent output was chosen, in words (results, settings panel)
     std::vector<std::int64_t> latent_dims;  // as declared in the file (-1: open), empty when not declared
     bool variational() const { return !logvar.empty(); }
 };

@@ -196,8 +196,8 @@ std::string shape_text(const TensorInfo& t) {
 }
 
 std::string elem_type_name(int elem_type) {
-    static const char* const names[] = {"undefined", "float32", "uint8",   "int8",    "uint16", "int16",
-                                        "int32",     "int64",   "string",  "bool",    "float16", "float64",
+    static const char* const names[] = {"undefined", "float32", "uint8",     "int8",       "uint16",  "int16",
+                                        "int32",     "int64",   "string",    "bool",       "float16", "float64",
                                         "uint32",    "uint64",  "complex64", "complex128", "bfloat16"};
     if (elem_type >= 0 && elem_type < int(sizeof names / sizeof names[0])) return names[elem_type];
     return "type " + std::to_string(elem_type);

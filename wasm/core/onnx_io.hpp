@@ -39,7 +39,7 @@ struct OnnxIo {
     std::vector<TensorInfo> outputs;
     std::vector<std::pair<std::string, std::string>> metadata;  // metadata_props, in file order
 
-    const TensorInfo* output(const std::string& name) const;  // nullptr when there is none
+    const TensorInfo* output(const std::string& name) const;   // nullptr when there is none
     std::string metadata_value(const std::string& key) const;  // "" when absent
 };
 
