@@ -10,8 +10,10 @@ exported the way users export them.
              named pixels -> code and code_in -> recon, LeakyRelu, BatchNormalization and
              ConvTranspose's output_padding, trained on inputs normalised per channel (model.json
              declares mean and std)
+  rgb32_b8   rgb32's encoder exported with a fixed batch of 8 (100 images: the last batch padded)
   rgb32_vae  a variational encoder with two outputs named mean and log_var (model.json names the
              latent), batch dimension dynamic, no decoder
+  flat       (in a folder of its own) an encoder with a flat latent N x 128: refused
 
 Checks on `strata characterize --images FOLDER`:
   - what was read: each model's plan (input, batch, latent output), the broken PNG named and
@@ -20,7 +22,8 @@ Checks on `strata characterize --images FOLDER`:
   - the clean set's ranks, strata and Hilbert dimension: equal to bench/reference_geometry.py's
     (numpy) on ONNX Runtime's latents;
   - PSNR: equal (1e-3 dB) to PyTorch's reconstruction, un-normalised, against the images;
-  - no decoder: PSNR null.
+  - no decoder: PSNR null; a fixed batch of 8 gives rgb32's latents (1e-6);
+  - a flat latent: the run stops, naming the file and what the method needs, and writes nothing.
 Usage: own_model.py --strata EXE --node NODE --workdir DIR. Exit 77 (skipped) without PyTorch.
 """
 import argparse
@@ -137,6 +140,15 @@ def make_models(folder, x):
                       output_names=["recon"])
     with open(os.path.join(d, "model.json"), "w") as f:
         json.dump({"kind": "ae", "mean": MEAN.tolist(), "std": STD.tolist()}, f)
+    b8 = os.path.join(folder, "rgb32_b8")
+    os.makedirs(b8)
+    torch.onnx.export(enc, torch.zeros(8, 3, 32, 32), os.path.join(b8, "encoder.onnx"), input_names=["pixels"],
+                      output_names=["code"])
+    shutil.copy(os.path.join(d, "model.json"), b8)
+    flat = os.path.join(os.path.dirname(folder), "bad_models", "flat")
+    os.makedirs(flat)
+    torch.onnx.export(nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1), nn.Flatten(), nn.Linear(8 * 16 * 16, 128)).eval(),
+                      torch.zeros(1, 3, 32, 32), os.path.join(flat, "encoder.onnx"), output_names=["z"])
     v = os.path.join(folder, "rgb32_vae")
     os.makedirs(v)
     torch.onnx.export(vae, torch.zeros(1, 3, 32, 32), os.path.join(v, "encoder.onnx"), input_names=["img"],
@@ -205,7 +217,7 @@ def main():
     src = r["settings"]["image_source"]
     check(src["skipped"] == 1 and src["skipped_files"][0]["path"].endswith(broken) and src["count"] == N,
           "image_source: one skipped file (the broken one), n usable images read")
-    m, v = r["models"]
+    m, b8, v = r["models"]
     check(m["plan"] == {"input_name": "pixels", "input": [3, 32, 32], "batch": 1, "latent_output": "code",
                         "logvar_output": None, "latent_rule": "the only output"}, f"rgb32's plan: {m['plan']}")
     check(m["normalisation"] == {"kind": "ae", "mean": MEAN.tolist(), "std": STD.tolist()},
@@ -227,6 +239,9 @@ def main():
     ok, err = close(zv_ours, z_vae_torch, 1e-4)
     check(ok, f"rgb32_vae mean latents equal PyTorch's (relative error {err:.2e})")
 
+    ok, err = close(np.load(os.path.join(latents, "rgb32_b8_sigma0.npy")), z_ours, 1e-6)
+    check(ok and b8["plan"]["batch"] == 8, f"rgb32_b8 (fixed batch 8, last batch padded) gives rgb32's latents ({err:.1e})")
+
     # The clean set's geometry against numpy on ONNX Runtime's latents.
     for name, mod, z in (("rgb32", m, z_ort), ("rgb32_vae", v, zv_ort)):
         want = ref.analyse([(0.0, z.astype(np.float64))])["sets"][0]
@@ -243,6 +258,15 @@ def main():
     check(got_psnr is not None and abs(got_psnr - want_psnr) < 1e-3,
           f"rgb32: clean PSNR {got_psnr} dB, PyTorch {want_psnr:.4f} dB")
     check(all(s["psnr_mean"] is None for s in v["sets"]) and v["decoder"] is None, "rgb32_vae: no decoder, no PSNR")
+
+    # A model the method cannot use: a clear message, nothing written.
+    bad_out = os.path.join(a.workdir, "bad.json")
+    bad = subprocess.run([a.strata, "characterize", "--models", os.path.join(a.workdir, "bad_models"), "--images",
+                          images, "--n", "10", "--out", bad_out, "--quiet"], capture_output=True, text=True)
+    want = (os.path.join(a.workdir, "bad_models", "flat", "encoder.onnx") + ": output 'z' is 1 x 128; the method "
+            "needs a latent tensor N x C x H x W")
+    check(bad.returncode != 0 and want in bad.stderr and not os.path.exists(bad_out),
+          "a flat latent is refused naming the file and what the method needs: " + bad.stderr.strip()[-300:])
 
 
 if __name__ == "__main__":
