@@ -22,7 +22,7 @@ Checks on `strata characterize --images FOLDER`:
   - the clean set's ranks, strata and Hilbert dimension: equal to bench/reference_geometry.py's
     (numpy) on ONNX Runtime's latents;
   - PSNR: equal (1e-3 dB) to PyTorch's reconstruction, un-normalised, against the images;
-  - no decoder: PSNR null; a fixed batch of 8 gives rgb32's latents (1e-6);
+  - no decoder: PSNR null; a fixed batch of 8 gives rgb32's latents (1e-5);
   - a flat latent: the run stops, naming the file and what the method needs, and writes nothing.
 Usage: own_model.py --strata EXE --node NODE --workdir DIR. Exit 77 (skipped) without PyTorch.
 """
@@ -239,7 +239,7 @@ def main():
     ok, err = close(zv_ours, z_vae_torch, 1e-4)
     check(ok, f"rgb32_vae mean latents equal PyTorch's (relative error {err:.2e})")
 
-    ok, err = close(np.load(os.path.join(latents, "rgb32_b8_sigma0.npy")), z_ours, 1e-6)
+    ok, err = close(np.load(os.path.join(latents, "rgb32_b8_sigma0.npy")), z_ours, 1e-5)
     check(ok and b8["plan"]["batch"] == 8, f"rgb32_b8 (fixed batch 8, last batch padded) gives rgb32's latents ({err:.1e})")
 
     # The clean set's geometry against numpy on ONNX Runtime's latents.
