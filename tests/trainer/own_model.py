@@ -228,16 +228,12 @@ def main():
     # Latents: ONNX Runtime and PyTorch on the same pixels.
     z_ours = np.load(os.path.join(latents, "rgb32_sigma0.npy"))
     z_ort = ort_latents(a.node, os.path.join(models, "rgb32", "encoder.onnx"), "pixels", xn, a.workdir, 1)["code"]
-    ok, err = close(z_ours, z_ort, 1e-4)
-    check(ok, f"rgb32 latents equal ONNX Runtime's (relative error {err:.2e})")
-    ok, err = close(z_ours, z_torch, 1e-4)
-    check(ok, f"rgb32 latents equal PyTorch's (relative error {err:.2e})")
     zv_ours = np.load(os.path.join(latents, "rgb32_vae_mean_sigma0.npy"))
     zv_ort = ort_latents(a.node, os.path.join(models, "rgb32_vae", "encoder.onnx"), "img", x, a.workdir, 25)["mean"]
-    ok, err = close(zv_ours, zv_ort, 1e-4)
-    check(ok, f"rgb32_vae mean latents equal ONNX Runtime's (relative error {err:.2e})")
-    ok, err = close(zv_ours, z_vae_torch, 1e-4)
-    check(ok, f"rgb32_vae mean latents equal PyTorch's (relative error {err:.2e})")
+    for name, ours, ort, pt in (("rgb32", z_ours, z_ort, z_torch), ("rgb32_vae mean", zv_ours, zv_ort, z_vae_torch)):
+        for who, want in (("ONNX Runtime", ort), ("PyTorch", pt)):
+            ok, err = close(ours, want, 1e-4)
+            check(ok, f"{name} latents equal {who}'s (relative error {err:.2e})")
 
     ok, err = close(np.load(os.path.join(latents, "rgb32_b8_sigma0.npy")), z_ours, 1e-5)
     check(ok and b8["plan"]["batch"] == 8, f"rgb32_b8 (fixed batch 8, last batch padded) gives rgb32's latents ({err:.1e})")
