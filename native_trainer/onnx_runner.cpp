@@ -28,6 +28,9 @@ struct Node {
     std::int64_t group = 1;
     double alpha = 0.01;    // LeakyRelu's slope for x < 0
     double epsilon = 1e-5;  // BatchNormalization's variance offset
+    // Resize: ONNX's defaults; which combinations run is checked at load.
+    std::string mode = "nearest", coordinates = "half_pixel", nearest_mode = "round_prefer_floor";
+    torch::Tensor value;  // Constant's tensor
 };
 
 struct OnnxModel::Impl {
@@ -61,8 +64,9 @@ std::atomic<std::int64_t> g_tensor_limit{std::int64_t(1) << 28};
 // (ours or LibTorch's) can overflow.
 constexpr std::int64_t kMaxStride = 1 << 12, kMaxPad = 1 << 12, kMaxGroup = 1 << 16;
 
-const std::set<std::string> kSupported = {"Conv", "ConvTranspose", "Relu", "LeakyRelu", "Sigmoid",           "Tanh",
-                                          "Add",  "Mul",           "Exp",  "Identity",  "BatchNormalization"};
+const std::set<std::string> kSupported = {
+    "Conv", "ConvTranspose", "Relu",     "LeakyRelu", "Sigmoid",           "Tanh", "Add", "Mul",
+    "Exp",  "Identity",      "Constant", "Resize",    "BatchNormalization"};
 
 torch::Tensor initializer_tensor(const onnx::TensorProto& t, const std::string& file) {
     if (t.data_type() != onnx::TensorProto::FLOAT)
@@ -115,14 +119,23 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
     node.inputs.assign(n.input().begin(), n.input().end());
     node.outputs.assign(n.output().begin(), n.output().end());
     const bool conv = node.op == "Conv" || node.op == "ConvTranspose";
-    const bool bn = node.op == "BatchNormalization";
-    const std::size_t arity = conv ? 2 : bn ? 5 : (node.op == "Add" || node.op == "Mul") ? 2 : 1;
+    const bool bn = node.op == "BatchNormalization", resize = node.op == "Resize";
+    const std::size_t arity = node.op == "Constant"                    ? 0
+                              : conv                                   ? 2
+                              : bn                                     ? 5
+                              : resize                                 ? 3
+                              : (node.op == "Add" || node.op == "Mul") ? 2
+                                                                       : 1;
     if (node.inputs.size() < arity || node.inputs.size() > (conv ? 3u : arity))
         throw Error(file + ": node '" + node.name + "' (" + node.op + ") has " + std::to_string(node.inputs.size()) +
-                    " inputs, expected " + std::to_string(arity) + (conv ? " or 3" : ""));
+                    " inputs, expected " + std::to_string(arity) + (conv ? " or 3" : "") +
+                    (resize ? " (Resize runs by scales; export with scale_factor rather than size)" : ""));
     for (std::size_t i = 0; i < node.inputs.size(); ++i)
-        if (node.inputs[i].empty() && !(conv && i == 2))  // only a convolution's bias is optional
-            throw Error(file + ": node '" + node.name + "' leaves out its required input " + std::to_string(i + 1));
+        // Optional: a convolution's bias; Resize's roi (unused by the modes that run).
+        if (node.inputs[i].empty() && !(conv && i == 2) && !(resize && i == 1))
+            throw Error(
+                file + ": node '" + node.name + "' leaves out its required input " + std::to_string(i + 1) +
+                (resize && i == 2 ? " (Resize runs by scales; export with scale_factor rather than size)" : ""));
     if (node.outputs.size() != 1 || node.outputs[0].empty())
         throw Error(file + ": node '" + node.name + "' must have exactly one named output");
     for (const auto& a : n.attribute()) {
@@ -132,7 +145,16 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
         else if (k == "group" && conv) node.group = a.i();
         else if (k == "output_padding" && node.op == "ConvTranspose") node.output_padding = ints(a);
         else if (k == "alpha" && node.op == "LeakyRelu") node.alpha = a.f();
-        else if (k == "epsilon" && bn) node.epsilon = a.f();
+        else if (k == "value" && node.op == "Constant") node.value = initializer_tensor(a.t(), file);
+        else if (k == "mode" && resize) node.mode = a.s();
+        else if (k == "coordinate_transformation_mode" && resize) node.coordinates = a.s();
+        else if (k == "nearest_mode" && resize) node.nearest_mode = a.s();
+        else if ((k == "cubic_coeff_a" || k == "extrapolation_value") && resize) {
+        }  // used by modes that do not run here
+        else if (k == "exclude_outside" && resize) {
+            if (a.i() != 0)
+                throw Error(file + ": node '" + node.name + "': Resize with exclude_outside is not supported");
+        } else if (k == "epsilon" && bn) node.epsilon = a.f();
         else if (k == "momentum" && bn) {
         }  // used in training only
         else if (k == "training_mode" && bn) {
@@ -168,6 +190,17 @@ Node parse_node(const onnx::NodeProto& n, const std::string& file) {
         if (node.output_padding[d] >= node.strides[d] && node.output_padding[d] >= node.dilations[d])
             throw Error(file + ": node '" + node.name +
                         "': output_padding must be smaller than the stride or the dilation");
+    if (node.op == "Constant" && !node.value.defined())
+        throw Error(file + ": node '" + node.name + "': a Constant without a float32 'value' tensor");
+    // The two Resize forms torch.onnx.export writes for nn.Upsample: nearest, and bilinear.
+    const bool nearest = node.mode == "nearest" && node.coordinates == "asymmetric" && node.nearest_mode == "floor";
+    const bool linear =
+        node.mode == "linear" && (node.coordinates == "half_pixel" || node.coordinates == "pytorch_half_pixel" ||
+                                  node.coordinates == "align_corners");
+    if (resize && !nearest && !linear)
+        throw Error(file + ": node '" + node.name + "': Resize with mode " + node.mode +
+                    ", coordinate_transformation_mode " + node.coordinates + " and nearest_mode " + node.nearest_mode +
+                    " is not supported (nearest/asymmetric/floor and linear/half_pixel are)");
     if (!std::isfinite(node.alpha) || !(node.epsilon >= 0 && node.epsilon < 1))
         throw Error(file + ": node '" + node.name + "': alpha or epsilon is not a sensible number");
     if (node.group < 1 || node.group > kMaxGroup)
@@ -283,7 +316,25 @@ torch::Tensor run_node(const Node& n, const std::vector<torch::Tensor>& in) {
         return torch::batch_norm(in[0], in[1], in[2], in[3], in[4], /*training=*/false, /*momentum=*/0.0, n.epsilon,
                                  /*cudnn_enabled=*/false);
     }
+    if (n.op == "Constant") return n.value;
     need(1);
+    if (n.op == "Resize") {
+        // Output size floor(in * scale) on the two spatial dimensions; batch and channels unscaled.
+        need(3);
+        if (in[0].dim() != 4) throw Error("node '" + n.name + "': expected a 4-D input");
+        if (in[2].dim() != 1 || in[2].numel() != 4)
+            throw Error("node '" + n.name + "': scales must be 4 values (N, C, H, W)");
+        const torch::Tensor sc = in[2].to(torch::kFloat64).contiguous();
+        const double* s = sc.data_ptr<double>();
+        if (s[0] != 1.0 || s[1] != 1.0 || !(s[2] > 0 && s[2] <= kMaxStride) || !(s[3] > 0 && s[3] <= kMaxStride))
+            throw Error("node '" + n.name + "': only the spatial dimensions may be scaled, by 0 to 4096");
+        const std::vector<std::int64_t> size{std::int64_t(std::floor(double(in[0].size(2)) * s[2])),
+                                             std::int64_t(std::floor(double(in[0].size(3)) * s[3]))};
+        if (size[0] < 1 || size[1] < 1) throw Error("node '" + n.name + "': the output would be empty");
+        check_size(n, "output", double(in[0].size(0)) * double(in[0].size(1)) * double(size[0]) * double(size[1]));
+        if (n.mode == "nearest") return torch::upsample_nearest2d(in[0], size);
+        return torch::upsample_bilinear2d(in[0], size, /*align_corners=*/n.coordinates == "align_corners");
+    }
     if (n.op == "Relu") return torch::relu(in[0]);
     if (n.op == "LeakyRelu") return torch::leaky_relu(in[0], n.alpha);
     if (n.op == "Sigmoid") return torch::sigmoid(in[0]);

@@ -6,8 +6,9 @@
 // Runtime Web, and Debian has no ONNX Runtime. The files are small feed-forward graphs, so an
 // interpreter over the op set our exporter emits is enough: Conv, ConvTranspose, Relu, Sigmoid,
 // plus what torch.onnx.export writes for common convolutional autoencoders in eval mode
-// (LeakyRelu, BatchNormalization, ConvTranspose's output_padding, Identity) and Add, Mul, Exp,
-// Tanh (a sampling step or a residual). Float32 tensors only. Loading validates everything before running:
+// (LeakyRelu, BatchNormalization, ConvTranspose's output_padding, Identity, nn.Upsample's Resize
+// by scales, nearest or bilinear, with its Constant) and Add, Mul, Exp, Tanh (a sampling step or
+// a residual). Float32 tensors only. Loading validates everything before running:
 // protobuf parse, onnx::checker, supported ops and attributes; each failure throws strata::Error
 // naming the file.
 #pragma once
