@@ -11,6 +11,8 @@ nlohmann::json to_json(const TrainConfig& c) {
     return {
         {"kind", c.kind},
         {"data", c.data},
+        {"input", c.input},
+        {"latent", latent_of(c)},
         {"epochs", c.epochs},
         {"batch", c.batch},
         {"lr", c.lr},
@@ -38,6 +40,8 @@ TrainConfig config_from_json(const nlohmann::json& j, const std::string& source)
             const auto& v = it.value();
             if (k == "kind") c.kind = v.get<std::string>();
             else if (k == "data") c.data = v.get<std::string>();
+            else if (k == "input") c.input = v.get<Shape3>();
+            else if (k == "latent") c.latent = v.get<Shape3>();
             else if (k == "epochs") c.epochs = v.get<int>();
             else if (k == "batch") c.batch = v.get<int>();
             else if (k == "lr") c.lr = v.get<double>();
@@ -71,7 +75,10 @@ KindSpec resolve_recipe(const TrainConfig& c) {
     if (c.threads < 1) throw Error("--threads must be at least 1");
     if (r.sigma_train > 1) throw Error("--sigma-train must be in [0, 1]");
     if (c.eval_images < 1) throw Error("--eval-images must be at least 1");
+    default_network(r.name, r.variational, c.input, latent_of(c));  // throws when the shapes do not fit
     return r;
 }
+
+Shape3 latent_of(const TrainConfig& c) { return c.latent[0] > 0 ? c.latent : default_latent(c.input); }
 
 }  // namespace strata::train

@@ -7,6 +7,7 @@
 // `--resume` reads DIR/config.json back so a continued run is the same run.
 #pragma once
 #include "kinds.hpp"
+#include "network.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,8 +19,10 @@ namespace strata::train {
 // 1. Settings ----------------------------------------------------------------------------------
 struct TrainConfig {
     std::string kind = "cae";
-    std::string out;   // run folder: config.json, checkpoint.pt, training_log.json
-    std::string data;  // IDX folder; empty = Debian's Fashion-MNIST
+    std::string out;               // run folder: config.json, checkpoint.pt, training_log.json
+    std::string data;              // IDX folder or any image source (image_source.hpp); empty = Debian's Fashion-MNIST
+    Shape3 input = kDefaultInput;  // C, H, W of the images the network takes
+    Shape3 latent{0, 0, 0};        // C', H', W' of the latent; zeros = 64 x H/4 x W/4 (network.hpp)
     int epochs = 5;
     int batch = 128;
     double lr = 1e-3;  // Adam
@@ -37,7 +40,9 @@ nlohmann::json to_json(const TrainConfig& c);
 // Unknown keys throw strata::Error naming `source` and the key (typos must not pass silently).
 TrainConfig config_from_json(const nlohmann::json& j, const std::string& source);
 
-// 3. The kind's recipe with this config's overrides applied; validates every value.
+// 3. The kind's recipe with this config's overrides applied; validates every value (the shapes too).
 KindSpec resolve_recipe(const TrainConfig& c);
+// The latent's shape: the config's, or the default for its input.
+Shape3 latent_of(const TrainConfig& c);
 
 }  // namespace strata::train

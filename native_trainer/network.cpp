@@ -1,10 +1,43 @@
-// network.cpp: the architecture table (see network.hpp for the picture).
+// network.cpp: the architecture table (see network.hpp for the picture and the rule for other shapes).
 #include "network.hpp"
+
+#include "error.hpp"
+
+#include <cstdlib>
 
 namespace strata::train {
 
-NetworkSpec default_network(const std::string& kind, bool variational) {
-    auto conv = [](const char* name, bool transposed, int in, int out, int k, int s, int p, bool bn, Activation a) {
+namespace {
+std::string text(const Shape3& s) {
+    return std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
+}
+}  // namespace
+
+Shape3 parse_shape(const std::string& t, const std::string& flag) {
+    Shape3 s{};
+    std::size_t at = 0;
+    for (int i = 0; i < 3; ++i) {
+        const std::size_t end = i < 2 ? t.find('x', at) : t.size();
+        const std::string part = end == std::string::npos ? "" : t.substr(at, end - at);
+        char* stop = nullptr;
+        const long v = part.empty() ? 0 : std::strtol(part.c_str(), &stop, 10);
+        if (part.empty() || *stop != '\0' || v < 1 || v > 4096)
+            throw Error(flag + ": expected CxHxW with positive sizes (e.g. 3x32x32), got '" + t + "'");
+        s[std::size_t(i)] = int(v);
+        at = end + 1;
+    }
+    return s;
+}
+
+Shape3 default_latent(const Shape3& input) {
+    if (input[1] % 4 || input[2] % 4)
+        throw Error("--input " + text(input) + ": H and W are not multiples of 4; give the latent with --latent CxHxW");
+    return {64, input[1] / 4, input[2] / 4};
+}
+
+NetworkSpec default_network(const std::string& kind, bool variational, const Shape3& input, const Shape3& latent) {
+    auto conv = [](const std::string& name, bool transposed, int in, int out, int k, int s, int p, bool bn,
+                   Activation a) {
         LayerSpec l;
         l.name = name;
         l.transposed = transposed;
@@ -14,19 +47,36 @@ NetworkSpec default_network(const std::string& kind, bool variational) {
         l.activation = a;
         return l;
     };
+    if (input[0] != 1 && input[0] != 3) throw Error("--input " + text(input) + ": 1 or 3 channels");
+    if (input[1] < 8 || input[1] > 256 || input[2] < 8 || input[2] > 256)
+        throw Error("--input " + text(input) + ": sides from 8 to 256");
+    // The number of stride-2 stages: H / H' = W / W' = 2^s.
+    int stages = 0;
+    while (stages < 8 && (latent[1] << stages) < input[1]) ++stages;
+    if (stages < 1 || (latent[1] << stages) != input[1] || (latent[2] << stages) != input[2])
+        throw Error("--latent " + text(latent) + ": its H and W must be --input's (" + text(input) +
+                    ") divided by the same power of two, at least 2");
+    std::vector<int> width;  // channels after each stride-2 stage: 32, 64, 64, ...
+    for (int i = 0; i < stages; ++i) width.push_back(i == 0 ? 32 : 64);
     NetworkSpec n;
     n.kind = kind;
     n.variational = variational;
-    n.encoder = {conv("enc1", false, 1, 32, 4, 2, 1, true, Activation::Relu),
-                 conv("enc2", false, 32, 64, 4, 2, 1, true, Activation::Relu),
-                 conv("enc3", false, 64, 64, 3, 1, 1, true, Activation::Relu)};
+    n.input_c = input[0], n.input_h = input[1], n.input_w = input[2];
+    n.latent_c = latent[0], n.latent_h = latent[1], n.latent_w = latent[2];
+    for (int i = 0; i < stages; ++i)
+        n.encoder.push_back(conv("enc" + std::to_string(i + 1), false, i == 0 ? input[0] : width[i - 1], width[i], 4, 2,
+                                 1, true, Activation::Relu));
+    n.encoder.push_back(
+        conv("enc" + std::to_string(stages + 1), false, width.back(), latent[0], 3, 1, 1, true, Activation::Relu));
     if (variational) {
-        n.mu = conv("mu", false, 64, 64, 1, 1, 0, false, Activation::None);
-        n.logvar = conv("logvar", false, 64, 64, 1, 1, 0, false, Activation::None);
+        n.mu = conv("mu", false, latent[0], latent[0], 1, 1, 0, false, Activation::None);
+        n.logvar = conv("logvar", false, latent[0], latent[0], 1, 1, 0, false, Activation::None);
     }
-    n.decoder = {conv("dec1", true, 64, 64, 4, 2, 1, true, Activation::Relu),
-                 conv("dec2", true, 64, 32, 4, 2, 1, true, Activation::Relu),
-                 conv("dec3", true, 32, 1, 3, 1, 1, false, Activation::Sigmoid)};
+    for (int j = 0; j < stages; ++j)
+        n.decoder.push_back(conv("dec" + std::to_string(j + 1), true, j == 0 ? latent[0] : width[stages - j],
+                                 width[stages - 1 - j], 4, 2, 1, true, Activation::Relu));
+    n.decoder.push_back(
+        conv("dec" + std::to_string(stages + 1), true, width[0], input[0], 3, 1, 1, false, Activation::Sigmoid));
     return n;
 }
 

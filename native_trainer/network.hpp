@@ -13,7 +13,13 @@
 //            ConvT 64->32 k4 s2 p1, BN, ReLU      14 -> 28
 //            ConvT 32->1 k3 s1 p1, Sigmoid        28 -> 28   = x_hat
 // Convolutions followed by batch norm have no bias (the BN shift plays its role).
+//
+// Other shapes (`strata train --input CxHxW [--latent CxHxW]`): s stride-2 stages take H x W to
+// the latent's H' x W' = H / 2^s x W / 2^s (s >= 1, the same for both sides), with 32, 64, 64, ...
+// channels, then the k3 s1 block gives the latent's channels; the decoder mirrors it and ends in
+// the input's channels. The default latent is 64 x H/4 x W/4, so 1 x 28 x 28 is the table above.
 #pragma once
+#include <array>
 #include <string>
 #include <vector>
 
@@ -43,10 +49,19 @@ struct NetworkSpec {
     std::vector<LayerSpec> encoder;  // x -> z (or -> h before the heads)
     LayerSpec mu, logvar;            // variational only
     std::vector<LayerSpec> decoder;  // z -> x_hat
+    int input_c = 1, input_h = 28, input_w = 28;
     int latent_c = 64, latent_h = 7, latent_w = 7;
 };
 
-// 3. The architecture of every kind (weights empty).
-NetworkSpec default_network(const std::string& kind, bool variational);
+// 3. The architecture of every kind (weights empty), for images C x H x W and a latent C' x H' x W'.
+// Throws strata::Error when the shapes do not fit the rule above (naming --input and --latent).
+using Shape3 = std::array<int, 3>;
+constexpr Shape3 kDefaultInput{1, 28, 28};
+NetworkSpec default_network(const std::string& kind, bool variational, const Shape3& input = kDefaultInput,
+                            const Shape3& latent = {64, 7, 7});
+// 64 x H/4 x W/4 (an error when H or W is not a multiple of 4).
+Shape3 default_latent(const Shape3& input);
+// "3x32x32" -> {3, 32, 32}; throws strata::Error naming `flag`.
+Shape3 parse_shape(const std::string& text, const std::string& flag);
 
 }  // namespace strata::train

@@ -135,7 +135,7 @@ std::string serialise(const onnx::ModelProto& m) {
 std::string encoder_onnx_bytes(const NetworkSpec& net) {
     onnx::ModelProto m = new_model(net, "encoder");
     onnx::GraphProto& g = *m.mutable_graph();
-    add_value(g.mutable_input(), "x", 1, 28, 28);
+    add_value(g.mutable_input(), "x", net.input_c, net.input_h, net.input_w);
     std::string cur = "x";
     for (std::size_t i = 0; i < net.encoder.size(); ++i) {
         const bool last = i + 1 == net.encoder.size();
@@ -161,7 +161,7 @@ std::string decoder_onnx_bytes(const NetworkSpec& net) {
         const bool last = i + 1 == net.decoder.size();
         cur = add_block(g, net.decoder[i], cur, last ? "x_hat" : net.decoder[i].name + ".out");
     }
-    add_value(g.mutable_output(), "x_hat", 1, 28, 28);
+    add_value(g.mutable_output(), "x_hat", net.input_c, net.input_h, net.input_w);
     return serialise(m);
 }
 

@@ -7,6 +7,8 @@
 #include "error.hpp"
 #include "fileio.hpp"
 #include "idx.hpp"
+#include "image_source.hpp"
+#include "images.hpp"
 #include "model.hpp"
 #include "progress.hpp"
 
@@ -38,11 +40,45 @@ std::vector<std::int64_t> epoch_order(std::size_t n, std::uint64_t seed, int epo
     return order;
 }
 
-torch::Tensor images_tensor(const data::IdxImages& images) {
-    const auto v = data::to_unit_floats(images, 0, images.count);
-    return torch::from_blob(const_cast<float*>(v.data()), {std::int64_t(images.count), 1, images.rows, images.cols},
-                            torch::kFloat32)
+torch::Tensor images_tensor(const std::vector<float>& v, std::size_t first, std::size_t count, const Shape3& shape) {
+    const std::size_t size = std::size_t(shape[0]) * std::size_t(shape[1]) * std::size_t(shape[2]);
+    return torch::from_blob(const_cast<float*>(v.data() + first * size),
+                            {std::int64_t(count), shape[0], shape[1], shape[2]}, torch::kFloat32)
         .clone();
+}
+
+// The training and evaluation images at the network's input shape. An IDX folder gives its train
+// and test splits (1 x 28 x 28 as stored, other shapes converted by the images rule); any other
+// source (a folder of PNG/JPEG, a .npy, an IDX file) is split: its last min(eval_images, count / 10)
+// images (at least 1) evaluate, the others train.
+struct TrainImages {
+    torch::Tensor train, eval;
+};
+
+TrainImages load_training_images(const TrainConfig& c) {
+    const std::string path = c.data.empty() ? data::default_data_dir() : c.data;
+    const Shape3& s = c.input;
+    if (!data::find_split_file(path, data::Split::Train, true).empty()) {
+        const auto train_set = data::load_split(path, data::Split::Train, c.train_limit);
+        const auto test_set = data::load_split(path, data::Split::Test, c.eval_images);
+        auto floats = [&](const data::Dataset& d) {
+            if (s == kDefaultInput) return data::to_unit_floats(d.images, 0, d.images.count);
+            return image_set_from_idx(d.images, nullptr, d.images_path, s[0], s[1], s[2], 0).pixels;
+        };
+        return {images_tensor(floats(train_set), 0, train_set.images.count, s),
+                images_tensor(floats(test_set), 0, test_set.images.count, s)};
+    }
+    data::ImageSource src = data::load_images(path, s[0], s[1], s[2], 0);
+    for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
+    const std::size_t count = src.images.count;
+    if (count < 2) throw Error(path + ": " + std::to_string(count) + " usable image(s); training needs at least 2");
+    const std::size_t eval = std::max<std::size_t>(1, std::min(c.eval_images, count / 10));
+    std::size_t train = count - eval;
+    if (c.train_limit > 0) train = std::min(train, c.train_limit);
+    if (c.progress)
+        std::fprintf(stderr, "strata train: %s (%s): %zu images train, the last %zu evaluate\n", path.c_str(),
+                     src.kind.c_str(), train, eval);
+    return {images_tensor(src.images.pixels, 0, train, s), images_tensor(src.images.pixels, count - eval, eval, s)};
 }
 
 std::string dir_file(const std::string& dir, const char* name) { return dir + "/" + name; }
@@ -187,11 +223,9 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
     check_blas();
     torch::set_num_threads(config.threads);
 
-    const std::string data_dir = config.data.empty() ? data::default_data_dir() : config.data;
-    const auto train_set = data::load_split(data_dir, data::Split::Train, config.train_limit);
-    const auto test_set = data::load_split(data_dir, data::Split::Test, config.eval_images);
-    const torch::Tensor x_train = images_tensor(train_set.images);
-    const torch::Tensor x_test = images_tensor(test_set.images);
+    const TrainImages images = load_training_images(config);
+    const torch::Tensor x_train = images.train;
+    const torch::Tensor x_test = images.eval;
     const std::int64_t n = x_train.size(0);
     const std::int64_t steps = (n + config.batch - 1) / config.batch;
 
@@ -202,7 +236,7 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
     for (const char* name : {"checkpoint.pt", "config.json", "training_log.json"})
         cmd::remove_stale_temporaries(dir_file(config.out, name));
     torch::manual_seed(std::int64_t(config.seed));
-    Autoencoder model(default_network(recipe.name, recipe.variational));
+    Autoencoder model(default_network(recipe.name, recipe.variational, config.input, latent_of(config)));
     torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(config.lr));
     Position pos;
     TrainResult result;
@@ -307,7 +341,7 @@ namespace {
 Autoencoder load_model_dir(const std::string& dir) {
     const TrainConfig c = read_run_config(dir);
     const KindSpec recipe = resolve_recipe(c);
-    Autoencoder model(default_network(recipe.name, recipe.variational));
+    Autoencoder model(default_network(recipe.name, recipe.variational, c.input, latent_of(c)));
     load_checkpoint(dir_file(dir, "checkpoint.pt"), model, nullptr, nullptr, nullptr, recipe.name);
     model->eval();
     return model;

@@ -17,7 +17,11 @@ std::vector<FlagSpec> train_flags() {
         {"--kind", "cae | dae | vae | beta-vae | sparse (default cae)"},
         {"--out", "run folder: config.json, checkpoint.pt, training_log.json (required)"},
         {"--config", "JSON file with the same keys as DIR/config.json; flags override it"},
-        {"--data", "MNIST-format IDX folder, plain or .gz (default Debian's Fashion-MNIST)"},
+        {"--data",
+         "images: an IDX folder (train and test splits, plain or .gz; default Debian's Fashion-MNIST), or a "
+         "folder of PNG/JPEG, a .npy or an IDX file (the last tenth evaluates; docs/images.md)"},
+        {"--input", "CxHxW of the network's images (default 1x28x28); --data is converted to it"},
+        {"--latent", "CxHxW of the latent (default 64 x H/4 x W/4); H/H' = W/W' a power of two"},
         {"--epochs", "epochs (default 5)"},
         {"--batch", "batch size (default 128)"},
         {"--lr", "Adam learning rate (default 1e-3)"},
@@ -55,8 +59,8 @@ int train(const Args& args) {
     train::TrainConfig c;
     if (resume) {
         c = train::read_run_config(out);
-        for (const char* f : {"--kind", "--config", "--data", "--batch", "--lr", "--seed", "--train-limit",
-                              "--sigma-train", "--beta", "--kl-warmup", "--l1", "--eval-images"})
+        for (const char* f : {"--kind", "--config", "--data", "--input", "--latent", "--batch", "--lr", "--seed",
+                              "--train-limit", "--sigma-train", "--beta", "--kl-warmup", "--l1", "--eval-images"})
             if (p.has(f)) throw Error(std::string(f) + " cannot change on --resume (the run's config.json is used)");
         c.epochs = int(p.integer("--epochs", c.epochs));
         const int threads = int(p.integer("--threads", c.threads));
@@ -77,6 +81,8 @@ int train(const Args& args) {
         }
         c.kind = p.text("--kind", c.kind);
         c.data = p.text("--data", c.data);
+        if (auto v = p.get("--input")) c.input = train::parse_shape(*v, "--input");
+        if (auto v = p.get("--latent")) c.latent = train::parse_shape(*v, "--latent");
         c.epochs = int(p.integer("--epochs", c.epochs));
         c.batch = int(p.integer("--batch", c.batch));
         c.lr = p.number("--lr", c.lr);

@@ -11,6 +11,7 @@ exported the way users export them.
              ConvTranspose's output_padding, trained on inputs normalised per channel (model.json
              declares mean and std)
   rgb32_b8   rgb32's encoder exported with a fixed batch of 8 (100 images: the last batch padded)
+             and a decoder of nn.Upsample stages (Resize: nearest, then bilinear) and convolutions
   rgb32_vae  a variational encoder with two outputs named mean and log_var (model.json names the
              latent), batch dimension dynamic, no decoder
   flat       (in a folder of its own) an encoder with a flat latent N x 128: refused
@@ -24,6 +25,9 @@ Checks on `strata characterize --images FOLDER`:
   - PSNR: equal (1e-3 dB) to PyTorch's reconstruction, un-normalised, against the images;
   - no decoder: PSNR null; a fixed batch of 8 gives rgb32's latents (1e-5);
   - a flat latent: the run stops, naming the file and what the method needs, and writes nothing.
+Then Strata's own trainer on the same folder: `strata train --input 3x32x32` (cae) and
+`--input 1x64x64 --latent 16x8x8` (vae), exported and characterized: the plans and latent shapes
+follow, PSNR is finite; a latent that does not fit the input is refused.
 Usage: own_model.py --strata EXE --node NODE --workdir DIR. Exit 77 (skipped) without PyTorch.
 """
 import argparse
@@ -144,6 +148,9 @@ def make_models(folder, x):
     os.makedirs(b8)
     torch.onnx.export(enc, torch.zeros(8, 3, 32, 32), os.path.join(b8, "encoder.onnx"), input_names=["pixels"],
                       output_names=["code"])
+    up = nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(64, 16, 3, 1, 1), nn.ReLU(),
+                       nn.Upsample(scale_factor=2, mode="bilinear"), nn.Conv2d(16, 3, 3, 1, 1)).eval()
+    torch.onnx.export(up, torch.zeros(8, 64, 8, 8), os.path.join(b8, "decoder.onnx"))
     shutil.copy(os.path.join(d, "model.json"), b8)
     flat = os.path.join(os.path.dirname(folder), "bad_models", "flat")
     os.makedirs(flat)
@@ -160,7 +167,8 @@ def make_models(folder, x):
         z = enc(xn)
         x_hat = dec(z).numpy() * STD[None, :, None, None] + MEAN[None, :, None, None]
         z_vae = vae(torch.from_numpy(x))[0].numpy()
-    return xn.numpy(), z.numpy(), x_hat, z_vae
+        x_hat_up = up(z).numpy() * STD[None, :, None, None] + MEAN[None, :, None, None]
+    return xn.numpy(), z.numpy(), (x_hat, x_hat_up), z_vae
 
 
 def ort_latents(node, model, name, x, workdir, batch):
@@ -201,16 +209,16 @@ def main():
     images = os.path.join(a.workdir, "images")
     x, broken = make_images(images, rng)
     models = os.path.join(a.workdir, "models")
-    xn, z_torch, x_hat_torch, z_vae_torch = make_models(models, x)
+    xn, z_torch, (x_hat_torch, x_hat_up_torch), z_vae_torch = make_models(models, x)
 
     latents = os.path.join(a.workdir, "latents")
     result = os.path.join(a.workdir, "result.json")
     run = subprocess.run([a.strata, "characterize", "--models", models, "--images", images, "--n", str(N),
                           "--sigmas", "0,0.1", "--vae-latent", "mean", "--out", result, "--dump-latents", latents,
                           "--quiet"], capture_output=True, text=True)
-    check(run.returncode == 0, "strata characterize runs the two models: " + run.stderr.strip()[-400:])
+    check(run.returncode == 0, "strata characterize runs the models: " + run.stderr.strip()[-400:])
     if run.returncode != 0:
-        return
+        return a, images
     check(f"{broken}: " in run.stderr and "1 file(s) skipped" in run.stderr,
           "the broken PNG is named on stderr and counted")
     r = json.load(open(result))
@@ -249,10 +257,11 @@ def main():
               f"{name}: Hilbert dimension {got['hilbert_dim']} (numpy: {want['hilbert_dim']})")
 
     # PSNR in [0, 1] pixel space, the normalisation undone; none without a decoder.
-    want_psnr = psnr_mean(x_hat_torch, x)
-    got_psnr = m["sets"][0]["psnr_mean"]
-    check(got_psnr is not None and abs(got_psnr - want_psnr) < 1e-3,
-          f"rgb32: clean PSNR {got_psnr} dB, PyTorch {want_psnr:.4f} dB")
+    for mod, x_hat in ((m, x_hat_torch), (b8, x_hat_up_torch)):
+        want_psnr = psnr_mean(x_hat, x)
+        got_psnr = mod["sets"][0]["psnr_mean"]
+        check(got_psnr is not None and abs(got_psnr - want_psnr) < 1e-3,
+              f"{mod['name']}: clean PSNR {got_psnr} dB, PyTorch {want_psnr:.4f} dB")
     check(all(s["psnr_mean"] is None for s in v["sets"]) and v["decoder"] is None, "rgb32_vae: no decoder, no PSNR")
 
     # A model the method cannot use: a clear message, nothing written.
@@ -263,10 +272,40 @@ def main():
             "needs a latent tensor N x C x H x W")
     check(bad.returncode != 0 and want in bad.stderr and not os.path.exists(bad_out),
           "a flat latent is refused naming the file and what the method needs: " + bad.stderr.strip()[-300:])
+    return a, images
+
+
+# 5. strata train on the same images ---------------------------------------------------------------------
+def train_own(a, images):
+    runs, models = os.path.join(a.workdir, "runs"), os.path.join(a.workdir, "trained")
+    for kind, shape, latent in (("cae", "3x32x32", None), ("vae", "1x64x64", "16x8x8")):
+        cmd = [a.strata, "train", "--kind", kind, "--data", images, "--input", shape, "--epochs", "1", "--batch", "32",
+               "--quiet", "--out", os.path.join(runs, kind)] + (["--latent", latent] if latent else [])
+        t = subprocess.run(cmd, capture_output=True, text=True)
+        e = subprocess.run([a.strata, "export", os.path.join(runs, kind), "--out", os.path.join(models, kind)],
+                           capture_output=True, text=True)
+        check(t.returncode == 0 and e.returncode == 0, f"strata train --kind {kind} --input {shape} and export: " +
+              (t.stderr + e.stderr).strip()[-300:])
+    result = os.path.join(a.workdir, "trained.json")
+    r = subprocess.run([a.strata, "characterize", "--models", models, "--images", images, "--n", "40", "--sigmas",
+                        "0,0.1", "--out", result, "--quiet"], capture_output=True, text=True)
+    check(r.returncode == 0, "strata characterize on the trained models: " + r.stderr.strip()[-300:])
+    if r.returncode != 0:
+        return
+    cae, vae = json.load(open(result))["models"]
+    check(cae["plan"]["input"] == [3, 32, 32] and cae["sets"][0]["shape"] == [64, 8, 8],
+          f"trained cae: input {cae['plan']['input']}, latent {cae['sets'][0]['shape']}")
+    check(vae["plan"]["input"] == [1, 64, 64] and vae["sets"][0]["shape"] == [16, 8, 8] and vae["variational"],
+          f"trained vae: input {vae['plan']['input']}, latent {vae['sets'][0]['shape']}")
+    check(all(np.isfinite(s["psnr_mean"]) for m in (cae, vae) for s in m["sets"]), "trained models: PSNR finite")
+    bad = subprocess.run([a.strata, "train", "--data", images, "--input", "3x32x32", "--latent", "64x7x7", "--out",
+                          os.path.join(runs, "bad")], capture_output=True, text=True)
+    check(bad.returncode != 0 and "--latent 64x7x7: its H and W must be --input's (3x32x32) divided by the same "
+          "power of two" in bad.stderr, "a latent that does not fit the input is refused: " + bad.stderr.strip())
 
 
 if __name__ == "__main__":
-    main()
+    train_own(*main())
     if FAILS:
         print(f"own_model.py: {len(FAILS)} check(s) failed")
         sys.exit(1)

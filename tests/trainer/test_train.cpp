@@ -134,7 +134,7 @@ TEST_SUITE("train") {
               }).find("unknown model kind 'gan'") == 0);
         CHECK(error_of([&] {
                   strata::cmd::train({"--kind", "cae", "--out", dir + "/x", "--data", "/nonexistent"});
-              }).find("/nonexistent: no images file") == 0);
+              }).find("/nonexistent: no such file or folder") == 0);
         // A config file with the same keys.
         const std::string cfg = dir + "/my.json";
         std::ofstream(cfg)
