@@ -15,6 +15,7 @@ int geometry(const Args& args);  // geometry_cmd.cpp
 int train(const Args& args);         // train_cmd.cpp
 int export_onnx(const Args& args);   // export_cmd.cpp
 int characterize(const Args& args);  // characterize_cmd.cpp
+int publish(const Args& args);       // publish_cmd.cpp
 #endif
 
 }  // namespace strata::cmd

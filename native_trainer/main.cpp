@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"train", strata::cmd::train, "train an autoencoder (cae, dae, vae, beta-vae, sparse)"},
     {"export", strata::cmd::export_onnx, "export a trained model to encoder.onnx and decoder.onnx"},
     {"characterize", strata::cmd::characterize, "run the paper's study on trained models"},
+    {"publish", strata::cmd::publish, "write a static site of your models and images for the page"},
 #endif
 };
 

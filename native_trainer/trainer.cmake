@@ -32,6 +32,7 @@ target_link_libraries(strata_torch PUBLIC strata_trainer_base onnx onnx_proto ${
 add_library(strata_characterize STATIC ${_tdir}/characterize.cpp)
 target_link_libraries(strata_characterize PUBLIC strata_trainer_base strata_torch)
 
-target_sources(strata PRIVATE ${_tdir}/train_cmd.cpp ${_tdir}/export_cmd.cpp ${_tdir}/characterize_cmd.cpp)
+target_sources(strata PRIVATE ${_tdir}/train_cmd.cpp ${_tdir}/export_cmd.cpp ${_tdir}/characterize_cmd.cpp
+                              ${_tdir}/publish_cmd.cpp)
 target_compile_definitions(strata PRIVATE STRATA_HAVE_TRAINER)
 target_link_libraries(strata PRIVATE strata_characterize strata_torch strata_onnx_export)

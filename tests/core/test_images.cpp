@@ -386,6 +386,20 @@ TEST_SUITE("images") {
     }
 
     // 6. .npy arrays ----------------------------------------------------------------------------------------------------
+    TEST_CASE("images: encode_npy_u8 writes what numpy would, and the image reader reads it back exactly") {
+        std::vector<std::uint8_t> v(2 * 3 * 4 * 5);
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::uint8_t((i * 37) % 256);
+        const auto bytes = encode_npy_u8(v.data(), {2, 3, 4, 5});
+        // The header numpy.save writes for this array (format 1.0, padded to 128 bytes).
+        const std::string head(bytes.begin() + 10, bytes.begin() + 128);
+        CHECK(head.rfind("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3, 4, 5), }", 0) == 0);
+        CHECK(bytes.size() == 128 + v.size());
+        CHECK(bytes[127] == '\n');
+        const ImageSet set = image_set_from_npy(bytes.data(), bytes.size(), "s.npy", 3, 4, 5, 0);
+        REQUIRE(set.count == 2);
+        for (std::size_t i = 0; i < v.size(); ++i) CHECK(set.pixels[i] == float(v[i]) / 255.0f);
+    }
+
     TEST_CASE("images: .npy arrays: uint8 and float, N x C x H x W, N x H x W x C and N x H x W, max_count") {
         // Two RGB 2 x 3 images, N x H x W x C uint8: sample (i, y, x, c) = 10 i + 3 y + x + 100 c.
         std::vector<std::uint8_t> nhwc;

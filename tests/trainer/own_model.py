@@ -304,8 +304,24 @@ def train_own(a, images):
           "power of two" in bad.stderr, "a latent that does not fit the input is refused: " + bad.stderr.strip())
 
 
+# 6. strata publish's refusals (the site itself is checked in the page by tests/browser/publish.test.mjs) ----
+def publish_refusals(a, images):
+    def publish(*extra):
+        return subprocess.run([a.strata, "publish", "--images", images, *extra], capture_output=True, text=True)
+    models = os.path.join(a.workdir, "models")
+    r = publish("--models", models, "--out", os.path.join(a.workdir, "site"), "--page", "/nonexistent")
+    check(r.returncode != 0 and "--page /nonexistent: not a built page (no index.html)" in r.stderr,
+          "publish without a built page says so: " + r.stderr.strip())
+    r = publish("--models", os.path.join(a.workdir, "bad_models"), "--out", os.path.join(a.workdir, "site2"))
+    check(r.returncode != 0 and "the method needs a latent tensor" in r.stderr and
+          not os.path.exists(os.path.join(a.workdir, "site2")),
+          "publish refuses a model the method cannot use, writing nothing: " + r.stderr.strip()[-200:])
+
+
 if __name__ == "__main__":
-    train_own(*main())
+    a, images = main()
+    train_own(a, images)
+    publish_refusals(a, images)
     if FAILS:
         print(f"own_model.py: {len(FAILS)} check(s) failed")
         sys.exit(1)

@@ -1,6 +1,7 @@
 // npy.cpp: reading and writing NumPy .npy files.
 //
-// Index: 1. header parsing  2. parse_npy_header, parse_npy  3. encode_npy_f32  4. latent_set_from_npy
+// Index: 1. header parsing  2. parse_npy_header, parse_npy  3. encode_npy_f32, encode_npy_u8
+//        4. latent_set_from_npy
 //
 // The format (numpy/lib/format.py documents it): magic "\x93NUMPY", a major and minor version
 // byte, the header length (2 bytes little-endian in version 1, 4 bytes in versions 2 and 3), then
@@ -156,7 +157,10 @@ NpyArray parse_npy(const unsigned char* bytes, std::size_t size, const std::stri
 }
 
 // 3. Encoding ----------------------------------------------------------------------------------------------
-std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector<std::size_t>& shape) {
+namespace {
+// The bytes of a C-order array of `shape` with numpy type `descr` ('<f4', '|u1') of `item` bytes.
+std::vector<unsigned char> encode_npy(const void* values, const std::vector<std::size_t>& shape, const char* descr,
+                                      std::size_t item) {
     std::string dims;  // "3, 4" for a matrix, "3," for a vector, as Python writes tuples
     std::size_t count = 1;
     for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -164,7 +168,7 @@ std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector
         count *= shape[i];
     }
     if (shape.size() == 1) dims += ",";
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+    std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     // Format 1.0 has a 2-byte header length; a longer header (tens of thousands of dimensions)
     // needs 2.0 and its 4-byte length, as numpy writes it (fuzz/regressions/npy/encode-header-*).
     const int major = 10 + header.size() + 1 + 63 > 0xffff ? 2 : 1;
@@ -177,9 +181,18 @@ std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector
     for (std::size_t i = 0; i < preamble - 8; ++i) out.push_back(static_cast<unsigned char>(header.size() >> (8 * i)));
     out.insert(out.end(), header.begin(), header.end());
     const std::size_t start = out.size();
-    out.resize(start + 4 * count);
-    if (count) std::memcpy(out.data() + start, values, 4 * count);
+    out.resize(start + item * count);
+    if (count) std::memcpy(out.data() + start, values, item * count);
     return out;
+}
+}  // namespace
+
+std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector<std::size_t>& shape) {
+    return encode_npy(values, shape, "<f4", 4);
+}
+
+std::vector<unsigned char> encode_npy_u8(const std::uint8_t* values, const std::vector<std::size_t>& shape) {
+    return encode_npy(values, shape, "|u1", 1);
 }
 
 // 4. As a latent set ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include "latent.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ NpyHeader parse_npy_header(const unsigned char* bytes, std::size_t size, const s
 // 3. Encode a float32 C-order array as .npy bytes (format 1.0; 2.0 when the header needs more than
 // 65535 bytes).
 std::vector<unsigned char> encode_npy_f32(const float* values, const std::vector<std::size_t>& shape);
+// The same for uint8 values ('|u1'), as image arrays are stored (e.g. a published site's sample).
+std::vector<unsigned char> encode_npy_u8(const std::uint8_t* values, const std::vector<std::size_t>& shape);
 
 // 4. A 4-D array N x C x H x W as a latent set; checks the rank of the array, NaN and Inf (naming
 // the sample index) and that N >= 1.
