@@ -67,7 +67,9 @@ fs::path find_page(const std::string& given) {
     std::vector<fs::path> candidates;
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) candidates.push_back(exe.parent_path().parent_path().parent_path() / "wasm" / "site");  // build/native/native_trainer
+    if (!ec)
+        candidates.push_back(exe.parent_path().parent_path().parent_path() / "wasm" /
+                             "site");  // build/native/native_trainer
     candidates.push_back("build/wasm/site");
     candidates.push_back("/usr/local/share/strata/site");
     candidates.push_back("/usr/share/strata/site");
@@ -93,8 +95,7 @@ SampleFiles sample_files(const std::string& path, const ImageShape& shape, std::
     out.count = src.images.count;
     // Pixels are k / 255 for 8-bit sources; a float .npy is rounded to the nearest of those.
     std::vector<std::uint8_t> u8(src.images.pixels.size());
-    for (std::size_t i = 0; i < u8.size(); ++i)
-        u8[i] = std::uint8_t(std::lround(double(src.images.pixels[i]) * 255.0));
+    for (std::size_t i = 0; i < u8.size(); ++i) u8[i] = std::uint8_t(std::lround(double(src.images.pixels[i]) * 255.0));
     if (shape.channels == 1 && shape.height == 28 && shape.width == 28) {
         IdxImages images;
         images.count = out.count;
@@ -132,8 +133,9 @@ void write_bytes(const fs::path& p, const std::vector<std::uint8_t>& bytes) {
 int publish(const Args& args) {
     ArgParser p(args, publish_flags());
     if (p.help_requested()) {
-        std::fputs(p.help_text("strata publish --models DIR --out SITE [--images PATH] [--n 1000] [--title TEXT]").c_str(),
-                   stdout);
+        std::fputs(
+            p.help_text("strata publish --models DIR --out SITE [--images PATH] [--n 1000] [--title TEXT]").c_str(),
+            stdout);
         return 0;
     }
     if (!p.positional().empty()) throw Error("unexpected argument '" + p.positional()[0] + "'");
@@ -141,7 +143,8 @@ int publish(const Args& args) {
     const long n = p.integer("--n", 1000);
     if (n < 2) throw Error("--n: at least 2 images are needed");
     const fs::path site(out);
-    if (fs::exists(site) && !(fs::is_directory(site) && (fs::is_empty(site) || fs::exists(site / "models/manifest.json"))))
+    if (fs::exists(site) &&
+        !(fs::is_directory(site) && (fs::is_empty(site) || fs::exists(site / "models/manifest.json"))))
         throw Error(out + ": exists and is not an earlier published site (nothing was written)");
 
     // Every model planned first, as characterize does: an unusable model stops before any write.

@@ -8,10 +8,10 @@
 // any plain web server would: the page runs single-threaded there. Its study must equal
 // `strata characterize` on the published files (the parity rule of parity.mjs), and every file
 // must match the size and sha256 the manifest gives.
-import { spawnSync } from "node:child_process";
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   arg,
   check,
@@ -23,53 +23,53 @@ import {
   startServer,
   stopAll,
   testArgs,
-} from "./harness.mjs";
-import { compareStudies } from "./parity.mjs";
+} from './harness.mjs';
+import { compareStudies } from './parity.mjs';
 
 // 1. Arguments -----------------------------------------------------------------------------------------
-const { site: page, out, n, chromiumPath } = testArgs("browser_publish-test", 60);
-const strata = arg("strata", "");
+const { site: page, out, n, chromiumPath } = testArgs('browser_publish-test', 60);
+const strata = arg('strata', '');
 fs.mkdirSync(out, { recursive: true });
 
 function run(args) {
-  log(`strata ${args.join(" ")}`);
-  const r = spawnSync("nice", ["-n", "5", strata, ...args], { encoding: "utf8" });
+  log(`strata ${args.join(' ')}`);
+  const r = spawnSync('nice', ['-n', '5', strata, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`strata ${args[0]} failed (${r.status}): ${r.stderr}`);
   return r;
 }
 
 async function main() {
   // 2. The site and the reference --------------------------------------------------------------------------
-  const site = path.join(out, "site");
+  const site = path.join(out, 'site');
   const published = run([
-    "publish",
-    "--models",
-    path.join(repo, "models"),
-    "--out",
+    'publish',
+    '--models',
+    path.join(repo, 'models'),
+    '--out',
     site,
-    "--n",
+    '--n',
     String(n),
-    "--title",
-    "Published",
-    "--page",
+    '--title',
+    'Published',
+    '--page',
     page,
   ]);
   check(published.stdout.includes(`${n} sample images`), `strata publish: ${published.stdout.trim()}`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(site, "models", "manifest.json"), "utf8"));
-  const native = path.join(out, "characterize.json");
+  const manifest = JSON.parse(fs.readFileSync(path.join(site, 'models', 'manifest.json'), 'utf8'));
+  const native = path.join(out, 'characterize.json');
   run([
-    "characterize",
-    "--models",
-    path.join(site, "models"),
-    "--data",
-    path.join(site, "models", "sample"),
-    "--n",
+    'characterize',
+    '--models',
+    path.join(site, 'models'),
+    '--data',
+    path.join(site, 'models', 'sample'),
+    '--n',
     String(n),
-    "--out",
+    '--out',
     native,
-    "--quiet",
+    '--quiet',
   ]);
-  const reference = JSON.parse(fs.readFileSync(native, "utf8"));
+  const reference = JSON.parse(fs.readFileSync(native, 'utf8'));
 
   // 4. Every file the manifest lists has its size and sha256.
   const listed = [
@@ -78,8 +78,8 @@ async function main() {
     ...manifest.models.flatMap((m) => [m.files.encoder, m.files.decoder].filter(Boolean)),
   ];
   const bad = listed.filter((f) => {
-    const bytes = fs.readFileSync(path.join(site, "models", f.path));
-    return bytes.length !== f.bytes || crypto.createHash("sha256").update(bytes).digest("hex") !== f.sha256;
+    const bytes = fs.readFileSync(path.join(site, 'models', f.path));
+    return bytes.length !== f.bytes || crypto.createHash('sha256').update(bytes).digest('hex') !== f.sha256;
   });
   check(
     bad.length === 0 && listed.length === 2 + 2 * manifest.models.length,
@@ -87,18 +87,18 @@ async function main() {
   );
 
   // 3. The page from a plain static host ---------------------------------------------------------------------
-  const server = await startServer(site, ["--plain"]);
+  const server = await startServer(site, ['--plain']);
   let browser;
   try {
     browser = await launchChromium(chromiumPath);
     const { page: tab, consoleErrors } = await openExplorer(browser, `${server.url}?n=${n}`);
     const results = await tab.evaluate(() => window.strata.ready.then(() => window.strata.results), null);
     const isolated = await tab.evaluate(() => self.crossOriginIsolated);
-    check(!isolated, "served without isolation headers: the page runs single-threaded");
+    check(!isolated, 'served without isolation headers: the page runs single-threaded');
     const names = results.models.map((m) => m.name);
     check(
       names.join() === manifest.models.map((m) => m.name).join(),
-      `the page studies the published models (${names.join(", ")})`,
+      `the page studies the published models (${names.join(', ')})`,
     );
     const diffs = compareStudies(results, {
       ...reference,
@@ -109,10 +109,10 @@ async function main() {
       diffs.length === 0,
       `parity with strata characterize on the published files (${names.length} models, N = ${n})`,
     );
-    check(consoleErrors.length === 0, `no console error ${consoleErrors.slice(0, 3).join(" | ")}`);
+    check(consoleErrors.length === 0, `no console error ${consoleErrors.slice(0, 3).join(' | ')}`);
   } finally {
     await stopAll(server, browser);
   }
 }
 
-runTest("publish.test.mjs", main, "strata publish: the site works from a plain static host, with the same numbers");
+runTest('publish.test.mjs', main, 'strata publish: the site works from a plain static host, with the same numbers');
