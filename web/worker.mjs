@@ -13,7 +13,8 @@
 // the native program); only the networks run in ONNX Runtime Web instead of LibTorch.
 //
 // Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error' | 'dropped' |
-// 'tsneProgress' | 'tsne', ...}.
+// 'tsneProgress' | 'tsne', ...}. 'meta' lists the studied models as {name, kind, dropped, input:
+// [C, H, W], latentRule}: how each is run, from its plan.
 import * as ort from './ort.wasm.min.mjs';
 import { decodeImage, fileKind, isDecoderName, modelName } from './userfiles.mjs';
 
@@ -465,7 +466,13 @@ async function run(params) {
   const available = session.models.filter((md) => !models.includes(md)).map((md) => md.entry.name);
   post({
     type: 'meta',
-    models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind, dropped: !!md.dropped })),
+    models: models.map((md) => ({
+      name: md.entry.name,
+      kind: md.entry.kind,
+      dropped: !!md.dropped,
+      input: md.plan.encoder.image, // C, H, W
+      latentRule: md.plan.encoder.latent_rule,
+    })),
     available,
     sigmas: params.sigmas,
     n: data.n,
