@@ -16,7 +16,7 @@
 // 'tsneProgress' | 'tsne', ...}. 'meta' lists the studied models as {name, kind, dropped, input:
 // [C, H, W], latentRule}: how each is run, from its plan.
 import * as ort from './ort.wasm.min.mjs';
-import { decodeImage, fileKind, isDecoderName, modelName } from './userfiles.mjs';
+import { decodeImage, fileKind, isDecoderName, modelName, settingsModelName } from './userfiles.mjs';
 
 const PIXELS = 28 * 28; // the sample's and the dropped images' size (1 x 28 x 28)
 const BATCH = 100; // images per encoder/decoder call (characterize's --batch default)
@@ -190,8 +190,8 @@ async function createSession(bytes, path = null) {
 // characterize` decides (prepare_model). {encoder: {input_name, image: [C, H, W], batch (0: free),
 // latent_output, logvar_output (null unless variational), latent_rule, ...}, decoder: {input,
 // output, batch} | null}; throws with the core's message, which names the file at fault.
-async function planModel(enc, encName, dec, decName, settingsJson) {
-  const plan = JSON.parse((await core()).planModel(enc, encName, dec, decName, settingsJson));
+async function planModel(enc, encName, dec, decName, settingsJson, settingsName = '') {
+  const plan = JSON.parse((await core()).planModel(enc, encName, dec, decName, settingsJson, settingsName));
   if (plan.error && plan.error.startsWith(`${encName}: input '`))
     throw new Error(`${plan.error} (on the page an encoder must take 1 x 1 x 28 x 28 images, or batches of them)`);
   if (plan.error) throw new Error(plan.error);
@@ -535,7 +535,7 @@ async function resultsJson(models, data, params, timings, totalMs) {
     decoder_sha256: md.decoderSha256,
     encoder: md.encoderPath,
     decoder: md.decoderPath,
-    model_settings: null, // no model.json: bundled settings are the manifest's, dropped ones have none
+    model_settings: md.settingsPath ?? null, // a dropped model.json; bundled settings are the manifest's
     plan: md.plan.plan,
     normalisation: md.plan.normalisation,
     variational: md.variational,
@@ -642,13 +642,14 @@ async function tsne({ model: i, k, serial }) {
 // message naming the file. Nothing loaded is touched unless what replaces or joins it is valid:
 // a model joins only when its encoder (and decoder, if given) pass; the images are replaced only
 // when every dropped image file is readable and there are at least 2 images.
-// One model from its files ({encoder, decoder?}) or an Error naming the file at fault. Its sessions
+// One model from its files ({encoder, decoder?, settings?: its model.json}) or an Error naming the
+// file at fault. Its sessions
 // are made and it is planned as a bundled model is (planModel: the core's rules and messages), then
 // its encoder is run once on a zero image of the plan's shape (batched as the study runs it), and
 // its decoder, when given, on that latent.
 async function userModel(name, files) {
   const m = await core();
-  const { encoder: ef, decoder: df } = files;
+  const { encoder: ef, decoder: df, settings: sf } = files;
   const open = async (file) => {
     try {
       return await createSession(file.bytes);
@@ -658,14 +659,16 @@ async function userModel(name, files) {
   };
   const encoder = await open(ef);
   const decoder = df ? await open(df) : null;
-  const plan = await planModel(ef.bytes, ef.name, df?.bytes ?? null, df?.name ?? '', '{}');
+  const settingsJson = sf ? new TextDecoder().decode(sf.bytes) : '{}';
+  const plan = await planModel(ef.bytes, ef.name, df?.bytes ?? null, df?.name ?? '', settingsJson, sf?.name ?? '');
   const md = {
     entry: { name, kind: 'user', latent_shape: null },
     dropped: true,
     encoder,
     decoder,
     plan,
-    settingsJson: '{}',
+    settingsJson,
+    settingsPath: sf ? `dropped: ${sf.name}` : null,
     variational: !!plan.encoder.logvar_output,
     encoderPath: ef.name,
     decoderPath: df?.name ?? null,
@@ -686,13 +689,15 @@ async function userModel(name, files) {
 
 async function dropFiles(files) {
   const messages = [];
-  const models = new Map(); // name -> {encoder, decoder}
+  const models = new Map(); // name -> {encoder, decoder, settings}
+  const settings = []; // dropped model.json files
   const images = []; // {name, x, n}
   let imagesOk = true;
   for (const file of files) {
     const kind = fileKind(file.name);
     try {
-      if (!kind) throw new Error('not an ONNX model (.onnx), an image (.png, .jpg) or a .npy array');
+      if (!kind)
+        throw new Error('not an ONNX model (.onnx), its model.json (.json), an image (.png, .jpg) or a .npy array');
       if (kind === 'onnx') {
         const name = modelName(file.name);
         const group = models.get(name) ?? {};
@@ -700,6 +705,8 @@ async function dropFiles(files) {
         if (group[role]) throw new Error(`a second ${role} for the model '${name}'`);
         group[role] = file;
         models.set(name, group);
+      } else if (kind === 'json') {
+        settings.push(file);
       } else if (kind === 'npy') {
         const r = (await core()).readImagesNpy(file.bytes, file.name); // the core's .npy reader
         if (r.error) throw new Error(r.error.slice(file.name.length + 2)); // the name is added below
@@ -711,6 +718,19 @@ async function dropFiles(files) {
       if (kind === 'npy' || kind === 'image') imagesOk = false;
       messages.push(`${file.name}: ${e.message}`);
     }
+  }
+  // A model's settings: NAME.json (or NAME_model.json) for the model NAME of this drop; model.json
+  // for the drop's only model.
+  for (const file of settings) {
+    const name = settingsModelName(file.name) ?? (models.size === 1 ? [...models.keys()][0] : null);
+    if (name === null)
+      messages.push(
+        `${file.name}: dropped with ${models.size} models; name it MODEL.json to say whose settings it holds`,
+      );
+    else if (!models.has(name))
+      messages.push(`${file.name}: no model '${name}' in this drop (drop a model.json with the model's .onnx files)`);
+    else if (models.get(name).settings) messages.push(`${file.name}: a second model.json for the model '${name}'`);
+    else models.get(name).settings = file;
   }
   let changed = false;
   for (const [name, group] of models) {
@@ -727,7 +747,7 @@ async function dropFiles(files) {
       session.models.push(md);
       changed = true;
       messages.push(
-        `${group.encoder.name}: model '${name}' added${group.decoder ? ' with its decoder' : ' (no decoder: PSNR not computed)'}`,
+        `${group.encoder.name}: model '${name}' added${group.decoder ? ' with its decoder' : ' (no decoder: PSNR not computed)'}${group.settings ? `, settings from ${group.settings.name}` : ''}`,
       );
     } catch (e) {
       messages.push(e.message);

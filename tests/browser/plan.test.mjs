@@ -5,7 +5,8 @@
 //
 // Index: 1. arguments and the files (plan_models.py: edits of the shipped models)  2. main
 //        3. dropped models: a fixed-batch model with other names joins with the shipped model's
-//        numbers; two refusals, each with a message naming the file  4. bundled models with
+//        numbers, a VAE with other output names with its model.json; three refusals (no choice of
+//        latent, an RGB input, a bad model.json), each with a message naming the file  4. bundled models with
 //        "settings" in a copy of the site: a normalisation the graph undoes, a chosen latent
 //        output; against the shipped models and against `strata characterize` on the same copy
 //
@@ -52,7 +53,21 @@ function makeFiles() {
   });
   if (r.status !== 0) throw new Error(`plan_models.py failed: ${r.stderr}`);
   const names = ['fixed_encoder', 'fixed_decoder', 'twoout_encoder', 'rgb_encoder'];
-  return { dir, drop: Object.fromEntries(names.map((f) => [f, path.join(dir, `${f}.onnx`)])) };
+  const drop = Object.fromEntries(names.map((f) => [f, path.join(dir, `${f}.onnx`)]));
+  // The VAE with outputs mean / log_var again, with its model.json choosing the latent, and a
+  // model.json with a typo beside a copy of sparse.
+  const more = {
+    nvae_encoder: ['nvae_encoder.onnx', fs.readFileSync(drop.twoout_encoder)],
+    nvae_decoder: ['nvae_decoder.onnx', fs.readFileSync(path.join(site, 'models', 'vae', 'decoder.onnx'))],
+    nvae_settings: ['nvae.json', JSON.stringify({ latent_output: 'mean' })],
+    badset_encoder: ['badset_encoder.onnx', fs.readFileSync(path.join(site, 'models', 'sparse', 'encoder.onnx'))],
+    badset_settings: ['badset_model.json', JSON.stringify({ mean: 0.5, stdev: 0.5 })],
+  };
+  for (const [key, [name, bytes]] of Object.entries(more)) {
+    drop[key] = path.join(dir, name);
+    fs.writeFileSync(drop[key], bytes);
+  }
+  return { dir, drop };
 }
 
 // 2. main -------------------------------------------------------------------------------------------------------
@@ -65,7 +80,7 @@ async function main() {
   }
   const copy = bundledCopy(files.dir);
   const native = reference(copy); // before Chromium: the two are not run at the same time
-  await onPage(site, `?n=${n}&models=sparse`, async (page) => {
+  await onPage(site, `?n=${n}&models=sparse,vae`, async (page) => {
     await page.setInputFiles('#drop-input', Object.values(files.drop));
     await page.waitForFunction(() => window.strata.generation >= 2 && !window.strata.busy, null, { timeout: 90000 });
     const messages = await page.evaluate(() => window.strata.messages);
@@ -164,7 +179,21 @@ function droppedChecks(messages, results) {
     ),
     'an RGB 32 x 32 input: refused by the page, with its shape',
   );
-  check(!results.models.some((m) => m.name === 'twoout' || m.name === 'rgb'), 'the refused models are not added');
+  const vae = results.models.find((m) => m.name === 'vae');
+  const nvae = results.models.find((m) => m.name === 'nvae');
+  check(
+    nvae?.model_settings === 'dropped: nvae.json' &&
+      nvae.variational === true &&
+      nvae.plan.latent_output === 'mean' &&
+      nvae.plan.logvar_output === 'log_var',
+    `a VAE with its model.json: joins, variational by the chosen output (${JSON.stringify(nvae?.plan)})`,
+  );
+  if (nvae && vae) sameSets(nvae, vae, "the dropped 'nvae' (its model.json's latent_output)");
+  check(
+    messages.some((m) => m.startsWith('badset_model.json:') && /stdev/.test(m)),
+    'a model.json with an unknown key: refused, naming the file and the key',
+  );
+  check(!results.models.some((m) => ['twoout', 'rgb', 'badset'].includes(m.name)), 'the refused models are not added');
 }
 
 // 4. Bundled models with settings ------------------------------------------------------------------------------------

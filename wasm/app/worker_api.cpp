@@ -355,8 +355,9 @@ val read_idx(const val& bytes_js, const std::string& name, const std::string& ki
 
 // 5d. Models from anywhere ------------------------------------------------------------------------------------
 // How a model is run, decided by the core from its ONNX files as `strata characterize` decides it
-// (characterize.cpp's prepare_model): settingsJson is the manifest's "settings" object (what a
-// model.json holds) as JSON text, "{}" for none. Returns {encoder: to_json(EncoderPlan) plus
+// (characterize.cpp's prepare_model): settingsJson is the manifest's "settings" object or a
+// dropped model.json (what a model.json holds) as JSON text, "{}" for none; settingsName names it
+// in messages ("" for "<encoderName> settings"). Returns {encoder: to_json(EncoderPlan) plus
 // "image": [C, H, W] and "batch" as a number (0: free), decoder: {input, output, batch} | null,
 // plan: to_json(EncoderPlan) and normalisation: the settings when they declare one, else null (the
 // results' fields of characterize.cpp's model_json)}, or {"error": "..."} with the core's message
@@ -370,9 +371,11 @@ strata::ModelSettings model_settings_from(const std::string& json, const std::st
 }
 
 std::string plan_model(const val& encoder_bytes, const std::string& encoder_name, const val& decoder_bytes,
-                       const std::string& decoder_name, const std::string& settings_json) {
+                       const std::string& decoder_name, const std::string& settings_json,
+                       const std::string& settings_name) {
     try {
-        const strata::ModelSettings settings = model_settings_from(settings_json, encoder_name + " settings");
+        const strata::ModelSettings settings =
+            model_settings_from(settings_json, settings_name.empty() ? encoder_name + " settings" : settings_name);
         const std::vector<std::uint8_t> enc = bytes_from(encoder_bytes);
         const strata::EncoderPlan plan =
             strata::plan_encoder(strata::read_onnx_io(enc.data(), enc.size(), encoder_name), settings, encoder_name);
