@@ -3,7 +3,7 @@
 // says what is wrong; the caller prefixes the file name. No ONNX Runtime here: models are
 // validated in worker.mjs, where the sessions live.
 //
-// Index: 1. what a file is (by its name)  2. a model's name from its file name
+// Index: 1. what a file is (by its name)  2. a model's name from its file name (and its model.json's)
 //        3. (.npy images: the core's reader, through the worker module)
 //        4. PNG / JPEG images (decoded, grayscale, resized to 28 x 28)
 const PIXELS = 28 * 28;
@@ -13,6 +13,7 @@ export function fileKind(name) {
   const ext = name.toLowerCase().split('.').pop();
   if (ext === 'onnx') return 'onnx';
   if (ext === 'npy') return 'npy';
+  if (ext === 'json') return 'json';
   if (['png', 'jpg', 'jpeg'].includes(ext)) return 'image';
   return null;
 }
@@ -25,6 +26,15 @@ export function modelName(file) {
   return m ? m[1] : base;
 }
 export const isDecoderName = (file) => /decoder$/i.test(file.replace(/\.onnx$/i, ''));
+// A model's settings (what `strata characterize` reads from model.json beside the files):
+// "mine.json", "mine_model.json", "mine.model.json" -> "mine"; "model.json" -> null (the one model
+// of the drop).
+export function settingsModelName(file) {
+  const base = file.replace(/\.json$/i, '');
+  if (/^model$/i.test(base)) return null;
+  const m = base.match(/^(.+?)[._-]+model$/i);
+  return m ? m[1] : base;
+}
 
 // 3. NumPy .npy images are read by the core's .npy reader (worker_api.cpp readImagesNpy).
 

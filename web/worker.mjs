@@ -1,8 +1,8 @@
 // worker.mjs: the study, off the interface thread. The page (main.mjs) starts it with the
 // parameters; it answers with progress and results, set by set.
 //
-// Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models)
-//        3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
+// Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models,
+//        each model's plan)  3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
 //        what a settings change can reuse  5. the results JSON (the fields of `strata characterize`)
 //        6. one sample's images for the interface's strip  6b. t-SNE on request  7. dropped files
 //        (bring your own models and images)  8. messages
@@ -13,11 +13,12 @@
 // the native program); only the networks run in ONNX Runtime Web instead of LibTorch.
 //
 // Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error' | 'dropped' |
-// 'tsneProgress' | 'tsne', ...}.
+// 'tsneProgress' | 'tsne', ...}. 'meta' lists the studied models as {name, kind, dropped, input:
+// [C, H, W], latentRule}: how each is run, from its plan.
 import * as ort from './ort.wasm.min.mjs';
-import { decodeImage, fileKind, isDecoderName, modelName } from './userfiles.mjs';
+import { decodeImage, fileKind, isDecoderName, modelName, settingsModelName } from './userfiles.mjs';
 
-const PIXELS = 28 * 28;
+const PIXELS = 28 * 28; // the sample's and the dropped images' size (1 x 28 x 28)
 const BATCH = 100; // images per encoder/decoder call (characterize's --batch default)
 // Threads need cross-origin isolation (web/serve.mjs sends the headers). On any other static host
 // the page still works: the core's single-threaded build and ONNX Runtime Web on one thread.
@@ -184,22 +185,116 @@ async function createSession(bytes, path = null) {
   }
 }
 
-// Encoders give one latent output, or 'mu' and 'logvar' (VAE kinds).
-const isVariational = (outputNames) => outputNames.includes('mu') && outputNames.includes('logvar');
+// A model's plan: how its encoder (and decoder) are run, decided by the core from the ONNX files'
+// declared inputs and outputs and the model's settings (model_plan.hpp), exactly as `strata
+// characterize` decides (prepare_model). {encoder: {input_name, image: [C, H, W], batch (0: free),
+// latent_output, logvar_output (null unless variational), latent_rule, ...}, decoder: {input,
+// output, batch} | null}; throws with the core's message, which names the file at fault.
+async function planModel(enc, encName, dec, decName, settingsJson, settingsName = '') {
+  const plan = JSON.parse((await core()).planModel(enc, encName, dec, decName, settingsJson, settingsName));
+  if (plan.error && plan.error.startsWith(`${encName}: input '`))
+    throw new Error(`${plan.error} (on the page an encoder must take 1 x 1 x 28 x 28 images, or batches of them)`);
+  if (plan.error) throw new Error(plan.error);
+  // The page's images are the sample's or the dropped ones, all 1 x 28 x 28.
+  const [c, h, w] = plan.encoder.image;
+  if (c !== 1 || h !== 28 || w !== 28)
+    throw new Error(
+      `${encName}: input ${c} x ${h} x ${w}: the sample images are 1 x 28 x 28; images at other sizes are not yet supported in the page`,
+    );
+  return plan;
+}
 
-// The latent of k images starting at image `first`, from the encoder's outputs `eo`: VAEs sample
-// z = mu + exp(logvar / 2) e with the study's noise streams (or take mu, vae_latent = mean).
-function latentOf(m, model, eo, k, first, params) {
-  if (!model.variational) {
-    const t = eo[model.encoder.outputNames[0]];
-    return { z: t.data, dims: t.dims };
+// A Float32Array from the core's toModelPixels / fromModelPixels (or its {error}).
+function pixels(r) {
+  if (r.error) throw new Error(r.error);
+  return r;
+}
+
+// Runs `session` on n items of shape `item` (contiguous in x) in batches, as characterize.cpp's
+// run_batched: a fixed batch (> 0) runs exactly that many, the last batch padded with copies of its
+// last item whose outputs are dropped; a free one (0) runs up to BATCH. Returns {name: {data, dims}}
+// for the asked outputs over the n items; `file` starts every error.
+async function runBatched(session, input, item, x, n, fixed, outputs, file, timings) {
+  const size = item.reduce((a, b) => a * b, 1);
+  const batch = fixed > 0 ? fixed : BATCH;
+  const out = {};
+  for (let b = 0; b < n; b += batch) {
+    const k = Math.min(batch, n - b),
+      run = fixed > 0 ? batch : k;
+    const data = new Float32Array(run * size);
+    data.set(x.subarray(b * size, (b + k) * size));
+    for (let pad = k; pad < run; pad++) data.set(x.subarray((b + k - 1) * size, (b + k) * size), pad * size);
+    const t0 = now();
+    let res;
+    try {
+      res = await session.run({ [input]: new ort.Tensor('float32', data, [run, ...item]) });
+    } catch (e) {
+      throw new Error(`${file}: does not run on a batch of ${run} x ${item.join(' x ')} (${firstLine(e)})`);
+    }
+    if (timings) timings.inference += now() - t0;
+    for (const name of outputs) {
+      const t = res[name];
+      if (!t || t.type !== 'float32') throw new Error(`${file}: output '${name}' is not a float32 tensor`);
+      if (!t.dims.length || t.dims[0] !== run)
+        throw new Error(`${file}: output '${name}' does not have one entry per image of a batch of ${run}`);
+      const per = t.data.length / run;
+      const o = (out[name] ??= { dims: [n, ...t.dims.slice(1)], data: new Float32Array(n * per) });
+      if (o.dims.slice(1).join() !== t.dims.slice(1).join())
+        throw new Error(`${file}: output '${name}' changes shape from one batch to the next`);
+      o.data.set(t.data.subarray(0, k * per), b * per);
+    }
+    await yieldToInterface(now() - t0);
   }
-  const mu = eo.mu;
-  const z =
-    params.vae_latent === 'mean'
-      ? mu.data
-      : m.vaeSample(mu.data, eo.logvar.data, k, mu.data.length / k, params.seed, first);
-  return { z, dims: mu.dims };
+  return out;
+}
+
+// The latent of n images starting at image `first` (noisy, in pixel space): the encoder's run on
+// their normalisation, then the plan's latent output; a variational encoder's latent is sampled,
+// z = mu + exp(logvar / 2) e with the study's noise streams, for vae_latent = sample (else its mean).
+// {z, shape: [C', H', W']}.
+async function encodeImages(model, y, n, first, params, timings) {
+  const m = await core();
+  const p = model.plan.encoder;
+  const [c, h, w] = p.image;
+  const ym = pixels(m.toModelPixels(y, n, c, h, w, model.settingsJson));
+  const outputs = p.logvar_output ? [p.latent_output, p.logvar_output] : [p.latent_output];
+  const eo = await runBatched(
+    model.encoder,
+    p.input_name,
+    p.image,
+    ym,
+    n,
+    p.batch,
+    outputs,
+    model.encoderPath,
+    timings,
+  );
+  const mu = eo[p.latent_output];
+  const shape = JSON.parse(m.latentShape(mu.dims, n, model.encoderPath, p.latent_output));
+  if (shape.error) throw new Error(shape.error);
+  if (!p.logvar_output) return { z: mu.data, shape };
+  const lv = eo[p.logvar_output];
+  if (lv.dims.join() !== mu.dims.join())
+    throw new Error(
+      `${model.encoderPath}: output '${p.logvar_output}' does not have the shape of '${p.latent_output}'`,
+    );
+  const size = shape[0] * shape[1] * shape[2];
+  const z = params.vae_latent === 'sample' ? m.vaeSample(mu.data, lv.data, n, size, params.seed, first) : mu.data;
+  return { z, shape };
+}
+
+// The decoder's reconstructions of n latents of `shape`, back in [0, 1] pixel space.
+async function decodeLatents(model, z, shape, n, timings) {
+  const m = await core();
+  const d = model.plan.decoder;
+  const [c, h, w] = model.plan.encoder.image;
+  const r = await runBatched(model.decoder, d.input, shape, z, n, d.batch, [d.output], model.decoderPath, timings);
+  const xh = r[d.output].data;
+  if (xh.length !== n * c * h * w)
+    throw new Error(
+      `${model.decoderPath}: output '${d.output}' is not N x ${c} x ${h} x ${w} (the encoder's input shape)`,
+    );
+  return pixels(m.fromModelPixels(xh, n, c, h, w, model.settingsJson));
 }
 
 // A model's caches, each valid for a key: encodings (latents, PSNR) per noise level for the images,
@@ -208,58 +303,39 @@ function emptyCaches() {
   return { encKey: null, enc: [], anaKey: null, sets: [], bandwidth: null, geometry: null };
 }
 
-// One bundled model; throws an Error naming the file at fault.
+// One bundled model (its decoder optional); throws an Error naming the file at fault.
 async function loadModel(entry) {
-  const [enc, dec] = await Promise.all([fetchListed(entry.encoder), fetchListed(entry.decoder)]);
+  const [enc, dec] = await Promise.all([fetchListed(entry.encoder), entry.decoder ? fetchListed(entry.decoder) : null]);
   const encoder = await createSession(enc.bytes, enc.path);
-  const decoder = await createSession(dec.bytes, dec.path);
-  const outs = encoder.outputNames;
-  const variational = isVariational(outs);
-  if (!variational && outs.length !== 1)
-    throw new Error(`${enc.path}: expected one output 'z' or the outputs 'mu' and 'logvar'`);
+  const decoder = dec ? await createSession(dec.bytes, dec.path) : null;
+  const settingsJson = JSON.stringify(entry.settings ?? {});
+  const plan = await planModel(enc.bytes, enc.path, dec?.bytes ?? null, dec?.path ?? '', settingsJson);
   return {
     entry,
     encoder,
     decoder,
-    variational,
+    plan,
+    settingsJson,
+    variational: !!plan.encoder.logvar_output,
     sha256: enc.sha256,
-    decoderSha256: dec.sha256,
+    decoderSha256: dec?.sha256 ?? null,
     encoderPath: enc.path,
-    decoderPath: dec.path,
+    decoderPath: dec?.path ?? null,
     ...emptyCaches(),
   };
 }
 
-// 3. One noise level of one model: noisy images -> latents (VAE: sample or mean) -> reconstructions.
+// 3. One noise level of one model: noisy images -> latents (VAE: sample or mean) -> reconstructions,
+// in characterize.cpp's order (encode_model): every batch encoded, then every batch decoded.
 async function encodeDecode(model, data, sigma, params, timings) {
   const m = await core();
   const n = data.n;
   const y = m.addNoise(data.x, n, PIXELS, sigma, params.seed, 0, true);
-  let z = null,
-    xHat = new Float32Array(n * PIXELS),
-    zShape = null;
-  for (let b = 0; b < n; b += BATCH) {
-    const k = Math.min(BATCH, n - b);
-    const t0 = now();
-    const input = new ort.Tensor('float32', y.subarray(b * PIXELS, (b + k) * PIXELS), [k, 1, 28, 28]);
-    const eo = await model.encoder.run({ [model.encoder.inputNames[0]]: input });
-    const { z: zb, dims } = latentOf(m, model, eo, k, b, params);
-    zShape = dims;
-    // A dropped model may come without a decoder: no reconstructions, PSNR null.
-    if (model.decoder) {
-      const d = await model.decoder.run({ [model.decoder.inputNames[0]]: new ort.Tensor('float32', zb, zShape) });
-      const xh = d[model.decoder.outputNames[0]].data;
-      if (xh.length !== k * PIXELS) throw new Error(`${model.decoderPath}: decoder output is not N x 1 x 28 x 28`);
-      xHat.set(xh, b * PIXELS);
-    }
-    timings.inference += now() - t0;
-    await yieldToInterface(now() - t0);
-    if (!z) z = new Float32Array(n * (zb.length / k));
-    z.set(zb, b * (zb.length / k));
-  }
-  if (zShape.length !== 4) throw new Error(`${model.encoderPath}: the latent is not N x C x H x W`);
-  const psnr = model.decoder ? m.psnrStats(xHat, data.x, n, PIXELS) : { mean: null, std: null };
-  return { z, shape: [zShape[1], zShape[2], zShape[3]], psnr };
+  const { z, shape } = await encodeImages(model, y, n, 0, params, timings);
+  // A model without a decoder: no reconstructions, PSNR null.
+  if (!model.decoder) return { z, shape, psnr: { mean: null, std: null } };
+  const xHat = await decodeLatents(model, z, shape, n, timings);
+  return { z, shape, psnr: m.psnrStats(xHat, data.x, n, PIXELS) };
 }
 
 // 4. The study: clean sets of every model first (the first complete panel), then noise levels in order.
@@ -390,7 +466,13 @@ async function run(params) {
   const available = session.models.filter((md) => !models.includes(md)).map((md) => md.entry.name);
   post({
     type: 'meta',
-    models: models.map((md) => ({ name: md.entry.name, kind: md.entry.kind, dropped: !!md.dropped })),
+    models: models.map((md) => ({
+      name: md.entry.name,
+      kind: md.entry.kind,
+      dropped: !!md.dropped,
+      input: md.plan.encoder.image, // C, H, W
+      latentRule: md.plan.encoder.latent_rule,
+    })),
     available,
     sigmas: params.sigmas,
     n: data.n,
@@ -453,6 +535,9 @@ async function resultsJson(models, data, params, timings, totalMs) {
     decoder_sha256: md.decoderSha256,
     encoder: md.encoderPath,
     decoder: md.decoderPath,
+    model_settings: md.settingsPath ?? null, // a dropped model.json; bundled settings are the manifest's
+    plan: md.plan.plan,
+    normalisation: md.plan.normalisation,
     variational: md.variational,
     vae_latent: md.variational ? params.vae_latent : null,
     bandwidth: md.bandwidth,
@@ -493,15 +578,13 @@ async function sampleImages({ model: i, k, index, key }) {
   const x = data.x.slice(index * PIXELS, (index + 1) * PIXELS);
   const y = m.addNoise(x, 1, PIXELS, params.sigmas[k], params.seed, index, true);
   await exclusive(async () => {
-    const eo = await md.encoder.run({ [md.encoder.inputNames[0]]: new ort.Tensor('float32', y, [1, 1, 28, 28]) });
-    const { z, dims: shape } = latentOf(m, md, eo, 1, index, params);
+    const { z, shape } = await encodeImages(md, y, 1, index, params, null);
     if (!md.decoder) {
-      // a dropped model without a decoder: a blank reconstruction
+      // a model without a decoder: a blank reconstruction
       post({ type: 'sample', key, clean: x, noisy: y, recon: new Float32Array(PIXELS), psnr: NaN });
       return;
     }
-    const d = await md.decoder.run({ [md.decoder.inputNames[0]]: new ort.Tensor('float32', z, shape) });
-    const recon = Float32Array.from(d[md.decoder.outputNames[0]].data);
+    const recon = await decodeLatents(md, z, shape, 1, null);
     post({ type: 'sample', key, clean: x, noisy: y, recon, psnr: m.psnrStats(recon, x, 1, PIXELS).mean });
   });
 }
@@ -559,84 +642,62 @@ async function tsne({ model: i, k, serial }) {
 // message naming the file. Nothing loaded is touched unless what replaces or joins it is valid:
 // a model joins only when its encoder (and decoder, if given) pass; the images are replaced only
 // when every dropped image file is readable and there are at least 2 images.
-// The encoder must take one input, run on one 1 x 1 x 28 x 28 image and give a 4-D latent: one
-// output, or 'mu' and 'logvar'. Returns the session, whether it is variational and a latent.
-async function checkEncoder(file) {
-  const encoder = await createSession(file.bytes);
-  if (encoder.inputNames.length !== 1)
-    throw new Error(`${encoder.inputNames.length} inputs: one (N x 1 x 28 x 28) is needed`);
-  const outs = encoder.outputNames;
-  const variational = isVariational(outs);
-  if (!variational && outs.length !== 1)
-    throw new Error(`outputs ${outs.join(', ')}: one latent output, or 'mu' and 'logvar', is needed`);
-  let eo;
-  try {
-    eo = await encoder.run({
-      [encoder.inputNames[0]]: new ort.Tensor('float32', new Float32Array(PIXELS), [1, 1, 28, 28]),
-    });
-  } catch (e) {
-    throw new Error(`does not run on a 1 x 1 x 28 x 28 image (${firstLine(e)})`);
-  }
-  const z = variational ? eo.mu : eo[outs[0]];
-  if (z.dims.length !== 4)
-    throw new Error(`latent of shape [${z.dims.join(', ')}]: a 4-D N x C x H x W latent is needed`);
-  if (variational && eo.logvar.dims.join() !== z.dims.join()) throw new Error('mu and logvar differ in shape');
-  return { encoder, variational, z };
-}
-
-async function checkDecoder(file, z) {
-  const decoder = await createSession(file.bytes);
-  let d;
-  try {
-    d = await decoder.run({ [decoder.inputNames[0]]: z });
-  } catch (e) {
-    throw new Error(`does not decode its encoder's latent (${firstLine(e)})`);
-  }
-  const xh = d[decoder.outputNames[0]];
-  if (xh.data.length !== PIXELS) throw new Error(`output of shape [${xh.dims.join(', ')}]: 1 x 1 x 28 x 28 is needed`);
-  return decoder;
-}
-
-// One model from its files ({encoder, decoder?}) or an Error naming the file at fault.
+// One model from its files ({encoder, decoder?, settings?: its model.json}) or an Error naming the
+// file at fault. Its sessions
+// are made and it is planned as a bundled model is (planModel: the core's rules and messages), then
+// its encoder is run once on a zero image of the plan's shape (batched as the study runs it), and
+// its decoder, when given, on that latent.
 async function userModel(name, files) {
   const m = await core();
-  const fail = (file, e) => new Error(`${file.name}: ${e.message}`);
-  let enc,
-    decoder = null;
-  try {
-    enc = await checkEncoder(files.encoder);
-  } catch (e) {
-    throw fail(files.encoder, e);
-  }
-  if (files.decoder)
+  const { encoder: ef, decoder: df, settings: sf } = files;
+  const open = async (file) => {
     try {
-      decoder = await checkDecoder(files.decoder, enc.z);
+      return await createSession(file.bytes);
     } catch (e) {
-      throw fail(files.decoder, e);
+      throw new Error(`${file.name}: ${e.message}`);
     }
-  return {
-    entry: { name, kind: 'user', latent_shape: enc.z.dims.slice(1) },
+  };
+  const encoder = await open(ef);
+  const decoder = df ? await open(df) : null;
+  const settingsJson = sf ? new TextDecoder().decode(sf.bytes) : '{}';
+  const plan = await planModel(ef.bytes, ef.name, df?.bytes ?? null, df?.name ?? '', settingsJson, sf?.name ?? '');
+  const md = {
+    entry: { name, kind: 'user', latent_shape: null },
     dropped: true,
-    encoder: enc.encoder,
+    encoder,
     decoder,
-    variational: enc.variational,
-    sha256: m.sha256(files.encoder.bytes),
-    decoderSha256: decoder ? m.sha256(files.decoder.bytes) : null,
-    encoderPath: `dropped: ${files.encoder.name}`,
-    decoderPath: decoder ? `dropped: ${files.decoder.name}` : null,
+    plan,
+    settingsJson,
+    settingsPath: sf ? `dropped: ${sf.name}` : null,
+    variational: !!plan.encoder.logvar_output,
+    encoderPath: ef.name,
+    decoderPath: df?.name ?? null,
+  };
+  const [c, h, w] = plan.encoder.image;
+  const { z, shape } = await encodeImages(md, new Float32Array(c * h * w), 1, 0, { vae_latent: 'mean' }, null);
+  md.entry.latent_shape = shape;
+  if (decoder) await decodeLatents(md, z, shape, 1, null);
+  return {
+    ...md,
+    sha256: m.sha256(ef.bytes),
+    decoderSha256: df ? m.sha256(df.bytes) : null,
+    encoderPath: `dropped: ${ef.name}`,
+    decoderPath: df ? `dropped: ${df.name}` : null,
     ...emptyCaches(),
   };
 }
 
 async function dropFiles(files) {
   const messages = [];
-  const models = new Map(); // name -> {encoder, decoder}
+  const models = new Map(); // name -> {encoder, decoder, settings}
+  const settings = []; // dropped model.json files
   const images = []; // {name, x, n}
   let imagesOk = true;
   for (const file of files) {
     const kind = fileKind(file.name);
     try {
-      if (!kind) throw new Error('not an ONNX model (.onnx), an image (.png, .jpg) or a .npy array');
+      if (!kind)
+        throw new Error('not an ONNX model (.onnx), its model.json (.json), an image (.png, .jpg) or a .npy array');
       if (kind === 'onnx') {
         const name = modelName(file.name);
         const group = models.get(name) ?? {};
@@ -644,6 +705,8 @@ async function dropFiles(files) {
         if (group[role]) throw new Error(`a second ${role} for the model '${name}'`);
         group[role] = file;
         models.set(name, group);
+      } else if (kind === 'json') {
+        settings.push(file);
       } else if (kind === 'npy') {
         const r = (await core()).readImagesNpy(file.bytes, file.name); // the core's .npy reader
         if (r.error) throw new Error(r.error.slice(file.name.length + 2)); // the name is added below
@@ -655,6 +718,19 @@ async function dropFiles(files) {
       if (kind === 'npy' || kind === 'image') imagesOk = false;
       messages.push(`${file.name}: ${e.message}`);
     }
+  }
+  // A model's settings: NAME.json (or NAME_model.json) for the model NAME of this drop; model.json
+  // for the drop's only model.
+  for (const file of settings) {
+    const name = settingsModelName(file.name) ?? (models.size === 1 ? [...models.keys()][0] : null);
+    if (name === null)
+      messages.push(
+        `${file.name}: dropped with ${models.size} models; name it MODEL.json to say whose settings it holds`,
+      );
+    else if (!models.has(name))
+      messages.push(`${file.name}: no model '${name}' in this drop (drop a model.json with the model's .onnx files)`);
+    else if (models.get(name).settings) messages.push(`${file.name}: a second model.json for the model '${name}'`);
+    else models.get(name).settings = file;
   }
   let changed = false;
   for (const [name, group] of models) {
@@ -671,7 +747,7 @@ async function dropFiles(files) {
       session.models.push(md);
       changed = true;
       messages.push(
-        `${group.encoder.name}: model '${name}' added${group.decoder ? ' with its decoder' : ' (no decoder: PSNR not computed)'}`,
+        `${group.encoder.name}: model '${name}' added${group.decoder ? ' with its decoder' : ' (no decoder: PSNR not computed)'}${group.settings ? `, settings from ${group.settings.name}` : ''}`,
       );
     } catch (e) {
       messages.push(e.message);

@@ -69,7 +69,8 @@ export function compareStudies(page, native) {
     const pm = page.models.find((m) => m.name === nm.name);
     if (!pm) continue;
     const w = nm.name;
-    for (const k of ['kind', 'sha256', 'decoder_sha256', 'variational', 'vae_latent']) eq(`${w}.${k}`, pm[k], nm[k]);
+    for (const k of ['kind', 'sha256', 'decoder_sha256', 'plan', 'normalisation', 'variational', 'vae_latent'])
+      eq(`${w}.${k}`, pm[k], nm[k]);
     num(`${w}.bandwidth`, pm.bandwidth, nm.bandwidth);
     const { bandwidth: pb, ...pg } = pm.geometry,
       { bandwidth: nb, ...ng } = nm.geometry;

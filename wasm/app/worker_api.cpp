@@ -10,6 +10,7 @@
 //        5b. t-SNE of a model's clean set and one noisy set, from the kernel's distances (tsne.cpp)
 //        5c. reading files from anywhere with the core's (fuzzed) readers: models/manifest.json,
 //            dropped .npy images, the sample's IDX files
+//        5d. models from anywhere: the plan of a model's run (model_plan.hpp) and its normalisation
 //        6. the embind table
 //
 // Why a thin layer: every number the page shows must be the number `strata characterize` prints,
@@ -20,8 +21,10 @@
 #include "idx_format.hpp"
 #include "js_value.hpp"
 #include "manifest.hpp"
+#include "model_plan.hpp"
 #include "noise.hpp"
 #include "npy.hpp"
+#include "onnx_io.hpp"
 #include "psnr.hpp"
 #include "results_json.hpp"
 #include "sha256.hpp"
@@ -30,6 +33,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -349,6 +353,84 @@ val read_idx(const val& bytes_js, const std::string& name, const std::string& ki
     return out;
 }
 
+// 5d. Models from anywhere ------------------------------------------------------------------------------------
+// How a model is run, decided by the core from its ONNX files as `strata characterize` decides it
+// (characterize.cpp's prepare_model): settingsJson is the manifest's "settings" object or a
+// dropped model.json (what a model.json holds) as JSON text, "{}" for none; settingsName names it
+// in messages ("" for "<encoderName> settings"). Returns {encoder: to_json(EncoderPlan) plus
+// "image": [C, H, W] and "batch" as a number (0: free), decoder: {input, output, batch} | null,
+// plan: to_json(EncoderPlan) and normalisation: the settings when they declare one, else null (the
+// results' fields of characterize.cpp's model_json)}, or {"error": "..."} with the core's message
+// (it names the file at fault).
+std::vector<std::uint8_t> bytes_from(const val& typed_array) {
+    return emscripten::convertJSArrayToNumberVector<std::uint8_t>(typed_array);
+}
+
+strata::ModelSettings model_settings_from(const std::string& json, const std::string& name) {
+    return strata::read_model_json(json, name);
+}
+
+std::string plan_model(const val& encoder_bytes, const std::string& encoder_name, const val& decoder_bytes,
+                       const std::string& decoder_name, const std::string& settings_json,
+                       const std::string& settings_name) {
+    try {
+        const strata::ModelSettings settings =
+            model_settings_from(settings_json, settings_name.empty() ? encoder_name + " settings" : settings_name);
+        const std::vector<std::uint8_t> enc = bytes_from(encoder_bytes);
+        const strata::EncoderPlan plan =
+            strata::plan_encoder(strata::read_onnx_io(enc.data(), enc.size(), encoder_name), settings, encoder_name);
+        strata::Json e = strata::to_json(plan);
+        e.set("image",
+              strata::Json::array_of(std::vector<int>{plan.image.channels, plan.image.height, plan.image.width}));
+        e.set("batch", strata::Json(static_cast<long long>(plan.batch)));
+        strata::Json out = strata::Json::object();
+        out.set("encoder", e);
+        out.set("plan", strata::to_json(plan));
+        out.set("normalisation", settings.mean.empty() ? strata::Json() : strata::to_json(settings));
+        strata::Json d;  // null: no decoder
+        if (!decoder_bytes.isNull() && !decoder_bytes.isUndefined()) {
+            const std::vector<std::uint8_t> dec = bytes_from(decoder_bytes);
+            const strata::DecoderPlan dp =
+                strata::plan_decoder(strata::read_onnx_io(dec.data(), dec.size(), decoder_name), plan, decoder_name);
+            d = strata::Json::object();
+            d.set("input", dp.input);
+            d.set("output", dp.output);
+            d.set("batch", strata::Json(static_cast<long long>(dp.batch)));
+        }
+        out.set("decoder", d);
+        return out.dump();
+    } catch (const std::exception& e) { return error_json(e.what()); }
+}
+
+// The latent a run gave: dims (the output's N x C' x H' x W', as ONNX Runtime reports it) of n
+// images -> [C', H', W'], or {"error"} naming the file and output (latent_shape_of, as characterize).
+std::string latent_shape(const val& dims, unsigned n, const std::string& file, const std::string& output) {
+    try {
+        const std::vector<double> d = emscripten::convertJSArrayToNumberVector<double>(dims);
+        const std::array<int, 3> chw =
+            strata::latent_shape_of(std::vector<std::int64_t>(d.begin(), d.end()), n, file, output);
+        return strata::Json::array_of(std::vector<int>(chw.begin(), chw.end())).dump();
+    } catch (const std::exception& e) { return error_json(e.what()); }
+}
+
+// count images of C x H x W pixels to the model's normalisation ((x - mean) / std) and back: the
+// core's to_model_pixels / from_model_pixels, so the page's pixels are bit for bit the CLI's. A new
+// Float32Array, or {error} when the array is short or the settings unreadable.
+template <void (*Convert)(float*, std::size_t, const strata::ImageShape&, const strata::ModelSettings&)>
+val model_pixels(const val& x, unsigned count, int c, int h, int w, const std::string& settings_json) {
+    val out = val::object();
+    try {
+        const strata::ImageShape shape{c, h, w};
+        std::vector<float> v = floats_from(x);
+        if (c <= 0 || h <= 0 || w <= 0 || v.size() < std::size_t(count) * shape.size())
+            throw strata::Error("model pixels: array shorter than count * C * H * W");
+        v.resize(std::size_t(count) * shape.size());
+        Convert(v.data(), count, shape, model_settings_from(settings_json, "model settings"));
+        return float32_array(v);
+    } catch (const std::exception& e) { out.set("error", std::string(e.what())); }
+    return out;
+}
+
 }  // namespace
 
 // 6. The embind table -------------------------------------------------------------------------------------------
@@ -365,4 +447,8 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("parseManifest", &parse_manifest_json);
     emscripten::function("readImagesNpy", &read_images_npy);
     emscripten::function("readIdx", &read_idx);
+    emscripten::function("planModel", &plan_model);
+    emscripten::function("latentShape", &latent_shape);
+    emscripten::function("toModelPixels", &model_pixels<&strata::to_model_pixels>);
+    emscripten::function("fromModelPixels", &model_pixels<&strata::from_model_pixels>);
 }
