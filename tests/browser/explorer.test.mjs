@@ -24,6 +24,7 @@ import path from 'node:path';
 import {
   arg,
   center,
+  characterizeSite,
   check,
   click,
   isolatedPoint,
@@ -61,30 +62,7 @@ function findStrata() {
 function reference(name, extra = []) {
   const strata = findStrata();
   if (!strata) throw new Error('no strata program with the characterize command (build the native preset)');
-  const file = path.join(out, name);
-  log(`reference: ${path.relative(repo, strata)} characterize --n ${n} ${extra.join(' ')}`);
-  const r = spawnSync(
-    'nice',
-    [
-      '-n',
-      '5',
-      strata,
-      'characterize',
-      '--models',
-      path.join(site, 'models'),
-      '--data',
-      path.join(site, 'models', 'sample'),
-      '--n',
-      String(n),
-      ...extra,
-      '--out',
-      file,
-      '--quiet',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`strata characterize failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+  return characterizeSite(strata, site, n, path.join(out, name), extra);
 }
 
 // 3. main -----------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 //        3. Chromium with a fresh profile, the explorer's page in it  4. stopping both
 //        5. log, check, runTest  6. the command line and pauses  7. the mouse on the canvas
 //        8. aiming at one point of a scatter plot  9. .npy files to drop
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -206,4 +206,16 @@ export function sampleNpy(site, count) {
     [count, 1, 28, 28],
     Array.from(idx.subarray(16, 16 + count * 784), (b) => b / 255),
   );
+}
+
+// 7. The native reference ----------------------------------------------------------------------------------
+// `strata characterize` on a site's models and its sample (niced; run before Chromium starts), with
+// `extra` flags; writes `file` and returns the parsed result. Throws with the program's stderr.
+export function characterizeSite(strata, site, n, file, extra = []) {
+  const args = ['characterize', '--models', path.join(site, 'models'), '--data', path.join(site, 'models', 'sample')];
+  args.push('--n', String(n), ...extra, '--out', file, '--quiet');
+  log(`reference: ${path.relative(repo, strata)} ${args.join(' ')}`);
+  const r = spawnSync('nice', ['-n', '5', strata, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`strata characterize failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
 }

@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   arg,
+  characterizeSite,
   check,
   launchChromium,
   log,
@@ -249,13 +250,7 @@ function bundledCopy(made) {
 function reference(dir) {
   const strata = path.resolve(repo, arg('strata', 'build/native/native_trainer/strata'));
   if (!fs.existsSync(strata)) throw new Error(`${strata}: no strata program (build the native preset, or --strata)`);
-  const file = path.join(out, 'characterize.json');
-  const models = path.join(dir, 'models');
-  const args = ['characterize', '--models', models, '--data', path.join(models, 'sample'), '--n', String(n)];
-  log(`reference: ${strata} ${args.join(' ')}`);
-  const r = spawnSync('nice', ['-n', '5', strata, ...args, '--out', file, '--quiet'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`strata characterize failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+  return characterizeSite(strata, dir, n, path.join(out, 'characterize.json'));
 }
 
 function bundledChecks(results, native) {

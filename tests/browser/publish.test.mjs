@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   arg,
+  characterizeSite,
   check,
   launchChromium,
   log,
@@ -56,20 +57,7 @@ async function main() {
   ]);
   check(published.stdout.includes(`${n} sample images`), `strata publish: ${published.stdout.trim()}`);
   const manifest = JSON.parse(fs.readFileSync(path.join(site, 'models', 'manifest.json'), 'utf8'));
-  const native = path.join(out, 'characterize.json');
-  run([
-    'characterize',
-    '--models',
-    path.join(site, 'models'),
-    '--data',
-    path.join(site, 'models', 'sample'),
-    '--n',
-    String(n),
-    '--out',
-    native,
-    '--quiet',
-  ]);
-  const reference = JSON.parse(fs.readFileSync(native, 'utf8'));
+  const reference = characterizeSite(strata, site, n, path.join(out, 'characterize.json'));
 
   // 4. Every file the manifest lists has its size and sha256.
   const listed = [
