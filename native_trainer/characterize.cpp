@@ -108,9 +108,7 @@ StudyImages load_study_images(const StudySettings& s, const ImageShape& shape) {
     // --images, or a model of another input shape on the IDX folder (its test split, converted).
     const std::string path = !s.images.empty() ? s.images : s.data_dir.empty() ? data::default_data_dir() : s.data_dir;
     data::ImageSource src = data::load_images(path, shape.channels, shape.height, shape.width, s.n);
-    for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
-    if (!src.images.skipped.empty())
-        std::fprintf(stderr, "warning: %s: %zu file(s) skipped\n", path.c_str(), src.images.skipped.size());
+    data::warn_skipped(src);
     if (s.n > src.images.count)
         throw Error("--n: " + std::to_string(s.n) + " images asked, " + path + " has " +
                     std::to_string(src.images.count) + " usable (" + std::to_string(src.images.skipped.size()) +
@@ -257,12 +255,14 @@ PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s) {
     }
     if (!s.latent_output.empty()) pm.settings.latent_output = s.latent_output;
     // Each file is read once: its hash, its declared shapes and the graph that runs are of the same bytes.
-    const auto enc = cmd::read_file(m.encoder_path);
+    pm.encoder_bytes = cmd::read_file(m.encoder_path);
+    const auto& enc = pm.encoder_bytes;
     pm.sha256 = sha256_hex(enc.data(), enc.size());
     pm.encoder = plan_encoder(read_onnx_io(enc.data(), enc.size(), m.encoder_path), pm.settings, m.encoder_path);
     pm.encoder_model = std::make_shared<onnxrt::OnnxModel>(load_onnx(enc, m.encoder_path));
     if (!m.decoder_path.empty()) {
-        const auto dec = cmd::read_file(m.decoder_path);
+        pm.decoder_bytes = cmd::read_file(m.decoder_path);
+        const auto& dec = pm.decoder_bytes;
         pm.decoder_sha256 = sha256_hex(dec.data(), dec.size());
         pm.decoder = plan_decoder(read_onnx_io(dec.data(), dec.size(), m.decoder_path), pm.encoder, m.decoder_path);
         pm.decoder_model = std::make_shared<onnxrt::OnnxModel>(load_onnx(dec, m.decoder_path));

@@ -60,7 +60,8 @@ struct PreparedModel {
     ModelSettings settings;
     EncoderPlan encoder;
     std::optional<DecoderPlan> decoder;
-    std::string sha256, decoder_sha256;  // of the bytes that run
+    std::string sha256, decoder_sha256;                      // of the bytes that run
+    std::vector<std::uint8_t> encoder_bytes, decoder_bytes;  // the files as read (publish copies these)
     std::shared_ptr<const onnxrt::OnnxModel> encoder_model, decoder_model;
 };
 // Throws strata::Error naming the file when a file cannot be read, is not a valid graph, or is a

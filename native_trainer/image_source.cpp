@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -164,6 +165,12 @@ ImageSource load_images(const std::string& path, int channels, int height, int w
     }
     src.path = path;
     return src;
+}
+
+void warn_skipped(const ImageSource& src) {
+    for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
+    if (!src.images.skipped.empty())
+        std::fprintf(stderr, "warning: %s: %zu file(s) skipped\n", src.path.c_str(), src.images.skipped.size());
 }
 
 }  // namespace strata::data

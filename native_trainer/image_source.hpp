@@ -41,4 +41,7 @@ struct ImageSource {
 // the file) when nothing usable is there. In a folder, reading stops at max_count usable images.
 ImageSource load_images(const std::string& path, int channels, int height, int width, std::size_t max_count);
 
+// One warning line on stderr per skipped file, then their count (nothing when none was skipped).
+void warn_skipped(const ImageSource& src);
+
 }  // namespace strata::data

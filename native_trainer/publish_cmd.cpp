@@ -88,7 +88,7 @@ struct SampleFiles {
 
 SampleFiles sample_files(const std::string& path, const ImageShape& shape, std::size_t n) {
     data::ImageSource src = data::load_images(path, shape.channels, shape.height, shape.width, n);
-    for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
+    data::warn_skipped(src);
     if (src.images.count < 2)
         throw Error(path + ": " + std::to_string(src.images.count) + " usable image(s); a sample needs at least 2");
     SampleFiles out;
@@ -181,14 +181,12 @@ int publish(const Args& args) {
         for (const study::PreparedModel& m : models) {
             Json files = Json::object();
             const std::string enc = m.entry.name + "/encoder.onnx";
-            const auto enc_bytes = read_file(m.entry.encoder_path);
-            write_bytes(tmp / "models" / enc, enc_bytes);
-            files.set("encoder", file_entry(enc, enc_bytes));
+            write_bytes(tmp / "models" / enc, m.encoder_bytes);
+            files.set("encoder", file_entry(enc, m.encoder_bytes));
             if (!m.entry.decoder_path.empty()) {
                 const std::string dec = m.entry.name + "/decoder.onnx";
-                const auto dec_bytes = read_file(m.entry.decoder_path);
-                write_bytes(tmp / "models" / dec, dec_bytes);
-                files.set("decoder", file_entry(dec, dec_bytes));
+                write_bytes(tmp / "models" / dec, m.decoder_bytes);
+                files.set("decoder", file_entry(dec, m.decoder_bytes));
             }
             Json e = Json::object();
             e.set("name", m.entry.name);

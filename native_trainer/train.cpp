@@ -69,7 +69,7 @@ TrainImages load_training_images(const TrainConfig& c) {
                 images_tensor(floats(test_set), 0, test_set.images.count, s)};
     }
     data::ImageSource src = data::load_images(path, s[0], s[1], s[2], 0);
-    for (const SkippedFile& f : src.images.skipped) std::fprintf(stderr, "warning: skipped %s\n", f.reason.c_str());
+    data::warn_skipped(src);
     const std::size_t count = src.images.count;
     if (count < 2) throw Error(path + ": " + std::to_string(count) + " usable image(s); training needs at least 2");
     const std::size_t eval = std::max<std::size_t>(1, std::min(c.eval_images, count / 10));
