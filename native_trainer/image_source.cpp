@@ -6,12 +6,9 @@
 #include "idx.hpp"
 #include "sha256.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <map>
 #include <system_error>
 #include <vector>
 
@@ -21,12 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 
 // 1. Helpers ----------------------------------------------------------------------------------------------
-bool named_as_image(const fs::path& p) {
-    std::string ext = p.extension().string();
-    for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
-}
-
 bool starts_with(const std::vector<std::uint8_t>& b, const char* magic, std::size_t n) {
     return b.size() >= n && std::memcmp(b.data(), magic, n) == 0;
 }
@@ -40,7 +31,6 @@ ImageSource load_folder(const std::string& root, int channels, int height, int w
     ImageSource src;
     src.path = root;
     src.kind = "image folder";
-    src.images = make_image_set(channels, height, width);
     // Every regular file below the folder, by its path relative to the folder.
     std::vector<std::string> files;
     std::error_code ec;
@@ -50,49 +40,18 @@ ImageSource load_folder(const std::string& root, int channels, int height, int w
         if (ec) throw Error(root + ": cannot read the folder (" + ec.message() + ")");
         std::error_code fec;
         if (!it->is_regular_file(fec)) continue;
-        if (!named_as_image(it->path())) {
+        if (!named_as_image(it->path().filename().string())) {
             ++src.ignored_files;
             continue;
         }
         files.push_back(it->path().lexically_relative(root).generic_string());
     }
-    std::sort(files.begin(), files.end());  // std::string compares as unsigned bytes: path order
-    // Classes: the first sub-folder of each image, indexed in sorted order.
-    std::map<std::string, int> classes;
-    for (const std::string& f : files) {
-        const std::size_t slash = f.find('/');
-        if (slash != std::string::npos) classes.emplace(f.substr(0, slash), 0);
-    }
-    for (auto& [name, index] : classes) {
-        index = int(src.images.class_names.size());
-        src.images.class_names.push_back(name);
-    }
-    std::string listing;
-    for (const std::string& f : files) {
-        if (max_count > 0 && src.images.count >= max_count) break;
-        const std::string path = join(root, f);
-        const std::size_t slash = f.find('/');
-        const int label = slash == std::string::npos ? -1 : classes.at(f.substr(0, slash));
-        std::vector<unsigned char> bytes;
-        try {
-            bytes = cmd::read_file(path);
-        } catch (const Error& e) {
-            src.images.skipped.push_back({path, e.what()});
-            continue;
-        }
-        if (add_image_file(src.images, bytes.data(), bytes.size(), path, label))
-            listing += sha256_hex(bytes.data(), bytes.size()) + "  " + f + "\n";
-    }
-    if (src.images.count == 0) {
-        std::string why;
-        if (files.empty())
-            why = "no files named *.png, *.jpg or *.jpeg (" + std::to_string(src.ignored_files) + " other files)";
-        else
-            why = "none of its " + std::to_string(files.size()) +
-                  " image files could be read (the first: " + src.images.skipped.front().reason + ")";
-        throw Error(root + ": no usable PNG or JPEG images: " + why);
-    }
-    src.files_sha256 = sha256_hex(listing.data(), listing.size());
+    // Read one at a time, only as many as are needed.
+    const auto read = [&](const std::string& f) { return cmd::read_file(join(root, f)); };
+    FolderImages folder =
+        image_set_from_folder(std::move(files), src.ignored_files, read, root, channels, height, width, max_count);
+    src.images = std::move(folder.images);
+    src.files_sha256 = std::move(folder.files_sha256);
     return src;
 }
 

@@ -16,6 +16,7 @@
 #include "image_resize.hpp"
 #include "images.hpp"
 #include "npy.hpp"
+#include "sha256.hpp"
 
 #include <doctest/doctest.h>
 
@@ -23,6 +24,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <string>
 
 using namespace strata;
@@ -502,4 +504,57 @@ TEST_SUITE("images") {
         CHECK(error_of([&] { image_set_from_idx(pi, &lab, "i.idx", 1, 4, 4, 0); }) == "i.idx: 3 images but 2 labels");
     }
 
+    // 8. Image folders ---------------------------------------------------------------------------------------------------
+    TEST_CASE(
+        "images: a folder: path order, classes from the first sub-folder, bad files skipped, the listing digest") {
+        // Gray 1 x 1 images whose value says which file it is.
+        const auto gray = [](std::uint8_t v) { return testimg::png(1, 1, 8, 0, Bytes{v}); };
+        std::map<std::string, Bytes> files = {
+            {"b/2.png", gray(20)},  {"a/x/1.png", gray(10)},       {"top.PNG", gray(30)},
+            {"b/10.png", gray(40)}, {"b/bad.png", Bytes{1, 2, 3}}, {"a/unreadable.jpg", {}},
+        };
+        std::vector<std::string> read_order;
+        const ReadFile read = [&](const std::string& f) {
+            read_order.push_back(f);
+            if (f == "a/unreadable.jpg") throw Error("root/a/unreadable.jpg: cannot read the file");
+            return files.at(f);
+        };
+        std::vector<std::string> paths;
+        for (const auto& [p, b] : files) paths.push_back(p);
+        std::reverse(paths.begin(), paths.end());  // any order in, path order out
+        const FolderImages f = image_set_from_folder(paths, 4, read, "root", 1, 1, 1, 0);
+        // Byte-wise order: "a/unreadable.jpg" < "a/x/1.png" < "b/10.png" < "b/2.png" < "b/bad.png" < "top.PNG".
+        CHECK(read_order ==
+              std::vector<std::string>{"a/unreadable.jpg", "a/x/1.png", "b/10.png", "b/2.png", "b/bad.png", "top.PNG"});
+        REQUIRE(f.images.count == 4);
+        CHECK(f.images.pixels == std::vector<float>{10 / 255.0f, 40 / 255.0f, 20 / 255.0f, 30 / 255.0f});
+        CHECK(f.images.class_names == std::vector<std::string>{"a", "b"});
+        CHECK(f.images.labels == std::vector<int>{0, 1, 1, -1});
+        CHECK(f.images.sources[0] == "root/a/x/1.png");
+        REQUIRE(f.images.skipped.size() == 2);
+        CHECK(f.images.skipped[0].path == "root/a/unreadable.jpg");
+        CHECK(f.images.skipped[1].path == "root/b/bad.png");
+        CHECK(f.images.skipped[1].reason.rfind("root/b/bad.png: ", 0) == 0);
+        // The digest: sha256 of "<sha256 of the file>  <relative path>\n" over the images used.
+        std::string listing;
+        for (const char* p : {"a/x/1.png", "b/10.png", "b/2.png", "top.PNG"})
+            listing += sha256_hex(files[p].data(), files[p].size()) + "  " + p + "\n";
+        CHECK(f.files_sha256 == sha256_hex(listing.data(), listing.size()));
+        // max_count stops reading once enough images are usable.
+        read_order.clear();
+        const FolderImages two = image_set_from_folder(paths, 0, read, "", 1, 1, 1, 2);
+        CHECK(two.images.count == 2);
+        CHECK(read_order.size() == 3);
+        CHECK(two.images.sources[0] == "a/x/1.png");  // no root: the relative path alone
+        // Nothing usable: the folder is named, with why.
+        CHECK(error_of([&] { image_set_from_folder({}, 3, read, "empty", 1, 1, 1, 0); }) ==
+              "empty: no usable PNG or JPEG images: no files named *.png, *.jpg or *.jpeg (3 other files)");
+        CHECK(error_of([&] { image_set_from_folder({"b/bad.png"}, 0, read, "", 1, 1, 1, 0); })
+                  .rfind("images: no usable PNG or JPEG images: none of its 1 image files could be read (the first: "
+                         "b/bad.png: ",
+                         0) == 0);
+        CHECK(named_as_image("x/y.JpEg"));
+        CHECK(!named_as_image("x.png/readme"));
+        CHECK(!named_as_image("png"));
+    }
 }  // TEST_SUITE

@@ -1,14 +1,18 @@
-// images.cpp: image sets. Index: 1. the target  2. encoded files  3. .npy arrays  4. IDX images
+// images.cpp: image sets. Index: 1. the target  2. encoded files  3. .npy arrays  4. IDX images  5. folders
 #include "images.hpp"
 
 #include "error.hpp"
 #include "image_decode.hpp"
 #include "image_resize.hpp"
 #include "npy.hpp"
+#include "sha256.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 namespace strata {
 namespace {
@@ -148,6 +152,60 @@ ImageSet image_set_from_idx(const IdxImages& images, const IdxLabels* labels, co
         append(set, interleaved_u8(images.pixels.data() + i * px, 1, images.rows, images.cols),
                name + "[" + std::to_string(i) + "]", labels ? int(labels->labels[i]) : -1);
     return set;
+}
+
+// 5. Image folders ------------------------------------------------------------------------------------------------
+bool named_as_image(const std::string& name) {
+    const std::size_t dot = name.find_last_of('.');
+    if (dot == std::string::npos || name.find('/', dot) != std::string::npos) return false;
+    std::string ext = name.substr(dot);
+    for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
+}
+
+FolderImages image_set_from_folder(std::vector<std::string> files, std::size_t ignored_files, const ReadFile& read,
+                                   const std::string& root, int channels, int height, int width,
+                                   std::size_t max_count) {
+    FolderImages out;
+    out.images = make_image_set(channels, height, width);
+    ImageSet& set = out.images;
+    std::sort(files.begin(), files.end());  // std::string compares as unsigned bytes: path order
+    // Classes: the first sub-folder of each image, indexed in sorted order.
+    std::map<std::string, int> classes;
+    for (const std::string& f : files)
+        if (f.find('/') != std::string::npos) classes.emplace(f.substr(0, f.find('/')), 0);
+    for (auto& [name, index] : classes) {
+        index = int(set.class_names.size());
+        set.class_names.push_back(name);
+    }
+    std::string listing;
+    for (const std::string& f : files) {
+        if (max_count > 0 && set.count >= max_count) break;
+        const std::string path = root.empty() ? f : root.back() == '/' ? root + f : root + "/" + f;
+        const std::size_t slash = f.find('/');
+        const int label = slash == std::string::npos ? -1 : classes.at(f.substr(0, slash));
+        std::vector<std::uint8_t> bytes;
+        try {
+            bytes = read(f);
+        } catch (const Error& e) {
+            set.skipped.push_back({path, e.what()});
+            continue;
+        }
+        if (add_image_file(set, bytes.data(), bytes.size(), path, label))
+            listing += sha256_hex(bytes.data(), bytes.size()) + "  " + f + "\n";
+    }
+    if (set.count == 0) {
+        const std::string where = root.empty() ? std::string("images") : root;
+        std::string why;
+        if (files.empty())
+            why = "no files named *.png, *.jpg or *.jpeg (" + std::to_string(ignored_files) + " other files)";
+        else
+            why = "none of its " + std::to_string(files.size()) +
+                  " image files could be read (the first: " + set.skipped.front().reason + ")";
+        throw Error(where + ": no usable PNG or JPEG images: " + why);
+    }
+    out.files_sha256 = sha256_hex(listing.data(), listing.size());
+    return out;
 }
 
 }  // namespace strata

@@ -1,6 +1,6 @@
 // images.hpp: a set of images at a model's input size, from any source the page or the CLI reads.
 //
-// Index: 1. ImageSet  2. encoded files (PNG, JPEG)  3. .npy arrays  4. IDX images
+// Index: 1. ImageSet  2. encoded files (PNG, JPEG)  3. .npy arrays  4. IDX images  5. image folders
 //
 // Every source ends as the same thing: count images of channels x height x width floats in
 // [0, 1], converted and resized by the one rule of image_resize.hpp, so the page and
@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -55,5 +56,23 @@ ImageSet image_set_from_npy(const std::uint8_t* bytes, std::size_t size, const s
 // error), the first max_count (0: all).
 ImageSet image_set_from_idx(const IdxImages& images, const IdxLabels* labels, const std::string& name, int channels,
                             int height, int width, std::size_t max_count);
+
+// 5. A folder of PNG and JPEG files, as torchvision's ImageFolder reads one. `files` are the paths
+// of the image files relative to the folder ('/'-separated, any order): they are read in path
+// order (byte-wise), each through `read` (which may throw strata::Error: the file is then skipped
+// with that message), until max_count images (0: all) are usable. An image's class is its first
+// sub-folder (class indices follow the sorted folder names; -1 at the top level). Skipped files
+// are named `root`/relative path ("" root: the relative path alone). Throws strata::Error naming
+// `root` when no image is usable; `ignored_files` (files not named as images) only explains why.
+struct FolderImages {
+    ImageSet images;
+    std::string files_sha256;  // sha256 of the lines "<sha256 of the file>  <relative path>\n" of the images used
+};
+using ReadFile = std::function<std::vector<std::uint8_t>(const std::string& relative_path)>;
+FolderImages image_set_from_folder(std::vector<std::string> files, std::size_t ignored_files, const ReadFile& read,
+                                   const std::string& root, int channels, int height, int width, std::size_t max_count);
+
+// Whether a file name ends in .png, .jpg or .jpeg (any case): what a folder's images are named.
+bool named_as_image(const std::string& name);
 
 }  // namespace strata
