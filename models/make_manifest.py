@@ -62,6 +62,10 @@ def model_entry(name):
     return e
 
 
+FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                         "Ankle boot"]
+
+
 def write_sample(data, count):
     out = os.path.join(HERE, "sample")
     os.makedirs(out, exist_ok=True)
@@ -90,7 +94,8 @@ def main():
         "architecture": "docs/trainer.md and native_trainer/network.hpp; batch norm folded; opset 13; dynamic batch N",
         "sample": {"images": file_entry("sample/t10k-images-idx3-ubyte"),
                    "labels": file_entry("sample/t10k-labels-idx1-ubyte"),
-                   "count": a.sample, "rule": "the first %d images of the test split" % a.sample},
+                   "count": a.sample, "rule": "the first %d images of the test split" % a.sample,
+                   "classes": FASHION_MNIST_CLASSES},
         "models": [model_entry(n) for n in names],
     }
     with open(os.path.join(HERE, "manifest.json.tmp"), "w") as f:

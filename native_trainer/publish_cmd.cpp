@@ -24,6 +24,7 @@
 #include "sha256.hpp"
 
 #include <unistd.h>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -84,6 +85,7 @@ fs::path find_page(const std::string& given) {
 struct SampleFiles {
     std::vector<std::pair<std::string, std::vector<std::uint8_t>>> files;  // relative path, bytes
     std::size_t count = 0;
+    std::vector<std::string> class_names;  // a folder's classes (the labels' names)
 };
 
 SampleFiles sample_files(const std::string& path, const ImageShape& shape, std::size_t n) {
@@ -110,7 +112,15 @@ SampleFiles sample_files(const std::string& path, const ImageShape& shape, std::
         out.files.emplace_back("sample/images.npy",
                                encode_npy_u8(u8.data(), {out.count, std::size_t(shape.channels),
                                                          std::size_t(shape.height), std::size_t(shape.width)}));
+        // IDX labels beside the array when every image has one (a folder's images all in class folders).
+        const auto& l = src.images.labels;
+        if (std::all_of(l.begin(), l.end(), [](int v) { return v >= 0 && v < 256; })) {
+            IdxLabels labels;
+            for (int v : l) labels.labels.push_back(std::uint8_t(v));
+            out.files.emplace_back("sample/labels-idx1-ubyte", encode_idx_labels(labels));
+        }
     }
+    out.class_names = src.images.class_names;
     return out;
 }
 
@@ -175,6 +185,7 @@ int publish(const Args& args) {
             js.set(rel.find("labels") != std::string::npos ? "labels" : "images", file_entry(rel, bytes));
         }
         js.set("count", sample.count);
+        if (!sample.class_names.empty()) js.set("classes", Json::array_of(sample.class_names));
         js.set("rule", "the first " + std::to_string(sample.count) + " usable images of " + images);
         manifest.set("sample", std::move(js));
         Json list = Json::array();

@@ -116,6 +116,15 @@ Manifest parse_manifest(std::string_view text, const std::string& name, bool nee
             const Json& count = member(*sample, "count", "sample.");
             if (!count.is_integer() || count.integer() < 1) throw FieldError{"sample.count is not a positive integer"};
             out.sample_count = static_cast<std::uint64_t>(count.integer());
+            if (const Json* classes = sample->find("classes")) {
+                if (!classes->is_array() || classes->items().size() > 256)
+                    throw FieldError{"sample.classes is not an array of at most 256 names"};
+                for (const Json& c : classes->items()) {
+                    if (!c.is_string() || c.string().empty() || c.string().size() > 64)
+                        throw FieldError{"sample.classes holds something other than names of 1-64 characters"};
+                    out.class_names.push_back(c.string());
+                }
+            }
         } catch (const FieldError& e) { throw Error(name + ": " + e.what); }
     }
 

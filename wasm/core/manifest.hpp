@@ -20,8 +20,8 @@
 //
 // A model's decoder is optional (no PSNR then); "settings" holds what a model.json beside the
 // files would (normalisation, the latent output, an open input size). The sample images are IDX
-// (with their IDX labels) or a .npy array (uint8 N x C x H x W, labels optional), as written by
-// `strata publish`.
+// (with their IDX labels) or a .npy array (uint8 N x C x H x W; IDX labels optional), as written by
+// `strata publish`; "classes" optionally names the labels (at most 256 strings of 1-64 characters).
 #pragma once
 #include "model_plan.hpp"
 
@@ -54,8 +54,9 @@ struct Manifest {
     std::string format;                          // "strata-models-1"
     std::optional<ManifestFile> images, labels;  // sample IDX files or a .npy (absent if not asked and not given)
     std::uint64_t sample_count = 0;
-    std::vector<ManifestModel> models;  // the valid entries, in file order
-    std::vector<std::string> problems;  // one line per skipped entry
+    std::vector<std::string> class_names;  // sample.classes: the labels' names (optional)
+    std::vector<ManifestModel> models;     // the valid entries, in file order
+    std::vector<std::string> problems;     // one line per skipped entry
 };
 
 // 2. Reading ----------------------------------------------------------------------------------------------
