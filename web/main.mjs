@@ -218,10 +218,15 @@ const handlers = {
     app.clearModels();
     params = { ...params, n: m.n }; // dropped images, or a sample smaller than the URL's N
     app.setGrid(m.sigmas, m.n);
-    app.setLabels(m.labels);
-    app.setCleanImages(m.images);
+    app.setLabels(m.labels, m.classNames);
+    app.clearImages();
+    for (const im of m.images) app.setCleanImages(im.shape, im.bytes);
     stripKey = null; // N or the images may have changed: ask again
-    models = m.models.map((md) => ({ ...md, index: app.addModel(md.name, md.kind), sets: [] }));
+    models = m.models.map((md) => ({
+      ...md,
+      index: app.addModel(md.name, md.kind, md.input, md.latentRule ?? ''),
+      sets: [],
+    }));
     app.setAvailableModels(m.available);
     window.strata.results = {
       settings: null,
@@ -265,7 +270,7 @@ const handlers = {
     nextDrop();
   },
   sample(m) {
-    app.setSampleStrip(m.key, m.clean, m.noisy, m.recon, m.psnr);
+    app.setSampleStrip(m.key, m.shape, m.clean, m.noisy, m.recon, m.psnr);
   },
   benchCore(m) {
     benchWaiters.shift()?.(m.out);

@@ -4,9 +4,7 @@
 // validated in worker.mjs, where the sessions live.
 //
 // Index: 1. what a file is (by its name)  2. a model's name from its file name (and its model.json's)
-//        3. (.npy images: the core's reader, through the worker module)
-//        4. PNG / JPEG images (decoded, grayscale, resized to 28 x 28)
-const PIXELS = 28 * 28;
+//        3. (images: the core's readers, through the worker module)
 
 // 1. The kind of a dropped file. By extension: the browser gives no reliable type for .onnx/.npy.
 export function fileKind(name) {
@@ -18,45 +16,28 @@ export function fileKind(name) {
   return null;
 }
 
-// 2. "mine_encoder.onnx", "mine-decoder.onnx", "mine.encoder.onnx" -> "mine"; "encoder.onnx" ->
-// "encoder" (nothing better to go by). The role: a name ending in "decoder" is a decoder.
+// 2. "mine_encoder.onnx", "mine-decoder.onnx", "mine.encoder.onnx" -> "mine"; "encoder.onnx" and
+// "decoder.onnx" -> the folder they were dropped in ("cae/encoder.onnx" -> "cae"), else "model".
+// The role: a name ending in "decoder" is a decoder. Names may carry the dropped folders' path.
+const baseName = (path) => path.split('/').pop();
+const folderName = (path) => path.split('/').slice(-2, -1)[0] ?? null;
 export function modelName(file) {
-  const base = file.replace(/\.onnx$/i, '');
+  const base = baseName(file).replace(/\.onnx$/i, '');
   const m = base.match(/^(.+?)[._-]+(encoder|decoder)$/i);
-  return m ? m[1] : base;
+  if (m) return m[1];
+  if (/^(encoder|decoder)$/i.test(base)) return folderName(file) ?? 'model';
+  return base;
 }
-export const isDecoderName = (file) => /decoder$/i.test(file.replace(/\.onnx$/i, ''));
+export const isDecoderName = (file) => /decoder$/i.test(baseName(file).replace(/\.onnx$/i, ''));
 // A model's settings (what `strata characterize` reads from model.json beside the files):
-// "mine.json", "mine_model.json", "mine.model.json" -> "mine"; "model.json" -> null (the one model
-// of the drop).
+// "mine.json", "mine_model.json", "mine.model.json" -> "mine"; "cae/model.json" -> "cae";
+// a loose "model.json" -> null (the one model of the drop).
 export function settingsModelName(file) {
-  const base = file.replace(/\.json$/i, '');
-  if (/^model$/i.test(base)) return null;
+  const base = baseName(file).replace(/\.json$/i, '');
+  if (/^model$/i.test(base)) return folderName(file);
   const m = base.match(/^(.+?)[._-]+model$/i);
   return m ? m[1] : base;
 }
 
-// 3. NumPy .npy images are read by the core's .npy reader (worker_api.cpp readImagesNpy).
-
-// 4. PNG / JPEG: the browser's decoder (createImageBitmap works in workers), resized to 28 x 28 by
-// drawing, then luma (Rec. 601) in [0, 1]; transparency is drawn over black (MNIST-style background).
-export async function decodeImage(bytes) {
-  let bitmap;
-  try {
-    bitmap = await createImageBitmap(new Blob([bytes]));
-  } catch {
-    throw new Error('unreadable image (not a PNG or JPEG the browser can decode)');
-  }
-  const canvas = new OffscreenCanvas(28, 28);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#000';
-  ctx.fillRect(0, 0, 28, 28);
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, 28, 28);
-  bitmap.close();
-  const rgba = ctx.getImageData(0, 0, 28, 28).data;
-  const x = new Float32Array(PIXELS);
-  for (let i = 0; i < PIXELS; i++)
-    x[i] = (0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]) / 255;
-  return x;
-}
+// 3. Images (PNG, JPEG, .npy) are read by the core (worker_api.cpp imageSet), as `strata
+// characterize --images` reads them.

@@ -16,9 +16,8 @@
 // 'tsneProgress' | 'tsne', ...}. 'meta' lists the studied models as {name, kind, dropped, input:
 // [C, H, W], latentRule}: how each is run, from its plan.
 import * as ort from './ort.wasm.min.mjs';
-import { decodeImage, fileKind, isDecoderName, modelName, settingsModelName } from './userfiles.mjs';
+import { fileKind, isDecoderName, modelName, settingsModelName } from './userfiles.mjs';
 
-const PIXELS = 28 * 28; // the sample's and the dropped images' size (1 x 28 x 28)
 const BATCH = 100; // images per encoder/decoder call (characterize's --batch default)
 // Threads need cross-origin isolation (web/serve.mjs sends the headers). On any other static host
 // the page still works: the core's single-threaded build and ONNX Runtime Web on one thread.
@@ -68,14 +67,6 @@ async function fetchBytes(url) {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-// IDX (models/README.md) through the core's parser (wasm/core/idx_format.cpp, the one `strata
-// characterize` uses): {shape, data}; throws naming the file when the bytes are not such a file.
-async function parseIdx(bytes, url, kind) {
-  const r = (await core()).readIdx(bytes, url, kind);
-  if (r.error) throw new Error(r.error);
-  return r;
-}
-
 // The manifest through the core's reader (wasm/core/manifest.cpp, the one `strata characterize`
 // uses): null when unusable as a whole; a bad model entry only adds a line to `problems`.
 async function loadManifest(problems) {
@@ -110,60 +101,77 @@ async function fetchListed(file) {
   return { bytes, sha256, path };
 }
 
-// Images dropped by the user (section 7) replace the sample: {x, n, names, sha256}; null: the sample.
+// The study's images come from an image source: the manifest's sample (IDX, or a .npy from `strata
+// publish`) or the user's dropped files. A source keeps the files' bytes: each model gets the
+// images converted to its own input shape by the core (worker_api.cpp imageSet: the readers and
+// the one resize rule `strata characterize --images` uses), so both see the same pixels.
+// {spec (imageSet's), path and sha256 (as the results name them), split ('test' or null), count
+// (usable images), labels (Int32Array, -1: none), classNames, dataset}.
+async function imageSource(spec, fields) {
+  const r = (await core()).imageSet(spec, 1, 8, 8, 0); // every image read once: count, labels, skipped files
+  if (r.error) throw new Error(r.error);
+  return { spec, count: r.n, labels: r.labels, classNames: r.classNames, skipped: r.skipped, ...fields(r) };
+}
+
+// Images dropped by the user (section 7) replace the sample: an image source; null: the sample.
 let userImages = null;
 
-// The manifest's sample images and labels, fetched, checked and parsed once (preload).
+// The manifest's sample images (and labels), fetched, checked and read once (preload).
 async function loadSample(manifest) {
   if (!manifest)
     throw new Error('no sample images (models/manifest.json is unusable): drop PNG, JPEG or .npy images to analyse');
+  const { images: imagesEntry, labels: labelsEntry, classes } = manifest.sample;
   const [imagesFile, labelsFile] = await Promise.all([
-    fetchListed(manifest.sample.images),
-    fetchListed(manifest.sample.labels),
+    fetchListed(imagesEntry),
+    labelsEntry ? fetchListed(labelsEntry) : null,
   ]);
-  const images = await parseIdx(imagesFile.bytes, imagesFile.path, 'images');
-  const labels = await parseIdx(labelsFile.bytes, labelsFile.path, 'labels');
-  if (images.shape[1] !== 28 || images.shape[2] !== 28)
-    throw new Error(`${imagesFile.path}: images are ${images.shape[1]} x ${images.shape[2]}, 28 x 28 are needed`);
-  if (labels.shape[0] !== images.shape[0])
-    throw new Error(`${labelsFile.path}: ${labels.shape[0]} labels for ${images.shape[0]} images`);
-  return { images, labels, path: imagesFile.path, sha256: imagesFile.sha256 };
+  const npy = imagesFile.path.toLowerCase().endsWith('.npy');
+  const labels = labelsFile ? { labels: labelsFile.bytes, labelsName: labelsFile.path } : { labels: null };
+  const spec = npy
+    ? { kind: 'npy', name: imagesFile.path, bytes: imagesFile.bytes, ...labels }
+    : { kind: 'idx', name: imagesFile.path, images: imagesFile.bytes, ...labels };
+  const source = await imageSource(spec, () => ({
+    path: imagesFile.path,
+    sha256: imagesFile.sha256,
+    split: npy ? null : 'test',
+    dataset: npy
+      ? `the published sample ${imagesFile.path} (${manifest.sample.count} images)`
+      : 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
+  }));
+  if (classes?.length) source.classNames = classes;
+  return source;
 }
 
 // The images of the study: the dropped ones, or the sample's first N. N larger than the sample is
-// lowered to its size, with a line in `problems`.
+// lowered to its size, with a line in `problems`. Each model's pixels come from pixelsFor.
 function studyImages(sample, params, problems) {
-  if (userImages) return userData();
-  if (!sample) throw new Error('no sample images to analyse: drop PNG, JPEG or .npy images');
-  const { images, labels } = sample;
-  let n = params.n;
-  if (n > images.shape[0]) {
-    problems.push(`N = ${n} images asked, ${sample.path} has ${images.shape[0]}: N = ${images.shape[0]} used`);
-    n = images.shape[0];
+  const source = userImages ?? sample;
+  if (!source) throw new Error('no sample images to analyse: drop PNG, JPEG or .npy images');
+  let n = userImages ? source.count : params.n; // dropped images: all of them
+  if (n > source.count) {
+    problems.push(`N = ${n} images asked, ${source.path} has ${source.count}: N = ${source.count} used`);
+    n = source.count;
   }
-  // x = byte / 255 in float32, as idx.cpp's to_unit_floats (double rounding of a quotient is exact here).
-  const x = Float32Array.from(images.data.subarray(0, n * PIXELS), (b) => b / 255);
   return {
-    x,
+    source,
     n,
-    imagesPath: sample.path,
-    imagesSha256: sample.sha256,
-    labels: Array.from(labels.data.subarray(0, n)),
-    imageBytes: images.data.slice(0, n * PIXELS), // for the interface's tooltips
+    imagesPath: source.path,
+    imagesSha256: source.sha256,
+    labels: Array.from(source.labels.subarray(0, n)),
+    byShape: new Map(), // "CxHxW" -> Float32Array of n images in [0, 1]
   };
 }
 
-// The dropped images as the study's data: all of them (N = their count), no labels (class 0).
-function userData() {
-  const { x, n, names, sha256 } = userImages;
-  return {
-    x,
-    n,
-    imagesPath: `dropped: ${names.join(', ')}`,
-    imagesSha256: sha256,
-    labels: new Array(n).fill(0),
-    imageBytes: Uint8Array.from(x, (v) => Math.round(v * 255)),
-  };
+// The study's n images at one input shape [C, H, W], converted once and kept.
+async function pixelsFor(data, shape) {
+  const key = shape.join('x');
+  if (!data.byShape.has(key)) {
+    const r = (await core()).imageSet(data.source.spec, shape[0], shape[1], shape[2], data.n);
+    if (r.error) throw new Error(r.error);
+    if (r.n !== data.n) throw new Error(`${data.source.path}: ${r.n} usable images at ${key}, ${data.n} expected`);
+    data.byShape.set(key, r.x);
+  }
+  return data.byShape.get(key);
 }
 
 const SESSION_OPTIONS = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
@@ -192,15 +200,7 @@ async function createSession(bytes, path = null) {
 // output, batch} | null}; throws with the core's message, which names the file at fault.
 async function planModel(enc, encName, dec, decName, settingsJson, settingsName = '') {
   const plan = JSON.parse((await core()).planModel(enc, encName, dec, decName, settingsJson, settingsName));
-  if (plan.error && plan.error.startsWith(`${encName}: input '`))
-    throw new Error(`${plan.error} (on the page an encoder must take 1 x 1 x 28 x 28 images, or batches of them)`);
   if (plan.error) throw new Error(plan.error);
-  // The page's images are the sample's or the dropped ones, all 1 x 28 x 28.
-  const [c, h, w] = plan.encoder.image;
-  if (c !== 1 || h !== 28 || w !== 28)
-    throw new Error(
-      `${encName}: input ${c} x ${h} x ${w}: the sample images are 1 x 28 x 28; images at other sizes are not yet supported in the page`,
-    );
   return plan;
 }
 
@@ -330,12 +330,14 @@ async function loadModel(entry) {
 async function encodeDecode(model, data, sigma, params, timings) {
   const m = await core();
   const n = data.n;
-  const y = m.addNoise(data.x, n, PIXELS, sigma, params.seed, 0, true);
+  const x = await pixelsFor(data, model.plan.encoder.image);
+  const px = x.length / n;
+  const y = m.addNoise(x, n, px, sigma, params.seed, 0, true);
   const { z, shape } = await encodeImages(model, y, n, 0, params, timings);
   // A model without a decoder: no reconstructions, PSNR null.
   if (!model.decoder) return { z, shape, psnr: { mean: null, std: null } };
   const xHat = await decodeLatents(model, z, shape, n, timings);
-  return { z, shape, psnr: m.psnrStats(xHat, data.x, n, PIXELS) };
+  return { z, shape, psnr: m.psnrStats(xHat, x, n, px) };
 }
 
 // 4. The study: clean sets of every model first (the first complete panel), then noise levels in order.
@@ -464,6 +466,14 @@ async function run(params) {
   session.params = params;
   const { data, studied: models } = session;
   const available = session.models.filter((md) => !models.includes(md)).map((md) => md.entry.name);
+  // The clean images at each studied input shape, as bytes, for the interface's tooltips.
+  const images = [];
+  for (const md of models) {
+    const shape = md.plan.encoder.image;
+    if (images.some((im) => im.shape.join() === shape.join())) continue;
+    const x = await pixelsFor(data, shape);
+    images.push({ shape, bytes: Uint8Array.from(x, (v) => Math.round(v * 255)) });
+  }
   post({
     type: 'meta',
     models: models.map((md) => ({
@@ -477,7 +487,8 @@ async function run(params) {
     sigmas: params.sigmas,
     n: data.n,
     labels: data.labels,
-    images: data.imageBytes,
+    classNames: data.source.classNames,
+    images,
   });
   timings.load = now() - tStart;
   post({ type: 'loaded', ms: timings.load, ortThreads: ort.env.wasm.numThreads, coreThreads: CORE_THREADS, loadSteps });
@@ -546,9 +557,8 @@ async function resultsJson(models, data, params, timings, totalMs) {
   }));
   const settings = JSON.parse(
     m.studySettings({
-      dataset: userImages
-        ? 'images dropped on the page'
-        : 'IDX folder models/sample (the first 1000 Fashion-MNIST test images)',
+      dataset: data.source.dataset,
+      split: data.source.split,
       images_file: data.imagesPath,
       images_sha256: data.imagesSha256,
       n: data.n,
@@ -575,17 +585,17 @@ async function sampleImages({ model: i, k, index, key }) {
   const m = await core();
   const { params, data } = session,
     md = session.studied[i];
-  const x = data.x.slice(index * PIXELS, (index + 1) * PIXELS);
-  const y = m.addNoise(x, 1, PIXELS, params.sigmas[k], params.seed, index, true);
+  const image = md.plan.encoder.image;
+  const px = image[0] * image[1] * image[2];
+  const x = (await pixelsFor(data, image)).slice(index * px, (index + 1) * px);
+  const y = m.addNoise(x, 1, px, params.sigmas[k], params.seed, index, true);
   await exclusive(async () => {
     const { z, shape } = await encodeImages(md, y, 1, index, params, null);
-    if (!md.decoder) {
-      // a model without a decoder: a blank reconstruction
-      post({ type: 'sample', key, clean: x, noisy: y, recon: new Float32Array(PIXELS), psnr: NaN });
-      return;
-    }
+    const strip = { type: 'sample', key, shape: image, clean: x, noisy: y };
+    // a model without a decoder: a blank reconstruction
+    if (!md.decoder) return post({ ...strip, recon: new Float32Array(px), psnr: NaN });
     const recon = await decodeLatents(md, z, shape, 1, null);
-    post({ type: 'sample', key, clean: x, noisy: y, recon, psnr: m.psnrStats(recon, x, 1, PIXELS).mean });
+    post({ ...strip, recon, psnr: m.psnrStats(recon, x, 1, px).mean });
   });
 }
 
@@ -687,15 +697,64 @@ async function userModel(name, files) {
   };
 }
 
+// The dropped image files as an image source: one .npy, or PNG/JPEG files (loose, or in dropped
+// folders: then read as `strata characterize --images FOLDER` reads a folder, classes from the first
+// sub-folder). Unusable image files are skipped with a message each; null when nothing was dropped.
+async function droppedImages(npys, imageFiles, messages) {
+  if (!npys.length && !imageFiles.length) return null;
+  if (npys.length + (imageFiles.length ? 1 : 0) > 1) {
+    messages.push('images not replaced: drop one .npy file, or PNG and JPEG images, at a time');
+    return null;
+  }
+  const m = await core();
+  let spec, fields;
+  if (npys.length) {
+    const f = npys[0];
+    spec = { kind: 'npy', name: f.name, bytes: f.bytes, labels: null };
+    fields = () => ({ path: `dropped: ${f.name}`, sha256: m.sha256(f.bytes) });
+  } else {
+    // One dropped folder: paths relative to it (its name is the root); else the files as they are.
+    const tops = new Set(imageFiles.map((f) => (f.name.includes('/') ? f.name.split('/')[0] : '')));
+    const root = tops.size === 1 && !tops.has('') ? [...tops][0] : '';
+    const files = imageFiles.map((f) => ({ path: root ? f.name.slice(root.length + 1) : f.name, bytes: f.bytes }));
+    spec = { kind: 'folder', root, files, ignored: 0 };
+    fields = (r) => ({ path: `dropped: ${root || imageFiles.map((f) => f.name).join(', ')}`, sha256: r.filesSha256 });
+  }
+  let source;
+  try {
+    source = await imageSource(spec, fields);
+  } catch (e) {
+    messages.push(e.message, 'images not replaced (see above)'); // the core's message names the file
+    return null;
+  }
+  Object.assign(source, { split: null, dataset: 'images dropped on the page' });
+  messages.push(...source.skipped);
+  if (source.skipped.length) messages.push(`${source.skipped.length} dropped image file(s) skipped (see above)`);
+  if (source.count < 2) {
+    messages.push(`${source.path}: ${source.count} usable image; at least 2 are needed to replace the images`);
+    return null;
+  }
+  const classes = source.classNames.length ? `, ${source.classNames.length} classes` : '';
+  messages.push(
+    `${source.count} images from ${source.path.slice('dropped: '.length)} replace the analysed images${classes}`,
+  );
+  return source;
+}
+
 async function dropFiles(files) {
   const messages = [];
   const models = new Map(); // name -> {encoder, decoder, settings}
   const settings = []; // dropped model.json files
-  const images = []; // {name, x, n}
-  let imagesOk = true;
+  const npys = [],
+    imageFiles = [];
+  let ignored = 0; // files in dropped folders that are none of the kinds read
   for (const file of files) {
     const kind = fileKind(file.name);
     try {
+      if (!kind && file.name.includes('/')) {
+        ignored++;
+        continue;
+      }
       if (!kind)
         throw new Error('not an ONNX model (.onnx), its model.json (.json), an image (.png, .jpg) or a .npy array');
       if (kind === 'onnx') {
@@ -705,22 +764,17 @@ async function dropFiles(files) {
         if (group[role]) throw new Error(`a second ${role} for the model '${name}'`);
         group[role] = file;
         models.set(name, group);
-      } else if (kind === 'json') {
-        settings.push(file);
-      } else if (kind === 'npy') {
-        const r = (await core()).readImagesNpy(file.bytes, file.name); // the core's .npy reader
-        if (r.error) throw new Error(r.error.slice(file.name.length + 2)); // the name is added below
-        images.push({ name: file.name, x: r.x, n: r.n });
-      } else {
-        images.push({ name: file.name, x: await decodeImage(file.bytes), n: 1 });
-      }
+      } else if (kind === 'json') settings.push(file);
+      else if (kind === 'npy') npys.push(file);
+      else imageFiles.push(file);
     } catch (e) {
-      if (kind === 'npy' || kind === 'image') imagesOk = false;
       messages.push(`${file.name}: ${e.message}`);
     }
   }
-  // A model's settings: NAME.json (or NAME_model.json) for the model NAME of this drop; model.json
-  // for the drop's only model.
+  if (ignored)
+    messages.push(`${ignored} file(s) in the dropped folders ignored (not .onnx, .json, .npy, .png or .jpg)`);
+  // A model's settings: NAME.json (or NAME_model.json, or model.json in the folder NAME) for the
+  // model NAME of this drop; a loose model.json for the drop's only model.
   for (const file of settings) {
     const name = settingsModelName(file.name) ?? (models.size === 1 ? [...models.keys()][0] : null);
     if (name === null)
@@ -753,26 +807,14 @@ async function dropFiles(files) {
       messages.push(e.message);
     }
   }
-  const count = images.reduce((a, im) => a + im.n, 0);
-  if (images.length && !imagesOk)
-    messages.push('images not replaced: some dropped image files are invalid (see above)');
-  else if (images.length && count < 2)
-    messages.push(`${images[0].name}: ${count} image; at least 2 are needed to replace the images`);
-  else if (images.length) {
-    const x = new Float32Array(count * PIXELS);
-    let at = 0;
-    for (const im of images) {
-      x.set(im.x, at * PIXELS);
-      at += im.n;
-    }
-    const m = await core();
-    userImages = { x, n: count, names: images.map((im) => im.name), sha256: m.sha256(new Uint8Array(x.buffer)) };
-    session.data = userData();
-    session.n = count;
+  const images = await droppedImages(npys, imageFiles, messages);
+  if (images) {
+    userImages = images;
+    session.data = null; // the next study takes them (loadSession)
+    session.n = null;
     changed = true;
-    messages.push(`${count} images from ${images.map((im) => im.name).join(', ')} replace the analysed images`);
   }
-  post({ type: 'dropped', messages, changed, n: userImages ? userImages.n : null });
+  post({ type: 'dropped', messages, changed, n: userImages ? userImages.count : null });
 }
 
 // 8. Messages: {type: 'start', params} runs (or reruns, reusing what it can) the study;

@@ -11,8 +11,8 @@
 //        the panel layout through the URL  3. a corrupt manifest: nothing to analyse, then dropped
 //        files are analysed  4. a missing model file, a truncated ONNX (caught by the manifest's
 //        size, and by ONNX Runtime), a manifest entry pointing outside the folder, entries without
-//        a file's size or hash: the rest is analysed  5. sample images of the wrong size, then a
-//        dropped .npy of the wrong shape, then a valid one  6. an absurd URL  7. the CSP and the
+//        a file's size or hash: the rest is analysed  5. truncated sample images, then a
+//        dropped .npy of 5-channel images, then a valid one  6. an absurd URL  7. the CSP and the
 //        request log
 //
 // N = 60 and few models per case keep it short.
@@ -303,9 +303,11 @@ async function brokenModels() {
   await closeCase();
 }
 
-// 5. Images of the wrong size ---------------------------------------------------------------------------------------
+// 5. Unusable images --------------------------------------------------------------------------------------------------
+// Images of another size are converted to each model's input (not a fault); a sample whose header
+// promises more images than it holds, and a dropped .npy of 5-channel images, are.
 async function wrongImages() {
-  log('case: sample images of 32 x 32 pixels, then dropped .npy images');
+  log('case: truncated sample images, then dropped .npy images');
   const dir = siteCopy('wrong-images', (models) => {
     const m = keepModels(readManifest(models), ['cae']);
     const count = 100,
@@ -314,7 +316,7 @@ async function wrongImages() {
     header.writeUInt32BE(count, 4);
     header.writeUInt32BE(32, 8);
     header.writeUInt32BE(32, 12);
-    const bytes = Buffer.concat([header, Buffer.alloc(count * 32 * 32, 7)]);
+    const bytes = Buffer.concat([header, Buffer.alloc((count / 2) * 32 * 32, 7)]);
     fs.writeFileSync(path.join(models, m.sample.images.path), bytes);
     Object.assign(m.sample.images, { bytes: bytes.length, sha256: sha256(bytes) });
     writeManifest(models, m);
@@ -324,8 +326,8 @@ async function wrongImages() {
   await settled(page);
   let list = await messages(page);
   check(
-    hasMessage(list, /^models\/sample\/t10k-images-idx3-ubyte: images are 32 x 32, 28 x 28 are needed/),
-    'the wrong size is named',
+    hasMessage(list, /^models\/sample\/t10k-images-idx3-ubyte: truncated IDX file/),
+    'the truncated sample is named',
   );
   check(
     await page.evaluate(() => /no images to analyse/.test(window.strata.waiting ?? '')),
@@ -333,13 +335,13 @@ async function wrongImages() {
   );
   const wrong = path.join(files, 'wide.npy'),
     right = path.join(files, 'sample.npy');
-  fs.writeFileSync(wrong, npy([3, 32, 32], new Array(3 * 32 * 32).fill(0.5)));
+  fs.writeFileSync(wrong, npy([2, 5, 32, 32], new Array(2 * 5 * 32 * 32).fill(0.5)));
   fs.writeFileSync(right, sampleNpy(site, N));
   await drop(page, [wrong]);
   list = await messages(page);
   check(
-    hasMessage(list, /^wide\.npy: shape \(3, 32, 32\): N x 28 x 28 or N x 1 x 28 x 28 images are needed/),
-    'a dropped .npy of the wrong shape is named',
+    hasMessage(list, /^wide\.npy: expected images N x C x H x W or N x H x W x C with C = 1 or 3/),
+    'a dropped .npy of 5-channel images is named',
   );
   await drop(page, [right]);
   await settled(page);

@@ -4,13 +4,14 @@
 // Index: 1. Chromium flags (RECIPES.md)  2. the server (web/serve.mjs on a free port, by PID)
 //        3. Chromium with a fresh profile, the explorer's page in it  4. stopping both
 //        5. log, check, runTest  6. the command line and pauses  7. the mouse on the canvas
-//        8. aiming at one point of a scatter plot  9. .npy files to drop
+//        8. aiming at one point of a scatter plot  9. .npy and PNG files to drop  10. the native reference
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -188,7 +189,7 @@ export function isolatedPoint(area, clean, noisy = []) {
   return best;
 }
 
-// 9. .npy files to drop -------------------------------------------------------------------------------------------
+// 9. Files to drop: .npy arrays and PNG images --------------------------------------------------------------------
 // A float32 .npy (format 1.0, C order) of the given shape and values.
 export function npy(shape, values) {
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
@@ -208,11 +209,54 @@ export function sampleNpy(site, count) {
   );
 }
 
-// 7. The native reference ----------------------------------------------------------------------------------
+// An 8-bit PNG (gray: channels 1, RGB: 3) of height x width pixels, interleaved row-major bytes.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+export function png(width, height, channels, pixels) {
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const head = Buffer.alloc(4),
+      tail = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    tail.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, tail]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, channels === 3 ? 2 : 0, 0, 0, 0], 8);
+  const row = width * channels;
+  const raw = Buffer.alloc(height * (row + 1)); // filter byte 0 (none) before each row
+  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * row, (y + 1) * row), y * (row + 1) + 1);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// 10. The native reference ----------------------------------------------------------------------------------
 // `strata characterize` on a site's models and its sample (niced; run before Chromium starts), with
-// `extra` flags; writes `file` and returns the parsed result. Throws with the program's stderr.
-export function characterizeSite(strata, site, n, file, extra = []) {
-  const args = ['characterize', '--models', path.join(site, 'models'), '--data', path.join(site, 'models', 'sample')];
+// `extra` flags (and `images`: other images flags); writes `file` and returns the parsed result. Throws with the program's stderr.
+export function characterizeSite(
+  strata,
+  site,
+  n,
+  file,
+  extra = [],
+  images = ['--data', path.join(site, 'models', 'sample')],
+) {
+  const args = ['characterize', '--models', path.join(site, 'models'), ...images];
   args.push('--n', String(n), ...extra, '--out', file, '--quiet');
   log(`reference: ${path.relative(repo, strata)} ${args.join(' ')}`);
   const r = spawnSync('nice', ['-n', '5', strata, ...args], { encoding: 'utf8' });

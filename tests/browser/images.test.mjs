@@ -108,7 +108,10 @@ async function onSite(site, query, body) {
 function parity(what, results, reference) {
   const diffs = compareStudies(results, reference);
   for (const d of diffs.slice(0, 15)) log(`  parity: ${d}`);
-  check(diffs.length === 0, `${what}: the page equals strata characterize, field by field (${results.models.length} models)`);
+  check(
+    diffs.length === 0,
+    `${what}: the page equals strata characterize, field by field (${results.models.length} models)`,
+  );
 }
 
 async function main() {
@@ -157,8 +160,9 @@ async function main() {
     const messages = (await tab.evaluate(() => window.strata.messages)).slice(count);
     log(`messages: ${JSON.stringify(messages)}`);
     check(
-      messages.some((m) => m.startsWith(`${n} images from my-images replace`) && m.includes(`${usedClasses.length} classes`)) &&
-        messages.some((m) => /1 file\(s\) in the dropped folders ignored/.test(m)),
+      messages.some(
+        (m) => m.startsWith(`${n} images from my-images replace`) && m.includes(`${usedClasses.length} classes`),
+      ) && messages.some((m) => /1 file\(s\) in the dropped folders ignored/.test(m)),
       'the dropped folder: every image used, its classes named, the text file ignored',
     );
     const dropped = await tab.evaluate(() => window.strata.results);
@@ -167,4 +171,8 @@ async function main() {
   });
 }
 
-runTest('images.test.mjs', main, 'images from anywhere: an RGB model and a PNG folder, published and dropped, as the CLI sees them');
+runTest(
+  'images.test.mjs',
+  main,
+  'images from anywhere: an RGB model and a PNG folder, published and dropped, as the CLI sees them',
+);

@@ -174,11 +174,13 @@ function droppedChecks(messages, results) {
     ),
     'two outputs of one shape and no choice: refused, asking for latent_output',
   );
+  const rgb = results.models.find((m) => m.name === 'rgb');
   check(
-    messages.some(
-      (m) => m.startsWith('rgb_encoder.onnx:') && /input 3 x 32 x 32: .*not yet supported in the page/.test(m),
-    ),
-    'an RGB 32 x 32 input: refused by the page, with its shape',
+    messages.some((m) => m.startsWith('rgb_encoder.onnx:') && /added \(no decoder/.test(m)) &&
+      JSON.stringify(rgb?.plan.input) === '[3,32,32]' &&
+      rgb.sets.length === sparse.sets.length &&
+      rgb.sets[0].psnr_mean === null,
+    `an RGB 32 x 32 encoder alone joins: the images converted to its input, no PSNR (${JSON.stringify(rgb?.plan)})`,
   );
   const vae = results.models.find((m) => m.name === 'vae');
   const nvae = results.models.find((m) => m.name === 'nvae');
@@ -194,16 +196,17 @@ function droppedChecks(messages, results) {
     messages.some((m) => m.startsWith('badset_model.json:') && /stdev/.test(m)),
     'a model.json with an unknown key: refused, naming the file and the key',
   );
-  check(!results.models.some((m) => ['twoout', 'rgb', 'badset'].includes(m.name)), 'the refused models are not added');
+  check(!results.models.some((m) => ['twoout', 'badset'].includes(m.name)), 'the refused models are not added');
 }
 
 // 4. Bundled models with settings ------------------------------------------------------------------------------------
-const BUNDLED = ['sparse', 'vae', 'normed', 'namedvae'];
+const BUNDLED = ['sparse', 'vae', 'normed', 'namedvae', 'rgb'];
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 // A copy of the site whose manifest lists sparse, vae and two models with "settings" (plan_models.py
 // section 3): `normed` (sparse behind a normalisation its graph undoes, batches fixed at 7 and 16)
-// and `namedvae` (vae's encoder with the outputs mean / log_var, vae's decoder).
+// and `namedvae` (vae's encoder with the outputs mean / log_var, vae's decoder); and `rgb`, an RGB
+// 3 x 32 x 32 encoder without a decoder, on the sample converted to its input (as characterize does).
 function bundledCopy(made) {
   const dir = path.join(out, 'site');
   fs.rmSync(dir, { recursive: true, force: true });
@@ -213,6 +216,8 @@ function bundledCopy(made) {
   fs.cpSync(path.join(site, 'models'), models, { recursive: true, dereference: true });
   for (const name of ['normed', 'namedvae'])
     fs.cpSync(path.join(made, name), path.join(models, name), { recursive: true });
+  fs.mkdirSync(path.join(models, 'rgb'));
+  fs.copyFileSync(path.join(made, 'rgb_encoder.onnx'), path.join(models, 'rgb', 'encoder.onnx'));
   const manifest = JSON.parse(fs.readFileSync(path.join(models, 'manifest.json'), 'utf8'));
   const entry = (name) => manifest.models.find((e) => e.name === name);
   const file = (p) => {
@@ -241,6 +246,7 @@ function bundledCopy(made) {
       { encoder: 'namedvae/encoder.onnx', decoder: 'vae/decoder.onnx' },
       { latent_output: 'mean' },
     ),
+    { ...derived('sparse', 'rgb', { encoder: 'rgb/encoder.onnx' }, {}), latent_shape: [64, 8, 8] },
   ];
   fs.writeFileSync(path.join(models, 'manifest.json'), JSON.stringify(manifest, null, 1));
   return dir;
@@ -255,9 +261,13 @@ function reference(dir) {
 
 function bundledChecks(results, native) {
   const names = results.models.map((m) => m.name);
-  check(JSON.stringify(names) === JSON.stringify(BUNDLED), `the four bundled models are studied (${names.join(', ')})`);
-  const [sparse, vae, normed, namedvae] = BUNDLED.map((name) => results.models.find((m) => m.name === name));
-  if (!sparse || !vae || !normed || !namedvae) return;
+  check(JSON.stringify(names) === JSON.stringify(BUNDLED), `the five bundled models are studied (${names.join(', ')})`);
+  const [sparse, vae, normed, namedvae, rgb] = BUNDLED.map((name) => results.models.find((m) => m.name === name));
+  if (!sparse || !vae || !normed || !namedvae || !rgb) return;
+  check(
+    JSON.stringify(rgb.plan.input) === '[3,32,32]' && rgb.decoder === null && rgb.sets[0].psnr_mean === null,
+    `rgb: planned at 3 x 32 x 32, no decoder, PSNR null (${JSON.stringify(rgb.plan)})`,
+  );
   check(
     normed.plan.batch === 7 &&
       normed.plan.input_name === 'x_normalised' &&

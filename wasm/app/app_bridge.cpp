@@ -38,11 +38,15 @@ void set_grid(const val& sigmas, int n) {
     for (auto& m : s.models) m.sets.assign(s.sigmas.size(), app::SetView{});
 }
 
-int add_model(const std::string& name, const std::string& kind) {
+// A studied model: its name, kind, input [C, H, W] and latent rule (from its plan).
+int add_model(const std::string& name, const std::string& kind, const val& input, const std::string& latent_rule) {
     app::AppState& s = app::state();
     app::ModelView m;
     m.name = name;
     m.kind = kind;
+    const std::vector<int> in = emscripten::vecFromJSArray<int>(input);
+    if (in.size() == 3) m.input = {in[0], in[1], in[2]};
+    m.latent_rule = latent_rule;
     m.sets.assign(s.sigmas.size(), app::SetView{});
     s.models.push_back(std::move(m));
     return int(s.models.size()) - 1;
@@ -88,20 +92,32 @@ void set_result(int model, int k, const val& set, double bandwidth) {
     m.sets[std::size_t(k)] = std::move(v);
 }
 
-void set_labels(const val& labels) { app::state().labels = emscripten::vecFromJSArray<int>(labels); }
-
-// The clean images of the N samples (Uint8Array, 784 bytes each), for the tooltip.
-void set_clean_images(const val& bytes) {
-    app::clean_image_bytes() = emscripten::convertJSArrayToNumberVector<unsigned char>(bytes);
+// Each sample's class index (-1: none) and the classes' names ([] when the images name none).
+void set_labels(const val& labels, const val& class_names) {
+    app::state().labels = emscripten::vecFromJSArray<int>(labels);
+    app::state().class_names = emscripten::vecFromJSArray<std::string>(class_names);
 }
 
-// The sample strip for `key` ("model/sigma index/sample"): three Float32Arrays of 28 x 28.
-void set_sample_strip(const std::string& key, const val& clean, const val& noisy, const val& recon, double psnr) {
+app::InputShape shape_from(const val& shape) {
+    const std::vector<int> v = emscripten::vecFromJSArray<int>(shape);
+    return v.size() == 3 ? app::InputShape{v[0], v[1], v[2]} : app::InputShape{1, 0, 0};
+}
+
+// The clean images of the N samples at one input shape [C, H, W] (Uint8Array, C x H x W bytes
+// each), for the tooltip; clearImages() drops every shape's (before a rerun).
+void set_clean_images(const val& shape, const val& bytes) {
+    app::set_clean_images(shape_from(shape), emscripten::convertJSArrayToNumberVector<unsigned char>(bytes));
+}
+
+// The sample strip for `key` ("model/sigma index/sample"): three Float32Arrays of `shape`.
+void set_sample_strip(const std::string& key, const val& shape, const val& clean, const val& noisy, const val& recon,
+                      double psnr) {
     app::SampleStrip& st = app::sample_strip();
+    const app::InputShape sh = shape_from(shape);
     st.key = key;
-    st.clean.set(emscripten::convertJSArrayToNumberVector<float>(clean), 28, 28);
-    st.noisy.set(emscripten::convertJSArrayToNumberVector<float>(noisy), 28, 28);
-    st.recon.set(emscripten::convertJSArrayToNumberVector<float>(recon), 28, 28);
+    st.clean.set(emscripten::convertJSArrayToNumberVector<float>(clean), sh);
+    st.noisy.set(emscripten::convertJSArrayToNumberVector<float>(noisy), sh);
+    st.recon.set(emscripten::convertJSArrayToNumberVector<float>(recon), sh);
     st.psnr = psnr;
 }
 
@@ -292,6 +308,7 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setResult", &app::Waking<&set_result>::call);
     emscripten::function("setLabels", &app::Waking<&set_labels>::call);
     emscripten::function("setCleanImages", &app::Waking<&set_clean_images>::call);
+    emscripten::function("clearImages", &app::Waking<&app::clear_clean_images>::call);
     emscripten::function("setSampleStrip", &app::Waking<&set_sample_strip>::call);
     emscripten::function("setProgress", &app::Waking<&set_progress>::call);
     emscripten::function("setError", &app::Waking<&set_error>::call);

@@ -118,6 +118,9 @@ void controls() {
         ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(model_color(int(i))));
         ImGui::Checkbox(m.name == m.kind ? m.name.c_str() : (m.name + " (" + m.kind + ")").c_str(), &m.enabled);
         ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("input %d x %d x %d\nlatent: %s", m.input[0], m.input[1], m.input[2],
+                              m.latent_rule.empty() ? "?" : m.latent_rule.c_str());
         record_rect("model_" + m.name);
     }
     // The other bundled models: one button each adds it to the study (computed then; the models
@@ -148,7 +151,7 @@ void controls() {
     if (s.selected_sample >= 0)
         ImGui::Text("Selected sample: %d (%s)", s.selected_sample,
                     std::size_t(s.selected_sample) < s.labels.size()
-                        ? class_name(s.labels[std::size_t(s.selected_sample)])
+                        ? class_name(s.labels[std::size_t(s.selected_sample)]).c_str()
                         : "?");
     else ImGui::TextDisabled("Click a point in the kernel-PCA view to select a sample");
     if (s.selected_sample >= 0 && ImGui::SmallButton("clear selection")) s.selected_sample = -1;
@@ -397,9 +400,9 @@ void sample_strip_row(const ModelView& m) {
         ImGui::TextDisabled("sample %d: loading images...", s.selected_sample);
         return;
     }
-    const ImVec2 size(56, 56);
+    const ImVec2 size = image_size(st.clean.shape(), 56.0f);
     const char* captions[3] = {"clean", "noisy", "reconstruction"};
-    GrayImage* images[3] = {&st.clean, &st.noisy, &st.recon};
+    PixelImage* images[3] = {&st.clean, &st.noisy, &st.recon};
     for (int i = 0; i < 3; ++i) {
         if (i) ImGui::SameLine();
         ImGui::BeginGroup();
@@ -464,6 +467,7 @@ ShownSets shown_sets() {
 // What the view shows of the chosen model: its clean set, the noisy set at the selected sigma (if any), and
 // the coordinates drawn, kernel PCA's or the t-SNE result's (clean points, then the noisy set's).
 struct ViewSets {
+    const ModelView* model;
     const SetView* clean;
     const SetView* noisy;
     bool tsne;
@@ -522,7 +526,8 @@ void view_legend(const plot::Axes& a, const ViewSets& v, const SetView* hl_set) 
         leg.push_back({"clean", kCleanColor});
         if (v.noisy) leg.push_back({"sigma " + sigma_text(v.noisy->sigma), kNoisyColor});
     } else if (s.color_by == AppState::ColorBy::Class) {
-        for (int c = 0; c < 10; ++c) leg.push_back({class_name(c), class_color(c)});
+        const int classes = s.class_names.empty() ? 10 : std::min(int(s.class_names.size()), 20);
+        for (int c = 0; c < classes; ++c) leg.push_back({class_name(c), class_color(c)});
     } else {
         for (std::size_t r = 0; r < v.clean->strata.size() && r < 6; ++r)
             leg.push_back({triple_text(v.clean->strata[r].ranks) + " clean", model_color(int(r))});
@@ -562,8 +567,8 @@ void view_hover(const plot::Axes& a, const ViewSets& v) {
     const std::size_t b = std::size_t(best);
     s.hovered_sample = best;
     ImGui::BeginTooltip();
-    if (ImTextureID tex = clean_image_texture(best)) ImGui::Image(tex, ImVec2(56, 56));
-    ImGui::Text("sample %d (%s)", best, b < s.labels.size() ? class_name(s.labels[b]) : "?");
+    if (ImTextureID tex = clean_image_texture(v.model->input, best)) ImGui::Image(tex, image_size(v.model->input, 56));
+    ImGui::Text("sample %d (%s)", best, b < s.labels.size() ? class_name(s.labels[b]).c_str() : "?");
     ImGui::Text("%s, ranks %s", best_set == v.clean ? "clean" : ("sigma " + sigma_text(best_set->sigma)).c_str(),
                 triple_text(best_set->ranks[b]).c_str());
     if (v.noisy && best_set == v.clean)
@@ -600,7 +605,7 @@ void kpca_view() {
         ImGui::End();
         return;
     }
-    const ViewSets v{clean, noisy, tsne};
+    const ViewSets v{&m, clean, noisy, tsne};
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const SetView* set : {clean, noisy})
         if (set)

@@ -36,10 +36,10 @@ ImU32 model_color(int i, float alpha) {
     return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], alpha));
 }
 
-const char* class_name(int label) {
-    static const char* names[] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                  "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-    return label >= 0 && label < 10 ? names[label] : "?";
+std::string class_name(int label) {
+    const auto& names = state().class_names;
+    if (label < 0) return "none";
+    return std::size_t(label) < names.size() ? names[std::size_t(label)] : "class " + std::to_string(label);
 }
 
 void record_rect(const std::string& name) {

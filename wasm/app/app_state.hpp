@@ -40,6 +40,8 @@ struct SetView {
 // 2. One model -------------------------------------------------------------------------------------------
 struct ModelView {
     std::string name, kind;
+    std::array<int, 3> input{1, 28, 28};  // the encoder's image: C, H, W (its plan)
+    std::string latent_rule;              // how the plan chose the latent output
     bool enabled = true;
     double bandwidth = 0.0;
     std::vector<SetView> sets;  // one per sigma of the grid, clean first
@@ -70,9 +72,10 @@ struct AppState {
     // Data (from the page).
     std::vector<double> sigmas;  // the noise grid, sigmas[0] == 0
     std::vector<ModelView> models;
-    std::vector<int> labels;  // class of each sample (Fashion-MNIST 0..9)
-    int n = 0;                // samples per set
-    float progress = 0.0f;    // 0..1 of the whole study
+    std::vector<int> labels;               // class index of each sample, -1 for none
+    std::vector<std::string> class_names;  // the classes' names (may be empty: "class k")
+    int n = 0;                             // samples per set
+    float progress = 0.0f;                 // 0..1 of the whole study
     std::string status = "loading";
     std::string error;             // shown in red when not empty
     bool busy = true;              // the worker is computing
@@ -195,7 +198,7 @@ const SetView* set_at(const ModelView& m, int k);
 // A colour per model index (stable, distinguishable on the dark theme).
 ImU32 model_color(int i, float alpha = 1.0f);
 // Fashion-MNIST class names, for tooltips.
-const char* class_name(int label);
+std::string class_name(int label);  // "none" for -1
 // Records the last drawn ImGui item's rectangle under `name` (see AppState::rects).
 void record_rect(const std::string& name);
 

@@ -9,7 +9,7 @@
 //        5. PSNR and SHA-256
 //        5b. t-SNE of a model's clean set and one noisy set, from the kernel's distances (tsne.cpp)
 //        5c. reading files from anywhere with the core's (fuzzed) readers: models/manifest.json,
-//            dropped .npy images, the sample's IDX files
+//            the study's images (the sample, dropped .npy, IDX or image files) at a model's shape
 //        5d. models from anywhere: the plan of a model's run (model_plan.hpp) and its normalisation
 //        6. the embind table
 //
@@ -19,6 +19,7 @@
 #include "analysis.hpp"
 #include "error.hpp"
 #include "idx_format.hpp"
+#include "images.hpp"
 #include "js_value.hpp"
 #include "manifest.hpp"
 #include "model_plan.hpp"
@@ -49,6 +50,10 @@ namespace {
 // 1. Conversions ------------------------------------------------------------------------------------------
 std::vector<float> floats_from(const val& typed_array) {
     return emscripten::convertJSArrayToNumberVector<float>(typed_array);
+}
+
+std::vector<std::uint8_t> bytes_from(const val& typed_array) {
+    return emscripten::convertJSArrayToNumberVector<std::uint8_t>(typed_array);
 }
 
 // A new Float32Array owning a copy (a view into the module's memory would dangle when it grows).
@@ -167,6 +172,7 @@ std::string study_settings(const val& d) {
         p.sigmas = emscripten::convertJSArrayToNumberVector<double>(d["sigmas"]);
         p.vae_latent = d["vae_latent"].as<std::string>();
         p.runner = d["runner"].as<std::string>();
+        if (d["split"].isNull()) p.split = "";  // images that are no dataset's split
         p.geometry = settings_from(d["geometry"]);
         return strata::study_settings_json(p).dump();
     } catch (const std::exception& e) { return error_json(e.what()); }
@@ -256,7 +262,7 @@ val tsne_embedding(const std::string& model, const val& clean_latents, const val
 }
 
 // 5c. Files from anywhere -------------------------------------------------------------------------------------
-// models/manifest.json (manifest.hpp): {sample: {images, labels, count}, models: [{name, kind,
+// models/manifest.json (manifest.hpp): {sample: {images, labels, count, classes}, models: [{name, kind,
 // latent_shape|null, encoder, decoder}], problems: [...]} with files as {path, bytes, sha256};
 // or {"error": "..."} when the file is unusable as a whole.
 std::string parse_manifest_json(const std::string& text, const std::string& name) {
@@ -274,6 +280,7 @@ std::string parse_manifest_json(const std::string& text, const std::string& name
         sample.set("images", file(*m.images));
         sample.set("labels", m.labels ? file(*m.labels) : strata::Json());
         sample.set("count", static_cast<long long>(m.sample_count));
+        sample.set("classes", strata::Json::array_of(m.class_names));
         out.set("sample", sample);
         strata::Json models = strata::Json::array();
         for (const strata::ManifestModel& mm : m.models) {
@@ -299,32 +306,77 @@ std::string parse_manifest_json(const std::string& text, const std::string& name
     }
 }
 
-// Dropped .npy images: N x 28 x 28 or N x 1 x 28 x 28, float32 or float64, every value finite and
-// in [0, 1]. {n, x: Float32Array} or {error} (the message starts with `name`).
-val read_images_npy(const val& bytes_js, const std::string& name) {
+// The study's images at one model's input shape, from any source the page reads, converted by the
+// core's one rule (images.hpp) as `strata characterize --images` converts them:
+//   {kind: "idx", name, images: Uint8Array, labels: Uint8Array | null, labelsName}
+//   {kind: "npy", name, bytes: Uint8Array, labels: Uint8Array | null, labelsName}
+//   {kind: "folder", root, files: [{path, bytes}], ignored}   (paths relative to the folder)
+// The first maxCount usable images (0: all). Returns {n, x: Float32Array (n x C x H x W),
+// labels: Int32Array (-1: none), classNames, skipped: [message], filesSha256 (folders; "" else)} or
+// {error} naming the file.
+val image_set(const val& spec, int channels, int height, int width, unsigned max_count) {
     val out = val::object();
     try {
-        const std::vector<unsigned char> bytes = emscripten::convertJSArrayToNumberVector<unsigned char>(bytes_js);
-        const strata::NpyArray a = strata::parse_npy(bytes.data(), bytes.size(), name);
-        const auto& s = a.shape;
-        const bool ok =
-            (s.size() == 3 && s[1] == 28 && s[2] == 28) || (s.size() == 4 && s[1] == 1 && s[2] == 28 && s[3] == 28);
-        if (!ok) {
-            std::string shape;
-            for (std::size_t d : s) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-            throw strata::Error(name + ": shape (" + shape + "): N x 28 x 28 or N x 1 x 28 x 28 images are needed");
+        const std::string kind = spec["kind"].as<std::string>();
+        strata::ImageSet set;
+        std::string files_sha256;
+        if (kind == "idx") {
+            const std::string name = spec["name"].as<std::string>();
+            const auto ib = bytes_from(spec["images"]);
+            const strata::IdxImages images = strata::parse_idx_images(ib.data(), ib.size(), name);
+            if (spec["labels"].isNull()) {
+                set = strata::image_set_from_idx(images, nullptr, name, channels, height, width, max_count);
+            } else {
+                const auto lb = bytes_from(spec["labels"]);
+                const std::string labels_name = spec["labelsName"].as<std::string>();
+                const strata::IdxLabels labels = strata::parse_idx_labels(lb.data(), lb.size(), labels_name);
+                if (labels.labels.size() != images.count)
+                    throw strata::Error(name + " has " + std::to_string(images.count) + " images but " + labels_name +
+                                        " has " + std::to_string(labels.labels.size()) + " labels");
+                set = strata::image_set_from_idx(images, &labels, name, channels, height, width, max_count);
+            }
+        } else if (kind == "npy") {
+            const std::string name = spec["name"].as<std::string>();
+            const auto bytes = bytes_from(spec["bytes"]);
+            set = strata::image_set_from_npy(bytes.data(), bytes.size(), name, channels, height, width, max_count);
+            if (!spec["labels"].isNull()) {  // IDX labels beside the array (strata publish)
+                const auto lb = bytes_from(spec["labels"]);
+                const std::string labels_name = spec["labelsName"].as<std::string>();
+                const strata::IdxLabels labels = strata::parse_idx_labels(lb.data(), lb.size(), labels_name);
+                const std::size_t count = strata::parse_npy_header(bytes.data(), bytes.size(), name, true).shape[0];
+                if (labels.labels.size() != count)
+                    throw strata::Error(name + " has " + std::to_string(count) + " images but " + labels_name +
+                                        " has " + std::to_string(labels.labels.size()) + " labels");
+                for (std::size_t i = 0; i < set.count; ++i) set.labels[i] = labels.labels[i];
+            }
+        } else if (kind == "folder") {
+            const val files = spec["files"];
+            std::map<std::string, unsigned> at;  // relative path -> index in files
+            std::vector<std::string> paths;
+            for (unsigned i = 0, n = files["length"].as<unsigned>(); i < n; ++i) {
+                paths.push_back(files[i]["path"].as<std::string>());
+                at[paths.back()] = i;
+            }
+            const auto read = [&](const std::string& f) { return bytes_from(files[at.at(f)]["bytes"]); };
+            strata::FolderImages folder =
+                strata::image_set_from_folder(std::move(paths), spec["ignored"].as<unsigned>(), read,
+                                              spec["root"].as<std::string>(), channels, height, width, max_count);
+            set = std::move(folder.images);
+            files_sha256 = std::move(folder.files_sha256);
+        } else {
+            throw strata::Error("images: unknown source kind '" + kind + "'");
         }
-        if (s[0] == 0) throw strata::Error(name + ": no images (N = 0)");
-        std::vector<float> x(a.values.size());
-        for (std::size_t i = 0; i < x.size(); ++i) {
-            const double v = a.values[i];
-            if (!(v >= 0.0 && v <= 1.0))
-                throw strata::Error(name + ": value " + (std::isnan(v) ? std::string("NaN") : std::to_string(v)) +
-                                    " at image " + std::to_string(i / 784) + ": pixels must be finite, in [0, 1]");
-            x[i] = float(v);
-        }
-        out.set("n", int(s[0]));
-        out.set("x", val::global("Float32Array").new_(emscripten::typed_memory_view(x.size(), x.data())));
+        val skipped = val::array();
+        for (const strata::SkippedFile& f : set.skipped) skipped.call<void>("push", f.reason);
+        val classes = val::array();
+        for (const std::string& c : set.class_names) classes.call<void>("push", c);
+        out.set("n", double(set.count));
+        out.set("x", float32_array(set.pixels));
+        out.set("labels",
+                val::global("Int32Array").new_(emscripten::typed_memory_view(set.labels.size(), set.labels.data())));
+        out.set("classNames", classes);
+        out.set("skipped", skipped);
+        out.set("filesSha256", files_sha256);
     } catch (const std::exception& e) { out.set("error", std::string(e.what())); }
     return out;
 }
@@ -362,9 +414,6 @@ val read_idx(const val& bytes_js, const std::string& name, const std::string& ki
 // plan: to_json(EncoderPlan) and normalisation: the settings when they declare one, else null (the
 // results' fields of characterize.cpp's model_json)}, or {"error": "..."} with the core's message
 // (it names the file at fault).
-std::vector<std::uint8_t> bytes_from(const val& typed_array) {
-    return emscripten::convertJSArrayToNumberVector<std::uint8_t>(typed_array);
-}
 
 strata::ModelSettings model_settings_from(const std::string& json, const std::string& name) {
     return strata::read_model_json(json, name);
@@ -445,7 +494,7 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("sha256", &sha256_hex);
     emscripten::function("tsne", &tsne_embedding);
     emscripten::function("parseManifest", &parse_manifest_json);
-    emscripten::function("readImagesNpy", &read_images_npy);
+    emscripten::function("imageSet", &image_set);
     emscripten::function("readIdx", &read_idx);
     emscripten::function("planModel", &plan_model);
     emscripten::function("latentShape", &latent_shape);
