@@ -243,7 +243,7 @@ onnxrt::OnnxModel load_onnx(const std::vector<std::uint8_t>& bytes, const std::s
 
 }  // namespace
 
-PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s) {
+PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s, bool need_runner) {
     PreparedModel pm;
     pm.entry = m;
     if (m.settings) {
@@ -258,17 +258,26 @@ PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s) {
     pm.encoder_bytes = cmd::read_file(m.encoder_path);
     const auto& enc = pm.encoder_bytes;
     pm.sha256 = sha256_hex(enc.data(), enc.size());
-    pm.encoder = plan_encoder(read_onnx_io(enc.data(), enc.size(), m.encoder_path), pm.settings, m.encoder_path);
-    pm.encoder_model = std::make_shared<onnxrt::OnnxModel>(load_onnx(enc, m.encoder_path));
+    const OnnxIo enc_io = read_onnx_io(enc.data(), enc.size(), m.encoder_path);
+    pm.encoder = plan_encoder(enc_io, pm.settings, m.encoder_path);
     if (!m.decoder_path.empty()) {
         pm.decoder_bytes = cmd::read_file(m.decoder_path);
         const auto& dec = pm.decoder_bytes;
         pm.decoder_sha256 = sha256_hex(dec.data(), dec.size());
         pm.decoder = plan_decoder(read_onnx_io(dec.data(), dec.size(), m.decoder_path), pm.encoder, m.decoder_path);
-        pm.decoder_model = std::make_shared<onnxrt::OnnxModel>(load_onnx(dec, m.decoder_path));
+    }
+    // The graphs the native runner executes (last: the plan's messages come first).
+    try {
+        pm.encoder_model = std::make_shared<onnxrt::OnnxModel>(load_onnx(enc, m.encoder_path));
+        if (pm.decoder)
+            pm.decoder_model = std::make_shared<onnxrt::OnnxModel>(load_onnx(pm.decoder_bytes, m.decoder_path));
+    } catch (const Error& e) {
+        if (need_runner) throw;
+        pm.encoder_model = pm.decoder_model = nullptr;
+        pm.runner_problem = e.what();
     }
     if (pm.entry.kind.empty()) pm.entry.kind = pm.settings.kind;
-    if (pm.entry.kind.empty()) pm.entry.kind = pm.encoder_model->metadata("kind");
+    if (pm.entry.kind.empty()) pm.entry.kind = enc_io.metadata_value("kind");
     if (pm.entry.kind.empty()) pm.entry.kind = pm.encoder.variational() ? "vae" : "ae";
     return pm;
 }

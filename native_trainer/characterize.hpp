@@ -60,13 +60,16 @@ struct PreparedModel {
     ModelSettings settings;
     EncoderPlan encoder;
     std::optional<DecoderPlan> decoder;
-    std::string sha256, decoder_sha256;                      // of the bytes that run
-    std::vector<std::uint8_t> encoder_bytes, decoder_bytes;  // the files as read (publish copies these)
-    std::shared_ptr<const onnxrt::OnnxModel> encoder_model, decoder_model;
+    std::string sha256, decoder_sha256;                                     // of the bytes that run
+    std::vector<std::uint8_t> encoder_bytes, decoder_bytes;                 // the files as read (publish copies these)
+    std::shared_ptr<const onnxrt::OnnxModel> encoder_model, decoder_model;  // null when not loadable (below)
+    std::string runner_problem;  // why the native runner cannot run it ("" when it can)
 };
 // Throws strata::Error naming the file when a file cannot be read, is not a valid graph, or is a
-// model the method cannot use.
-PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s);
+// model the method cannot use. With `need_runner` false (strata publish: the page runs the model
+// with ONNX Runtime Web), a graph the native runner cannot run (an operator it lacks) is not an
+// error: the models stay null and runner_problem says why.
+PreparedModel prepare_model(const ModelEntry& m, const StudySettings& s, bool need_runner = true);
 
 struct EncodedModel {
     ModelEntry entry;

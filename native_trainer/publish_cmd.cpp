@@ -161,7 +161,14 @@ int publish(const Args& args) {
     study::StudySettings settings;
     std::vector<study::PreparedModel> models;
     for (const study::ModelEntry& e : study::find_models(p.text("--models", "models")))
-        models.push_back(study::prepare_model(e, settings));
+        models.push_back(study::prepare_model(e, settings, /*need_runner=*/false));
+    // The page runs the graphs with ONNX Runtime Web; the native runner has fewer operators.
+    for (const study::PreparedModel& m : models)
+        if (!m.runner_problem.empty())
+            std::fprintf(stderr,
+                         "note: %s: published (the page runs it with ONNX Runtime Web), but `strata characterize` "
+                         "cannot run it: %s\n",
+                         m.entry.name.c_str(), m.runner_problem.c_str());
     const fs::path page = find_page(p.text("--page", ""));
     const std::string images = p.text("--images", data::default_data_dir());
     const SampleFiles sample = sample_files(images, models.front().encoder.image, std::size_t(n));

@@ -304,6 +304,10 @@ def train_own(a, images):
           "power of two" in bad.stderr, "a latent that does not fit the input is refused: " + bad.stderr.strip())
 
 
+# The files that make a folder a built page for strata publish (publish_cmd.cpp kPageFiles).
+PAGE_FILES = ["index.html", "main.mjs", "worker.mjs", "strata_app.wasm", "strata_worker_st.wasm"]
+
+
 # 6. strata publish's refusals (the site itself is checked in the page by tests/browser/publish.test.mjs) ----
 def publish_refusals(a, images):
     def publish(*extra):
@@ -316,6 +320,26 @@ def publish_refusals(a, images):
     check(r.returncode != 0 and "the method needs a latent tensor" in r.stderr and
           not os.path.exists(os.path.join(a.workdir, "site2")),
           "publish refuses a model the method cannot use, writing nothing: " + r.stderr.strip()[-200:])
+    # A model the page runs (ONNX Runtime Web) but the native runner cannot (MaxPool): published with
+    # a note; strata characterize refuses it, naming the operator.
+    pool_root = os.path.join(a.workdir, "pool_models")
+    os.makedirs(os.path.join(pool_root, "pool"), exist_ok=True)
+    torch.onnx.export(nn.Sequential(nn.Conv2d(3, 8, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2)).eval(),
+                      torch.zeros(1, 3, 32, 32), os.path.join(pool_root, "pool", "encoder.onnx"))
+    page = os.path.join(a.workdir, "page")
+    os.makedirs(page, exist_ok=True)
+    for f in PAGE_FILES:
+        with open(os.path.join(page, f), "w") as out:
+            out.write("placeholder of a built page file\n")
+    site = os.path.join(a.workdir, "pool_site")
+    r = publish("--models", pool_root, "--out", site, "--page", page, "--n", "20")
+    check(r.returncode == 0 and "note: pool: published" in r.stderr and "MaxPool" in r.stderr and
+          os.path.isfile(os.path.join(site, "models", "pool", "encoder.onnx")),
+          "publish writes a model only ONNX Runtime runs, with a note: " + r.stderr.strip()[-200:])
+    r = subprocess.run([a.strata, "characterize", "--models", pool_root, "--images", images, "--n", "20", "--out",
+                        os.path.join(a.workdir, "pool.json")], capture_output=True, text=True)
+    check(r.returncode != 0 and "unsupported op 'MaxPool'" in r.stderr,
+          "characterize refuses it, naming the operator: " + r.stderr.strip()[-200:])
 
 
 if __name__ == "__main__":
