@@ -4,7 +4,8 @@
 // Index: 1. Chromium flags (RECIPES.md)  2. the server (web/serve.mjs on a free port, by PID)
 //        3. Chromium with a fresh profile, the explorer's page in it  4. stopping both
 //        5. log, check, runTest  6. the command line and pauses  7. the mouse on the canvas
-//        8. aiming at one point of a scatter plot  9. .npy and PNG files to drop  10. the native reference
+//        8. aiming at one point of a scatter plot  9. .npy and PNG files to drop  10. strata, the native
+//        reference, plan_models.py
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -245,9 +246,17 @@ export function png(width, height, channels, pixels) {
   ]);
 }
 
-// 10. The native reference ----------------------------------------------------------------------------------
-// `strata characterize` on a site's models and its sample (niced; run before Chromium starts), with
-// `extra` flags (and `images`: other images flags); writes `file` and returns the parsed result. Throws with the program's stderr.
+// 10. The native reference and the programs the tests run -----------------------------------------------------------
+// `strata ARGS` (niced), its output; throws with the program's stderr.
+export function runStrata(strata, args) {
+  log(`strata ${args.join(' ')}`);
+  const r = spawnSync('nice', ['-n', '5', strata, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`strata ${args[0]} failed (${r.status}): ${r.stderr}`);
+  return r;
+}
+
+// `strata characterize` on a site's models and its sample (run before Chromium starts), with
+// `extra` flags (and `images`: other images flags); writes `file` and returns the parsed result.
 export function characterizeSite(
   strata,
   site,
@@ -256,10 +265,30 @@ export function characterizeSite(
   extra = [],
   images = ['--data', path.join(site, 'models', 'sample')],
 ) {
-  const args = ['characterize', '--models', path.join(site, 'models'), ...images];
-  args.push('--n', String(n), ...extra, '--out', file, '--quiet');
-  log(`reference: ${path.relative(repo, strata)} ${args.join(' ')}`);
-  const r = spawnSync('nice', ['-n', '5', strata, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`strata characterize failed (${r.status}): ${r.stderr}`);
+  runStrata(strata, [
+    'characterize',
+    '--models',
+    path.join(site, 'models'),
+    ...images,
+    '--n',
+    String(n),
+    ...extra,
+    '--out',
+    file,
+    '--quiet',
+  ]);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+// The edited copies of the shipped models that tests/browser/plan_models.py makes in `dir` from
+// `site`'s models; false when Python's onnx is missing (the caller reports SKIPPED).
+export const PYTHON = '/usr/bin/python3';
+export function planModelFiles(site, dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' }).status !== 0) return false;
+  const r = spawnSync(PYTHON, [path.join(repo, 'tests/browser/plan_models.py'), path.join(site, 'models'), dir], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`plan_models.py failed: ${r.stderr}`);
+  return true;
 }

@@ -11,7 +11,6 @@
 // sample at the first model's input (a uint8 .npy with IDX labels and the class names); the page
 // converts it to each model's input with the core, as `strata characterize` does, and the two
 // must agree field by field (parity.mjs): the same pixels, hence the same latents and geometry.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -21,8 +20,10 @@ import {
   launchChromium,
   log,
   openExplorer,
+  planModelFiles,
   png,
-  repo,
+  PYTHON,
+  runStrata,
   runTest,
   screenshotOnFailure,
   startServer,
@@ -35,15 +36,7 @@ import { compareStudies } from './parity.mjs';
 const { site: page, out, n, chromiumPath } = testArgs('browser_images-test', 48);
 const strata = arg('strata', '');
 const SKIP = 77;
-const PYTHON = '/usr/bin/python3';
 const CLASSES = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];
-
-function run(args) {
-  log(`strata ${args.join(' ')}`);
-  const r = spawnSync('nice', ['-n', '5', strata, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`strata ${args[0]} failed (${r.status}): ${r.stderr}`);
-  return r;
-}
 
 // 2. The files ----------------------------------------------------------------------------------------------
 // The first `count` sample images as RGB PNGs of 40 x 36: each 28 x 28 image tinted by its class on
@@ -73,13 +66,8 @@ function pngFolder(dir, count) {
 
 // models/rgb (encoder only) and models/sparse (a copy of the shipped one); null without onnx.
 function modelsFolder(dir) {
-  const probe = spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' });
-  if (probe.status !== 0) return null;
   const made = path.join(out, 'plan-files');
-  const r = spawnSync(PYTHON, [path.join(repo, 'tests/browser/plan_models.py'), path.join(page, 'models'), made], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`plan_models.py failed: ${r.stderr}`);
+  if (!planModelFiles(page, made)) return null;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'rgb'), { recursive: true });
   fs.copyFileSync(path.join(made, 'rgb_encoder.onnx'), path.join(dir, 'rgb', 'encoder.onnx'));
@@ -125,7 +113,19 @@ async function main() {
   }
   // 3. The published site and its reference.
   const site = path.join(out, 'site');
-  run(['publish', '--models', models, '--out', site, '--images', folder, '--n', String(n), '--page', page]);
+  runStrata(strata, [
+    'publish',
+    '--models',
+    models,
+    '--out',
+    site,
+    '--images',
+    folder,
+    '--n',
+    String(n),
+    '--page',
+    page,
+  ]);
   const manifest = JSON.parse(fs.readFileSync(path.join(site, 'models', 'manifest.json'), 'utf8'));
   const sample = manifest.sample;
   const usedClasses = [...new Set(fs.readdirSync(folder).filter((f) => !f.endsWith('.txt')))].sort();

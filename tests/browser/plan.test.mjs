@@ -17,7 +17,6 @@
 // shipped model in the same study, itself compared with `strata characterize` by the explorer test.
 // The bundled copy is also compared with `strata characterize` itself, field by field (parity.mjs).
 // Needs Python's onnx package to make the files: without it the test reports SKIPPED (exit code 77).
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +27,8 @@ import {
   launchChromium,
   log,
   openExplorer,
+  PYTHON,
+  planModelFiles,
   repo,
   runTest,
   screenshotOnFailure,
@@ -40,19 +41,12 @@ import { compareStudies } from './parity.mjs';
 // 1. Arguments and files ------------------------------------------------------------------------------------------
 const { site, out, n, chromiumPath } = testArgs('browser-plan-test', 60);
 const SKIP = 77;
-const PYTHON = '/usr/bin/python3';
 
 // The files plan_models.py makes: {dir, drop: {name: path}}, or null when Python or its onnx
 // package is missing.
 function makeFiles() {
   const dir = path.join(out, 'plan-files');
-  fs.rmSync(dir, { recursive: true, force: true });
-  const probe = spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' });
-  if (probe.status !== 0) return null;
-  const r = spawnSync(PYTHON, [path.join(repo, 'tests/browser/plan_models.py'), path.join(site, 'models'), dir], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`plan_models.py failed: ${r.stderr}`);
+  if (!planModelFiles(site, dir)) return null;
   const names = ['fixed_encoder', 'fixed_decoder', 'twoout_encoder', 'rgb_encoder'];
   const drop = Object.fromEntries(names.map((f) => [f, path.join(dir, `${f}.onnx`)]));
   // The VAE with outputs mean / log_var again, with its model.json choosing the latent, and a

@@ -8,7 +8,6 @@
 // any plain web server would: the page runs single-threaded there. Its study must equal
 // `strata characterize` on the published files (the parity rule of parity.mjs), and every file
 // must match the size and sha256 the manifest gives.
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import {
   log,
   openExplorer,
   repo,
+  runStrata,
   runTest,
   startServer,
   stopAll,
@@ -32,17 +32,10 @@ const { site: page, out, n, chromiumPath } = testArgs('browser_publish-test', 60
 const strata = arg('strata', '');
 fs.mkdirSync(out, { recursive: true });
 
-function run(args) {
-  log(`strata ${args.join(' ')}`);
-  const r = spawnSync('nice', ['-n', '5', strata, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`strata ${args[0]} failed (${r.status}): ${r.stderr}`);
-  return r;
-}
-
 async function main() {
   // 2. The site and the reference --------------------------------------------------------------------------
   const site = path.join(out, 'site');
-  const published = run([
+  const published = runStrata(strata, [
     'publish',
     '--models',
     path.join(repo, 'models'),
