@@ -6,7 +6,8 @@
 //
 // The images are the sample's first N Fashion-MNIST images made into RGB PNGs of 40 x 36 pixels
 // (tinted by class, padded), in one sub-folder per class, as a user's ImageFolder would be. The
-// models: `rgb` (an RGB 3 x 32 x 32 encoder, tests/browser/plan_models.py; SKIPPED without
+// models: `rgb` (an RGB 3 x 32 x 32 encoder and decoder with a fixed batch of 1 and tensor names of
+// their own, as torch.onnx.export writes by default: tests/browser/plan_models.py; SKIPPED without
 // Python's onnx) and a copy of the shipped `sparse` (1 x 28 x 28). `strata publish` writes the
 // sample at the first model's input (a uint8 .npy with IDX labels and the class names); the page
 // converts it to each model's input with the core, as `strata characterize` does, and the two
@@ -64,13 +65,13 @@ function pngFolder(dir, count) {
   fs.writeFileSync(path.join(dir, 'README.txt'), 'not an image: ignored\n');
 }
 
-// models/rgb (encoder only) and models/sparse (a copy of the shipped one); null without onnx.
+// models/rgb (an RGB encoder/decoder pair, fixed batch 1, names of its own) and models/sparse (a
+// copy of the shipped one); null without onnx.
 function modelsFolder(dir) {
   const made = path.join(out, 'plan-files');
   if (!planModelFiles(page, made)) return null;
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(dir, 'rgb'), { recursive: true });
-  fs.copyFileSync(path.join(made, 'rgb_encoder.onnx'), path.join(dir, 'rgb', 'encoder.onnx'));
+  fs.cpSync(path.join(made, 'rgb1'), path.join(dir, 'rgb'), { recursive: true });
   fs.cpSync(path.join(page, 'models', 'sparse'), path.join(dir, 'sparse'), { recursive: true, dereference: true });
   return dir;
 }
@@ -145,8 +146,13 @@ async function main() {
     fs.writeFileSync(path.join(out, 'page-site.json'), JSON.stringify(results, null, 1));
     const rgb = results.models.find((m) => m.name === 'rgb');
     check(
-      JSON.stringify(rgb?.plan.input) === '[3,32,32]' && JSON.stringify(rgb.sets[0].shape) === '[64,8,8]',
-      `rgb: RGB 3 x 32 x 32 in, 64 x 8 x 8 latents (${JSON.stringify(rgb?.plan.input)})`,
+      JSON.stringify(rgb?.plan.input) === '[3,32,32]' &&
+        rgb.plan.batch === 1 &&
+        rgb.plan.input_name === 'image_in' &&
+        rgb.plan.latent_output === 'features' &&
+        JSON.stringify(rgb.sets[0].shape) === '[64,8,8]' &&
+        rgb.sets.every((set) => Number.isFinite(set.psnr_mean)),
+      `rgb: RGB 3 x 32 x 32 in, one image per run, its own names, 64 x 8 x 8 latents, PSNR (${JSON.stringify(rgb?.plan)})`,
     );
     parity('the published RGB site', results, reference);
 

@@ -1,4 +1,5 @@
-"""plan_models.py: ONNX files for the page's model-plan test (plan.test.mjs), made from the shipped models.
+"""plan_models.py: ONNX files for the page's model-plan and images tests (plan.test.mjs,
+images.test.mjs), made from the shipped models.
 
 Usage: python3 plan_models.py MODELS_DIR OUT_DIR
 
@@ -8,8 +9,9 @@ Index: 1. renaming a graph's inputs and outputs, fixing dimensions, undoing a no
 Why edits of shipped models rather than new networks: the same weights on the same images must give
 the same ranks, so each file has a known answer (the shipped model's results on the same page) and
 only the way it is run changes: other input and output names, fixed batch sizes that are not
-divisors of the study's N (the last batch padded), two outputs that need a model.json choice, and
-an input the page's images do not fit; and, for a manifest's "settings", a normalisation that
+divisors of the study's N (the last batch padded), two outputs that need a model.json choice, an
+RGB 3 x 32 x 32 input (the images converted to it), and an RGB encoder/decoder pair with a fixed
+batch of 1 and names of its own (torch.onnx.export's defaults); and, for a manifest's "settings", a normalisation that
 the graph itself undoes (so the model computes what the shipped one computes only when the page
 normalises its input and un-normalises its output exactly as declared). Needs the `onnx` Python
 package (Debian: python3-onnx).
@@ -82,6 +84,41 @@ def edited(models, model, part, renames=(), batch=None):
     return m
 
 
+def rgb_encoder(models, renames=(), batch=None):
+    """sparse's encoder on RGB 3 x 32 x 32: its first convolution's kernel copied to 3 channels
+    (divided by 3), the input declared 3 x 32 x 32 (latents 64 x 8 x 8)."""
+    rgb = edited(models, "sparse", "encoder", renames)
+    first = next(node for node in rgb.graph.node if node.op_type == "Conv")
+    for i, t in enumerate(rgb.graph.initializer):
+        if t.name == first.input[1]:
+            w = numpy_helper.to_array(t)
+            rgb.graph.initializer[i].CopyFrom(numpy_helper.from_array(np.repeat(w, 3, axis=1) / 3, t.name))
+    set_dims(rgb.graph.input[0], [batch, 3, 32, 32])
+    for v in rgb.graph.output:
+        set_dims(v, [batch, None, 8, 8])
+    onnx.checker.check_model(rgb)
+    return rgb
+
+
+def rgb_decoder(models, renames=(), batch=None):
+    """sparse's decoder from 64 x 8 x 8 latents to RGB 3 x 32 x 32: its last transposed
+    convolution's kernel and bias copied to 3 output channels, scaled 1, 0.8, 0.6 (a tinted image)."""
+    dec = edited(models, "sparse", "decoder", renames)
+    last = [node for node in dec.graph.node if node.op_type == "ConvTranspose"][-1]
+    tint = np.array([1.0, 0.8, 0.6], dtype=np.float32)
+    for i, t in enumerate(dec.graph.initializer):
+        if t.name == last.input[1]:  # weight: C_in x C_out x k x k
+            w = np.repeat(numpy_helper.to_array(t), 3, axis=1) * tint[None, :, None, None]
+            dec.graph.initializer[i].CopyFrom(numpy_helper.from_array(w.astype(np.float32), t.name))
+        if t.name == last.input[2]:
+            b = np.repeat(numpy_helper.to_array(t), 3) * tint
+            dec.graph.initializer[i].CopyFrom(numpy_helper.from_array(b.astype(np.float32), t.name))
+    set_dims(dec.graph.input[0], [batch, 64, 8, 8])
+    set_dims(dec.graph.output[0], [batch, 3, 32, 32])
+    onnx.checker.check_model(dec)
+    return dec
+
+
 # 2. The files to drop -----------------------------------------------------------------------------------------
 def drop_files(models, out):
     # sparse, batch fixed at 7 (encoder) and 16 (decoder), inputs and outputs renamed.
@@ -92,19 +129,8 @@ def drop_files(models, out):
     # vae's encoder with its outputs renamed: two outputs of one shape and no choice.
     vae = edited(models, "vae", "encoder", [("mu", "mean"), ("logvar", "log_var")])
     onnx.save(vae, os.path.join(out, "twoout_encoder.onnx"))
-    # An RGB 32 x 32 encoder: the first convolution's kernel copied to 3 channels (a valid model
-    # the CLI runs at its own size; the page, whose images are 1 x 28 x 28, refuses it).
-    rgb = edited(models, "sparse", "encoder")
-    first = next(node for node in rgb.graph.node if node.op_type == "Conv")
-    for i, t in enumerate(rgb.graph.initializer):
-        if t.name == first.input[1]:
-            w = numpy_helper.to_array(t)
-            rgb.graph.initializer[i].CopyFrom(numpy_helper.from_array(np.repeat(w, 3, axis=1) / 3, t.name))
-    set_dims(rgb.graph.input[0], [None, 3, 32, 32])
-    for v in rgb.graph.output:
-        v.type.tensor_type.shape.dim[2].Clear()
-        v.type.tensor_type.shape.dim[3].Clear()
-    onnx.checker.check_model(rgb)
+    # An RGB 32 x 32 encoder (a valid model the CLI and the page run at its own size).
+    rgb = rgb_encoder(models)
     onnx.save(rgb, os.path.join(out, "rgb_encoder.onnx"))
 
 
@@ -125,6 +151,12 @@ def manifest_files(models, out):
     os.makedirs(os.path.join(out, "namedvae"), exist_ok=True)
     vae = edited(models, "vae", "encoder", [("mu", "mean"), ("logvar", "log_var")])
     onnx.save(vae, os.path.join(out, "namedvae", "encoder.onnx"))
+    # An RGB 3 x 32 x 32 pair as torch.onnx.export writes one by default: a fixed batch of 1, and
+    # names of its own.
+    os.makedirs(os.path.join(out, "rgb1"), exist_ok=True)
+    onnx.save(rgb_encoder(models, [("x", "image_in"), ("z", "features")], 1), os.path.join(out, "rgb1", "encoder.onnx"))
+    onnx.save(rgb_decoder(models, [("z", "features_in"), ("x_hat", "rgb_out")], 1),
+              os.path.join(out, "rgb1", "decoder.onnx"))
 
 
 if __name__ == "__main__":
