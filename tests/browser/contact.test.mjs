@@ -201,7 +201,10 @@ async function messagesStep(page) {
   const panels = await page.evaluate(() => window.strata.panels());
   const box = panels.find((p) => p.title === 'Messages');
   check(!!box, 'a messages panel');
-  const plots = Object.entries(v.rects).filter(([name, r]) => name.startsWith('plot##') && r.w > 0);
+  // No other panel under it, and no plot's visible part (inside its own panel) under it.
+  const under = panels.filter((p) => p !== box && box && overlap(box, p)).map((p) => p.title);
+  check(box && !under.length, `it overlaps no other panel (${under})`);
+  const plots = Object.entries(v.rects).filter(([name, r]) => name.startsWith('shown##') && r.w > 0 && r.h > 0);
   const covered = plots.filter(([, r]) => box && overlap(box, r)).map(([name]) => name);
   check(box && plots.length >= 6 && !covered.length, `it covers no plot (${plots.length} plots; ${covered})`);
   const html = await page.evaluate(() => {
@@ -219,13 +222,19 @@ async function messagesStep(page) {
   await page.mouse.up();
   const labels = new Set();
   for (let i = 0; i < 200; i++) {
-    const s = await page.evaluate(() => ({ label: window.strata.view().texts.tsne_progress, n: window.strata.tsneCount }));
+    const s = await page.evaluate(() => ({
+      label: window.strata.view().texts.tsne_progress,
+      n: window.strata.tsneCount,
+    }));
     if (s.label) labels.add(s.label);
     if (s.n > tsneBefore) break;
     await sleep(50);
   }
   log(`t-SNE labels seen: ${[...labels].join(' | ')}`);
-  check(labels.size > 0 && ![...labels].some((l) => / 0 \/ 0/.test(l)), 'the t-SNE label never reads "iteration 0 / 0"');
+  check(
+    labels.size > 0 && ![...labels].some((l) => / 0 \/ 0/.test(l)),
+    'the t-SNE label never reads "iteration 0 / 0"',
+  );
 }
 
 async function main() {

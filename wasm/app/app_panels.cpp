@@ -113,7 +113,9 @@ void controls() {
         // A model the study could not run: its label says so in red, the reason in its tooltip.
         const bool failed = !m.failed.empty();
         if (failed) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.4f, 1));
-        const std::string label = failed ? m.name + ": failed" : m.name == m.kind ? m.name : m.name + " (" + m.kind + ")";
+        const std::string label = failed             ? m.name + ": failed"
+                                  : m.name == m.kind ? m.name
+                                                     : m.name + " (" + m.kind + ")";
         ImGui::Checkbox(label.c_str(), &m.enabled);
         if (failed) ImGui::PopStyleColor();
         ImGui::PopStyleColor();
@@ -210,8 +212,8 @@ void strata_table() {
                     ImGui::TableNextColumn();
                     const std::string cell = "_" + m.name + "_" + std::to_string(ks[j]);
                     if (r == 0)
-                        text_fit(m.name + (ks[j] == 0 ? " clean" : " s=" + sigma_text(set->sigma)), model_color(int(mi)),
-                                 0.0f, "strata_set" + cell);
+                        text_fit(m.name + (ks[j] == 0 ? " clean" : " s=" + sigma_text(set->sigma)),
+                                 model_color(int(mi)), 0.0f, "strata_set" + cell);
                     ImGui::TableNextColumn();
                     // A click on a row highlights its members in the kernel-PCA view (again: off).
                     const Highlight& h = s.highlight;
@@ -472,9 +474,9 @@ void view_switch(const ModelView& m) {
     if (t.computing || t.requested) {
         // Before the worker's first progress report the number of iterations is not known yet.
         ImGui::SameLine();
-        const std::string label = t.iterations > 0 ? "t-SNE: iteration " + std::to_string(t.iteration) + " / " +
-                                                         std::to_string(t.iterations)
-                                                   : std::string("t-SNE: starting...");
+        const std::string label =
+            t.iterations > 0 ? "t-SNE: iteration " + std::to_string(t.iteration) + " / " + std::to_string(t.iterations)
+                             : std::string("t-SNE: starting...");
         text_fit(label, 0, 0.0f, "tsne_progress");
     }
 }
@@ -762,15 +764,17 @@ void kernel_diagnostics() {
     ImGui::End();
 }
 
-
 // 8. Messages: every line for the user (dropped files, files that could not load, models that
 // failed, ignored URL values; the page keeps them in window.strata.messages too), oldest first, in a
 // panel of their own that scrolls and follows new lines, so none ever covers a plot.
 void messages_panel() {
     AppState& s = state();
     ImGui::Begin("Messages");
-    if (s.messages.empty())
-        ImGui::TextDisabled("No messages. Drop ONNX models (encoder and decoder) or images anywhere on the page.");
+    if (s.messages.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("No messages. Drop ONNX models (encoder and decoder) or images anywhere on the page.");
+        ImGui::PopStyleColor();
+    }
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.5f, 1));
     for (const std::string& line : s.messages) ImGui::TextWrapped("%s", line.c_str());
     ImGui::PopStyleColor();
@@ -818,8 +822,8 @@ void draw_panels(float cw, float ch) {
         }
         return Slot{top, usable};
     };
-    const auto left = [&](int i) { return stack({0.30f, 0.27f, 0.28f, 0.15f}, i); };
-    const auto middle = [&](int i) { return stack({0.5f, 0.5f}, i); };
+    const auto left = [&](int i) { return stack({0.34f, 0.33f, 0.33f}, i); };
+    const auto middle = [&](int i) { return stack({0.42f, 0.42f, 0.16f}, i); };
     const auto right = [&](int i) { return stack({0.55f, 0.45f}, i); };
     // Panel indices are part of shared links (the URL's `layout`): append new panels, never renumber.
     struct Panel {
@@ -837,7 +841,7 @@ void draw_panels(float cw, float ch) {
         {"Curves vs sigma", curves, c1 + 16, middle(1), c2},
         {"Kernel-PCA view", kpca_view, c1 + c2 + 24, right(0), c3},
         {"Kernel diagnostics", kernel_diagnostics, c1 + c2 + 24, right(1), c3},
-        {"Messages", messages_panel, 8, left(3), c1},
+        {"Messages", messages_panel, c1 + 16, middle(2), c2},
     };
     static_assert(sizeof all / sizeof all[0] == std::tuple_size<decltype(AppState::panels)>::value);
     for (int i = 0; i < int(sizeof all / sizeof all[0]); ++i) {

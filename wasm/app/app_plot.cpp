@@ -60,10 +60,17 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
     a.hovered = ImGui::IsItemHovered();
     a.clicked = ImGui::IsItemClicked();
     // Right-click menu: save this plot's whole rectangle (ticks, labels and legend included) as PNG.
-    // Names for the tests: "plot<id>" (the rectangle) and "plot_png_menu" (the menu item).
+    // Names for the tests: "plot<id>" (the rectangle), "shown<id>" (its part inside the panel) and
+    // "plot_png_menu" (the menu item).
     std::string stem = id;
     stem.erase(0, stem.find_first_not_of('#'));
     record_rect("plot" + std::string(id));
+    {  // "shown<id>": the part of it inside its panel (the rest is scrolled out of view)
+        const ImVec2 w0 = ImGui::GetWindowPos(), w1(w0.x + ImGui::GetWindowWidth(), w0.y + ImGui::GetWindowHeight());
+        const float x0 = std::max(origin.x, w0.x), y0 = std::max(origin.y, w0.y);
+        const float x1 = std::min(origin.x + size.x, w1.x), y1 = std::min(origin.y + size.y, w1.y);
+        state().rects["shown" + std::string(id)] = {x0, y0, std::max(0.0f, x1 - x0), std::max(0.0f, y1 - y0)};
+    }
     if (ImGui::BeginPopupContextItem()) {
         if (ImGui::MenuItem("Save plot as PNG")) state().plot_png = {true, origin.x, origin.y, size.x, size.y, stem};
         record_rect("plot_png_menu");
