@@ -4,17 +4,18 @@
 //
 //   node tests/browser/contact.test.mjs --site build/wasm/site --out DIR [--n 60]
 //
-// Index: 1. arguments, the failing encoder (contact_models.py), helpers
+// Index: 1. arguments, the failing encoders (contact_models.py), helpers
 //        2. the finding's line, recomputed here from window.strata.results
 //        3. the mouse wheel over the strata table reaches its last row
 //        4. a text that does not fit: the verdict column, rank ticks, the view's legend
-//        5. a dropped encoder that fails on the study's batches: marked failed, its message names the
-//           file, the other models' study complete and unchanged
+//        5. two dropped encoders that fail at run time (one at the clean set, one at the first noise
+//           level): marked failed, their messages name the file and the noise level, the other
+//           models' study complete and unchanged
 //        6. the messages panel covers no plot; the t-SNE label before its first progress report
 //
 // The page runs the default study (the paper's models, 7 noise levels) at N = --n (60) with the kernel-PCA
-// view coloured by class. SKIPPED (77) when /usr/bin/python3 cannot import onnx (the failing encoder
-// is made from the shipped one).
+// view coloured by class. SKIPPED (77) when /usr/bin/python3 cannot import onnx (the failing encoders
+// are made from the shipped one).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,22 +34,31 @@ import {
   testArgs,
 } from './harness.mjs';
 
-// 1. Arguments, the failing encoder, helpers ------------------------------------------------------------------
+// 1. Arguments, the failing encoders, helpers ------------------------------------------------------------------
 const { site, out, n, chromiumPath } = testArgs('browser-contact-test', 60);
 const PYTHON = '/usr/bin/python3';
 
-// The shipped CAE encoder reshaped to a batch of exactly 1 behind a declared free batch; null when
+// Two encoders made from the shipped CAE encoder by contact_models.py, both declaring a free batch:
+// batch1 runs only on a batch of 1 (fails at the clean set), noisyonly fails on noisy images (its
+// clean set is computed, the first noise level fails). {batch1, noisyonly} file paths; null when
 // Python has no onnx package.
-function failingEncoder() {
+function failingEncoders() {
   if (spawnSync(PYTHON, ['-c', 'import onnx']).status !== 0) return null;
-  const file = path.join(out, 'batch1_encoder.onnx');
-  const r = spawnSync(PYTHON, [
-    path.join(repo, 'tests/browser/contact_models.py'),
-    path.join(site, 'models', 'cae', 'encoder.onnx'),
-    file,
-  ]);
-  if (r.status !== 0) throw new Error(`contact_models.py failed: ${r.stderr}`);
-  return file;
+  const files = {};
+  for (const [name, mode] of [
+    ['batch1', 'batch1'],
+    ['noisyonly', 'noisy'],
+  ]) {
+    files[name] = path.join(out, `${name}_encoder.onnx`);
+    const r = spawnSync(PYTHON, [
+      path.join(repo, 'tests/browser/contact_models.py'),
+      mode,
+      path.join(site, 'models', 'cae', 'encoder.onnx'),
+      files[name],
+    ]);
+    if (r.status !== 0) throw new Error(`contact_models.py ${mode} failed: ${r.stderr}`);
+  }
+  return files;
 }
 
 // The view state; `texts` is {} on a page that records none (so every check below can fail alone).
@@ -155,11 +165,11 @@ async function textStep(page, results) {
   );
 }
 
-// 5. A failing model, dropped: the study carries on.
-async function failingStep(page, encoder, before) {
+// 5. Failing models, dropped together: the study carries on.
+async function failingStep(page, encoders, before) {
   const g = await page.evaluate(() => window.strata.generation);
   const count = await page.evaluate(() => window.strata.messages.length);
-  await page.setInputFiles('#drop-input', [encoder]);
+  await page.setInputFiles('#drop-input', [encoders.batch1, encoders.noisyonly]);
   await page.waitForFunction(
     (gen) => !window.strata.busy && !window.strata.dropping && window.strata.generation > gen,
     g,
@@ -171,14 +181,21 @@ async function failingStep(page, encoder, before) {
   }));
   const fresh = messages.slice(count);
   log(`messages: ${JSON.stringify(fresh)}`);
-  check(
-    fresh.some((l) => l.includes('batch1_encoder.onnx') && /failed/.test(l) && /batch of/.test(l)),
-    'a message names the failing file and what failed',
-  );
+  for (const [name, sigma] of [
+    ['batch1', 0],
+    ['noisyonly', results.settings.sigmas[1]],
+  ])
+    check(
+      fresh.some(
+        (l) => l.includes(`${name}_encoder.onnx`) && l.includes(`failed at sigma = ${sigma} `) && /batch of/.test(l),
+      ),
+      `a message names ${name}'s file, the noise level (${sigma}) and what failed`,
+    );
   const failed = results.failed ?? [];
   check(
-    failed.length === 1 && failed[0].name === 'batch1' && failed[0].reason.includes('batch1_encoder.onnx'),
-    `results.failed names the model and its file (${JSON.stringify(failed)})`,
+    failed.length === 2 &&
+      failed.every((f, i) => f.name === ['batch1', 'noisyonly'][i] && f.reason.includes(`${f.name}_encoder.onnx`)),
+    `results.failed names both models and their files (${JSON.stringify(failed).slice(0, 300)})`,
   );
   const sets = (r) => JSON.stringify(r.models.map((m) => [m.name, m.sets.map((s) => [s.sigma, s.ranks, s.strata])]));
   check(
@@ -186,10 +203,15 @@ async function failingStep(page, encoder, before) {
     'the other models: every noise level computed, the same results as before the drop',
   );
   const v = await view(page);
-  check(/failed/.test(v.texts.model_batch1 ?? ''), `the models panel marks it failed (${v.texts.model_batch1})`);
-  check(v.texts.h_batch1 === '-', `no bandwidth shown for it (${v.texts.h_batch1})`);
+  for (const name of ['batch1', 'noisyonly'])
+    check(/failed/.test(v.texts[`model_${name}`] ?? ''), `the models panel marks ${name} failed`);
+  check(v.texts.h_batch1 === '-', `no bandwidth shown for batch1, which has no clean set (${v.texts.h_batch1})`);
+  check(
+    Number(v.texts.h_noisyonly) > 0,
+    `noisyonly's clean set was computed before its failure (h = ${v.texts.h_noisyonly})`,
+  );
   const summary = await page.evaluate(() => window.strata.summary);
-  check(summary === expectedSummary(results), `the finding's line lists it as failed (${summary})`);
+  check(summary === expectedSummary(results), `the finding's line lists both as failed (${summary})`);
   const status = await page.evaluate(() => document.getElementById('message').textContent);
   check(status === '', 'no error over the canvas');
   return results;
@@ -239,9 +261,9 @@ async function messagesStep(page) {
 
 async function main() {
   fs.mkdirSync(out, { recursive: true });
-  const encoder = failingEncoder();
-  if (!encoder) {
-    log(`SKIPPED: ${PYTHON} cannot import onnx (Debian: python3-onnx), needed to make the failing encoder`);
+  const encoders = failingEncoders();
+  if (!encoders) {
+    log(`SKIPPED: ${PYTHON} cannot import onnx (Debian: python3-onnx), needed to make the failing encoders`);
     process.exit(77);
   }
   const server = await startServer(site);
@@ -256,7 +278,7 @@ async function main() {
     await summaryStep(page, results);
     await textStep(page, results);
     await wheelStep(page, results);
-    await failingStep(page, encoder, results);
+    await failingStep(page, encoders, results);
     await messagesStep(page);
     await page.screenshot({ path: path.join(out, 'contact.png') });
     check(consoleErrors.length === 0, `no console error ${consoleErrors.slice(0, 3).join(' | ')}`);
