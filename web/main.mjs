@@ -60,6 +60,12 @@ window.strata = {
   tsneCount: 0,
   tsneProgress: null, // {iteration, total, kl} of the latest progress report
   lastPlotPng: null, // {name, x, y, w, h}: the canvas region of the last plot saved as PNG
+  // The finding in one line, as the page shows it above its panels (wasm/app/app_summary.cpp computes
+  // it from the results shown), e.g. "CAE, DAE: stratified when clean (7, 6 strata); VAE: one stratum
+  // at every sigma".
+  get summary() {
+    return app ? app.viewState().summary : '';
+  },
   get params() {
     return params;
   },
@@ -101,9 +107,12 @@ window.strata = {
 };
 const benchWaiters = [];
 
+// An error that stops the page: in the messages (the panel and window.strata.messages) and on
+// the console; in the page's HTML only when the interface itself could not start.
 function fail(message) {
   console.error(`strata: ${message}`);
-  document.getElementById('message').textContent = message;
+  if (!app) document.getElementById('message').textContent = message;
+  showMessage(message);
   app?.setError(message);
   rejectReady(new Error(message));
 }
@@ -275,6 +284,14 @@ const handlers = {
   benchCore(m) {
     benchWaiters.shift()?.(m.out);
   },
+  // A model the study could not run at one noise level: marked failed in the models panel, its
+  // reason (naming the file) in the messages; the worker goes on with the other models.
+  failed(m) {
+    const md = models[m.model];
+    md.failed = m.reason;
+    app.setModelFailed(md.index, m.reason);
+    showMessage(`model '${md.name}' failed at sigma = ${m.sigma} and is left out of this study: ${m.reason}`);
+  },
   set(m) {
     // A dropped model without a decoder has null PSNR (as in the JSON); the interface takes NaN.
     const forApp = m.set.psnr_mean === null ? { ...m.set, psnr_mean: NaN, psnr_std: NaN } : m.set;
@@ -443,6 +460,8 @@ function nextDrop() {
   );
 }
 
+// Messages are shown in the interface's messages panel; the page's live region (index.html) holds the
+// last few for screen readers, which cannot read the canvas.
 function showMessage(line) {
   window.strata.messages.push(line);
   app?.addMessage(line);

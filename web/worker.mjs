@@ -12,7 +12,7 @@
 // PSNR, hashes and the whole geometry come from the core module (strata_worker: the same C++ as
 // the native program); only the networks run in ONNX Runtime Web instead of LibTorch.
 //
-// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'done' | 'error' | 'dropped' |
+// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'failed' | 'done' | 'error' | 'dropped' |
 // 'tsneProgress' | 'tsne', ...}. 'meta' lists the studied models as {name, kind, dropped, input:
 // [C, H, W], latentRule}: how each is run, from its plan.
 import * as ort from './ort.wasm.min.mjs';
@@ -500,9 +500,17 @@ async function run(params) {
   );
   const keepNoisy = params.sigmas.length * data.n * latentFloats * 4 <= LATENT_CACHE_BYTES;
   let done = 0;
+  // A model that fails (its encoder or decoder does not run on the study's batches, its latent is
+  // unusable, its analysis fails) is left out from then on, with a message naming the file; the
+  // other models' study goes on. Each study tries every model again.
+  for (const model of models) model.failed = null;
   for (let k = 0; k < params.sigmas.length; k++) {
     for (let i = 0; i < models.length; i++) {
       const model = models[i];
+      if (model.failed) {
+        done++;
+        continue;
+      }
       // The images' hash too: dropped images replace the sample at the same N.
       const encKey = JSON.stringify([
         data.imagesSha256,
@@ -519,26 +527,43 @@ async function run(params) {
         fraction: done / steps,
         status: `${model.entry.name}: sigma = ${params.sigmas[k]} (encoding, decoding, analysis)`,
       });
-      if (!model.sets[k] && !model.enc[k]?.z)
-        model.enc[k] = await exclusive(() => encodeDecode(model, data, params.sigmas[k], params, timings));
-      model.sets[k] ??= await analyzeSet(model, k, model.enc[k], params.sigmas, params, timings);
+      try {
+        if (!model.sets[k] && !model.enc[k]?.z)
+          model.enc[k] = await exclusive(() => encodeDecode(model, data, params.sigmas[k], params, timings));
+        model.sets[k] ??= await analyzeSet(model, k, model.enc[k], params.sigmas, params, timings);
+      } catch (e) {
+        model.failed = String(e?.message ?? e);
+        Object.assign(model, { encKey: null, anaKey: null }); // nothing of this run is reused
+        done++;
+        post({ type: 'failed', model: i, k, sigma: params.sigmas[k], reason: model.failed });
+        continue;
+      }
       if (k > 0 && !keepNoisy) model.enc[k] = { ...model.enc[k], z: null }; // PSNR and shape stay
       done++;
       post({ type: 'set', model: i, k, set: model.sets[k], bandwidth: model.bandwidth });
     }
   }
   const results = await resultsJson(models, data, params, timings, now() - tStart);
+  const failed = models.filter((md) => md.failed).length;
   post({
     type: 'progress',
     fraction: 1,
-    status: `done: ${models.length} models x ${params.sigmas.length} noise levels, N = ${data.n}`,
+    status:
+      `done: ${models.length - failed} models x ${params.sigmas.length} noise levels, N = ${data.n}` +
+      (failed ? `; ${failed} model(s) failed (see the messages)` : ''),
   });
   post({ type: 'done', results, timings });
 }
 
-// 5. The results: the structure of characterize.cpp's run_study (same keys, same order).
-async function resultsJson(models, data, params, timings, totalMs) {
+// 5. The results: the structure of characterize.cpp's run_study (same keys, same order), of the
+// models that ran; those that failed are listed after them, under `failed` (only when there are any:
+// {name, encoder, reason}, reason naming the file).
+async function resultsJson(studied, data, params, timings, totalMs) {
   const m = await core();
+  const models = studied.filter((md) => !md.failed);
+  const failed = studied
+    .filter((md) => md.failed)
+    .map((md) => ({ name: md.entry.name, encoder: md.encoderPath, reason: md.failed }));
   const modelJson = models.map((md) => ({
     name: md.entry.name,
     kind: md.entry.kind,
@@ -573,6 +598,7 @@ async function resultsJson(models, data, params, timings, totalMs) {
   return {
     settings,
     models: modelJson,
+    ...(failed.length ? { failed } : {}),
     timing: { inference_s: timings.inference / 1000, analysis_s: timings.analysis / 1000, total_s: totalMs / 1000 },
   };
 }
@@ -585,6 +611,7 @@ async function sampleImages({ model: i, k, index, key }) {
   const m = await core();
   const { params, data } = session,
     md = session.studied[i];
+  if (md.failed) return; // nothing to show (the models panel says why)
   const image = md.plan.encoder.image;
   const px = image[0] * image[1] * image[2];
   const x = (await pixelsFor(data, image)).slice(index * px, (index + 1) * px);

@@ -145,7 +145,10 @@ async function staticHost() {
   await page.waitForTimeout(300);
   const panels = await page.evaluate(() => window.strata.panels());
   const diag = panels.find((q) => q.title === 'Kernel diagnostics');
-  check(panels.length === 7 && diag !== undefined, 'the seven panels report their places');
+  check(
+    panels.length === 8 && diag !== undefined && panels.some((q) => q.title === 'Messages'),
+    'the eight panels (the Messages panel the eighth) report their places',
+  );
   await page.mouse.move(diag.x + 60, diag.y + 8);
   await page.mouse.down();
   for (let k = 1; k <= 10; k++) {

@@ -1,6 +1,6 @@
 // app_bridge.cpp: the embind functions web/main.mjs calls on the interface module.
 //
-// Index: 1. results in (grid, models, one set at a time, labels, progress)
+// Index: 1. results in (grid, models, one set at a time, labels, progress, a model that failed)
 //        2. view state in and out (noise level, selection, model toggles; for the URL and tests)
 //        3. settings in and out (the settings panel's Apply)
 //        3b. the t-SNE view: requests out, progress and results in
@@ -128,6 +128,12 @@ void set_progress(double fraction, const std::string& status) {
 
 void set_error(const std::string& error) { app::state().error = error; }
 
+// A model the study could not run (at any noise level): why, naming the file. The other models go on.
+void set_model_failed(int model, const std::string& reason) {
+    app::AppState& s = app::state();
+    if (model >= 0 && std::size_t(model) < s.models.size()) s.models[std::size_t(model)].failed = reason;
+}
+
 // 2. View state ----------------------------------------------------------------------------------------------
 val view_state() {
     const app::AppState& s = app::state();
@@ -168,6 +174,10 @@ val view_state() {
     val rects = val::object();
     for (const auto& [name, r] : s.rects) rects.set(name, rect(r));
     o.set("rects", rects);
+    val texts = val::object();
+    for (const auto& [name, t] : s.texts) texts.set(name, t);
+    o.set("texts", texts);
+    o.set("summary", app::finding_summary());
     val tsne = val::object();
     tsne.set("show", s.tsne.show);
     tsne.set("computing", s.tsne.computing || s.tsne.requested);
@@ -312,6 +322,7 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setSampleStrip", &app::Waking<&set_sample_strip>::call);
     emscripten::function("setProgress", &app::Waking<&set_progress>::call);
     emscripten::function("setError", &app::Waking<&set_error>::call);
+    emscripten::function("setModelFailed", &app::Waking<&set_model_failed>::call);
     emscripten::function("viewState", &view_state);
     emscripten::function("frameTimes", &frame_times);
     emscripten::function(

@@ -1,7 +1,7 @@
 // app_main.cpp: the window, Dear ImGui's set-up and the frame loop of the explorer.
 //
-// Index: 1. canvas size  2. when to draw  3. one frame  4. main (GLFW + WebGL2 context, ImGui
-//        backends, loop)
+// Index: 1. canvas size  1b. the mouse wheel  2. when to draw  3. one frame  4. main (GLFW + WebGL2
+//        context, ImGui backends, loop)
 //
 // The page (web/main.mjs) creates this module with its <canvas>; results arrive through
 // app_bridge.cpp between frames. The browser calls frame() once per animation frame; frame()
@@ -32,6 +32,24 @@ bool fit_canvas() {
     if (w < 1 || h < 1 || (int(w) == cw && int(h) == ch)) return false;
     glfwSetWindowSize(g_window, int(w), int(h));
     return true;
+}
+
+// 1b. The mouse wheel: read from the browser's own wheel event. Emscripten's GLFW (3.1.6) hands the
+// scroll callback the DOM's deltaX / deltaY as they are: in pixels (about 100 per notch) and with the
+// DOM's sign (positive = down), where GLFW and ImGui expect notches with positive = up. Scrolling
+// down then scrolled every panel up, by a hundred notches. Here: one notch per 100 pixels (or per 3
+// lines, or per page), sign flipped, for whatever panel is under the mouse (ImGui picks it).
+EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
+    auto notches = [e](double d) {
+        if (e->deltaMode == DOM_DELTA_LINE) return d / 3.0;
+        if (e->deltaMode == DOM_DELTA_PAGE) return d;
+        return d / 100.0;  // DOM_DELTA_PIXEL
+    };
+    ImGuiIO& io = ImGui::GetIO();
+    io.MouseWheel -= float(notches(e->deltaY));
+    io.MouseWheelH -= float(notches(e->deltaX));
+    app::request_frames(app::kInputFrames);
+    return EM_TRUE;  // the page itself never scrolls
 }
 
 // 2. When to draw ----------------------------------------------------------------------------------------------
@@ -180,6 +198,9 @@ int main() {
     ImGui::StyleColorsDark();
     ImGui::GetStyle().WindowRounding = 3.0f;
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    // The wheel comes from section 1b instead of GLFW's scroll callback (wrong unit and sign).
+    glfwSetScrollCallback(g_window, nullptr);
+    emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     app::request_frames(app::kInputFrames);  // the first frames, before anything arrives

@@ -5,7 +5,8 @@
 //        4. rank histograms (clean vs selected sigma)  5. curves vs sigma, angle spectrum  6. kernel-PCA view (sample
 //        strip, colour by set, class or stratum, hover tooltip with the image, click to select), and
 //        its t-SNE view (switch, request, progress)
-//        7. kernel diagnostics  8. draw_panels
+//        7. kernel diagnostics  8. messages  9. the finding's line (app_summary.cpp)  10. draw_panels
+//        (the finding on top, three columns below)
 //
 // Every panel draws whatever results have arrived so far (clean sets come first), so the page
 // fills in progressively while the worker computes.
@@ -89,15 +90,8 @@ void controls() {
     std::snprintf(overlay, sizeof overlay, "%.0f%%", double(s.progress) * 100.0);
     ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay);
     ImGui::TextWrapped("%s", s.status.c_str());
-    if (!s.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", s.error.c_str());
-    // The last few messages (dropped files, ignored URL values, models that could not load); the
-    // page keeps them all in window.strata.messages.
-    const std::size_t shown = std::min<std::size_t>(s.messages.size(), 4);
-    for (std::size_t i = s.messages.size() - shown; i < s.messages.size(); ++i) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.5f, 1));
-        ImGui::TextWrapped("%s", s.messages[i].c_str());
-        ImGui::PopStyleColor();
-    }
+    // An error that stopped the page: one line here (whole in its tooltip and the messages panel).
+    if (!s.error.empty()) text_fit(s.error, IM_COL32(255, 100, 100, 255), 0.0f, "error");
     // Exports: the page writes the files (web/export.mjs); PNG is taken right after a frame is drawn.
     ImGui::BeginDisabled(s.busy);
     if (ImGui::SmallButton("Export JSON")) s.export_request = "json";
@@ -116,12 +110,23 @@ void controls() {
         ModelView& m = s.models[i];
         if (i % 2 == 1) ImGui::SameLine(ImGui::GetWindowContentRegionMax().x * 0.5f);  // two per row
         ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(model_color(int(i))));
-        ImGui::Checkbox(m.name == m.kind ? m.name.c_str() : (m.name + " (" + m.kind + ")").c_str(), &m.enabled);
+        // A model the study could not run: its label says so in red, the reason in its tooltip.
+        const bool failed = !m.failed.empty();
+        if (failed) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.4f, 1));
+        const std::string label = failed             ? m.name + ": failed"
+                                  : m.name == m.kind ? m.name
+                                                     : m.name + " (" + m.kind + ")";
+        ImGui::Checkbox(label.c_str(), &m.enabled);
+        if (failed) ImGui::PopStyleColor();
         ImGui::PopStyleColor();
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("input %d x %d x %d\nlatent: %s", m.input[0], m.input[1], m.input[2],
-                              m.latent_rule.empty() ? "?" : m.latent_rule.c_str());
+        if (ImGui::IsItemHovered()) {
+            if (failed) ImGui::SetTooltip("failed: %s", m.failed.c_str());
+            else
+                ImGui::SetTooltip("input %d x %d x %d\nlatent: %s", m.input[0], m.input[1], m.input[2],
+                                  m.latent_rule.empty() ? "?" : m.latent_rule.c_str());
+        }
         record_rect("model_" + m.name);
+        state().texts["model_" + m.name] = label;
     }
     // The other bundled models: one button each adds it to the study (computed then; the models
     // already studied are kept). A press during a study waits for its end.
@@ -164,16 +169,36 @@ void strata_table() {
     AppState& s = state();
     ImGui::Begin("Strata (rank triples)");
     ImGui::TextDisabled("clean and s = sigma = %s", sigma_text(selected_sigma()).c_str());
-    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit;
-    if (ImGui::BeginTable("strata", 4, flags)) {
+    // The table scrolls vertically only. The set, triple and count columns take the width of their
+    // longest text (the set's at most 40% of the table), the verdict the rest; a text that does not
+    // fit is cut with "..." (whole in its tooltip). Narrow cell padding leaves the verdict room.
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
+    auto width = [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; };
+    float set_w = width("set"), triple_w = width("(r1,r2,r3)"), count_w = width("count");
+    for (const ModelView& m : s.models) {
+        if (!m.enabled || !set_at(m, 0)) continue;  // a model without rows takes no width
+        set_w = std::max(set_w, width(m.name + " s=" + sigma_text(selected_sigma())));
+        for (const int k : {0, s.sigma_index})
+            if (const SetView* set = set_at(m, k))
+                for (const StratumRow& row : set->strata) {
+                    triple_w = std::max(triple_w, width(triple_text(row.ranks)));
+                    count_w = std::max(count_w, width(std::to_string(row.count)));
+                }
+    }
+    set_w = std::min(set_w, ImGui::GetContentRegionAvail().x * 0.4f);
+    ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(2, 2));
+    const bool table = ImGui::BeginTable("strata", 4, flags);
+    ImGui::PopStyleVar();
+    if (table) {
+        // The table's visible area (its scrolling child window), for the tests.
+        s.rects["strata_table"] = {ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowWidth(),
+                                   ImGui::GetWindowHeight()};
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("model / set", ImGuiTableColumnFlags_WidthFixed,
-                                ImGui::CalcTextSize("beta-vae s=0.25").x);
-        ImGui::TableSetupColumn("(r1, r2, r3)", ImGuiTableColumnFlags_WidthFixed,
-                                ImGui::CalcTextSize("(77, 77, 77)").x);
-        ImGui::TableSetupColumn("count", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("count").x);
-        ImGui::TableSetupColumn("verdict", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("stratified (77)").x);
+        ImGui::TableSetupColumn("set", ImGuiTableColumnFlags_WidthFixed, set_w);
+        ImGui::TableSetupColumn("(r1,r2,r3)", ImGuiTableColumnFlags_WidthFixed, triple_w);
+        ImGui::TableSetupColumn("count", ImGuiTableColumnFlags_WidthFixed, count_w);
+        ImGui::TableSetupColumn("verdict", ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableHeadersRow();
         for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
             const ModelView& m = s.models[mi];
@@ -185,10 +210,10 @@ void strata_table() {
                 for (std::size_t r = 0; r < set->strata.size(); ++r) {
                     ImGui::TableNextRow();
                     ImGui::TableNextColumn();
+                    const std::string cell = "_" + m.name + "_" + std::to_string(ks[j]);
                     if (r == 0)
-                        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(model_color(int(mi))), "%s %s",
-                                           m.name.c_str(),
-                                           ks[j] == 0 ? "clean" : ("s=" + sigma_text(set->sigma)).c_str());
+                        text_fit(m.name + (ks[j] == 0 ? " clean" : " s=" + sigma_text(set->sigma)),
+                                 model_color(int(mi)), 0.0f, "strata_set" + cell);
                     ImGui::TableNextColumn();
                     // A click on a row highlights its members in the kernel-PCA view (again: off).
                     const Highlight& h = s.highlight;
@@ -204,8 +229,10 @@ void strata_table() {
                     ImGui::Text("%d", set->strata[r].count);
                     ImGui::TableNextColumn();
                     if (r == 0) {
-                        if (set->smooth) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "smooth");
-                        else ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "stratified (%zu)", set->strata.size());
+                        if (set->smooth) text_fit("smooth", IM_COL32(128, 230, 128, 255), 0.0f, "verdict" + cell);
+                        else
+                            text_fit("stratified (" + std::to_string(set->strata.size()) + ")",
+                                     IM_COL32(255, 180, 77, 255), 0.0f, "verdict" + cell);
                     }
                 }
             }
@@ -242,7 +269,7 @@ void rank_histograms() {
             if (mode > 0) ImGui::SameLine();
             const std::string id = "##hist" + std::to_string(mi) + "_" + std::to_string(mode);
             const plot::Axes a = plot::begin_plot(id.c_str(), ImVec2(w, 130), lo - 0.7, hi + 0.7, 0, top * 1.15,
-                                                  mode_names[mode], "count");
+                                                  mode_names[mode], "count", false, true);
             for (const auto& [k, v] : hc) plot::bar(a, k, v, noisy ? 0.4 : 0.8, noisy ? -0.2 : 0, kCleanColor);
             for (const auto& [k, v] : hn) plot::bar(a, k, v, 0.4, 0.2, kNoisyColor);
             if (mode == 2) {
@@ -337,7 +364,7 @@ void curves_tab() {
         plot::vline(a, selected_sigma(), IM_COL32(255, 255, 255, 90));
         std::vector<std::pair<std::string, ImU32>> leg;
         for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
-            if (!s.models[mi].enabled) continue;
+            if (!s.models[mi].enabled || !s.models[mi].failed.empty()) continue;
             plot::line(a, s.sigmas, ys[mi], model_color(int(mi)));
             leg.push_back({s.models[mi].name, model_color(int(mi))});
         }
@@ -445,8 +472,12 @@ void view_switch(const ModelView& m) {
         t.want_k = s.sigma_index;
     }
     if (t.computing || t.requested) {
+        // Before the worker's first progress report the number of iterations is not known yet.
         ImGui::SameLine();
-        ImGui::Text("t-SNE: iteration %d / %d", t.iteration, t.iterations);
+        const std::string label =
+            t.iterations > 0 ? "t-SNE: iteration " + std::to_string(t.iteration) + " / " + std::to_string(t.iterations)
+                             : std::string("t-SNE: starting...");
+        text_fit(label, 0, 0.0f, "tsne_progress");
     }
 }
 
@@ -532,11 +563,17 @@ void view_legend(const plot::Axes& a, const ViewSets& v, const SetView* hl_set) 
         for (std::size_t r = 0; r < v.clean->strata.size() && r < 6; ++r)
             leg.push_back({triple_text(v.clean->strata[r].ranks) + " clean", model_color(int(r))});
     }
+    // Colours by class or stratum leave the set to the marker: filled dots clean, rings noisy.
+    if (s.color_by != AppState::ColorBy::Set && v.noisy)
+        leg.insert(leg.begin(), {"filled = clean, hollow = sigma " + sigma_text(v.noisy->sigma), IM_COL32(0, 0, 0, 0)});
     if (hl_set)
         leg.push_back(
             {"row " + triple_text(s.highlight.ranks) + (s.highlight.k ? " s=" + sigma_text(hl_set->sigma) : " clean"),
              IM_COL32(255, 255, 255, 230)});
     plot::legend(a, leg);
+    std::string words;  // for the tests
+    for (const auto& e : leg) words += (words.empty() ? "" : "; ") + e.first;
+    state().texts["kpca_legend"] = words;
 }
 
 // Hover: the nearest point within 8 px (noisy points first: they are drawn on top), with a tooltip
@@ -648,7 +685,10 @@ void kernel_diagnostics() {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(m.name.c_str());
             ImGui::TableNextColumn();
-            ImGui::Text("%.4g", m.bandwidth);
+            // The bandwidth comes with the clean set: none before it (or for a model that failed).
+            char h[32];
+            std::snprintf(h, sizeof h, "%.4g", m.bandwidth);
+            text_fit(c ? h : "-", 0, 0.0f, "h_" + m.name);
             ImGui::TableNextColumn();
             if (c) ImGui::Text("%.3e", c->kernel_min_eigenvalue);
             ImGui::TableNextColumn();
@@ -724,30 +764,88 @@ void kernel_diagnostics() {
     ImGui::End();
 }
 
+// 8. Messages: every line for the user (dropped files, files that could not load, models that
+// failed, ignored URL values; the page keeps them in window.strata.messages too), oldest first, in a
+// panel of their own that scrolls and follows new lines, so none ever covers a plot.
+void messages_panel() {
+    AppState& s = state();
+    ImGui::Begin("Messages");
+    if (s.messages.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("No messages. Drop ONNX models (encoder and decoder) or images anywhere on the page.");
+        ImGui::PopStyleColor();
+    }
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.5f, 1));
+    for (const std::string& line : s.messages) ImGui::TextWrapped("%s", line.c_str());
+    ImGui::PopStyleColor();
+    if (s.messages_seen != s.messages.size()) {
+        ImGui::SetScrollHereY(1.0f);
+        s.messages_seen = s.messages.size();
+    }
+    ImGui::End();
+}
+
+// 9. The finding: one line above the panels (app_summary.cpp), cut to the canvas with its tooltip.
+void summary_bar(float x, float y, float w, float h) {
+    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_Always);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin("##finding", nullptr, flags);
+    const std::string line = finding_summary();
+    ImGui::TextUnformatted("Finding:");
+    ImGui::SameLine();
+    text_fit(line.empty() ? "waiting for the first results" : line, IM_COL32(235, 235, 150, 255), 0.0f, "summary");
+    ImGui::End();
+}
+
 }  // namespace
 
-// 8. All panels ---------------------------------------------------------------------------------------------
+// 10. All panels ---------------------------------------------------------------------------------------------
 void draw_panels(float cw, float ch) {
-    // Three columns on a 1280 x 800 canvas, scaled to the actual canvas.
+    // The finding's line on top; below it three columns on a 1280 x 800 canvas, scaled to the actual
+    // canvas. A column stacks its panels by fractions of its height, 8 pixels apart.
+    const float bar_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().WindowPadding.y;
+    summary_bar(8, 8, cw - 16, bar_h);
+    const float top = 8 + bar_h + 8, column_h = ch - top - 8;
     const float c1 = cw * 0.25f, c2 = cw * 0.36f, c3 = cw - c1 - c2 - 32;
+    struct Slot {
+        float y, h;
+    };
+    auto stack = [&](std::initializer_list<float> fractions, int i) {
+        const float usable = column_h - 8.0f * float(fractions.size() - 1);
+        float y = top;
+        int j = 0;
+        for (float f : fractions) {
+            if (j++ == i) return Slot{y, usable * f};
+            y += usable * f + 8;
+        }
+        return Slot{top, usable};
+    };
+    const auto left = [&](int i) { return stack({0.34f, 0.33f, 0.33f}, i); };
+    const auto middle = [&](int i) { return stack({0.42f, 0.42f, 0.16f}, i); };
+    const auto right = [&](int i) { return stack({0.55f, 0.45f}, i); };
     // Panel indices are part of shared links (the URL's `layout`): append new panels, never renumber.
     struct Panel {
         const char* title;
         void (*draw)();
-        float x, y, w, h;
+        float x;
+        Slot slot;
+        float w;
     };
     const Panel all[] = {
-        {"Strata", controls, 8, 8, c1, ch * 0.34f},
-        {"Settings", settings_panel, 8, ch * 0.34f + 16, c1, ch * 0.33f - 8},
-        {"Strata (rank triples)", strata_table, 8, ch * 0.67f + 16, c1, ch * 0.33f - 24},
-        {"Rank histograms per mode", rank_histograms, c1 + 16, 8, c2, ch * 0.50f},
-        {"Curves vs sigma", curves, c1 + 16, ch * 0.50f + 16, c2, ch * 0.50f - 24},
-        {"Kernel-PCA view", kpca_view, c1 + c2 + 24, 8, c3, ch * 0.55f},
-        {"Kernel diagnostics", kernel_diagnostics, c1 + c2 + 24, ch * 0.55f + 16, c3, ch * 0.45f - 24},
+        {"Strata", controls, 8, left(0), c1},
+        {"Settings", settings_panel, 8, left(1), c1},
+        {"Strata (rank triples)", strata_table, 8, left(2), c1},
+        {"Rank histograms per mode", rank_histograms, c1 + 16, middle(0), c2},
+        {"Curves vs sigma", curves, c1 + 16, middle(1), c2},
+        {"Kernel-PCA view", kpca_view, c1 + c2 + 24, right(0), c3},
+        {"Kernel diagnostics", kernel_diagnostics, c1 + c2 + 24, right(1), c3},
+        {"Messages", messages_panel, c1 + 16, middle(2), c2},
     };
     static_assert(sizeof all / sizeof all[0] == std::tuple_size<decltype(AppState::panels)>::value);
     for (int i = 0; i < int(sizeof all / sizeof all[0]); ++i) {
-        place(i, all[i].x, all[i].y, all[i].w, all[i].h);
+        place(i, all[i].x, all[i].slot.y, all[i].w, all[i].slot.h);
         all[i].draw();
         record_panel(i, all[i].title);
     }

@@ -39,30 +39,38 @@ ImVec2 Axes::map(double x, double y) const {
 
 double Axes::x_of(float sx) const { return x0 + double(sx - p0.x) / double(p1.x - p0.x) * (x1 - x0); }
 
-std::vector<double> ticks(double a, double b, int target) {
+std::vector<double> ticks(double a, double b, int target, bool integers) {
     std::vector<double> out;
     if (!(b > a)) return out;
     const double raw = (b - a) / std::max(1, target);
     const double mag = std::pow(10.0, std::floor(std::log10(raw)));
     const double f = raw / mag;
-    const double step = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+    double step = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+    if (integers) step = std::max(step, 1.0);  // a nice step of at least 1 is a whole number
     for (double t = std::ceil(a / step) * step; t <= b + step * 1e-9; t += step) out.push_back(t);
     return out;
 }
 
 // 2. begin_plot ------------------------------------------------------------------------------------------
 Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, double y1, const char* x_label,
-                const char* y_label, bool log_y) {
+                const char* y_label, bool log_y, bool integer_x) {
     Axes a;
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton(id, size);
     a.hovered = ImGui::IsItemHovered();
     a.clicked = ImGui::IsItemClicked();
     // Right-click menu: save this plot's whole rectangle (ticks, labels and legend included) as PNG.
-    // Names for the tests: "plot<id>" (the rectangle) and "plot_png_menu" (the menu item).
+    // Names for the tests: "plot<id>" (the rectangle), "shown<id>" (its part inside the panel) and
+    // "plot_png_menu" (the menu item).
     std::string stem = id;
     stem.erase(0, stem.find_first_not_of('#'));
     record_rect("plot" + std::string(id));
+    {  // "shown<id>": the part of it inside its panel (the rest is scrolled out of view)
+        const ImVec2 w0 = ImGui::GetWindowPos(), w1(w0.x + ImGui::GetWindowWidth(), w0.y + ImGui::GetWindowHeight());
+        const float x0 = std::max(origin.x, w0.x), y0 = std::max(origin.y, w0.y);
+        const float x1 = std::min(origin.x + size.x, w1.x), y1 = std::min(origin.y + size.y, w1.y);
+        state().rects["shown" + std::string(id)] = {x0, y0, std::max(0.0f, x1 - x0), std::max(0.0f, y1 - y0)};
+    }
     if (ImGui::BeginPopupContextItem()) {
         if (ImGui::MenuItem("Save plot as PNG")) state().plot_png = {true, origin.x, origin.y, size.x, size.y, stem};
         record_rect("plot_png_menu");
@@ -91,14 +99,16 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(a.p0, a.p1, IM_COL32(25, 25, 30, 255));
-    const std::vector<double> xt = ticks(x0, x1, std::max(2, int((a.p1.x - a.p0.x) / 60)));
+    const std::vector<double> xt = ticks(x0, x1, std::max(2, int((a.p1.x - a.p0.x) / 60)), integer_x);
     const std::vector<double> yt = ticks(y0, y1, std::max(2, int((a.p1.y - a.p0.y) / 35)));
     const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1, ystep = yt.size() > 1 ? yt[1] - yt[0] : 1;
+    std::string x_ticks;  // the x tick labels, for the tests (AppState::texts "ticks<id>")
     for (double t : xt) {
         const float sx = float(a.p0.x + (t - x0) / (x1 - x0) * (a.p1.x - a.p0.x));
         dl->AddLine(ImVec2(sx, a.p0.y), ImVec2(sx, a.p1.y), kGrid);
         dl->AddLine(ImVec2(sx, a.p1.y), ImVec2(sx, a.p1.y + 4), kFrame);
         const std::string s = tick_label(t, xstep);
+        x_ticks += (x_ticks.empty() ? "" : " ") + s;
         const float w = ImGui::CalcTextSize(s.c_str()).x;
         dl->AddText(ImVec2(sx - w / 2, a.p1.y + 4), kText, s.c_str());
     }
@@ -110,6 +120,7 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
         const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
         dl->AddText(ImVec2(a.p0.x - 6 - ts.x, sy - ts.y / 2), kText, s.c_str());
     }
+    state().texts["ticks" + std::string(id)] = x_ticks;
     dl->AddRect(a.p0, a.p1, kFrame);
     if (x_label) {
         const float w = ImGui::CalcTextSize(x_label).x;

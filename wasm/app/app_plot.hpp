@@ -27,8 +27,9 @@ struct Axes {
 
 // 2. Reserves `size` (the whole widget, margins included) under `id`, draws the frame, nice ticks
 // on both axes and the labels, and returns the axes. A range with x0 == x1 (or y0 == y1) is widened.
+// integer_x: x ticks only at whole numbers (ranks, indices).
 Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, double y1, const char* x_label,
-                const char* y_label, bool log_y = false);
+                const char* y_label, bool log_y = false, bool integer_x = false);
 
 // 3. Marks (clipped to the plot area) ---------------------------------------------------------------------
 void line(const Axes& a, const std::vector<double>& xs, const std::vector<double>& ys, ImU32 color,
@@ -36,8 +37,8 @@ void line(const Axes& a, const std::vector<double>& xs, const std::vector<double
 // A bar from y = 0 (or the bottom for log axes) to y at x, `width` in data units, offset by `shift`.
 void bar(const Axes& a, double x, double y, double width, double shift, ImU32 color);
 void vline(const Axes& a, double x, ImU32 color);
-// Nice tick positions covering [a, b] (about `target` of them).
-std::vector<double> ticks(double a, double b, int target);
+// Nice tick positions covering [a, b] (about `target` of them); `integers`: a step of at least 1.
+std::vector<double> ticks(double a, double b, int target, bool integers = false);
 
 // 4. Legend in the top-right corner of the plot area.
 void legend(const Axes& a, const std::vector<std::pair<std::string, ImU32>>& entries);

@@ -1,4 +1,4 @@
-// app_state.cpp: the single AppState and its small helpers. Index: 1. state  2. helpers
+// app_state.cpp: the single AppState and its small helpers. Index: 1. state  2. helpers (text that fits)
 #include "app_state.hpp"
 
 #include <algorithm>
@@ -45,6 +45,33 @@ std::string class_name(int label) {
 void record_rect(const std::string& name) {
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     state().rects[name] = {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+// The longest prefix that fits with "..." is found by bisection (the width grows with the prefix),
+// ending on a whole UTF-8 character.
+void text_fit(const std::string& text, ImU32 color, float width, const std::string& name) {
+    const float avail = width > 0.0f ? width : ImGui::GetContentRegionAvail().x;
+    const char* t = text.c_str();
+    const bool cut = ImGui::CalcTextSize(t, t + text.size()).x > avail;
+    std::string shown = text;
+    if (cut) {
+        const float dots = ImGui::CalcTextSize("...").x;
+        std::size_t lo = 0, hi = text.size();  // prefix lo fits, prefix hi does not
+        while (hi - lo > 1) {
+            const std::size_t mid = (lo + hi) / 2;
+            (ImGui::CalcTextSize(t, t + mid).x + dots <= avail ? lo : hi) = mid;
+        }
+        while (lo > 0 && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo;
+        shown = text.substr(0, lo) + "...";
+    }
+    if (color) ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextUnformatted(shown.c_str());
+    if (color) ImGui::PopStyleColor();
+    if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+    if (!name.empty()) {
+        record_rect(name);
+        state().texts[name] = shown;
+    }
 }
 
 }  // namespace app

@@ -43,6 +43,7 @@ struct ModelView {
     std::array<int, 3> input{1, 28, 28};  // the encoder's image: C, H, W (its plan)
     std::string latent_rule;              // how the plan chose the latent output
     bool enabled = true;
+    std::string failed;  // why the study could not run this model (names the file); empty: it did
     double bandwidth = 0.0;
     std::vector<SetView> sets;  // one per sigma of the grid, clean first
 };
@@ -128,14 +129,15 @@ struct AppState {
         bool collapsed = false;
         bool seen = false;  // drawn at least once
     };
-    std::array<Panel, 7> panels;
+    std::array<Panel, 8> panels;
     struct Place {
         int panel = 0;
         float x = 0, y = 0, w = 0, h = 0;
         bool collapsed = false;
     };
     std::vector<Place> restore;
-    std::vector<std::string> messages;  // lines for the user (bad files, ignored URL values)
+    std::vector<std::string> messages;  // lines for the user (bad files, ignored URL values), oldest first
+    std::size_t messages_seen = 0;      // lines the messages panel has scrolled to (it follows new ones)
 
     // Drawing on demand (app_main.cpp): frames the loop still builds before it rests.
     int frames_wanted = 0;
@@ -168,6 +170,8 @@ struct AppState {
     // Canvas rectangles of widgets the tests drive with the mouse, by name (sigma_slider,
     // kpca_plot, settings_centered, settings_apply, ...), refreshed every frame they are drawn.
     std::map<std::string, Rect> rects;
+    // The text shown by text_fit() under the same names (cut ones end in "..."), for the tests.
+    std::map<std::string, std::string> texts;
 };
 
 AppState& state();
@@ -201,5 +205,10 @@ ImU32 model_color(int i, float alpha = 1.0f);
 std::string class_name(int label);  // "none" for -1
 // Records the last drawn ImGui item's rectangle under `name` (see AppState::rects).
 void record_rect(const std::string& name);
+// `text` in the width left on the line (or `width` when > 0): cut with "..." when it does not fit,
+// the whole text then in a tooltip on hover. Records its rectangle under `name` when given.
+void text_fit(const std::string& text, ImU32 color = 0, float width = 0.0f, const std::string& name = "");
+// The finding in one line, from the results shown (app_summary.cpp).
+std::string finding_summary();
 
 }  // namespace app
