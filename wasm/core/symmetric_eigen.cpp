@@ -380,7 +380,7 @@ Reduced reduce(const Eigen::MatrixXd& A) {
 // Q Z for the reduced matrix's Q (identity when A = 0).
 void apply_q(const Reduced& r, Eigen::MatrixXd& Z) {
     const Index n = r.diag.size();
-    if (r.scale == 0.0 || n < 2) return;
+    if (r.scale == 0.0 || n < 2 || Z.cols() == 0) return;
     Eigen::HouseholderSequence<Eigen::MatrixXd, Eigen::VectorXd> H(r.reflectors, r.tau);
     H.setLength(n - 1).setShift(1);
     Z.applyOnTheLeft(H);
