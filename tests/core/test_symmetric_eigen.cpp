@@ -18,6 +18,9 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
+// Divide and conquer at every size (EigenRoute::Auto would hand small matrices to Eigen's solver).
+SymmetricEigen dc(const Eigen::MatrixXd& A) { return symmetric_eigen(A, EigenRoute::DivideAndConquer); }
+
 // 1. Every decomposition must be orthonormal, a small residual relative to ||A||, ascending and
 // finite (a NaN fails every comparison below).
 void check_pairs(const Eigen::MatrixXd& A, const SymmetricEigen& e, double tol = 1e-12) {
@@ -76,7 +79,7 @@ TEST_CASE("symmetric eigen: the 1-2-1 matrix, dense and tridiagonal") {
         const Eigen::MatrixXd T = one_two_one(n);
         Eigen::VectorXd exact(n);
         for (int j = 1; j <= n; ++j) exact(j - 1) = 2.0 - 2.0 * std::cos(j * kPi / (n + 1));
-        const SymmetricEigen e = symmetric_eigen(T);
+        const SymmetricEigen e = dc(T);
         check_pairs(T, e);
         CHECK((e.values - exact).cwiseAbs().maxCoeff() <= 1e-13);
         CHECK((symmetric_eigenvalues(T) - exact).cwiseAbs().maxCoeff() <= 1e-13);
@@ -101,7 +104,7 @@ TEST_CASE("symmetric eigen: diagonal matrices, with repeated entries") {
         Eigen::VectorXd diag(n);
         for (int i = 0; i < n; ++i) diag(i) = pick(rng);  // many exact repeats
         const Eigen::MatrixXd A = diag.asDiagonal();
-        const SymmetricEigen e = symmetric_eigen(A);
+        const SymmetricEigen e = dc(A);
         check_pairs(A, e);
         Eigen::VectorXd sorted = diag;
         std::sort(sorted.data(), sorted.data() + n);
@@ -119,7 +122,7 @@ TEST_CASE("symmetric eigen: identity plus rank one") {
         for (int i = 0; i < n; ++i) u(i) = g(rng);
         const double c = 0.7;
         const Eigen::MatrixXd A = Eigen::MatrixXd::Identity(n, n) + c * u * u.transpose();
-        const SymmetricEigen e = symmetric_eigen(A);
+        const SymmetricEigen e = dc(A);
         check_pairs(A, e);
         CHECK((e.values.head(n - 1).array() - 1.0).abs().maxCoeff() <= 1e-12 * A.norm());
         CHECK(std::abs(e.values(n - 1) - (1.0 + c * u.squaredNorm())) <= 1e-12 * A.norm());
@@ -140,7 +143,7 @@ TEST_CASE("symmetric eigen: clustered and exactly repeated eigenvalues") {
             else l(i) = double(i) / n + 1e-9 * (i % 3);  // close pairs
         }
         const Eigen::MatrixXd A = with_spectrum(l, rng);
-        const SymmetricEigen e = symmetric_eigen(A);
+        const SymmetricEigen e = dc(A);
         check_pairs(A, e);
         Eigen::VectorXd sorted = l;
         std::sort(sorted.data(), sorted.data() + n);
@@ -160,7 +163,7 @@ TEST_CASE("symmetric eigen: clustered and exactly repeated eigenvalues") {
     const SymmetricEigen t = tridiagonal_eigen(d, sub);
     check_pairs(T, t);
     check_values_against_eigen(T, t.values);
-    check_pairs(T, symmetric_eigen(T));
+    check_pairs(T, dc(T));
 }
 
 TEST_CASE("symmetric eigen: rank-deficient matrices") {
@@ -170,7 +173,7 @@ TEST_CASE("symmetric eigen: rank-deficient matrices") {
             CAPTURE(n);
             CAPTURE(r);
             const Eigen::MatrixXd A = test::random_spsd(n, r, rng);
-            const SymmetricEigen e = symmetric_eigen(A);
+            const SymmetricEigen e = dc(A);
             check_pairs(A, e);
             // n - r eigenvalues vanish to round-off of ||A||.
             CHECK(e.values.head(n - r).cwiseAbs().maxCoeff() <= 1e-13 * A.norm());
@@ -188,13 +191,13 @@ TEST_CASE("symmetric eigen: graded matrices (entries from 1e-8 to 1e8)") {
         Eigen::VectorXd s(n);
         for (int i = 0; i < n; ++i) s(i) = std::pow(10.0, -4.0 + 8.0 * i / (n - 1));
         const Eigen::MatrixXd A = s.asDiagonal() * M * s.asDiagonal();
-        const SymmetricEigen e = symmetric_eigen(A);
+        const SymmetricEigen e = dc(A);
         check_pairs(A, e);
         check_values_against_eigen(A, e.values);
         check_values_against_eigen(A, symmetric_eigenvalues(A));
         // Also graded the other way (large entries first).
         const Eigen::MatrixXd B = A.reverse();
-        check_pairs(B, symmetric_eigen(B));
+        check_pairs(B, dc(B));
     }
 }
 
@@ -207,7 +210,7 @@ TEST_CASE("symmetric eigen: a Gaussian kernel (fast-decaying spectrum, heavy def
     Eigen::MatrixXd K(n, n);
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j) K(i, j) = std::exp(-(X.row(i) - X.row(j)).squaredNorm() / 8.0);
-    const SymmetricEigen e = symmetric_eigen(K);
+    const SymmetricEigen e = dc(K);
     check_pairs(K, e);
     check_values_against_eigen(K, e.values);
     check_values_against_eigen(K, symmetric_eigenvalues(K));
@@ -216,38 +219,42 @@ TEST_CASE("symmetric eigen: a Gaussian kernel (fast-decaying spectrum, heavy def
 // 4. Random sizes against Eigen's solver ----------------------------------------------------------------------------
 TEST_CASE("symmetric eigen: random matrices, n = 1 to 600") {
     std::mt19937 rng(17);
-    for (int n : {1, 2, 3, 5, 16, 25, 26, 27, 49, 50, 51, 64, 65, 100, 127, 200, 333, 600}) {
+    for (int n : {1, 2, 3, 5, 16, 25, 26, 27, 49, 50, 51, 64, 65, 100, 127, 200, 333, 511, 512, 600}) {
         CAPTURE(n);
         const Eigen::MatrixXd A = symmetric_random(n, rng);
-        const SymmetricEigen e = symmetric_eigen(A);
+        const SymmetricEigen e = dc(A);
         check_pairs(A, e);
         check_values_against_eigen(A, e.values);
         check_values_against_eigen(A, symmetric_eigenvalues(A));
         // Only the lower triangle is read.
         Eigen::MatrixXd L = A;
         L.triangularView<Eigen::StrictlyUpper>().setConstant(std::numeric_limits<double>::quiet_NaN());
-        const SymmetricEigen el = symmetric_eigen(L);
+        const SymmetricEigen el = dc(L);
         CHECK((el.values - e.values).cwiseAbs().maxCoeff() == 0.0);
         check_pairs(A, el);
+        // Both routes, whichever Auto takes at this size.
+        check_pairs(A, symmetric_eigen(A));
+        check_values_against_eigen(A, symmetric_eigen(A, EigenRoute::EigenQR).values);
     }
 }
 
 // 5. Top-k ---------------------------------------------------------------------------------------------------------------
 TEST_CASE("symmetric eigen: the k largest pairs are the last k of the full solve") {
     std::mt19937 rng(18);
-    for (int n : {20, 90, 350}) {
+    for (int n : {20, 90, 350, 530}) {
         const Eigen::MatrixXd A = symmetric_random(n, rng);
-        const SymmetricEigen all = symmetric_eigen(A);
+        const SymmetricEigen all = dc(A);
         for (int k : {0, 1, 2, 7, n / 2, n}) {
             CAPTURE(n);
             CAPTURE(k);
-            const SymmetricEigen top = symmetric_eigen_top(A, k);
+            const SymmetricEigen top = symmetric_eigen_top(A, k, EigenRoute::DivideAndConquer);
             REQUIRE(top.values.size() == k);
             if (k > 0) {
                 CHECK((top.values - all.values.tail(k)).cwiseAbs().maxCoeff() == 0.0);
                 CHECK((top.vectors - all.vectors.rightCols(k)).cwiseAbs().maxCoeff() <= 1e-13);
             }
             check_pairs(A, top);
+            check_pairs(A, symmetric_eigen_top(A, k));
         }
     }
 }
@@ -255,30 +262,30 @@ TEST_CASE("symmetric eigen: the k largest pairs are the last k of the full solve
 // 6. Defined behaviour --------------------------------------------------------------------------------------------------
 TEST_CASE("symmetric eigen: n = 0, n = 1, the zero matrix, extreme scales") {
     const Eigen::MatrixXd empty(0, 0);
-    CHECK(symmetric_eigen(empty).values.size() == 0);
-    CHECK(symmetric_eigen(empty).vectors.size() == 0);
+    CHECK(dc(empty).values.size() == 0);
+    CHECK(dc(empty).vectors.size() == 0);
     CHECK(symmetric_eigenvalues(empty).size() == 0);
     CHECK(symmetric_eigen_top(empty, 0).values.size() == 0);
 
     const Eigen::MatrixXd one = Eigen::MatrixXd::Constant(1, 1, -3.5);
-    const SymmetricEigen e1 = symmetric_eigen(one);
+    const SymmetricEigen e1 = dc(one);
     CHECK(e1.values(0) == -3.5);
     CHECK(std::abs(e1.vectors(0, 0)) == 1.0);
     CHECK(symmetric_eigenvalues(one)(0) == -3.5);
 
     for (int n : {5, 80}) {
         const Eigen::MatrixXd Z = Eigen::MatrixXd::Zero(n, n);
-        const SymmetricEigen ez = symmetric_eigen(Z);
+        const SymmetricEigen ez = dc(Z);
         CHECK(ez.values.cwiseAbs().maxCoeff() == 0.0);
         CHECK((ez.vectors.transpose() * ez.vectors - Eigen::MatrixXd::Identity(n, n)).norm() <= 1e-14);
     }
     // Scaling keeps huge and tiny matrices from overflowing or underflowing.
     std::mt19937 rng(19);
     const Eigen::MatrixXd A = symmetric_random(60, rng);
-    const SymmetricEigen ref = symmetric_eigen(A);
+    const SymmetricEigen ref = dc(A);
     for (double s : {1e300, 1e-300}) {
         CAPTURE(s);
-        const SymmetricEigen e = symmetric_eigen(A * s);
+        const SymmetricEigen e = dc(A * s);
         CHECK(e.values.allFinite());
         CHECK(((e.values / s) - ref.values).cwiseAbs().maxCoeff() <= 1e-12 * A.norm());
         check_pairs(A, SymmetricEigen{e.values / s, e.vectors});
@@ -287,14 +294,16 @@ TEST_CASE("symmetric eigen: n = 0, n = 1, the zero matrix, extreme scales") {
 
 TEST_CASE("symmetric eigen: bad input is an Error") {
     Eigen::MatrixXd A = Eigen::MatrixXd::Identity(4, 4);
-    CHECK_THROWS_AS(symmetric_eigen(Eigen::MatrixXd::Zero(3, 4)), Error);
+    CHECK_THROWS_AS(dc(Eigen::MatrixXd::Zero(3, 4)), Error);
+    CHECK_THROWS_AS(symmetric_eigen(Eigen::MatrixXd::Zero(3, 4), EigenRoute::EigenQR), Error);
     CHECK_THROWS_AS(symmetric_eigenvalues(Eigen::MatrixXd::Zero(4, 3)), Error);
     A(2, 1) = std::numeric_limits<double>::quiet_NaN();
-    CHECK_THROWS_WITH_AS(symmetric_eigen(A), doctest::Contains("non-finite entry at (2, 1)"), Error);
+    CHECK_THROWS_WITH_AS(dc(A), doctest::Contains("non-finite entry at (2, 1)"), Error);
     CHECK_THROWS_AS(symmetric_eigenvalues(A), Error);
+    CHECK_THROWS_AS(symmetric_eigen(A, EigenRoute::EigenQR), Error);
     CHECK_THROWS_AS(symmetric_eigen_top(A, 1), Error);
     A(2, 1) = std::numeric_limits<double>::infinity();
-    CHECK_THROWS_AS(symmetric_eigen(A), Error);
+    CHECK_THROWS_AS(dc(A), Error);
     A(2, 1) = 0.0;
     CHECK_THROWS_AS(symmetric_eigen_top(A, 5), Error);
     CHECK_THROWS_AS(symmetric_eigen_top(A, -1), Error);

@@ -440,21 +440,53 @@ Eigen::VectorXd symmetric_eigenvalues(const Eigen::MatrixXd& A) {
     return qr.eigenvalues() * r.scale;
 }
 
-SymmetricEigen symmetric_eigen(const Eigen::MatrixXd& A) {
+namespace {
+
+bool use_eigen_qr(const Eigen::MatrixXd& A, EigenRoute route) {
+    return route == EigenRoute::EigenQR || (route == EigenRoute::Auto && A.rows() < kDivideMin);
+}
+
+// Eigen's solver on the checked, scaled matrix (lower triangle read, as ours).
+SymmetricEigen eigen_qr(const Eigen::MatrixXd& A) {
+    const double scale = checked_scale(A);
+    SymmetricEigen out;
+    if (scale == 0.0 || A.rows() == 0) {
+        out.values = Eigen::VectorXd::Zero(A.rows());
+        out.vectors = Eigen::MatrixXd::Identity(A.rows(), A.rows());
+        return out;
+    }
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> qr(A / scale, Eigen::ComputeEigenvectors);
+    if (qr.info() != Eigen::Success) throw Error("symmetric eigenproblem: Eigen's QR did not converge");
+    out.values = qr.eigenvalues() * scale;
+    out.vectors = qr.eigenvectors();
+    return out;
+}
+
+}  // namespace
+
+SymmetricEigen symmetric_eigen(const Eigen::MatrixXd& A, EigenRoute route) {
+    if (use_eigen_qr(A, route)) return eigen_qr(A);
     const Reduced r = reduce(A);
     SymmetricEigen out = solve_reduced(r);
     apply_q(r, out.vectors);
     return out;
 }
 
-SymmetricEigen symmetric_eigen_top(const Eigen::MatrixXd& A, Eigen::Index k) {
-    const Reduced r = reduce(A);
-    const Index n = r.diag.size();
+SymmetricEigen symmetric_eigen_top(const Eigen::MatrixXd& A, Eigen::Index k, EigenRoute route) {
+    checked_scale(A);
+    const Index n = A.rows();
     if (k < 0 || k > n)
         throw Error("symmetric eigenproblem: asked for the " + std::to_string(k) + " largest eigenpairs of a " +
                     std::to_string(n) + " x " + std::to_string(n) + " matrix");
-    SymmetricEigen all = solve_reduced(r);
     SymmetricEigen out;
+    if (use_eigen_qr(A, route)) {
+        const SymmetricEigen all = eigen_qr(A);
+        out.values = all.values.tail(k);
+        out.vectors = all.vectors.rightCols(k);
+        return out;
+    }
+    const Reduced r = reduce(A);
+    SymmetricEigen all = solve_reduced(r);
     out.values = all.values.tail(k);
     out.vectors = all.vectors.rightCols(k);
     apply_q(r, out.vectors);
