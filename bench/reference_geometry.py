@@ -16,7 +16,8 @@ Two uses:
                           latents (models/example, 64x7x7) for every metric; and ReLU-like 64x7x7
                           latents whose dead channels differ from sample to sample, so that
                           fixed-rank needs its rule for zero cosines with 1 to 24 of them (both the
-                          enumeration and the greedy path).
+                          enumeration and the greedy path); 600 synthetic 64x7x7 latents, clean and
+                          one noisy set (the kernel's divide-and-conquer eigensolver).
   --bench                 times this implementation on the default analysis size (300 latents of
                           64x7x7, clean + 6 noisy sets, log-euclidean), vectorised: batched
                           eigh, matrix-product distance blocks, no Python loops over points.
@@ -554,6 +555,10 @@ def check(strata, workdir):
              {"metric": "fixed-rank", "fixed_rank_k": 2.0, "weights": (1.0, 0.5, 2.0), "centered": False}, fails, worst)
     for metric in ("bures-wasserstein", "affine-invariant", "log-euclidean"):
         run_case(strata, workdir, f"dead-{metric}", dead, {"metric": metric}, fails, worst)
+    # 600 latents: the kernel's eigenproblems take the core's divide and conquer (from 512 rows on).
+    base, clean = synthetic(600, (64, 7, 7), 0.0, rng)
+    large = [(0.0, clean), (0.1, synthetic(600, None, 0.1, rng, base)[1])]
+    run_case(strata, workdir, "large-log-euclidean", large, {}, fails, worst)
     print("reference_geometry: largest error per field (tolerance %g): " % TOL
           + ", ".join(f"{k} {v:.1e}" for k, v in sorted(worst.items())))
     for f in fails:
