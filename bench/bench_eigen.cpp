@@ -9,6 +9,7 @@
 // with Gaussian entries. Each figure is the best of --repeat runs, wall-clock, one thread.
 //
 //   bench_eigen [--n 1000,2000] [--repeat 1]
+#include "bench_timing.hpp"
 #include "symmetric_eigen.hpp"
 
 #include <algorithm>
@@ -51,16 +52,7 @@ Eigen::MatrixXd random_symmetric(int n, std::mt19937& rng) {
 }
 
 // 2. Timing ------------------------------------------------------------------------------------------------
-template <class F>
-double best_seconds(int repeat, F&& f) {
-    double best = 1e300;
-    for (int r = 0; r < repeat; ++r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        f();
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return best;
-}
+using bench::best_seconds;
 
 void run(const char* what, const Eigen::MatrixXd& A, int repeat) {
     const Eigen::Index n = A.rows(), k = std::min<Eigen::Index>(50, n);
