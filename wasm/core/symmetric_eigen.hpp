@@ -37,8 +37,8 @@
 //   Below kDivideMin rows (EigenRoute::Auto) the pairs come from Eigen's SelfAdjointEigenSolver
 //   instead: there the O(n^2) work of the merges and their buffers cost more than Eigen's QR sweeps.
 //   The k largest pairs: the same tridiagonal solve, then only k columns of Z go through Q, which
-//   saves 2 n^2 (n - k) of the 2 n^3 flops of the back-transformation (the tridiagonal problem
-//   itself costs less than the back-transformation).
+//   saves 2 n^2 (n - k) of the 2 n^3 flops of the back-transformation; the reduction and the
+//   tridiagonal solve are the same as for all pairs.
 //
 // Accuracy (the tests check each on matrices up to n = 600, graded ones included): backward
 // stable like Eigen's solver. Eigenvalues carry an absolute error of a modest multiple of
@@ -51,7 +51,7 @@
 namespace strata {
 
 // How the pairs are computed: Auto takes divide and conquer from kDivideMin rows on and Eigen's
-// solver below; the other two force one route (the tests use both at every size).
+// solver below; the other two force one route (the tests force divide and conquer at every size).
 enum class EigenRoute { Auto, DivideAndConquer, EigenQR };
 constexpr Eigen::Index kDivideMin = 512;
 
