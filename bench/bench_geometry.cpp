@@ -60,7 +60,7 @@ std::vector<LatentSet> synthetic_sets(int n, int sets, const LatentShape& s, uns
     return out;
 }
 
-std::vector<LatentSet> read_sets(const std::string& dir, int n_max) {
+std::vector<LatentSet> read_sets(const std::string& dir, int n_max, int sets) {
     std::vector<LatentSet> out;
     auto load = [&](const std::string& name, double sigma) {
         std::ifstream f(dir + "/" + name, std::ios::binary);
@@ -79,7 +79,7 @@ std::vector<LatentSet> read_sets(const std::string& dir, int n_max) {
         std::exit(2);
     }
     for (const char* s : {"0.05", "0.1", "0.15", "0.2", "0.25", "0.3"})
-        load(std::string("sigma_") + s + ".npy", std::atof(s));
+        if (int(out.size()) < sets) load(std::string("sigma_") + s + ".npy", std::atof(s));
     return out;
 }
 
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
     GeometrySettings gs;
     gs.metric = metric;
     gs.threads = threads;
-    std::vector<LatentSet> data = dir.empty() ? synthetic_sets(n, sets, shape, 7) : read_sets(dir, n);
+    std::vector<LatentSet> data = dir.empty() ? synthetic_sets(n, sets, shape, 7) : read_sets(dir, n, sets);
     sets = int(data.size());
     n = int(data[0].n);
 

@@ -12,6 +12,7 @@
 //
 //   bench_images [--count 1000] [--repeat 5]
 #include "../tests/core/image_files.hpp"  // stb_image_write into memory
+#include "bench_timing.hpp"
 #include "images.hpp"
 #ifdef STRATA_BENCH_LOAD_IMAGES
 #include "image_source.hpp"
@@ -51,16 +52,7 @@ std::vector<std::uint8_t> make_png(int index, int w, int h, int channels) {
 }
 
 // 2. Timing -----------------------------------------------------------------------------------------------
-template <class F>
-double best_seconds(int repeat, F&& f) {
-    double best = 1e300;
-    for (int r = 0; r < repeat; ++r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        f();
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
-    return best;
-}
+using bench::best_seconds;
 
 }  // namespace
 

@@ -16,10 +16,13 @@ Two uses:
                           latents (models/example, 64x7x7) for every metric; and ReLU-like 64x7x7
                           latents whose dead channels differ from sample to sample, so that
                           fixed-rank needs its rule for zero cosines with 1 to 24 of them (both the
-                          enumeration and the greedy path).
+                          enumeration and the greedy path); 600 synthetic 64x7x7 latents, clean and
+                          one noisy set (the kernel's divide-and-conquer eigensolver).
   --bench                 times this implementation on the default analysis size (300 latents of
                           64x7x7, clean + 6 noisy sets, log-euclidean), vectorised: batched
                           eigh, matrix-product distance blocks, no Python loops over points.
+                          --n N and --sets S change the size (S - 1 noisy sets); --save DIR writes
+                          the latents for bench_geometry --latents DIR.
 Run it with Debian's /usr/bin/python3 (python3-numpy, python3-scipy).
 
 What --check compares, and how closely:
@@ -552,6 +555,10 @@ def check(strata, workdir):
              {"metric": "fixed-rank", "fixed_rank_k": 2.0, "weights": (1.0, 0.5, 2.0), "centered": False}, fails, worst)
     for metric in ("bures-wasserstein", "affine-invariant", "log-euclidean"):
         run_case(strata, workdir, f"dead-{metric}", dead, {"metric": metric}, fails, worst)
+    # 600 latents: the kernel's eigenproblems take the core's divide and conquer (from 512 rows on).
+    base, clean = synthetic(600, (64, 7, 7), 0.0, rng)
+    large = [(0.0, clean), (0.1, synthetic(600, None, 0.1, rng, base)[1])]
+    run_case(strata, workdir, "large-log-euclidean", large, {}, fails, worst)
     print("reference_geometry: largest error per field (tolerance %g): " % TOL
           + ", ".join(f"{k} {v:.1e}" for k, v in sorted(worst.items())))
     for f in fails:
@@ -561,8 +568,8 @@ def check(strata, workdir):
 
 
 # 5. --bench ------------------------------------------------------------------------------------------
-def bench(n, repeat, save=None, load=None):
-    sigmas = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+def bench(n, repeat, save=None, load=None, nsets=7):
+    sigmas = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)[:max(0, nsets - 1)]
     if load:   # the same files bench_geometry --latents reads
         sets = [(0.0, np.load(os.path.join(load, "clean.npy"))[:n])]
         sets += [(s, np.load(os.path.join(load, f"sigma_{s:g}.npy"))[:n]) for s in sigmas]
@@ -579,7 +586,7 @@ def bench(n, repeat, save=None, load=None):
         t = time.perf_counter()
         analyse(sets)
         best = min(best, time.perf_counter() - t)
-    print(f"reference_geometry: numpy {np.__version__} scipy {scipy.__version__}, N = {n}, 7 sets, "
+    print(f"reference_geometry: numpy {np.__version__} scipy {scipy.__version__}, N = {n}, {len(sets)} sets, "
           f"log-euclidean: {best:.3f} s (best of {repeat})")
     return 0
 
@@ -592,13 +599,14 @@ def main():
     ap.add_argument("--workdir", default="/tmp/strata-reference")
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--sets", type=int, default=7, help="--bench: the clean set and the first SETS - 1 noisy ones")
     ap.add_argument("--save", help="--bench: also write the latents as DIR/clean.npy, DIR/sigma_<s>.npy")
     ap.add_argument("--load", help="--bench: read the latents from such a folder instead")
     a = ap.parse_args()
     if a.check:
         return check(a.strata, a.workdir)
     if a.bench:
-        return bench(a.n, a.repeat, a.save, a.load)
+        return bench(a.n, a.repeat, a.save, a.load, a.sets)
     ap.print_help()
     return 2
 

@@ -3,6 +3,7 @@
 
 #include "precision.hpp"
 #include "products.hpp"
+#include "symmetric_eigen.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -72,8 +73,7 @@ Eigen::VectorXd kernel_principal_angles_deg(const Eigen::MatrixXd& aX, const Eig
     // of a few hundred on a side). Squaring costs nothing that matters here: cosines near 1 (small
     // angles) keep full accuracy, and arccos itself limits small angles to about 1e-8 rad.
     const Eigen::MatrixXd Gram = M.rows() >= M.cols() ? transposed_times(M, M) : times(M, M.transpose());
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(Gram, Eigen::EigenvaluesOnly);
-    const Eigen::VectorXd s = eig.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+    const Eigen::VectorXd s = symmetric_eigenvalues(Gram).cwiseMax(0.0).cwiseSqrt();
     Eigen::VectorXd deg(s.size());
     for (Eigen::Index i = 0; i < s.size(); ++i) deg(i) = std::acos(std::min(1.0, s(i))) * 180.0 / kPi;
     std::sort(deg.data(), deg.data() + deg.size());

@@ -2,6 +2,7 @@
 #include "kernel.hpp"
 
 #include "error.hpp"
+#include "symmetric_eigen.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -44,14 +45,15 @@ Eigen::MatrixXd center_kernel(const Eigen::MatrixXd& K) {
 // 3. Spectrum ---------------------------------------------------------------------------------------------
 KernelSpectrum kernel_spectrum(const Eigen::MatrixXd& K) {
     KernelSpectrum out;
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> plain(K, Eigen::EigenvaluesOnly);
-    out.min_eigenvalue = plain.eigenvalues()(0);
+    // The core's solver (symmetric_eigen.hpp): eigenvalues only for K, all pairs of Kc by divide and
+    // conquer from a few hundred points on.
+    out.min_eigenvalue = K.rows() ? symmetric_eigenvalues(K)(0) : 0.0;
 
     Eigen::MatrixXd Kc = center_kernel(K);
     Kc = (0.5 * (Kc + Kc.transpose())).eval();  // exactly symmetric
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(Kc, Eigen::ComputeEigenvectors);
-    out.mu = eig.eigenvalues().reverse().cwiseMax(0.0);
-    out.vectors = eig.eigenvectors().rowwise().reverse();
+    const SymmetricEigen eig = symmetric_eigen(Kc);
+    out.mu = eig.values.reverse().cwiseMax(0.0);
+    out.vectors = eig.vectors.rowwise().reverse();
     for (Eigen::Index c = 0; c < out.vectors.cols(); ++c) {
         Eigen::Index at;
         out.vectors.col(c).cwiseAbs().maxCoeff(&at);
