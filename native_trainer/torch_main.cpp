@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     if (argc >= 2)
         for (const Command& c : kCommands)
             if (!std::strcmp(argv[1], c.name)) return strata::cmd::run_command(c, argc, argv);
-    std::fprintf(stderr, "strata-torch: runs `strata train`, `export`, `characterize` and `publish` for strata; "
-                         "see `strata --help`\n");
+    std::fprintf(stderr,
+                 "strata-torch: runs `strata train`, `export`, `characterize` and `publish` for strata; "
+                 "see `strata --help`\n");
     return 2;
 }

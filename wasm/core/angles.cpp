@@ -69,8 +69,8 @@ Eigen::VectorXd principal_angles_orthonormal(const Eigen::MatrixXd& QA, const Ei
     // R V = QB V - QA (M V) are orthogonal with norms sin(theta_i), each paired with its cosine.
     // Their norms are as accurate as R's singular values (an absolute error of about eps),
     // without a second SVD. Likewise (QA - QB M^T) U when p < q.
-    const Eigen::MatrixXd R = (p >= q) ? Eigen::MatrixXd(QB * V - QA * (M * V))
-                                       : Eigen::MatrixXd(QA * U - QB * (M.transpose() * U));
+    const Eigen::MatrixXd R =
+        (p >= q) ? Eigen::MatrixXd(QB * V - QA * (M * V)) : Eigen::MatrixXd(QA * U - QB * (M.transpose() * U));
     Eigen::VectorXd theta(k);
     for (Eigen::Index i = 0; i < k; ++i) {
         const double c = std::min(1.0, cosines(i));

@@ -1,7 +1,8 @@
 // distance.cpp: the per-factor metrics, the product distance and pairwise blocks.
 //
-// Index: 1. helpers  2. per-factor metrics (fixed-rank: its rule for zero cosines, then the
-//        metric)  3. product distance  4. point sets and blocks  5. cross-stratum pairs
+// Index: 1. helpers (the per-thread pair workspace, the graded log terms)  2. per-factor metrics
+//        (fixed-rank: its rule for zero cosines, then the metric)  2b. prepared factors and their
+//        pair problems  3. product distance  4. point sets and blocks  5. cross-stratum pairs
 #include "distance.hpp"
 
 #include "angles.hpp"
@@ -426,7 +427,8 @@ Eigen::MatrixXd feature_distances_within(const Eigen::MatrixXd& F, int threads) 
 // d_PM^2 of point i of A and point j of B, pair by pair (every metric but log-euclidean).
 double set_pair_sq(const PointSet& A, std::size_t i, const PointSet& B, std::size_t j, const GeometrySettings& s,
                    int* zero_cosines) {
-    if (!A.points.empty()) return product_distance_sq(A.points[i], A.ranks[i], B.points[j], B.ranks[j], s, zero_cosines);
+    if (!A.points.empty())
+        return product_distance_sq(A.points[i], A.ranks[i], B.points[j], B.ranks[j], s, zero_cosines);
     double d2 = 0.0;
     for (int n = 0; n < 3; ++n)
         if (s.weights[n] != 0.0)

@@ -76,8 +76,8 @@ double prepared_distance_sq(const MetricFactor& S, const MetricFactor& T, const 
 // norm of a row difference is exactly d_PM. The other metrics go pair by pair: bures-wasserstein
 // and affine-invariant on each point's prepared factors (section 3), fixed-rank on the points.
 struct PointSet {
-    std::vector<SpsdPoint> points;                         // fixed-rank only
-    std::vector<std::array<MetricFactor, 3>> prepared;     // bures-wasserstein, affine-invariant
+    std::vector<SpsdPoint> points;                      // fixed-rank only
+    std::vector<std::array<MetricFactor, 3>> prepared;  // bures-wasserstein, affine-invariant
     std::vector<std::array<int, 3>> ranks;
     Eigen::MatrixXd features;  // log-euclidean only: one row per point
     std::size_t size() const { return ranks.size(); }
