@@ -1,4 +1,4 @@
-# trainer.cmake: `strata train`, `strata export` and `strata characterize` (included by
+# trainer.cmake: `strata train`, `export`, `characterize` and `publish` (included by
 # native_trainer/CMakeLists.txt when STRATA_BUILD_TRAINER is ON).
 #
 #   strata_trainer_base   torch-free: IDX reader, image sources, kinds, network table, configs,
@@ -7,7 +7,8 @@
 #   strata_torch          LibTorch: the module, the training loop, the ONNX graph runner; the only
 #                         translation units that include <torch/torch.h> (slow to compile)
 #   strata_characterize   torch-free: the study (noise, encoding via the runner, analysis, JSON)
-#   strata                gets the three subcommands
+#   strata-torch          the program with the four subcommands that need LibTorch, in the folder of
+#                         `strata`, which execs it for them (strata itself links no LibTorch)
 # GLOBAL: the imported targets are also used by tests/trainer (another directory scope).
 find_package(Torch REQUIRED GLOBAL)
 find_package(ONNX REQUIRED GLOBAL)
@@ -32,7 +33,11 @@ target_link_libraries(strata_torch PUBLIC strata_trainer_base onnx onnx_proto ${
 add_library(strata_characterize STATIC ${_tdir}/characterize.cpp)
 target_link_libraries(strata_characterize PUBLIC strata_trainer_base strata_torch)
 
-target_sources(strata PRIVATE ${_tdir}/train_cmd.cpp ${_tdir}/export_cmd.cpp ${_tdir}/characterize_cmd.cpp
-                              ${_tdir}/publish_cmd.cpp)
+add_executable(strata-torch ${_tdir}/torch_main.cpp ${_tdir}/train_cmd.cpp
+                            ${_tdir}/export_cmd.cpp ${_tdir}/characterize_cmd.cpp ${_tdir}/publish_cmd.cpp)
+target_compile_definitions(strata-torch PRIVATE STRATA_HAVE_TRAINER)
+target_link_libraries(strata-torch PRIVATE strata_characterize strata_torch strata_onnx_export)
+
+# `strata` lists the four commands and execs strata-torch for them: building one builds both.
 target_compile_definitions(strata PRIVATE STRATA_HAVE_TRAINER)
-target_link_libraries(strata PRIVATE strata_characterize strata_torch strata_onnx_export)
+add_dependencies(strata strata-torch)

@@ -514,3 +514,46 @@ TEST_CASE("fixed-rank and affine-invariant: eigenvalues over ten orders of magni
     for (int i = 0; i < n; ++i) ai += std::pow(std::log((lt(i) + dt) / (ls(i) + ds)), 2);
     CHECK(affine_invariant_sq(S2, T2, 1e-14) == doctest::Approx(ai).epsilon(1e-12));
 }
+
+TEST_CASE("affine-invariant on turned bases with eigenvalues over ten orders of magnitude: long-double reference") {
+    // The pair problem is graded in both directions: S_e's and T_e's eigenvalues span 1e-10 to 1
+    // plus a shift of 1e-14 tr/I, and their eigenvectors differ by a general rotation, so the
+    // eigenvalues of S_e^-1/2 T_e S_e^-1/2 span about 1e20. The reference: C = D_S^-1/2 Q_S^T Q_T
+    // D_T^1/2 from the complete bases (any basis of the complement gives the same S_e) and its
+    // singular values by Jacobi's SVD in long double. The core's two symmetric eigenproblems
+    // (distance.cpp) bound each eigenvalue's relative error by about eps (g_max / g_min)^1/2, far
+    // above eps here, but only where |log g| is smallest, so the sum is checked to 1e-10 rather
+    // than the 1e-12 of the Jacobi route.
+    using MatrixL = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
+    std::mt19937 rng(65);
+    const int n = 9, r = 7;
+    for (int trial = 0; trial < 4; ++trial) {
+        const Eigen::MatrixXd QS = test::random_orthogonal(n, rng), QT = test::random_orthogonal(n, rng);
+        Eigen::VectorXd ls = Eigen::VectorXd::Zero(n), lt = Eigen::VectorXd::Zero(n);
+        for (int i = 0; i < r; ++i) {
+            ls(i) = std::pow(10.0, -10.0 * i / (r - 1));
+            lt(i) = std::pow(10.0, -9.0 * i / (r - 1)) * (0.5 + trial);
+        }
+        auto exact = [&](const Eigen::VectorXd& l, const Eigen::MatrixXd& Q) {
+            SpsdFactor f;
+            f.rows = n;
+            f.cols = 4 * n;
+            f.eigenvalues = l;
+            f.eigenvectors = Q.leftCols(r);
+            return f;
+        };
+        const double eps = 1e-14;
+        const Eigen::VectorXd es = ls.array() + eps * ls.sum() / n, et = lt.array() + eps * lt.sum() / n;
+        const MatrixL C = es.cast<long double>().cwiseSqrt().cwiseInverse().asDiagonal() *
+                          (QS.transpose() * QT).cast<long double>() * et.cast<long double>().cwiseSqrt().asDiagonal();
+        const Eigen::Matrix<long double, Eigen::Dynamic, 1> sv = Eigen::JacobiSVD<MatrixL>(C).singularValues();
+        long double want = 0.0L;
+        for (int i = 0; i < n; ++i) want += std::pow(2.0L * std::log(sv(i)), 2.0L);
+        CAPTURE(trial);
+        CHECK(sv.maxCoeff() / sv.minCoeff() > 1e9L);  // graded indeed
+        const double got = affine_invariant_sq(exact(ls, QS), exact(lt, QT), eps);
+        CHECK(std::isfinite(got));
+        CHECK(got == doctest::Approx(double(want)).epsilon(1e-10));
+        CHECK(affine_invariant_sq(exact(lt, QT), exact(ls, QS), eps) == doctest::Approx(double(want)).epsilon(1e-10));
+    }
+}

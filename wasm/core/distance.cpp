@@ -1,7 +1,8 @@
 // distance.cpp: the per-factor metrics, the product distance and pairwise blocks.
 //
-// Index: 1. helpers  2. per-factor metrics (fixed-rank: its rule for zero cosines, then the
-//        metric)  3. product distance  4. point sets and blocks  5. cross-stratum pairs
+// Index: 1. helpers (the per-thread pair workspace, the graded log terms)  2. per-factor metrics
+//        (fixed-rank: its rule for zero cosines, then the metric)  2b. prepared factors and their
+//        pair problems  3. product distance  4. point sets and blocks  5. cross-stratum pairs
 #include "distance.hpp"
 
 #include "angles.hpp"
@@ -37,19 +38,53 @@ Eigen::Index numerical_rank(const Eigen::VectorXd& l) {
     return r;
 }
 
-// Sum of the square roots of the eigenvalues of the symmetric PSD matrix G (= nuclear norm of M
-// when G = M^T M).
-double sum_sqrt_eigenvalues(const Eigen::MatrixXd& G) {
-    if (G.size() == 0) return 0.0;
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(G, Eigen::EigenvaluesOnly);
-    return eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().sum();
+// What one thread reuses from pair to pair, so that the pair loop does not allocate once the
+// sizes are known.
+struct PairWorkspace {
+    Eigen::MatrixXd V, C, G;
+    Eigen::VectorXd low, high;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig;
+};
+
+PairWorkspace& workspace() {
+    thread_local PairWorkspace w;
+    return w;
 }
 
-// sum_i (log s_i^2)^2 for singular values s_i (a zero one counts as the smallest positive double).
-double sum_log_squared_of_squares(const Eigen::VectorXd& sv) {
+// Eigenvalues (ascending) of C C^T, formed as a symmetric rank update (lower triangle).
+const Eigen::VectorXd& gram_eigenvalues(PairWorkspace& w, const Eigen::MatrixXd& C) {
+    w.G.setZero(C.rows(), C.rows());
+    w.G.selfadjointView<Eigen::Lower>().rankUpdate(C);
+    w.eig.compute(w.G, Eigen::EigenvaluesOnly);
+    return w.eig.eigenvalues();
+}
+
+// sum_i (log s_i^2)^2 over the singular values s_i of C = diag(a) V diag(b), V orthogonal: the
+// log terms of affine-invariant and fixed-rank. The g_i = s_i^2 (ascending) are the eigenvalues of
+// the symmetric C C^T and span many orders of magnitude (a regularised direction has an eigenvalue
+// near spd_eps tr/I; fixed-rank's l_r may be 1e-10 l_1). A symmetric eigensolver gives each g_i
+// to an absolute error of about eps g_n: the large ones keep full relative accuracy, the small
+// ones do not. But C^-T = diag(a)^-1 V diag(b)^-1 has the singular values 1 / s_i, so the large
+// eigenvalues of its C^-T C^-1 are the small g_i inverted, again to full relative accuracy. Each
+// g_i is taken from the problem in which it is the larger relative to that problem's largest
+// eigenvalue: from C C^T when g_i / g_n >= g_1 / g_i, i.e. g_i^2 >= g_1 g_n, else as 1 / h from
+// the inverse problem. Its relative error is then at most about eps (g_n / g_1)^1/2, and only near
+// g_i = (g_1 g_n)^1/2, where |log g_i| is smallest; the sum keeps about the accuracy of a graded
+// (Jacobi) SVD of C at a fraction of its cost: two products and two symmetric eigenvalue problems.
+double log_sq_of_scaled_orthogonal(PairWorkspace& w, const Eigen::MatrixXd& V, const Eigen::VectorXd& a,
+                                   const Eigen::VectorXd& b) {
+    const Eigen::Index n = V.rows();
+    if (n == 0) return 0.0;
+    w.C = a.asDiagonal() * V * b.asDiagonal();
+    w.low = gram_eigenvalues(w, w.C);  // g, ascending
+    w.C = a.cwiseInverse().asDiagonal() * V * b.cwiseInverse().asDiagonal();
+    w.high = gram_eigenvalues(w, w.C);  // 1 / g, ascending
+    const double g_max = w.low(n - 1), g_min = 1.0 / w.high(n - 1);
+    const double tiny = std::numeric_limits<double>::min();
     double d2 = 0.0;
-    for (Eigen::Index i = 0; i < sv.size(); ++i) {
-        const double l = 2.0 * std::log(std::max(sv(i), std::numeric_limits<double>::min()));
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double g = w.low(i), h = w.high(n - 1 - i);  // h ~ 1 / g
+        const double l = (g > 0.0 && g * g >= g_max * g_min) ? std::log(g) : -std::log(std::max(h, tiny));
         d2 += l * l;
     }
     return d2;
@@ -83,29 +118,16 @@ double log_euclidean_sq(const SpsdFactor& S, const SpsdFactor& T, double spd_eps
 }
 
 double bures_wasserstein_sq(const SpsdFactor& S, const SpsdFactor& T) {
-    // Thin factors A = U_r diag(sqrt l_r) keep only the numerically positive part: A^T B is
-    // r_S x r_T (48 x 48 for a 64-channel latent) instead of 64 x 64.
-    const Eigen::Index rs = numerical_rank(S.eigenvalues), rt = numerical_rank(T.eigenvalues);
-    double nuclear = 0.0;
-    if (rs > 0 && rt > 0) {
-        const Eigen::MatrixXd M = S.eigenvalues.head(rs).cwiseSqrt().asDiagonal() *
-                                  (S.eigenvectors.leftCols(rs).transpose() * T.eigenvectors.leftCols(rt)) *
-                                  T.eigenvalues.head(rt).cwiseSqrt().asDiagonal();
-        nuclear = (rs <= rt) ? sum_sqrt_eigenvalues(M * M.transpose()) : sum_sqrt_eigenvalues(M.transpose() * M);
-    }
-    return std::max(0.0, S.trace() + T.trace() - 2.0 * nuclear);
+    GeometrySettings s;
+    s.metric = "bures-wasserstein";
+    return prepared_distance_sq(prepare_factor(S, s), prepare_factor(T, s), s);
 }
 
 double affine_invariant_sq(const SpsdFactor& S, const SpsdFactor& T, double spd_eps) {
-    // S_e^-1/2 T_e S_e^-1/2 = U_S (C C^T) U_S^T with C = D_S^-1/2 (U_S^T U_T) D_T^1/2, so its
-    // eigenvalues are the squared singular values of C. C is a graded matrix (diagonal scalings
-    // of an orthogonal one); Jacobi's SVD keeps its small singular values accurate to a relative
-    // error, which forming C C^T would not (the regularised matrices are ill-conditioned).
-    const Eigen::VectorXd ls = regularized_eigenvalues(S, spd_eps), lt = regularized_eigenvalues(T, spd_eps);
-    const Eigen::MatrixXd C = ls.cwiseSqrt().cwiseInverse().asDiagonal() *
-                              (S.complete_eigenvectors().transpose() * T.complete_eigenvectors()) *
-                              lt.cwiseSqrt().asDiagonal();
-    return sum_log_squared_of_squares(Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues());
+    GeometrySettings s;
+    s.metric = "affine-invariant";
+    s.spd_eps = spd_eps;
+    return prepared_distance_sq(prepare_factor(S, s), prepare_factor(T, s), s);
 }
 
 namespace {
@@ -216,11 +238,59 @@ double fixed_rank_sq(const SpsdFactor& S, int rank_S, const SpsdFactor& T, int r
     // log(R_S^-1 R_T^2 R_S^-1) has the eigenvalues g_i of the pencil R_T^2 x = g R_S^2 x. With
     // R_S^2 = F_S^T F_S, F_S = diag(l_S)^1/2 O_S (likewise T) they are the squared singular values
     // of C = diag(l_T)^1/2 O_T O_S^T diag(l_S)^-1/2, a graded matrix whose small singular values
-    // Jacobi's SVD keeps to a relative accuracy. A Cholesky-based generalised eigensolver would
-    // lose them when l_S spans many orders of magnitude (eigenvalues near the rank threshold).
-    const Eigen::MatrixXd C =
-        lT.cwiseSqrt().asDiagonal() * (OT * OS.transpose()) * lS.cwiseSqrt().cwiseInverse().asDiagonal();
-    return theta.squaredNorm() + k * sum_log_squared_of_squares(Eigen::JacobiSVD<Eigen::MatrixXd>(C).singularValues());
+    // log_sq_of_scaled_orthogonal keeps to a relative accuracy. A Cholesky-based generalised
+    // eigensolver would lose them when l_S spans many orders of magnitude (eigenvalues near the
+    // rank threshold).
+    PairWorkspace& w = workspace();
+    w.V.noalias() = OT * OS.transpose();
+    return theta.squaredNorm() + k * log_sq_of_scaled_orthogonal(w, w.V, lT.cwiseSqrt(), lS.cwiseSqrt().cwiseInverse());
+}
+
+// 2b. Prepared factors (distance.hpp section 3) and the two pair problems ----------------------------------
+MetricFactor prepare_factor(const SpsdFactor& S, const GeometrySettings& s) {
+    MetricFactor f;
+    f.trace = S.trace();
+    if (s.metric == "bures-wasserstein") {
+        // Thin factors keep only the numerically positive part: A^T B is r_S x r_T (48 x 48 for a
+        // 64-channel latent) instead of 64 x 64.
+        const Eigen::Index r = numerical_rank(S.eigenvalues);
+        f.basis = S.eigenvectors.leftCols(r) * S.eigenvalues.head(r).cwiseSqrt().asDiagonal();
+    } else if (s.metric == "affine-invariant") {
+        f.basis = S.complete_eigenvectors();
+        f.root = regularized_eigenvalues(S, s.spd_eps).cwiseSqrt();
+    }
+    return f;
+}
+
+namespace {
+
+// tr((S^1/2 T S^1/2)^1/2) = ||A^T B||_*: the square roots of the eigenvalues of the smaller of
+// M M^T and M^T M, M = A^T B.
+double bures_pair_sq(const MetricFactor& S, const MetricFactor& T) {
+    double nuclear = 0.0;
+    if (S.basis.cols() > 0 && T.basis.cols() > 0) {
+        PairWorkspace& w = workspace();
+        if (S.basis.cols() <= T.basis.cols()) w.C.noalias() = S.basis.transpose() * T.basis;
+        else w.C.noalias() = T.basis.transpose() * S.basis;
+        nuclear = gram_eigenvalues(w, w.C).cwiseMax(0.0).cwiseSqrt().sum();
+    }
+    return std::max(0.0, S.trace + T.trace - 2.0 * nuclear);
+}
+
+// || log(S_e^-1/2 T_e S_e^-1/2) ||_F^2: with S_e = U_S D_S^2 U_S^T, T_e = U_T D_T^2 U_T^T (complete
+// eigenvectors, D = root) the matrix is similar to C C^T with C = D_S^-1 (U_S^T U_T) D_T.
+double affine_pair_sq(const MetricFactor& S, const MetricFactor& T) {
+    PairWorkspace& w = workspace();
+    w.V.noalias() = S.basis.transpose() * T.basis;
+    return log_sq_of_scaled_orthogonal(w, w.V, S.root.cwiseInverse(), T.root);
+}
+
+}  // namespace
+
+double prepared_distance_sq(const MetricFactor& S, const MetricFactor& T, const GeometrySettings& s) {
+    if (s.metric == "bures-wasserstein") return bures_pair_sq(S, T);
+    if (s.metric == "affine-invariant") return affine_pair_sq(S, T);
+    throw Error("prepared_distance_sq: metric '" + s.metric + "' prepares no factors");
 }
 
 // 3. The product distance -----------------------------------------------------------------------------
@@ -269,8 +339,17 @@ PointSet make_point_set(std::vector<SpsdPoint> points, std::vector<std::array<in
                         const GeometrySettings& s) {
     PointSet set;
     set.ranks = std::move(ranks);
-    if (s.metric != "log-euclidean") {
+    if (s.metric == "fixed-rank") {
         set.points = std::move(points);
+        return set;
+    }
+    if (s.metric != "log-euclidean") {
+        set.prepared.resize(points.size());
+        parallel_for(points.size(), s.threads, [&](std::size_t b, std::size_t e) {
+            for (std::size_t i = b; i < e; ++i)
+                for (int n = 0; n < 3; ++n)
+                    if (s.weights[n] != 0.0) set.prepared[i][std::size_t(n)] = prepare_factor(points[i].factors[n], s);
+        });
         return set;
     }
     if (points.empty()) return set;
@@ -345,6 +424,19 @@ Eigen::MatrixXd feature_distances_within(const Eigen::MatrixXd& F, int threads) 
     return D;
 }
 
+// d_PM^2 of point i of A and point j of B, pair by pair (every metric but log-euclidean).
+double set_pair_sq(const PointSet& A, std::size_t i, const PointSet& B, std::size_t j, const GeometrySettings& s,
+                   int* zero_cosines) {
+    if (!A.points.empty())
+        return product_distance_sq(A.points[i], A.ranks[i], B.points[j], B.ranks[j], s, zero_cosines);
+    double d2 = 0.0;
+    for (int n = 0; n < 3; ++n)
+        if (s.weights[n] != 0.0)
+            d2 += s.weights[n] * prepared_distance_sq(A.prepared[i][std::size_t(n)], B.prepared[j][std::size_t(n)], s);
+    if (zero_cosines) *zero_cosines = 0;
+    return d2;
+}
+
 }  // namespace
 
 Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const GeometrySettings& s) {
@@ -352,8 +444,7 @@ Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const Geometry
     Eigen::MatrixXd D(Eigen::Index(A.size()), Eigen::Index(B.size()));
     parallel_each(A.size(), s.threads, [&](std::size_t i) {
         for (std::size_t j = 0; j < B.size(); ++j)
-            D(Eigen::Index(i), Eigen::Index(j)) =
-                product_distance_sq(A.points[i], A.ranks[i], B.points[j], B.ranks[j], s);
+            D(Eigen::Index(i), Eigen::Index(j)) = set_pair_sq(A, i, B, j, s, nullptr);
     });
     return D;
 }
@@ -373,8 +464,7 @@ Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& s, std::i
             const std::size_t i = (k % 2 == 0) ? k / 2 : n - 1 - k / 2;
             for (std::size_t j = i + 1; j < n; ++j) {
                 int z = 0;
-                D(Eigen::Index(i), Eigen::Index(j)) =
-                    product_distance_sq(A.points[i], A.ranks[i], A.points[j], A.ranks[j], s, &z);
+                D(Eigen::Index(i), Eigen::Index(j)) = set_pair_sq(A, i, A, j, s, &z);
                 ambiguous[i] += (z > 0);
             }
         });

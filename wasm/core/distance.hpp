@@ -1,8 +1,9 @@
 // distance.hpp: distances on the product manifold of SPSD matrices (docs/method.md section 5).
 //
 // Index: 1. the four per-factor metrics (and fixed-rank's rule for zero cosines)  2. the weighted
-//        product distance of two points  3. sets of points and their pairwise distance blocks
-//        (and the pairs that needed the rule)  4. cross-stratum pairs
+//        product distance of two points  3. what a metric prepares once per factor  4. sets of
+//        points and their pairwise distance blocks (and the pairs that needed the rule)
+//        5. cross-stratum pairs
 //
 // All functions return *squared* distances: that is what the kernel needs, and it avoids a
 // square root and its loss of accuracy near zero.
@@ -50,14 +51,33 @@ double product_distance_sq(const SpsdPoint& P, const std::array<int, 3>& ranks_P
                            const std::array<int, 3>& ranks_Q, const GeometrySettings& settings,
                            int* zero_cosines = nullptr);
 
-// 3. A set of points prepared for its metric --------------------------------------------------------
+// 3. What a metric needs of one factor, computed once per point -------------------------------------
+// A pairwise block has n_A n_B pairs but only n_A + n_B points, so whatever depends on one factor
+// alone is computed once (make_point_set) and each pair costs only its own small problem.
+//   `bures-wasserstein`: `basis` = the thin factor A = U_r diag(l_r)^1/2 (I x r, the numerically
+//                        positive part), `trace` = tr S.
+//   `affine-invariant`:  `basis` = the complete eigenvectors (I x I), `root` = (l + shift)^1/2,
+//                        the square roots of S_e's eigenvalues (all positive).
+//   `fixed-rank` and `log-euclidean` prepare nothing here (fixed-rank's ranks differ per pair).
+struct MetricFactor {
+    Eigen::MatrixXd basis;
+    Eigen::VectorXd root;
+    double trace = 0.0;
+};
+MetricFactor prepare_factor(const SpsdFactor& S, const GeometrySettings& settings);
+// The squared distance of two prepared factors (bures-wasserstein or affine-invariant).
+double prepared_distance_sq(const MetricFactor& S, const MetricFactor& T, const GeometrySettings& settings);
+
+// 4. A set of points prepared for its metric --------------------------------------------------------
 // `log-euclidean` maps each factor isometrically to a vector, so a whole block of distances is
 // ||a||^2 + ||b||^2 - 2 a.b: one matrix product. Each point becomes the row
 //     [ sqrt(w_1) vech(log S_e(1)), sqrt(w_2) vech(log S_e(2)), sqrt(w_3) vech(log S_e(3)) ]
 // where vech keeps the lower triangle with off-diagonals times sqrt(2), so that the Euclidean
-// norm of a row difference is exactly d_PM. The other metrics keep the points and go pair by pair.
+// norm of a row difference is exactly d_PM. The other metrics go pair by pair: bures-wasserstein
+// and affine-invariant on each point's prepared factors (section 3), fixed-rank on the points.
 struct PointSet {
-    std::vector<SpsdPoint> points;  // empty for log-euclidean (features replace them)
+    std::vector<SpsdPoint> points;                      // fixed-rank only
+    std::vector<std::array<MetricFactor, 3>> prepared;  // bures-wasserstein, affine-invariant
     std::vector<std::array<int, 3>> ranks;
     Eigen::MatrixXd features;  // log-euclidean only: one row per point
     std::size_t size() const { return ranks.size(); }
@@ -76,7 +96,7 @@ Eigen::MatrixXd pairwise_sq(const PointSet& A, const PointSet& B, const Geometry
 Eigen::MatrixXd pairwise_sq(const PointSet& A, const GeometrySettings& settings,
                             std::int64_t* ambiguous_pairs = nullptr);
 
-// 4. Pairs whose rank triples differ (the pair crosses strata) -------------------------------------
+// 5. Pairs whose rank triples differ (the pair crosses strata) -------------------------------------
 std::int64_t cross_stratum_pairs(const std::vector<std::array<int, 3>>& ranks);  // i < j in one set
 std::int64_t cross_stratum_pairs(const std::vector<std::array<int, 3>>& a, const std::vector<std::array<int, 3>>& b);
 
