@@ -70,11 +70,13 @@ void run(const char* what, const Eigen::MatrixXd& A, int repeat) {
     const double residual = (A * ours.vectors - ours.vectors * ours.values.asDiagonal()).norm() / norm;
     const double orth = (ours.vectors.transpose() * ours.vectors - Eigen::MatrixXd::Identity(n, n)).norm();
     const double agree = std::max((ours.values - eigen_values).cwiseAbs().maxCoeff(),
-                                  (ours_values - eigen_values).cwiseAbs().maxCoeff()) / norm;
-    std::printf("  N = %4ld %-17s values %7.3f s (Eigen %7.3f s, %4.1fx)   all pairs %7.3f s (Eigen %7.3f s, %4.1fx)"
-                "   top %ld %7.3f s\n",
-                long(n), what, t_values, t_values_eigen, t_values_eigen / t_values, t_full, t_full_eigen,
-                t_full_eigen / t_full, long(k), t_top);
+                                  (ours_values - eigen_values).cwiseAbs().maxCoeff()) /
+                         norm;
+    std::printf(
+        "  N = %4ld %-17s values %7.3f s (Eigen %7.3f s, %4.1fx)   all pairs %7.3f s (Eigen %7.3f s, %4.1fx)"
+        "   top %ld %7.3f s\n",
+        long(n), what, t_values, t_values_eigen, t_values_eigen / t_values, t_full, t_full_eigen, t_full_eigen / t_full,
+        long(k), t_top);
     std::printf("  %-24s residual %.1e, orthogonality %.1e, eigenvalues against Eigen's %.1e (relative to ||A||_F)\n",
                 "", residual, orth, agree);
 }
@@ -98,9 +100,10 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    std::printf("bench_eigen: ours (symmetric_eigen.hpp) against Eigen %d.%d.%d SelfAdjointEigenSolver, one thread, "
-                "best of %d\n",
-                EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, repeat);
+    std::printf(
+        "bench_eigen: ours (symmetric_eigen.hpp) against Eigen %d.%d.%d SelfAdjointEigenSolver, one thread, "
+        "best of %d\n",
+        EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, repeat);
     std::mt19937 rng(5);
     for (int n : sizes) {
         if (n < 1) continue;

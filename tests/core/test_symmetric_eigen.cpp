@@ -90,7 +90,8 @@ TEST_CASE("symmetric eigen: the 1-2-1 matrix, dense and tridiagonal") {
             v.normalize();
             CHECK(std::abs(std::abs(v.dot(e.vectors.col(j - 1))) - 1.0) <= 1e-12);
         }
-        const SymmetricEigen t = tridiagonal_eigen(Eigen::VectorXd::Constant(n, 2.0), Eigen::VectorXd::Constant(n - 1, -1.0));
+        const SymmetricEigen t =
+            tridiagonal_eigen(Eigen::VectorXd::Constant(n, 2.0), Eigen::VectorXd::Constant(n - 1, -1.0));
         check_pairs(T, t);
         CHECK((t.values - exact).cwiseAbs().maxCoeff() <= 1e-13);
     }
@@ -138,8 +139,8 @@ TEST_CASE("symmetric eigen: clustered and exactly repeated eigenvalues") {
         CAPTURE(n);
         Eigen::VectorXd l(n);
         for (int i = 0; i < n; ++i) {
-            if (i < n / 3) l(i) = 1.0 + 1e-13 * i;         // a tight cluster
-            else if (i < 2 * n / 3) l(i) = -2.0;           // an exactly repeated value
+            if (i < n / 3) l(i) = 1.0 + 1e-13 * i;       // a tight cluster
+            else if (i < 2 * n / 3) l(i) = -2.0;         // an exactly repeated value
             else l(i) = double(i) / n + 1e-9 * (i % 3);  // close pairs
         }
         const Eigen::MatrixXd A = with_spectrum(l, rng);

@@ -34,8 +34,8 @@ double checked_scale(const Eigen::MatrixXd& A) {
         for (Index i = j; i < A.rows(); ++i) {
             const double a = A(i, j);
             if (!std::isfinite(a))
-                throw Error("symmetric eigenproblem: the matrix has a non-finite entry at (" + std::to_string(i) + ", " +
-                            std::to_string(j) + ")");
+                throw Error("symmetric eigenproblem: the matrix has a non-finite entry at (" + std::to_string(i) +
+                            ", " + std::to_string(j) + ")");
             s = std::max(s, std::abs(a));
         }
     return s;
