@@ -91,6 +91,10 @@ TEST_SUITE("model plan") {
         g.inputs.push_back(v);
         CHECK(error_of([&] { read(ox::model(g)); }).find("'x' is not a tensor") != std::string::npos);
         CHECK(error_of([] { read(""); }) == "m.onnx: empty file (not an ONNX model)");
+        // Two outputs (or inputs) of one name: not valid ONNX, and the latent could not be chosen by name.
+        const std::string twice =
+            encoder("x", {1, 1, 28, 28}, {ox::value_info("z", {1, 8, 7, 7}), ox::value_info("z", {1, 8, 7, 7})});
+        CHECK(error_of([&] { read(twice); }) == "m.onnx: two graph outputs named 'z' (not a valid ONNX graph)");
     }
 
     TEST_CASE("encoder: torch.onnx.export's fixed batch of 1, RGB 32 x 32, any names") {

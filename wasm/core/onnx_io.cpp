@@ -250,6 +250,14 @@ OnnxIo read_onnx_io(const std::uint8_t* bytes, std::size_t size, const std::stri
     // Older exports list the weights among the graph inputs as well; those are not inputs to feed.
     for (TensorInfo& t : inputs)
         if (!initializers.count(t.name)) io.inputs.push_back(std::move(t));
+    // Names are how inputs are fed and outputs chosen: a graph with two of one name is not valid ONNX.
+    for (const auto* list : {&io.inputs, &io.outputs}) {
+        std::set<std::string> seen;
+        for (const TensorInfo& t : *list)
+            if (!seen.insert(t.name).second)
+                throw Error(name + ": two graph " + (list == &io.inputs ? "inputs" : "outputs") + " named '" + t.name +
+                            "' (not a valid ONNX graph)");
+    }
     return io;
 }
 

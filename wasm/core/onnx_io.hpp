@@ -13,7 +13,8 @@
 //   Dimension:       1 dim_value, 2 dim_param
 // Every other field is skipped by its wire type. The file comes from anywhere (fuzzed by
 // fuzz/fuzz_onnx_io.cpp): a length past the end, a bad wire type, a number that does not fit in 64 bits or
-// a graph input that is not a tensor is a strata::Error naming the file; nothing is read out of
+// a graph input that is not a tensor, two inputs or two outputs of one name is a strata::Error
+// naming the file; nothing is read out of
 // bounds and nothing is allocated beyond the file's own size.
 #pragma once
 #include <cstddef>
