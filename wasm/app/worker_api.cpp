@@ -381,30 +381,6 @@ val image_set(const val& spec, int channels, int height, int width, unsigned max
     return out;
 }
 
-// MNIST-format IDX bytes through the core's (fuzzed) parser, the one `strata characterize` uses:
-// kind "images" gives {shape: [count, rows, cols], data: Uint8Array}, "labels" {shape: [count],
-// data}; {"error": "..."} naming the file when the bytes are not such a file.
-val read_idx(const val& bytes_js, const std::string& name, const std::string& kind) {
-    val out = val::object();
-    try {
-        const std::vector<std::uint8_t> bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes_js);
-        val shape = val::array();
-        if (kind == "images") {
-            const strata::IdxImages im = strata::parse_idx_images(bytes.data(), bytes.size(), name);
-            shape.call<void>("push", double(im.count), im.rows, im.cols);
-            out.set("data",
-                    val::global("Uint8Array").new_(emscripten::typed_memory_view(im.pixels.size(), im.pixels.data())));
-        } else {
-            const strata::IdxLabels lb = strata::parse_idx_labels(bytes.data(), bytes.size(), name);
-            shape.call<void>("push", double(lb.labels.size()));
-            out.set("data",
-                    val::global("Uint8Array").new_(emscripten::typed_memory_view(lb.labels.size(), lb.labels.data())));
-        }
-        out.set("shape", shape);
-    } catch (const std::exception& e) { out.set("error", std::string(e.what())); }
-    return out;
-}
-
 // 5d. Models from anywhere ------------------------------------------------------------------------------------
 // How a model is run, decided by the core from its ONNX files as `strata characterize` decides it
 // (characterize.cpp's prepare_model): settingsJson is the manifest's "settings" object or a
@@ -495,7 +471,6 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("tsne", &tsne_embedding);
     emscripten::function("parseManifest", &parse_manifest_json);
     emscripten::function("imageSet", &image_set);
-    emscripten::function("readIdx", &read_idx);
     emscripten::function("planModel", &plan_model);
     emscripten::function("latentShape", &latent_shape);
     emscripten::function("toModelPixels", &model_pixels<&strata::to_model_pixels>);
