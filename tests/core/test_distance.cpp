@@ -269,6 +269,17 @@ double fixed_rank_without_rule(const SpsdFactor& S, const SpsdFactor& T, int r, 
     return theta.squaredNorm() + test::pencil_log_sq(RS2, RT2);
 }
 
+// The factor of exactly known eigenpairs: eigenvalues l, the first r columns of the orthogonal Q
+// (n = Q's rows; cols = 4n, as a latent's mode with more columns than rows).
+SpsdFactor exact_factor(const Eigen::VectorXd& l, const Eigen::MatrixXd& Q, int r) {
+    SpsdFactor f;
+    f.rows = int(Q.rows());
+    f.cols = 4 * int(Q.rows());
+    f.eigenvalues = l;
+    f.eigenvectors = Q.leftCols(r);
+    return f;
+}
+
 // Q M Q^T
 Eigen::MatrixXd conj(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& M) { return Q * M * Q.transpose(); }
 
@@ -481,14 +492,7 @@ TEST_CASE("fixed-rank and affine-invariant: eigenvalues over ten orders of magni
         ls(i) = std::pow(10.0, -10.0 * i / (r - 1));
         lt(i) = std::pow(10.0, -9.0 * i / (r - 1)) * 0.7;
     }
-    auto exact = [&](const Eigen::VectorXd& l, const Eigen::MatrixXd& Q) {
-        SpsdFactor f;
-        f.rows = n;
-        f.cols = 4 * n;
-        f.eigenvalues = l;
-        f.eigenvectors = Q.leftCols(r);
-        return f;
-    };
+    const auto exact = [&](const Eigen::VectorXd& l, const Eigen::MatrixXd& Q) { return exact_factor(l, Q, r); };
     const SpsdFactor S = exact(ls, QS), T = exact(lt, QT);
     // The reference in long double: one SVD of U_S^T U_T, then C and its singular values.
     const MatrixL US = QS.leftCols(r).cast<long double>(), UT = QT.leftCols(r).cast<long double>();
@@ -534,14 +538,7 @@ TEST_CASE("affine-invariant on turned bases with eigenvalues over ten orders of 
             ls(i) = std::pow(10.0, -10.0 * i / (r - 1));
             lt(i) = std::pow(10.0, -9.0 * i / (r - 1)) * (0.5 + trial);
         }
-        auto exact = [&](const Eigen::VectorXd& l, const Eigen::MatrixXd& Q) {
-            SpsdFactor f;
-            f.rows = n;
-            f.cols = 4 * n;
-            f.eigenvalues = l;
-            f.eigenvectors = Q.leftCols(r);
-            return f;
-        };
+        const auto exact = [&](const Eigen::VectorXd& l, const Eigen::MatrixXd& Q) { return exact_factor(l, Q, r); };
         const double eps = 1e-14;
         const Eigen::VectorXd es = ls.array() + eps * ls.sum() / n, et = lt.array() + eps * lt.sum() / n;
         const MatrixL C = es.cast<long double>().cwiseSqrt().cwiseInverse().asDiagonal() *
