@@ -448,7 +448,7 @@ def expected_json(paths, sets, opts, ref):
         "rank_rule": "s_i > s_1 * rank_rtol" if rtol is not None else "s_i > s_1 * max(I_n, m_n) * 2^-23",
         "rank_rtol": rtol, "bandwidth": ref["bandwidth"],
         "bandwidth_rule": "given" if "bandwidth" in opts else "median of clean pairwise distances",
-        "energy": opts.get("energy", 0.95), "dataset": "latents from .npy files (see inputs)",
+        "energy": opts.get("energy", 0.95), "landmarks": 0, "dataset": "latents from .npy files (see inputs)",
         "inputs": [], "n": int(sets[0][1].shape[0]), "samples": "all samples of each file, in file order",
         "sigmas": [s for s, _ in sets], "seed": None, "vae_latent": None}
     if rtol is not None and rtol < 1e-7:

@@ -363,6 +363,7 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
     o.set("vae_latent", mr.encoded.variational ? Json(s.vae_latent) : Json());
     o.set("bandwidth", mr.geometry.bandwidth);
     o.set("geometry", to_json(mr.geometry.settings, mr.geometry.bandwidth));
+    if (mr.geometry.landmarks) o.set("landmarks", to_json(*mr.geometry.landmarks));
     Json sets = Json::array();
     for (std::size_t i = 0; i < mr.geometry.sets.size(); ++i) {
         Json js = to_json(mr.geometry.sets[i]);
@@ -411,7 +412,9 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
         mr.encoded = encode_model(pm, images_for(pm.encoder.image).pixels, s);
         const auto t0 = std::chrono::steady_clock::now();
         std::string last;
-        mr.geometry = analyze_geometry(mr.encoded.sets, s.geometry, [&](const std::string& stage, double) {
+        GeometrySettings geometry = s.geometry;
+        geometry.landmark_seed = s.seed;  // the landmarks are drawn with the study's seed
+        mr.geometry = analyze_geometry(mr.encoded.sets, geometry, [&](const std::string& stage, double) {
             if (quiet || stage == last) return;
             last = stage;
             std::fprintf(stderr, "strata characterize: %s: %s\n", m.name.c_str(), stage.c_str());

@@ -3,7 +3,7 @@
 // Index: 1. flags  2. reading the sets  3. running and writing the results
 //
 //   strata geometry --clean CLEAN.npy [--noisy SIGMA=PATH.npy ...] [analysis flags]
-//                   --out RESULT.json [--csv DIR]
+//                   [--landmarks M [--seed S]] --out RESULT.json [--csv DIR]
 #include "commands.hpp"
 
 #include "analysis.hpp"
@@ -30,6 +30,7 @@ std::vector<FlagSpec> flag_specs() {
         {"--noisy", "SIGMA=PATH.npy: latents of the same images at noise SIGMA (repeatable)"},
         {"--out", "where to write the result JSON"},
         {"--csv", "also write summary.csv and samples.csv into this folder"},
+        {"--seed", "seed of the landmark draw with --landmarks (default 0)"},
         {"--quiet", "no progress on stderr", true},
     };
     for (FlagSpec& f : geometry_flag_specs()) specs.push_back(f);
@@ -80,7 +81,10 @@ int geometry(const Args& raw) {
         return 0;
     }
     if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional()[0] + "'");
-    const GeometrySettings settings = parse_geometry_flags(args);
+    GeometrySettings settings = parse_geometry_flags(args);
+    const long seed = args.integer("--seed", 0);
+    if (seed < 0) throw Error("--seed: must be >= 0");
+    settings.landmark_seed = std::uint64_t(seed);
     const std::string out_path = args.required("--out");
     const bool quiet = args.has("--quiet");
 
@@ -126,7 +130,7 @@ int geometry(const Args& raw) {
     s->set("n", sets[0].n);
     s->set("samples", "all samples of each file, in file order");
     s->set("sigmas", Json::array_of(sigmas));
-    s->set("seed", Json());
+    s->set("seed", result.landmarks ? Json(static_cast<unsigned long long>(settings.landmark_seed)) : Json());
     s->set("vae_latent", Json());
     json.set("seconds", seconds);
     // The result and its CSV tables are written together: a failed write changes none of them.

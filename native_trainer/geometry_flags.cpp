@@ -16,6 +16,7 @@ std::vector<FlagSpec> geometry_flag_specs() {
         {"--spd-eps", "regularisation e of the log-based metrics (1e-6)"},
         {"--fixed-rank-k", "weight k of the SPD part of the fixed-rank metric (1)"},
         {"--threads", "worker threads, 0 = all cores (0)"},
+        {"--landmarks", "M landmarks: the kernel analysis by the Nystrom method when 0 < M < N (0 = exact, default)"},
     };
 }
 
@@ -37,6 +38,11 @@ GeometrySettings parse_geometry_flags(const ArgParser& a) {
     const long threads = a.integer("--threads", 0);
     if (threads < 0 || threads > 1024) throw Error("--threads: must be between 0 and 1024");
     s.threads = int(threads);
+    const long landmarks = a.integer("--landmarks", 0);
+    if (landmarks < 0 || landmarks > 100000000)
+        throw Error("--landmarks: must be an integer between 0 and 100000000 (0 = exact), got " +
+                    std::to_string(landmarks));
+    s.landmarks = int(landmarks);
     validate(s);
     return s;
 }

@@ -1,7 +1,7 @@
 // geometry_flags.hpp: the analysis flags shared by `strata geometry` and `strata characterize`.
 //
 //   --metric NAME  --energy X  --centered true|false  --rank-rtol X  --bandwidth H
-//   --weights W1,W2,W3  --spd-eps X  --fixed-rank-k X  --threads N
+//   --weights W1,W2,W3  --spd-eps X  --fixed-rank-k X  --threads N  --landmarks M
 #pragma once
 #include "args.hpp"
 #include "settings.hpp"

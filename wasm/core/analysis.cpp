@@ -4,6 +4,9 @@
 //        (CleanAnalysis)  4. a noisy set: kernels, then spectrum, 2-D view, angles
 //        5. analyze_geometry
 //
+// With landmarks (0 < settings.landmarks < N) the kernel quantities come from Nystrom features
+// (landmarks.hpp) and no N x N matrix is formed; ranks and strata are the same either way.
+//
 // Work is arranged for speed and memory: a set's points are reduced to what the metric needs
 // (for `log-euclidean` one feature row per point), each distance block becomes its kernel as soon
 // as the bandwidth is known, and in analyze_geometry the independent per-set eigenproblems run in
@@ -85,6 +88,13 @@ void fill_spectrum_results(SetResult& r, const KernelSpectrum& spec, double ener
     r.hilbert_dim = hilbert_dimension(spec.mu, energy);
 }
 
+void fill_feature_results(SetResult& r, const FeatureSpectrum& spec, const NystromMap& map, double energy) {
+    r.approximate = true;
+    r.kernel_min_eigenvalue = map.min_eigenvalue;
+    r.kernel_spectrum.assign(spec.mu.data(), spec.mu.data() + spec.mu.size());
+    r.hilbert_dim = hilbert_dimension(spec.mu, energy);
+}
+
 std::vector<std::array<double, 2>> rows_2d(const Eigen::MatrixXd& Y) {
     std::vector<std::array<double, 2>> out(std::size_t(Y.rows()));
     for (Eigen::Index i = 0; i < Y.rows(); ++i) out[std::size_t(i)] = {Y(i, 0), Y(i, 1)};
@@ -107,13 +117,14 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
         origin_ = points_.features.colwise().mean();
         points_.features.rowwise() -= origin_;
     }
+    if (settings_.landmarks > 0 && std::size_t(settings_.landmarks) < clean.n) {
+        clean_landmarks(clean.name);
+        return;
+    }
     std::int64_t ambiguous = 0;
     const Eigen::MatrixXd D2 = pairwise_sq(points_, settings_, &ambiguous);
     bandwidth_ = settings_.bandwidth ? *settings_.bandwidth : median_bandwidth(D2);
-    if (!(bandwidth_ > 0.0))
-        throw Error(clean.name +
-                    ": all clean latents are at distance 0 from each other, so the median "
-                    "bandwidth is 0; give a bandwidth explicitly");
+    check_bandwidth(clean.name);
     K_ = gaussian_kernel(D2, bandwidth_);
     spectrum_ = kernel_spectrum(K_);
     fill_spectrum_results(clean_, spectrum_, settings_.energy);
@@ -124,6 +135,38 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
     }
 }
 
+void CleanAnalysis::check_bandwidth(const std::string& clean_name) const {
+    if (!(bandwidth_ > 0.0))
+        throw Error(clean_name + ": all clean " + (landmark_info_ ? "landmark " : "") +
+                    "latents are at distance 0 from each other, so the median bandwidth is 0; give a bandwidth "
+                    "explicitly");
+}
+
+// The clean set on landmarks: the bandwidth from the landmarks' own distances, W, the feature map,
+// and the clean features' spectrum and 2-D view. Only N x M and M x M blocks are formed.
+void CleanAnalysis::clean_landmarks(const std::string& clean_name) {
+    LandmarkInfo info;
+    info.m = std::size_t(settings_.landmarks);
+    info.seed = settings_.landmark_seed;
+    info.indices = landmark_indices(points_.size(), info.m, info.seed);
+    landmark_info_ = info;
+    landmarks_ = select_points(points_, info.indices);
+    const Eigen::MatrixXd W2 = pairwise_sq(landmarks_, settings_);
+    if (!settings_.bandwidth && info.m < 2)
+        throw Error("--landmarks: the median bandwidth needs at least 2 landmarks; give a bandwidth with 1");
+    bandwidth_ = settings_.bandwidth ? *settings_.bandwidth : median_bandwidth(W2);
+    check_bandwidth(clean_name);
+    map_ = nystrom_map(gaussian_kernel(W2, bandwidth_));
+    landmark_info_->feature_rank = map_.projection.cols();
+    landmark_info_->min_eigenvalue = map_.min_eigenvalue;
+    const Eigen::MatrixXd Phi =
+        nystrom_features(gaussian_kernel(pairwise_sq(points_, landmarks_, settings_), bandwidth_), map_);
+    clean_features_ = feature_spectrum(Phi);
+    fill_feature_results(clean_, clean_features_, map_, settings_.energy);
+    clean_.embedding_2d = rows_2d(feature_coordinates(Phi, clean_features_, 2));
+    if (settings_.metric == "fixed-rank") clean_.cross_stratum_pairs = cross_stratum_pairs(points_.ranks);
+}
+
 // 4. A noisy set ----------------------------------------------------------------------------------------------
 CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy) const {
     check_set(noisy);
@@ -132,6 +175,14 @@ CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy)
     if (settings_.metric == "log-euclidean") p.points.features.rowwise() -= origin_;
     NoisyKernels k;
     k.result = rank_results(noisy, p);
+    if (landmark_info_) {
+        k.K_landmarks = gaussian_kernel(pairwise_sq(p.points, landmarks_, settings_), bandwidth_);
+        if (settings_.metric == "fixed-rank") {
+            k.result.cross_stratum_pairs = cross_stratum_pairs(p.points.ranks);
+            k.result.cross_stratum_pairs_vs_clean = cross_stratum_pairs(points_.ranks, p.points.ranks);
+        }
+        return k;
+    }
     std::int64_t ambiguous = 0;
     k.K = gaussian_kernel(pairwise_sq(p.points, settings_, &ambiguous), bandwidth_);
     k.K_cross = gaussian_kernel(pairwise_sq(points_, p.points, settings_), bandwidth_);
@@ -145,6 +196,17 @@ CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy)
 
 SetResult CleanAnalysis::finish(NoisyKernels k) const {
     SetResult r = std::move(k.result);
+    if (landmark_info_) {
+        const Eigen::MatrixXd Phi = nystrom_features(k.K_landmarks, map_);
+        k.K_landmarks.resize(0, 0);
+        const FeatureSpectrum spectrum = feature_spectrum(Phi);
+        fill_feature_results(r, spectrum, map_, settings_.energy);
+        r.embedding_2d = rows_2d(feature_coordinates(Phi, clean_features_, 2));
+        const Eigen::VectorXd deg =
+            feature_principal_angles_deg(clean_features_, clean_.hilbert_dim, spectrum, r.hilbert_dim);
+        r.principal_angles_deg.assign(deg.data(), deg.data() + deg.size());
+        return r;
+    }
     const KernelSpectrum spectrum = kernel_spectrum(k.K);
     fill_spectrum_results(r, spectrum, settings_.energy);
     // Noisy points are placed in the clean set's kernel-PCA view (out-of-sample projection).
@@ -184,6 +246,7 @@ GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const Geomet
 
     const CleanAnalysis clean(sets[0], settings);
     result.bandwidth = clean.bandwidth();
+    result.landmarks = clean.landmarks();
     result.sets.push_back(clean.clean());
     lap("clean set");
     report("clean set", 0.3);

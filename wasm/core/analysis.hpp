@@ -10,6 +10,7 @@
 #pragma once
 #include "distance.hpp"
 #include "kernel.hpp"
+#include "landmarks.hpp"
 #include "latent.hpp"
 #include "rank.hpp"
 #include "settings.hpp"
@@ -48,14 +49,28 @@ struct SetResult {
     std::optional<std::int64_t> cross_stratum_pairs_vs_clean;
     // `fixed-rank` only: pairs i < j within the set for which some mode had principal angles of
     // 90 degrees, so that the distance needed docs/method.md's rule for zero cosines.
+    // Not counted with landmarks (it would need every pair's distance).
     std::optional<std::int64_t> fixed_rank_ambiguous_pairs;
+    // With landmarks: hilbert_dim, kernel_spectrum (k values), kernel_min_eigenvalue (of the
+    // landmark kernel W), embedding_2d and principal_angles_deg come from the Nystrom features.
+    bool approximate = false;
 };
 
 // 2. The result of one analysis ----------------------------------------------------------------
+// The landmarks of a Nystrom analysis (settings.landmarks = M with 0 < M < N; docs/method.md, "Landmarks").
+struct LandmarkInfo {
+    std::size_t m = 0;
+    std::uint64_t seed = 0;
+    std::vector<std::size_t> indices;  // into the clean set, ascending
+    Eigen::Index feature_rank = 0;     // k: eigenvalues of W kept
+    double min_eigenvalue = 0.0;       // of W
+};
+
 struct GeometryResult {
     GeometrySettings settings;    // as given
     double bandwidth = 0.0;       // h actually used
     std::vector<SetResult> sets;  // clean first, then the noisy sets in the order given
+    std::optional<LandmarkInfo> landmarks;  // set when the kernel analysis used landmarks
     // Wall-clock seconds per stage ("points", "distances", "spectra", "angles"), for benchmarks
     // and the page's timings; not part of the results proper.
     std::vector<std::pair<std::string, double>> stage_seconds;
@@ -84,21 +99,28 @@ public:
     const SetResult& clean() const { return clean_; }
     double bandwidth() const { return bandwidth_; }
     const GeometrySettings& settings() const { return settings_; }
+    // Set when the kernel analysis runs on landmarks (0 < settings.landmarks < N).
+    const std::optional<LandmarkInfo>& landmarks() const { return landmark_info_; }
 
     // The full result of one noisy set. Const: several may run at once.
     SetResult add_noisy(const LatentSet& noisy) const;
 
     // add_noisy() in its two steps: the distance products (parallel inside), then the set's
     // eigenproblem, 2-D view and angles (serial inside, so several sets can run side by side).
+    // With landmarks K and K_cross stay empty and K_landmarks holds the set's only kernel block.
     struct NoisyKernels {
-        SetResult result;         // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
-        Eigen::MatrixXd K;        // the set's own kernel
-        Eigen::MatrixXd K_cross;  // K(clean, set): N_clean x N_set
+        SetResult result;             // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
+        Eigen::MatrixXd K;            // the set's own kernel
+        Eigen::MatrixXd K_cross;      // K(clean, set): N_clean x N_set
+        Eigen::MatrixXd K_landmarks;  // landmarks only: K(set, landmarks), N_set x M
     };
     NoisyKernels noisy_kernels(const LatentSet& noisy) const;
     SetResult finish(NoisyKernels kernels) const;
 
 private:
+    void clean_landmarks(const std::string& clean_name);
+    void check_bandwidth(const std::string& clean_name) const;
+
     GeometrySettings settings_;
     PointSet points_;            // the clean points, prepared for the metric
     Eigen::RowVectorXd origin_;  // log-euclidean: the clean features' mean (all sets are shifted by it)
@@ -106,6 +128,11 @@ private:
     KernelSpectrum spectrum_;    // and its spectrum
     double bandwidth_ = 0.0;
     SetResult clean_;
+    // Landmarks only (then K_ and spectrum_ stay empty).
+    std::optional<LandmarkInfo> landmark_info_;
+    PointSet landmarks_;             // the landmark points, prepared for the metric
+    NystromMap map_;                 // their feature map
+    FeatureSpectrum clean_features_; // the clean features' mean and directions
 };
 
 }  // namespace strata

@@ -1,6 +1,7 @@
 // noise.hpp: the reproducible Gaussian numbers of the study, natively and in the page.
 //
 // Index: 1. gaussian_stream  2. add_noise (docs/method.md section 1)  3. vae_sample (section 2)
+//        4. sample_indices (the landmarks of docs/method.md, "Landmarks")
 //
 // Why our own generator: the noise e and the VAE's reparameterisation e must be the same numbers
 // on every machine and in the page (JavaScript), so they cannot come from std::normal_distribution
@@ -19,7 +20,7 @@
 
 namespace strata::noise {
 
-enum Purpose : std::uint64_t { kInputNoise = 1, kVaeSample = 2 };
+enum Purpose : std::uint64_t { kInputNoise = 1, kVaeSample = 2, kLandmarks = 3 };
 
 // 1. `count` standard normal numbers of the stream (seed, index, purpose).
 std::vector<float> gaussian_stream(std::uint64_t seed, std::uint64_t index, Purpose purpose, std::size_t count);
@@ -32,5 +33,11 @@ std::vector<float> add_noise(const std::vector<float>& x, std::size_t count, std
 // 3. z = mu + exp(logvar / 2) * e for `count` latents of `size` values, e from kVaeSample streams.
 std::vector<float> vae_sample(const std::vector<float>& mu, const std::vector<float>& logvar, std::size_t count,
                               std::size_t size, std::uint64_t seed, std::uint64_t first_index = 0);
+
+// 4. m distinct indices of 0..n-1 drawn uniformly without replacement, sorted ascending (m <= n, else
+// every index). A partial Fisher-Yates shuffle of 0..n-1 driven by the uniforms u_0, u_1, ... of the
+// stream (seed, 0, purpose): for i = 0..m-1, j = i + floor(u_i (n - i)) (at most n - 1), swap
+// entries i and j; the first m entries, sorted, are the sample.
+std::vector<std::size_t> sample_indices(std::uint64_t seed, std::size_t n, std::size_t m, Purpose purpose);
 
 }  // namespace strata::noise

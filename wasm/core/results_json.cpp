@@ -37,8 +37,11 @@ Json to_json(const GeometrySettings& s, double bandwidth_used) {
     if (!rank_rule_resolvable(s.rank_rtol))
         j.set("rank_rule_warning", "rank_rtol below 1e-7 is finer than the eigenvalue-based rank test resolves");
     j.set("bandwidth", bandwidth_used);
-    j.set("bandwidth_rule", s.bandwidth ? "given" : "median of clean pairwise distances");
+    j.set("bandwidth_rule", s.bandwidth       ? "given"
+                            : s.landmarks ? "median of clean pairwise distances (among the landmarks when they are used)"
+                                          : "median of clean pairwise distances");
     j.set("energy", s.energy);
+    j.set("landmarks", s.landmarks);
     return j;
 }
 
@@ -65,6 +68,7 @@ Json to_json(const SetResult& r) {
     j.set("kernel_min_eigenvalue", r.kernel_min_eigenvalue);
     j.set("embedding_2d", rows(r.embedding_2d));
     if (!r.clean) j.set("principal_angles_deg", Json::array_of(r.principal_angles_deg));
+    if (r.approximate) j.set("approximate", true);
     if (r.cross_stratum_pairs) j.set("cross_stratum_pairs", Json(static_cast<long long>(*r.cross_stratum_pairs)));
     if (r.cross_stratum_pairs_vs_clean)
         j.set("cross_stratum_pairs_vs_clean", Json(static_cast<long long>(*r.cross_stratum_pairs_vs_clean)));
@@ -76,9 +80,26 @@ Json to_json(const SetResult& r) {
 Json to_json(const GeometryResult& result) {
     Json j = Json::object();
     j.set("settings", to_json(result.settings, result.bandwidth));
+    if (result.landmarks) j.set("landmarks", to_json(*result.landmarks));
     Json sets = Json::array();
     for (const SetResult& s : result.sets) sets.push(to_json(s));
     j.set("sets", std::move(sets));
+    return j;
+}
+
+Json to_json(const LandmarkInfo& l) {
+    Json j = Json::object();
+    j.set("m", l.m);
+    j.set("rule",
+          "m distinct indices of the clean set, uniformly without replacement (partial Fisher-Yates shuffle on the "
+          "stream (seed, 0, purpose 3) of wasm/core/noise.hpp), sorted ascending; the same for every noise level");
+    j.set("seed", static_cast<unsigned long long>(l.seed));
+    j.set("indices", Json::array_of(l.indices));
+    j.set("bandwidth_rule", "median of the pairwise distances among the landmarks, unless given");
+    j.set("feature_rule", "phi(x) = diag(w_k)^-1/2 V_k^T K(L, x), eigenvalues w_i of W = K(L, L) kept when > max(w) * m * 2^-52");
+    j.set("feature_rank", static_cast<long long>(l.feature_rank));
+    j.set("landmark_kernel_min_eigenvalue", l.min_eigenvalue);
+    j.set("approximate", "hilbert_dim, kernel_spectrum, kernel_min_eigenvalue (of W), embedding_2d, principal_angles_deg");
     return j;
 }
 

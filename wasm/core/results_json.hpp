@@ -19,7 +19,9 @@ namespace strata {
 // 1. The analysis types ----------------------------------------------------------------------------
 Json to_json(const GeometrySettings& settings, double bandwidth_used);
 Json to_json(const SetResult& set);
-Json to_json(const GeometryResult& result);  // {"settings": ..., "sets": [...]}
+Json to_json(const GeometryResult& result);  // {"settings": ..., "landmarks": ... (if used), "sets": [...]}
+// The landmarks of a Nystrom analysis: M, the rule, the seed, the indices, what is approximate.
+Json to_json(const LandmarkInfo& landmarks);
 
 // 2. The study's settings block ------------------------------------------------------------------------
 // Everything that determines a study's numbers besides the models: where the images come from, which

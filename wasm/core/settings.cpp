@@ -46,6 +46,8 @@ void validate(const GeometrySettings& s) {
     if (!(s.fixed_rank_k >= 0.0 && std::isfinite(s.fixed_rank_k)))
         throw Error("--fixed-rank-k: must be a finite number >= 0");
     if (s.threads < 0) throw Error("--threads: must be >= 0");
+    if (s.landmarks < 0)
+        throw Error("--landmarks: must be an integer >= 0 (0 = exact), got " + std::to_string(s.landmarks));
 }
 
 }  // namespace strata

@@ -3,6 +3,7 @@
 // Index: 1. GeometrySettings  2. parsing helpers for the names used in configs, the CLI and URLs
 #pragma once
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ struct GeometrySettings {
     std::optional<double> bandwidth;         // h; median heuristic on the clean set if unset
     double energy = 0.95;                    // `energy` threshold eta of dim_eta (section 6)
     int threads = 0;                         // worker threads; 0 = hardware concurrency
+    int landmarks = 0;                       // `landmarks` M: Nystrom kernel analysis when 0 < M < N; 0 = exact
+    std::uint64_t landmark_seed = 0;         // the study's seed, which draws the landmarks
 };
 
 // 2. Names --------------------------------------------------------------------------------------
