@@ -225,6 +225,47 @@ TEST_CASE("geometry: fixed-rank counts the pairs that needed the rule for zero c
 }
 
 // 3. Bad input -------------------------------------------------------------------------------------------------
+TEST_CASE("geometry: --landmarks runs the Nystrom analysis and says so in the JSON") {
+    TempDir t;
+    write_latents(t / "clean.npy", 24, 10, 4, 4, 0.0);
+    write_latents(t / "noisy.npy", 24, 10, 4, 4, 0.2);
+    const std::string sets = " --clean " + t / "clean.npy" + " --noisy 0.2=" + t / "noisy.npy";
+    const Run r = strata_run("geometry" + sets + " --landmarks 10 --seed 3 --quiet --out " + t / "out.json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::ifstream f(t / "out.json");
+    const nlohmann::json j = nlohmann::json::parse(f);
+    CHECK(j["settings"]["landmarks"] == 10);
+    CHECK(j["settings"]["seed"] == 3);
+    const auto& l = j["landmarks"];
+    CHECK(l["m"] == 10);
+    CHECK(l["seed"] == 3);
+    REQUIRE(l["indices"].size() == 10);
+    for (std::size_t i = 1; i < 10; ++i) CHECK(l["indices"][i - 1].get<int>() < l["indices"][i].get<int>());
+    CHECK(l["indices"][9].get<int>() < 24);
+    CHECK(l["rule"].get<std::string>().find("without replacement") != std::string::npos);
+    const int k = l["feature_rank"].get<int>();
+    CHECK((k >= 1 && k <= 10));
+    CHECK(j["sets"][0]["kernel_spectrum"].size() == std::size_t(k));
+    CHECK(j["sets"][1]["kernel_spectrum"].size() <= 20);  // joint features of both sets' landmarks
+    for (const auto& s : j["sets"]) {
+        CHECK(s["approximate"] == true);
+        CHECK(s["embedding_2d"].size() == 24);
+    }
+    CHECK(!j["sets"][1]["principal_angles_deg"].empty());
+
+    // M >= N is the exact analysis: no landmarks block, nothing flagged.
+    const Run e = strata_run("geometry" + sets + " --landmarks 24 --quiet --out " + t / "exact.json");
+    REQUIRE(e.code == 0);
+    std::ifstream g(t / "exact.json");
+    const nlohmann::json x = nlohmann::json::parse(g);
+    CHECK(x["settings"]["landmarks"] == 24);
+    CHECK(x["settings"]["seed"].is_null());
+    CHECK_FALSE(x.contains("landmarks"));
+    CHECK_FALSE(x["sets"][0].contains("approximate"));
+    CHECK(x["sets"][0]["kernel_spectrum"].size() == 24);
+}
+
 TEST_CASE("geometry: every bad input exits non-zero with one clear message and writes nothing") {
     TempDir t;
     write_latents(t / "good.npy", 6, 4, 3, 3, 0.1);
@@ -288,6 +329,9 @@ TEST_CASE("geometry: every bad input exits non-zero with one clear message and w
     expect_error(good + " --noisy " + t / "good.npy", "--noisy: expected SIGMA=PATH.npy");
     expect_error(good + " --noisy 0.1=" + t / "good.npy" + " --noisy 0.1=" + t / "good.npy", "is given twice");
     expect_error(good + " --frobnicate 3", "--frobnicate: unknown option");
+    expect_error(good + " --landmarks 2.5", "--landmarks: '2.5' is not an integer");
+    expect_error(good + " --landmarks -3", "--landmarks: must be an integer between 0 and");
+    expect_error(good + " --landmarks 4 --seed -1", "--seed: must be >= 0");
     expect_error("", "--clean: required");
 
     // A failed run leaves an existing result untouched.

@@ -156,11 +156,12 @@ void CleanAnalysis::clean_landmarks(const std::string& clean_name) {
         throw Error("--landmarks: the median bandwidth needs at least 2 landmarks; give a bandwidth with 1");
     bandwidth_ = settings_.bandwidth ? *settings_.bandwidth : median_bandwidth(W2);
     check_bandwidth(clean_name);
-    map_ = nystrom_map(gaussian_kernel(W2, bandwidth_));
+    W_ = gaussian_kernel(W2, bandwidth_);
+    map_ = nystrom_map(W_);
     landmark_info_->feature_rank = map_.projection.cols();
     landmark_info_->min_eigenvalue = map_.min_eigenvalue;
-    const Eigen::MatrixXd Phi =
-        nystrom_features(gaussian_kernel(pairwise_sq(points_, landmarks_, settings_), bandwidth_), map_);
+    C_ = gaussian_kernel(pairwise_sq(points_, landmarks_, settings_), bandwidth_);
+    const Eigen::MatrixXd Phi = nystrom_features(C_, map_);
     clean_features_ = feature_spectrum(Phi);
     fill_feature_results(clean_, clean_features_, map_, settings_.energy);
     clean_.embedding_2d = rows_2d(feature_coordinates(Phi, clean_features_, 2));
@@ -176,7 +177,12 @@ CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy)
     NoisyKernels k;
     k.result = rank_results(noisy, p);
     if (landmark_info_) {
+        // The set's own landmarks: the same rule on the set (the same images when it has N samples).
+        k.own = landmark_indices(p.points.size(), landmark_info_->m, landmark_info_->seed);
+        const PointSet own = select_points(p.points, k.own);
         k.K_landmarks = gaussian_kernel(pairwise_sq(p.points, landmarks_, settings_), bandwidth_);
+        k.K_own = gaussian_kernel(pairwise_sq(p.points, own, settings_), bandwidth_);
+        k.K_clean_own = gaussian_kernel(pairwise_sq(points_, own, settings_), bandwidth_);
         if (settings_.metric == "fixed-rank") {
             k.result.cross_stratum_pairs = cross_stratum_pairs(p.points.ranks);
             k.result.cross_stratum_pairs_vs_clean = cross_stratum_pairs(points_.ranks, p.points.ranks);
@@ -197,13 +203,32 @@ CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy)
 SetResult CleanAnalysis::finish(NoisyKernels k) const {
     SetResult r = std::move(k.result);
     if (landmark_info_) {
-        const Eigen::MatrixXd Phi = nystrom_features(k.K_landmarks, map_);
-        k.K_landmarks.resize(0, 0);
-        const FeatureSpectrum spectrum = feature_spectrum(Phi);
-        fill_feature_results(r, spectrum, map_, settings_.energy);
-        r.embedding_2d = rows_2d(feature_coordinates(Phi, clean_features_, 2));
+        // The 2-D view: out-of-sample in the clean landmarks' features, as the exact path.
+        r.embedding_2d = rows_2d(feature_coordinates(nystrom_features(k.K_landmarks, map_), clean_features_, 2));
+        // The set's spectrum and the angles: in the joint features of L_X and L_Y, which hold both
+        // sets' directions (features of the clean landmarks alone would project the noisy subspace
+        // into the clean one and shrink its angles).
+        const Eigen::Index m = W_.rows(), my = Eigen::Index(k.own.size());
+        Eigen::MatrixXd WJ(m + my, m + my);
+        WJ.topLeftCorner(m, m) = W_;
+        for (Eigen::Index b = 0; b < my; ++b) {
+            for (Eigen::Index a = 0; a < m; ++a)
+                WJ(m + b, a) = k.K_clean_own(Eigen::Index(landmark_info_->indices[std::size_t(a)]), b);
+            for (Eigen::Index a = 0; a < my; ++a) WJ(m + b, m + a) = k.K_own(Eigen::Index(k.own[std::size_t(b)]), a);
+        }
+        WJ.topRightCorner(m, my) = WJ.bottomLeftCorner(my, m).transpose();
+        const NystromMap joint = nystrom_map(WJ);
+        Eigen::MatrixXd CX(C_.rows(), m + my), CY(k.K_landmarks.rows(), m + my);
+        CX << C_, k.K_clean_own;
+        CY << k.K_landmarks, k.K_own;
+        k = NoisyKernels{};  // the blocks are in CX and CY now
+        const FeatureSpectrum fx = feature_spectrum(nystrom_features(CX, joint));
+        CX.resize(0, 0);
+        const FeatureSpectrum fy = feature_spectrum(nystrom_features(CY, joint));
+        CY.resize(0, 0);
+        fill_feature_results(r, fy, joint, settings_.energy);
         const Eigen::VectorXd deg =
-            feature_principal_angles_deg(clean_features_, clean_.hilbert_dim, spectrum, r.hilbert_dim);
+            feature_principal_angles_deg(fx, hilbert_dimension(fx.mu, settings_.energy), fy, r.hilbert_dim);
         r.principal_angles_deg.assign(deg.data(), deg.data() + deg.size());
         return r;
     }

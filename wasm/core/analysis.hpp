@@ -51,8 +51,8 @@ struct SetResult {
     // 90 degrees, so that the distance needed docs/method.md's rule for zero cosines.
     // Not counted with landmarks (it would need every pair's distance).
     std::optional<std::int64_t> fixed_rank_ambiguous_pairs;
-    // With landmarks: hilbert_dim, kernel_spectrum (k values), kernel_min_eigenvalue (of the
-    // landmark kernel W), embedding_2d and principal_angles_deg come from the Nystrom features.
+    // With landmarks: hilbert_dim, kernel_spectrum, kernel_min_eigenvalue (of the landmark kernel),
+    // embedding_2d and principal_angles_deg come from Nystrom features (docs/method.md, "Landmarks").
     bool approximate = false;
 };
 
@@ -107,12 +107,16 @@ public:
 
     // add_noisy() in its two steps: the distance products (parallel inside), then the set's
     // eigenproblem, 2-D view and angles (serial inside, so several sets can run side by side).
-    // With landmarks K and K_cross stay empty and K_landmarks holds the set's only kernel block.
+    // With landmarks K and K_cross stay empty; the three blocks against the clean landmarks L_X
+    // and the set's own landmarks L_Y (docs/method.md, "Landmarks") are filled instead.
     struct NoisyKernels {
-        SetResult result;             // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
-        Eigen::MatrixXd K;            // the set's own kernel
-        Eigen::MatrixXd K_cross;      // K(clean, set): N_clean x N_set
-        Eigen::MatrixXd K_landmarks;  // landmarks only: K(set, landmarks), N_set x M
+        SetResult result;                // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
+        Eigen::MatrixXd K;               // the set's own kernel
+        Eigen::MatrixXd K_cross;         // K(clean, set): N_clean x N_set
+        Eigen::MatrixXd K_landmarks;     // landmarks only: K(set, L_X), N_set x M
+        Eigen::MatrixXd K_own;           // landmarks only: K(set, L_Y), N_set x M_Y
+        Eigen::MatrixXd K_clean_own;     // landmarks only: K(clean, L_Y), N_clean x M_Y
+        std::vector<std::size_t> own;    // landmarks only: the indices of L_Y in the set
     };
     NoisyKernels noisy_kernels(const LatentSet& noisy) const;
     SetResult finish(NoisyKernels kernels) const;
@@ -131,7 +135,9 @@ private:
     // Landmarks only (then K_ and spectrum_ stay empty).
     std::optional<LandmarkInfo> landmark_info_;
     PointSet landmarks_;             // the landmark points, prepared for the metric
-    NystromMap map_;                 // their feature map
+    Eigen::MatrixXd W_;              // K(L_X, L_X)
+    Eigen::MatrixXd C_;              // K(clean, L_X), N x M
+    NystromMap map_;                 // the clean landmarks' feature map
     FeatureSpectrum clean_features_; // the clean features' mean and directions
 };
 

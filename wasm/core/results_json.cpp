@@ -99,6 +99,9 @@ Json to_json(const LandmarkInfo& l) {
     j.set("feature_rule", "phi(x) = diag(w_k)^-1/2 V_k^T K(L, x), eigenvalues w_i of W = K(L, L) kept when > max(w) * m * 2^-52");
     j.set("feature_rank", static_cast<long long>(l.feature_rank));
     j.set("landmark_kernel_min_eigenvalue", l.min_eigenvalue);
+    j.set("noisy_sets",
+          "spectrum, hilbert_dim and principal angles in the joint features of the clean landmarks and the set's own "
+          "(the same rule on the set); kernel_min_eigenvalue of that joint W; embedding_2d in the clean features");
     j.set("approximate", "hilbert_dim, kernel_spectrum, kernel_min_eigenvalue (of W), embedding_2d, principal_angles_deg");
     return j;
 }
