@@ -71,7 +71,10 @@ FeatureSpectrum feature_spectrum(const Eigen::MatrixXd& Phi) {
     Eigen::MatrixXd G = lower_gram(Pc, 1.0);  // lower triangle of Pc^T Pc
     G.triangularView<Eigen::StrictlyUpper>() = G.transpose();
     const SymmetricEigen eig = symmetric_eigen(G);
-    out.mu = eig.values.reverse().cwiseMax(0.0);
+    // Below eps ||Phi||_F^2 an eigenvalue is the round-off of centring and of forming the Gram matrix
+    // (a set of identical points has none above it).
+    const double floor = kFloat64Eps * Phi.squaredNorm();
+    out.mu = eig.values.reverse().unaryExpr([floor](double v) { return v > floor ? v : 0.0; });
     out.vectors = eig.vectors.rowwise().reverse();
     for (Eigen::Index c = 0; c < std::min<Eigen::Index>(2, k); ++c) {
         const Eigen::VectorXd y = Pc * out.vectors.col(c);

@@ -45,7 +45,7 @@ Eigen::MatrixXd nystrom_features(const Eigen::MatrixXd& C, const NystromMap& map
 // the right singular vectors of Phi_c.
 struct FeatureSpectrum {
     Eigen::RowVectorXd mean;  // 1 x k
-    Eigen::VectorXd mu;       // k eigenvalues, descending, negatives (round-off) clipped to 0
+    Eigen::VectorXd mu;       // k eigenvalues, descending; those <= 2^-52 ||Phi||_F^2 (round-off) set to 0
     Eigen::MatrixXd vectors;  // k x k, the u in the same order. The first two columns (the 2-D view's)
                               // carry section 6's sign rule: the largest-magnitude entry of the
                               // coordinates Phi_c u is positive (the first such entry on a tie)
