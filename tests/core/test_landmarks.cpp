@@ -196,16 +196,18 @@ std::vector<LatentSet> clean_and_noisy(int n, std::mt19937& rng) {
     for (double& v : noisy.values) v += 0.3 * g(rng);
     return {clean, noisy};
 }
+
+GeometryResult with_landmarks(const std::vector<LatentSet>& sets, int m) {
+    GeometrySettings s;
+    s.landmarks = m;
+    return analyze_geometry(sets, s);
+}
 }  // namespace
 
 TEST_CASE("landmarks in analyze_geometry: M >= N is the exact analysis; M < N is flagged") {
     std::mt19937 rng(18);
     const std::vector<LatentSet> sets = clean_and_noisy(30, rng);
-    GeometrySettings exact;
-    const GeometryResult e = analyze_geometry(sets, exact);
-    GeometrySettings many = exact;
-    many.landmarks = 30;
-    const GeometryResult m = analyze_geometry(sets, many);
+    const GeometryResult e = with_landmarks(sets, 0), m = with_landmarks(sets, 30);
     CHECK_FALSE(m.landmarks);
     CHECK(m.bandwidth == e.bandwidth);
     for (std::size_t s = 0; s < 2; ++s) {
@@ -214,7 +216,7 @@ TEST_CASE("landmarks in analyze_geometry: M >= N is the exact analysis; M < N is
         CHECK(m.sets[s].principal_angles_deg == e.sets[s].principal_angles_deg);
     }
 
-    GeometrySettings few = exact;
+    GeometrySettings few;
     few.landmarks = 12;
     few.landmark_seed = 5;
     const GeometryResult a = analyze_geometry(sets, few);
@@ -251,11 +253,7 @@ TEST_CASE("landmarks in analyze_geometry: with M = N - 1 the angles are near the
     // would in the clean landmarks' features alone.
     std::mt19937 rng(21);
     const std::vector<LatentSet> sets = clean_and_noisy(40, rng);
-    GeometrySettings exact;
-    const GeometryResult e = analyze_geometry(sets, exact);
-    GeometrySettings near = exact;
-    near.landmarks = 39;
-    const GeometryResult a = analyze_geometry(sets, near);
+    const GeometryResult e = with_landmarks(sets, 0), a = with_landmarks(sets, 39);
     REQUIRE(a.landmarks);
     auto mean = [](const std::vector<double>& v) {
         double m = 0.0;
