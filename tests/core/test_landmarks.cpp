@@ -113,8 +113,8 @@ TEST_CASE("landmarks: with every point a landmark the Nystrom route gives the ex
     const KernelSpectrum sx = kernel_spectrum(Kxx), sy = kernel_spectrum(Kyy);
     const int dx = hilbert_dimension(sx.mu, energy), dy = hilbert_dimension(sy.mu, energy);
     const Eigen::MatrixXd view_x = kpca_coordinates(sx, 2), view_y = kpca_project(Kxx, sx, Kxy.transpose(), 2);
-    const Eigen::VectorXd angles = kernel_principal_angles_deg(sx.vectors, sx.mu, dx, sy.vectors, sy.mu, dy,
-                                                               center_kernel(Kxy));
+    const Eigen::VectorXd angles =
+        kernel_principal_angles_deg(sx.vectors, sx.mu, dx, sy.vectors, sy.mu, dy, center_kernel(Kxy));
     REQUIRE(dx > 2);
     REQUIRE(angles.size() == std::min(dx, dy));
     REQUIRE(angles.maxCoeff() > 1.0);  // a real rotation, not only round-off

@@ -67,9 +67,9 @@ struct LandmarkInfo {
 };
 
 struct GeometryResult {
-    GeometrySettings settings;    // as given
-    double bandwidth = 0.0;       // h actually used
-    std::vector<SetResult> sets;  // clean first, then the noisy sets in the order given
+    GeometrySettings settings;              // as given
+    double bandwidth = 0.0;                 // h actually used
+    std::vector<SetResult> sets;            // clean first, then the noisy sets in the order given
     std::optional<LandmarkInfo> landmarks;  // set when the kernel analysis used landmarks
     // Wall-clock seconds per stage ("points", "distances", "spectra", "angles"), for benchmarks
     // and the page's timings; not part of the results proper.
@@ -110,13 +110,13 @@ public:
     // With landmarks K and K_cross stay empty; the three blocks against the clean landmarks L_X
     // and the set's own landmarks L_Y (docs/method.md, "Landmarks") are filled instead.
     struct NoisyKernels {
-        SetResult result;                // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
-        Eigen::MatrixXd K;               // the set's own kernel
-        Eigen::MatrixXd K_cross;         // K(clean, set): N_clean x N_set
-        Eigen::MatrixXd K_landmarks;     // landmarks only: K(set, L_X), N_set x M
-        Eigen::MatrixXd K_own;           // landmarks only: K(set, L_Y), N_set x M_Y
-        Eigen::MatrixXd K_clean_own;     // landmarks only: K(clean, L_Y), N_clean x M_Y
-        std::vector<std::size_t> own;    // landmarks only: the indices of L_Y in the set
+        SetResult result;              // name, sigma, n, shape, ranks, strata (and cross-stratum pairs)
+        Eigen::MatrixXd K;             // the set's own kernel
+        Eigen::MatrixXd K_cross;       // K(clean, set): N_clean x N_set
+        Eigen::MatrixXd K_landmarks;   // landmarks only: K(set, L_X), N_set x M
+        Eigen::MatrixXd K_own;         // landmarks only: K(set, L_Y), N_set x M_Y
+        Eigen::MatrixXd K_clean_own;   // landmarks only: K(clean, L_Y), N_clean x M_Y
+        std::vector<std::size_t> own;  // landmarks only: the indices of L_Y in the set
     };
     NoisyKernels noisy_kernels(const LatentSet& noisy) const;
     SetResult finish(NoisyKernels kernels) const;
@@ -134,11 +134,11 @@ private:
     SetResult clean_;
     // Landmarks only (then K_ and spectrum_ stay empty).
     std::optional<LandmarkInfo> landmark_info_;
-    PointSet landmarks_;             // the landmark points, prepared for the metric
-    Eigen::MatrixXd W_;              // K(L_X, L_X)
-    Eigen::MatrixXd C_;              // K(clean, L_X), N x M
-    NystromMap map_;                 // the clean landmarks' feature map
-    FeatureSpectrum clean_features_; // the clean features' mean and directions
+    PointSet landmarks_;              // the landmark points, prepared for the metric
+    Eigen::MatrixXd W_;               // K(L_X, L_X)
+    Eigen::MatrixXd C_;               // K(clean, L_X), N x M
+    NystromMap map_;                  // the clean landmarks' feature map
+    FeatureSpectrum clean_features_;  // the clean features' mean and directions
 };
 
 }  // namespace strata

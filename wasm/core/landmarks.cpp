@@ -36,7 +36,8 @@ PointSet select_points(const PointSet& set, const std::vector<std::size_t>& indi
     pick(set.ranks, out.ranks);
     if (set.features.rows()) {
         out.features.resize(Eigen::Index(indices.size()), set.features.cols());
-        for (std::size_t r = 0; r < indices.size(); ++r) out.features.row(Eigen::Index(r)) = set.features.row(Eigen::Index(indices[r]));
+        for (std::size_t r = 0; r < indices.size(); ++r)
+            out.features.row(Eigen::Index(r)) = set.features.row(Eigen::Index(indices[r]));
     }
     return out;
 }

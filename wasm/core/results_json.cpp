@@ -37,9 +37,10 @@ Json to_json(const GeometrySettings& s, double bandwidth_used) {
     if (!rank_rule_resolvable(s.rank_rtol))
         j.set("rank_rule_warning", "rank_rtol below 1e-7 is finer than the eigenvalue-based rank test resolves");
     j.set("bandwidth", bandwidth_used);
-    j.set("bandwidth_rule", s.bandwidth       ? "given"
-                            : s.landmarks ? "median of clean pairwise distances (among the landmarks when they are used)"
-                                          : "median of clean pairwise distances");
+    j.set("bandwidth_rule", s.bandwidth ? "given"
+                            : s.landmarks
+                                ? "median of clean pairwise distances (among the landmarks when they are used)"
+                                : "median of clean pairwise distances");
     j.set("energy", s.energy);
     j.set("landmarks", s.landmarks);
     return j;
@@ -96,13 +97,15 @@ Json to_json(const LandmarkInfo& l) {
     j.set("seed", static_cast<unsigned long long>(l.seed));
     j.set("indices", Json::array_of(l.indices));
     j.set("bandwidth_rule", "median of the pairwise distances among the landmarks, unless given");
-    j.set("feature_rule", "phi(x) = diag(w_k)^-1/2 V_k^T K(L, x), eigenvalues w_i of W = K(L, L) kept when > max(w) * m * 2^-52");
+    j.set("feature_rule",
+          "phi(x) = diag(w_k)^-1/2 V_k^T K(L, x), eigenvalues w_i of W = K(L, L) kept when > max(w) * m * 2^-52");
     j.set("feature_rank", static_cast<long long>(l.feature_rank));
     j.set("landmark_kernel_min_eigenvalue", l.min_eigenvalue);
     j.set("noisy_sets",
           "spectrum, hilbert_dim and principal angles in the joint features of the clean landmarks and the set's own "
           "(the same rule on the set); kernel_min_eigenvalue of that joint W; embedding_2d in the clean features");
-    j.set("approximate", "hilbert_dim, kernel_spectrum, kernel_min_eigenvalue (of W), embedding_2d, principal_angles_deg");
+    j.set("approximate",
+          "hilbert_dim, kernel_spectrum, kernel_min_eigenvalue (of W), embedding_2d, principal_angles_deg");
     return j;
 }
 
