@@ -83,6 +83,7 @@ Json image_source_json(const data::ImageSource& src) {
 // results name them.
 struct StudyImages {
     std::vector<float> pixels;  // N x C x H x W of the shape asked for
+    std::vector<int> labels;    // per image: its class index or IDX label, -1 for none
     std::string dataset, file, sha256, samples;
     Json source;  // --images, or the test split converted to another shape: "image_source"
 };
@@ -98,6 +99,7 @@ StudyImages load_study_images(const StudySettings& s, const ImageShape& shape) {
             throw Error("--n: " + std::to_string(s.n) + " images asked, " + test.images_path + " has " +
                         std::to_string(test.images.count));
         im.pixels = data::to_unit_floats(test.images, 0, s.n);
+        im.labels.assign(test.labels.labels.begin(), test.labels.labels.begin() + std::ptrdiff_t(s.n));
         const auto raw_images = cmd::read_file(test.images_path);
         im.sha256 = sha256_hex(raw_images.data(), raw_images.size());  // of the file as stored
         im.dataset = s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir;
@@ -115,6 +117,8 @@ StudyImages load_study_images(const StudySettings& s, const ImageShape& shape) {
                     " skipped)");
     im.source = image_source_json(src);
     im.pixels = std::move(src.images.pixels);
+    im.labels = src.images.labels;
+    im.labels.resize(s.n, -1);
     im.sha256 = src.files_sha256;
     im.dataset = "images " + path + " (" + src.kind + ")";
     im.file = path;
@@ -369,6 +373,7 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
         const auto psnr = mr.encoded.psnr_at(i);  // null without a decoder
         js.set("psnr_mean", psnr ? Json(psnr->mean) : Json());
         js.set("psnr_std", psnr ? Json(psnr->std) : Json());
+        js.set("psnr", psnr ? Json::array_of(psnr->per_image) : Json());  // per sample, dB
         sets.push(std::move(js));
     }
     o.set("sets", std::move(sets));
@@ -401,6 +406,7 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     const StudyImages& study_images = images_for(prepared.front().encoder.image);
 
     StudyResult result;
+    result.labels = study_images.labels;
     Json jm = Json::array();
     for (const PreparedModel& pm : prepared) {
         const ModelEntry& m = pm.entry;

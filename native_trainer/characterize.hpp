@@ -98,6 +98,7 @@ struct ModelResult {
 struct StudyResult {
     Json json;
     std::vector<ModelResult> models;
+    std::vector<int> labels;  // per sample: its class index or IDX label, -1 for none
     double encode_s = 0, decode_s = 0, analysis_s = 0, total_s = 0;
 };
 StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings& s, bool quiet);

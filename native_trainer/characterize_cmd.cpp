@@ -97,8 +97,10 @@ int characterize(const Args& args) {
             const std::string label = m.encoded.entry.name + (m.encoded.variational ? "/" + s.vae_latent : "");
             for (std::size_t i = 0; i < m.geometry.sets.size(); ++i) {
                 const auto psnr = m.encoded.psnr_at(i);
+                const auto& stats = m.encoded.psnr;  // per sigma, empty without a decoder
                 rows.push_back({label, &m.geometry.sets[i], psnr ? std::optional<double>(psnr->mean) : std::nullopt,
-                                psnr ? std::optional<double>(psnr->std) : std::nullopt});
+                                psnr ? std::optional<double>(psnr->std) : std::nullopt,
+                                i < stats.size() ? &stats[i].per_image : nullptr, &r.labels});
             }
         }
         for (FileContent& f : csv_tables(*dir, rows)) files.push_back(std::move(f));

@@ -4,7 +4,8 @@
 //                stratum, mean effective ranks, hilbert_dim, kernel_min_eigenvalue, max and mean
 //                principal angle, cross-stratum pairs and fixed-rank's pairs at 90 degrees
 //                (fixed-rank only), and PSNR where known
-//   samples.csv  one row per (model, set, sample): ranks, effective ranks, 2-D coordinates
+//   samples.csv  one row per (model, set, sample): its label (class index; empty for none), ranks,
+//                effective ranks, 2-D coordinates, and its reconstruction's PSNR where known
 #pragma once
 #include "analysis.hpp"
 #include "fileio.hpp"
@@ -19,6 +20,8 @@ struct CsvSet {
     std::string model;  // "" for `strata geometry`
     const SetResult* set = nullptr;
     std::optional<double> psnr_mean, psnr_std;
+    const std::vector<double>* psnr = nullptr;  // per sample (null: no decoder)
+    const std::vector<int>* labels = nullptr;   // per sample, -1 for none (null: no images, `strata geometry`)
 };
 
 std::string summary_csv(const std::vector<CsvSet>& sets);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 using namespace strata;
 using fixtures::error_of;
@@ -81,6 +82,43 @@ TEST_SUITE("characterize") {
             CHECK(m.at("sets")[2].at("principal_angles_deg").size() > 0);
         }
         CHECK(!cmd::read_file(out + "/csv/summary.csv").empty());
+        // samples.csv: each sample's label (the IDX test labels) and its reconstruction's PSNR, here
+        // recomputed from the dumped clean latents through the decoder: 10 log10(1 / MSE).
+        {
+            const data::Dataset test = data::load_split(fixtures::tiny_data(), data::Split::Test, 16);
+            const auto x = fixtures::test_images(16);
+            const auto zb = cmd::read_file(out + "/lat/cae_sigma0.npy");
+            const NpyArray z = parse_npy(zb.data(), zb.size(), "cae_sigma0.npy");
+            const auto dec = onnxrt::OnnxModel::load(tiny_models() + "/cae/decoder.onnx");
+            const std::vector<float> zf(z.values.begin(), z.values.end());
+            const auto xh = dec.run({{"z", {{16, 64, 7, 7}, zf}}}).at("x_hat").data;
+            REQUIRE(xh.size() == x.size());
+            const std::string csv = [&] {
+                const auto b = cmd::read_file(out + "/csv/samples.csv");
+                return std::string(b.begin(), b.end());
+            }();
+            std::istringstream lines(csv);
+            std::string line;
+            std::getline(lines, line);
+            CHECK(line == "model,set,sigma,index,label,r1,r2,r3,erank1,erank2,erank3,x,y,psnr");
+            int checked = 0;
+            while (std::getline(lines, line)) {
+                std::vector<std::string> f;
+                std::istringstream fields(line);
+                for (std::string v; std::getline(fields, v, ',');) f.push_back(v);
+                REQUIRE(f.size() == 14);
+                const std::size_t i = std::stoul(f[3]);
+                CHECK(f[4] == std::to_string(int(test.labels.labels[i])));
+                if (f[0] != "cae" || f[1] != "clean") continue;
+                double se = 0;
+                for (std::size_t p = 0; p < 784; ++p)
+                    se += std::pow(double(xh[i * 784 + p]) - double(x[i * 784 + p]), 2);
+                const double want = 10.0 * std::log10(784.0 / se);
+                CHECK(std::stod(f[13]) == doctest::Approx(want).epsilon(1e-5));
+                ++checked;
+            }
+            CHECK(checked == 16);
+        }
         const auto lat = cmd::read_file(out + "/lat/vae_sample_sigma0.1.npy");
         const NpyArray a = parse_npy(lat.data(), lat.size(), "lat");
         CHECK(a.shape == std::vector<std::size_t>{16, 64, 7, 7});
