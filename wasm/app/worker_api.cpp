@@ -17,6 +17,7 @@
 // so nothing here computes anything itself; it only moves arrays in and JSON out. Errors of the
 // core (strata::Error) come back as {"error": "..."} so the worker can show them instead of dying.
 #include "analysis.hpp"
+#include "cancel.hpp"
 #include "error.hpp"
 #include "idx_format.hpp"
 #include "images.hpp"
@@ -36,6 +37,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -149,6 +151,11 @@ std::string analyze_clean(const std::string& model, const val& latents, const va
     } catch (const std::exception& e) { return error_json(e.what()); }
 }
 
+// The cancel flag (cancel.hpp): its byte address in the module's memory (the page sets it through
+// shared memory while a call runs), and setting or clearing it from the worker itself.
+double cancel_flag_address() { return double(reinterpret_cast<std::uintptr_t>(&strata::cancel_flag())); }
+void set_cancel(bool on) { strata::cancel_flag().store(on ? 1 : 0); }
+
 // to_json of one noisy set against the model's clean analysis, or {"error"}.
 std::string analyze_noisy(const std::string& model, const val& latents, double sigma) {
     try {
@@ -202,6 +209,9 @@ val psnr_stats(const val& x_hat, const val& x, unsigned count, unsigned pixels) 
     const strata::PsnrStats s = strata::psnr_stats(a.data(), b.data(), count, pixels);
     out.set("mean", s.mean);
     out.set("std", s.std);
+    val values = val::array();  // per image, in order
+    for (double v : s.per_image) values.call<void>("push", v);
+    out.set("values", values);
     return out;
 }
 
@@ -462,6 +472,8 @@ val model_pixels(const val& x, unsigned count, int c, int h, int w, const std::s
 EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("analyze", &analyze);
     emscripten::function("analyzeClean", &analyze_clean);
+    emscripten::function("cancelFlagAddress", &cancel_flag_address);
+    emscripten::function("setCancel", &set_cancel);
     emscripten::function("analyzeNoisy", &analyze_noisy);
     emscripten::function("studySettings", &study_settings);
     emscripten::function("addNoise", &add_noise);
