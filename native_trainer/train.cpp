@@ -236,7 +236,7 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
     for (const char* name : {"checkpoint.pt", "config.json", "training_log.json"})
         cmd::remove_stale_temporaries(dir_file(config.out, name));
     torch::manual_seed(std::int64_t(config.seed));
-    Autoencoder model(default_network(recipe.name, recipe.variational, config.input, latent_of(config)));
+    Autoencoder model(network_of(config));
     torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(config.lr));
     Position pos;
     TrainResult result;
@@ -341,7 +341,7 @@ namespace {
 Autoencoder load_model_dir(const std::string& dir) {
     const TrainConfig c = read_run_config(dir);
     const KindSpec recipe = resolve_recipe(c);
-    Autoencoder model(default_network(recipe.name, recipe.variational, c.input, latent_of(c)));
+    Autoencoder model(network_of(c));
     load_checkpoint(dir_file(dir, "checkpoint.pt"), model, nullptr, nullptr, nullptr, recipe.name);
     model->eval();
     return model;
