@@ -37,7 +37,7 @@ struct TrainConfig {
 };
 
 // 2. JSON ----------------------------------------------------------------------------------------------
-// A config.json written before the switches existed has none of their keys: it reads as the defaults.
+// A config.json without the switches' keys reads as their defaults.
 nlohmann::json to_json(const TrainConfig& c);
 // The switches as recorded in config.json, the manifest and characterize's results ("architecture"):
 // {"norm", "conv_bias", "latent_activation", "depth" (resolved), "width"}.

@@ -317,7 +317,7 @@ TEST_SUITE("switches") {
             CHECK(j.at("depth") == 2);
             CHECK(j.at("width") == 32);
         }
-        // A config.json written before the switches existed reads as the defaults.
+        // A config.json without the switches' keys reads as their defaults.
         const auto old = train::config_from_json({{"kind", "cae"}, {"epochs", 1}}, "old.json");
         CHECK(old.arch == train::Architecture{});
     }
