@@ -1,6 +1,8 @@
 // characterize.cpp: the study. Index: 1. finding models  2. settings  3. encoding  4. the run
 #include "characterize.hpp"
 
+#include "config.hpp"
+
 #include "error.hpp"
 #include "fileio.hpp"
 #include "idx.hpp"
@@ -42,12 +44,19 @@ nlohmann::json read_json(const std::string& path) {
     } catch (const nlohmann::json::exception& e) { throw Error(path + ": " + e.what()); }
 }
 
-// The kind written next to the files by `strata train`, or "" when there is none.
-std::string kind_from_config(const std::string& dir) {
+// The kind and the architecture written next to the files by `strata train` (left empty without a
+// config.json; only the kind from a config.json that is not a strata training config).
+void from_config(const std::string& dir, ModelEntry& e) {
     const std::string p = dir + "/config.json";
-    if (!is_file(p)) return "";
-    const auto j = read_json(p);
-    return j.value("kind", std::string());
+    if (!is_file(p)) return;
+    const nlohmann::json j = read_json(p);
+    try {
+        const train::TrainConfig c = train::config_from_json(j, p);
+        e.architecture = train::architecture_json(c).dump();
+        e.kind = c.kind;
+    } catch (const Error&) {
+        e.kind = j.is_object() ? j.value("kind", std::string()) : "";  // another program's config.json
+    }
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -140,8 +149,14 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
         const Manifest m = parse_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                           manifest, /*need_sample=*/false);
         for (const std::string& problem : m.problems) std::fprintf(stderr, "warning: %s\n", problem.c_str());
+        // The entries' "architecture" (written by strata publish), which the core's reader leaves aside.
+        std::map<std::string, std::string> arch;
+        for (const auto& jm : read_json(manifest).value("models", nlohmann::json::array()))
+            if (jm.is_object() && jm.contains("architecture") && jm.contains("name") && jm.at("name").is_string())
+                arch[jm.at("name").get<std::string>()] = jm.at("architecture").dump();
         for (const ManifestModel& mm : m.models) {
             ModelEntry e;
+            if (auto it = arch.find(mm.name); it != arch.end()) e.architecture = it->second;
             e.name = mm.name;
             e.kind = mm.kind;
             e.encoder_path = dir + "/" + mm.encoder.path;
@@ -158,7 +173,7 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
         e.encoder_path = folder + "/encoder.onnx";
         if (is_file(folder + "/decoder.onnx")) e.decoder_path = folder + "/decoder.onnx";
         if (is_file(folder + "/model.json")) e.settings_path = folder + "/model.json";
-        e.kind = kind_from_config(folder);
+        from_config(folder, e);
         out.push_back(e);
     };
     if (is_file(dir + "/encoder.onnx")) {
@@ -363,6 +378,7 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
     o.set("model_settings", m.settings_path.empty() ? Json() : Json(m.settings_path));
     o.set("plan", to_json(mr.encoded.plan));
     o.set("normalisation", mr.encoded.settings.mean.empty() ? Json() : to_json(mr.encoded.settings));
+    o.set("architecture", m.architecture.empty() ? Json() : Json::parse(m.architecture, m.name + " architecture"));
     o.set("variational", mr.encoded.variational);
     o.set("vae_latent", mr.encoded.variational ? Json(s.vae_latent) : Json());
     o.set("bandwidth", mr.geometry.bandwidth);

@@ -31,11 +31,13 @@ struct ModelEntry {
     std::string decoder_path;               // "" when the model has no decoder (no PSNR then)
     std::string settings_path;              // model.json beside the files (model_plan.hpp), "" when absent
     std::optional<ModelSettings> settings;  // a manifest entry's "settings" (instead of a model.json)
+    std::string architecture;               // the switches it was trained with, as JSON text ("" when unknown)
 };
 // DIR/manifest.json when present (its "models" list); otherwise every subfolder holding an
 // encoder.onnx (sorted by name), or DIR itself when it holds one; decoder.onnx and model.json
 // beside it are optional. The kind comes from the manifest, a config.json beside the files,
-// model.json, or the encoder's "kind" metadata.
+// model.json, or the encoder's "kind" metadata; the architecture (config.hpp's architecture_json)
+// from a config.json beside the files or the manifest entry's "architecture".
 std::vector<ModelEntry> find_models(const std::string& dir);
 
 // 2. Settings -----------------------------------------------------------------------------------------
