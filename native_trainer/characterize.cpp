@@ -209,6 +209,12 @@ void validate(const StudySettings& s) {
         throw Error("--vae-latent: expected sample or mean, got '" + s.vae_latent + "'");
     if (s.torch_threads < 1) throw Error("--torch-threads: must be at least 1");
     if (!s.images.empty() && !s.data_dir.empty()) throw Error("--images: give either --data or --images, not both");
+    if (s.interpolation_steps < 3 || s.interpolation_steps > kMaxInterpolationSteps)
+        throw Error("--interpolation-steps: must be 3 to " + std::to_string(kMaxInterpolationSteps));
+    if (s.interpolations > s.n * (s.n - 1) / 2)
+        throw Error("--interpolations: " + std::to_string(s.interpolations) + " pairs asked, but " +
+                    std::to_string(s.n) + " images have only " + std::to_string(s.n * (s.n - 1) / 2) +
+                    " distinct pairs");
     validate(s.geometry);
 }
 
@@ -336,6 +342,14 @@ EncodedModel encode_model(const PreparedModel& pm, const std::vector<float>& ima
                 throw Error(m.encoder_path + ": output '" + pm.encoder.logvar + "' does not have the shape of '" +
                             pm.encoder.latent + "'");
             if (s.vae_latent == "sample") z = noise::vae_sample(mu.data, lv.data, n, size, s.seed, 0);
+            if (sigma == 0.0) {  // the interpolation walks the clean images' mean
+                LatentSet mean;
+                mean.name = m.name + " sigma=0 mu";
+                mean.shape = {chw[0], chw[1], chw[2]};
+                mean.n = n;
+                mean.values.assign(mu.data.begin(), mu.data.end());
+                em.clean_mean = std::move(mean);
+            }
         }
         if (decoder) {
             auto d = run_batched(*decoder, pm.decoder->input, {chw[0], chw[1], chw[2]}, z.data(), n, pm.decoder->batch,
@@ -393,6 +407,14 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
         sets.push(std::move(js));
     }
     o.set("sets", std::move(sets));
+    if (s.interpolations > 0) {
+        Json in = to_json(mr.interpolation);
+        in.set("latent", mr.encoded.variational ? "mu (the encoder's mean, whatever vae_latent says)" : "the latent");
+        Json paths = Json::array();
+        for (const InterpolationPath& p : mr.paths) paths.push(to_json(p));
+        in.set("paths", std::move(paths));
+        o.set("interpolation", std::move(in));
+    }
     Json timing = Json::object();
     timing.set("encode_s", mr.encoded.encode_s);
     timing.set("decode_s", mr.encoded.decode_s);
@@ -420,6 +442,9 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
         return it->second;
     };
     const StudyImages& study_images = images_for(prepared.front().encoder.image);
+    // The same pairs (the same images) for every model.
+    const auto pairs =
+        s.interpolations > 0 ? draw_pairs(s.n, s.interpolations, s.seed) : std::vector<std::array<std::size_t, 2>>{};
 
     StudyResult result;
     result.labels = study_images.labels;
@@ -433,11 +458,23 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
         mr.encoded = encode_model(pm, images_for(pm.encoder.image).pixels, s);
         const auto t0 = std::chrono::steady_clock::now();
         std::string last;
-        mr.geometry = analyze_geometry(mr.encoded.sets, s.geometry, [&](const std::string& stage, double) {
-            if (quiet || stage == last) return;
-            last = stage;
-            std::fprintf(stderr, "strata characterize: %s: %s\n", m.name.c_str(), stage.c_str());
-        });
+        std::shared_ptr<const CleanAnalysis> clean;
+        mr.geometry = analyze_geometry(
+            mr.encoded.sets, s.geometry,
+            [&](const std::string& stage, double) {
+                if (quiet || stage == last) return;
+                last = stage;
+                std::fprintf(stderr, "strata characterize: %s: %s\n", m.name.c_str(), stage.c_str());
+            },
+            &clean);
+        if (!pairs.empty()) {
+            if (!quiet)
+                std::fprintf(stderr, "strata characterize: %s: %zu interpolations of %d steps\n", m.name.c_str(),
+                             pairs.size(), s.interpolation_steps);
+            const LatentSet& ends = mr.encoded.clean_mean ? *mr.encoded.clean_mean : mr.encoded.sets[0];
+            mr.paths = interpolate_pairs(*clean, ends, pairs, s.interpolation_steps);
+            mr.interpolation = summarize(mr.paths);
+        }
         mr.analysis_s = seconds_since(t0);
         result.encode_s += mr.encoded.encode_s;
         result.decode_s += mr.encoded.decode_s;
@@ -462,6 +499,8 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     p.vae_latent = s.vae_latent;
     p.runner = "ONNX graphs executed with LibTorch ops (native_trainer/onnx_runner.cpp)";
     p.geometry = s.geometry;
+    p.interpolations = s.interpolations;
+    p.interpolation_steps = s.interpolation_steps;
     Json st = study_settings_json(p);
     result.json = Json::object();
     result.json.set("settings", std::move(st));

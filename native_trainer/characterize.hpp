@@ -9,6 +9,7 @@
 // the files the page runs in ONNX Runtime Web.
 #pragma once
 #include "analysis.hpp"
+#include "interpolation.hpp"
 #include "model_plan.hpp"
 #include "psnr.hpp"
 #include "results_json.hpp"
@@ -53,6 +54,8 @@ struct StudySettings {
     int torch_threads = 1;      // 1: faster than 2 OpenMP threads whenever another process runs
     std::size_t batch = 100;    // images per encoder/decoder call
     GeometrySettings geometry;
+    std::size_t interpolations = 0;                        // --interpolations: seeded pairs per model, 0 = off
+    int interpolation_steps = kDefaultInterpolationSteps;  // --interpolation-steps: K
 };
 void validate(const StudySettings& s);  // throws strata::Error naming the flag
 
@@ -80,6 +83,7 @@ struct EncodedModel {
     bool variational = false, has_decoder = false;
     std::string sha256, decoder_sha256;
     std::vector<LatentSet> sets;                  // one per sigma, clean first
+    std::optional<LatentSet> clean_mean;          // variational: the clean images' mu (interpolation walks it)
     std::vector<std::vector<float>> latents_f32;  // the same latents as float32 (for .npy dumps)
     std::vector<PsnrStats> psnr;                  // per sigma; empty without a decoder
     double encode_s = 0, decode_s = 0;
@@ -95,6 +99,8 @@ EncodedModel encode_model(const PreparedModel& m, const std::vector<float>& imag
 struct ModelResult {
     EncodedModel encoded;
     GeometryResult geometry;
+    std::vector<InterpolationPath> paths;  // --interpolations: the same pairs for every model
+    InterpolationSummary interpolation;
     double analysis_s = 0;
 };
 struct StudyResult {

@@ -35,8 +35,10 @@ void validate(const Architecture& a) {
         throw Error("--conv-bias: expected on or off, got '" + a.conv_bias + "'");
     if (a.latent_activation != "relu" && a.latent_activation != "none" && a.latent_activation != "leaky-relu")
         throw Error("--latent-activation: expected relu, none or leaky-relu, got '" + a.latent_activation + "'");
-    if (a.depth < 0 || a.depth > 7) throw Error("--depth: expected 1 to 7 stride-2 stages, got " + std::to_string(a.depth));
-    if (a.width < 1 || a.width > 512) throw Error("--width: expected 1 to 512 channels, got " + std::to_string(a.width));
+    if (a.depth < 0 || a.depth > 7)
+        throw Error("--depth: expected 1 to 7 stride-2 stages, got " + std::to_string(a.depth));
+    if (a.width < 1 || a.width > 512)
+        throw Error("--width: expected 1 to 512 channels, got " + std::to_string(a.width));
 }
 
 Shape3 default_latent(const Shape3& input, int depth) {

@@ -74,6 +74,19 @@ std::string samples_csv(const std::vector<CsvSet>& sets) {
     return out;
 }
 
+std::string interpolations_csv(const std::vector<CsvInterpolation>& rows) {
+    std::string out =
+        "model,latent,pairs,steps,fraction_leaving_endpoint_strata,fraction_changing_stratum,"
+        "mean_interior_distance,max_distance\n";
+    for (const CsvInterpolation& r : rows) {
+        const InterpolationSummary& s = r.summary;
+        out += field(r.model) + "," + r.latent + "," + std::to_string(s.pairs) + "," + std::to_string(s.steps) + "," +
+               num(s.fraction_leaving_endpoint_strata) + "," + num(s.fraction_changing_stratum) + "," +
+               num(s.mean_interior_distance) + "," + num(s.max_distance) + "\n";
+    }
+    return out;
+}
+
 std::vector<FileContent> csv_tables(const std::string& dir, const std::vector<CsvSet>& sets) {
     make_directories(dir);
     return {{dir + "/summary.csv", summary_csv(sets)}, {dir + "/samples.csv", samples_csv(sets)}};

@@ -127,12 +127,12 @@ void set_switch(train::Architecture& a, const std::string& name, const std::stri
 
 Axis parse_axis(const std::string& text) {
     const std::size_t eq = text.find('=');
-    if (eq == std::string::npos || eq == 0)
-        throw Error("--grid: expected SWITCH=V1,V2,..., got '" + text + "'");
+    if (eq == std::string::npos || eq == 0) throw Error("--grid: expected SWITCH=V1,V2,..., got '" + text + "'");
     Axis a;
     a.name = text.substr(0, eq);
     if (std::find(kSwitches.begin(), kSwitches.end(), a.name) == kSwitches.end())
-        throw Error("--grid: unknown switch '" + a.name + "' (known: norm, conv-bias, latent-activation, depth, width)");
+        throw Error("--grid: unknown switch '" + a.name +
+                    "' (known: norm, conv-bias, latent-activation, depth, width)");
     a.values = split_list(text.substr(eq + 1), "--grid " + a.name);
     for (const std::string& v : a.values) {
         if (!is_plain_name(v) || v.find('_') != std::string::npos)
@@ -309,7 +309,8 @@ std::map<std::string, std::optional<double>> set_metrics(const json& set) {
         for (const json& a : set.at("principal_angles_deg")) sum += a.get<double>();
         m["mean_angle_deg"] = sum / double(set.at("principal_angles_deg").size());
     }
-    m["psnr_db"] = set.at("psnr_mean").is_null() ? std::nullopt : std::optional<double>(set.at("psnr_mean").get<double>());
+    m["psnr_db"] =
+        set.at("psnr_mean").is_null() ? std::nullopt : std::optional<double>(set.at("psnr_mean").get<double>());
     return m;
 }
 
@@ -342,7 +343,8 @@ std::map<std::string, json> run_claims(const json& model) {
     }
     c["clean_stratified"] = !sets.at(0).at("smooth").get<bool>();
     for (const json& s : sets)
-        if (std::abs(s.at("sigma").get<double>() - 0.1) < 1e-12) c["sigma_0.1_stratified"] = !s.at("smooth").get<bool>();
+        if (std::abs(s.at("sigma").get<double>() - 0.1) < 1e-12)
+            c["sigma_0.1_stratified"] = !s.at("smooth").get<bool>();
     std::vector<double> angles;
     for (std::size_t i = 1; i < sets.size(); ++i) {
         const auto m = set_metrics(sets.at(i));
@@ -483,8 +485,9 @@ std::string mean_spread(const json& s, const char* f) {
 }
 
 std::string markdown_tables(const json& doc) {
-    std::string t = "| cell | seeds | sigma | strata (mean, min-max) | rank mode 1 | rank mode 2 | rank mode 3 | "
-                    "Hilbert dim | mean angle (deg) | PSNR (dB) |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    std::string t =
+        "| cell | seeds | sigma | strata (mean, min-max) | rank mode 1 | rank mode 2 | rank mode 3 | "
+        "Hilbert dim | mean angle (deg) | PSNR (dB) |\n|---|---|---|---|---|---|---|---|---|---|\n";
     for (const json& c : doc.at("cells")) {
         for (const json& e : c.at("per_sigma")) {
             const json& st = e.at("strata");
@@ -498,8 +501,8 @@ std::string markdown_tables(const json& doc) {
                                            : fmt("%g", lo.at("min").get<double>()) + "-" +
                                                  fmt("%g", hi.at("max").get<double>()));
             }
-            t += " | " + mean_spread(e.at("hilbert_dim"), "%.1f") + " | " + mean_spread(e.at("mean_angle_deg"), "%.2f") +
-                 " | " + mean_spread(e.at("psnr_db"), "%.2f") + " |\n";
+            t += " | " + mean_spread(e.at("hilbert_dim"), "%.1f") + " | " +
+                 mean_spread(e.at("mean_angle_deg"), "%.2f") + " | " + mean_spread(e.at("psnr_db"), "%.2f") + " |\n";
         }
     }
     t += "\n| cell";
@@ -550,7 +553,8 @@ int sweep(const Args& given) {
     for (const std::string& g : grid_text) {
         axes.push_back(parse_axis(g));
         for (std::size_t j = 0; j + 1 < axes.size(); ++j)
-            if (axes[j].name == axes.back().name) throw Error("--grid: the switch " + axes.back().name + " is given twice");
+            if (axes[j].name == axes.back().name)
+                throw Error("--grid: the switch " + axes.back().name + " is given twice");
         if (p.has("--" + axes.back().name))
             throw Error("--" + axes.back().name + ": also a --grid axis; give it in one place only");
     }
@@ -600,7 +604,8 @@ int sweep(const Args& given) {
     const std::string settings_path = out + "/sweep_settings.json";
     if (is_file(settings_path)) {
         if (read_json_file(settings_path) != settings)
-            throw Error(settings_path + ": this folder holds a sweep with other settings (kinds, grid, seeds, train "
+            throw Error(settings_path +
+                        ": this folder holds a sweep with other settings (kinds, grid, seeds, train "
                         "or characterize flags); rerun it with its own flags or give another --out");
     } else {
         write_file_atomic(settings_path, settings.dump(1) + "\n");
@@ -617,17 +622,19 @@ int sweep(const Args& given) {
         const auto t0 = std::chrono::steady_clock::now();
         std::string what;
         if (!do_run(r, dir, s, quiet, what)) {
-            std::fprintf(stderr, "strata sweep: interrupted in %s (checkpoint saved); run the same command again to "
-                                 "continue\n", r.name.c_str());
+            std::fprintf(stderr,
+                         "strata sweep: interrupted in %s (checkpoint saved); run the same command again to "
+                         "continue\n",
+                         r.name.c_str());
             return 130;
         }
         const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (what.rfind("already trained, already", 0) != 0) work_s += took, ++worked;
         if (!quiet) {
             const std::size_t left = runs.size() - i - 1;
-            std::string eta = left == 0 ? "done" : worked == 0 ? "remaining time not known yet"
-                                                               : "about " + minutes(work_s / double(worked) * double(left)) +
-                                                                     " left";
+            std::string eta = left == 0     ? "done"
+                              : worked == 0 ? "remaining time not known yet"
+                                            : "about " + minutes(work_s / double(worked) * double(left)) + " left";
             std::fprintf(stderr, "strata sweep: [%zu/%zu] %s: %s (%s); %s\n", i + 1, runs.size(), r.name.c_str(),
                          what.c_str(), minutes(took).c_str(), eta.c_str());
         }
@@ -637,9 +644,10 @@ int sweep(const Args& given) {
     const Aggregate a = aggregate(cells, runs, axes, out, settings);
     write_files_atomic({{out + "/sweep.json", a.doc.dump(1) + "\n"}, {out + "/sweep.csv", a.csv}});
     if (!quiet)
-        std::fprintf(stderr, "strata sweep: %zu runs in %zu cells -> %s/sweep.json, %s/sweep.csv (%s)\n", runs.size(),
-                     cells.size(), out.c_str(), out.c_str(),
-                     minutes(std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count()).c_str());
+        std::fprintf(
+            stderr, "strata sweep: %zu runs in %zu cells -> %s/sweep.json, %s/sweep.csv (%s)\n", runs.size(),
+            cells.size(), out.c_str(), out.c_str(),
+            minutes(std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count()).c_str());
     return 0;
 }
 

@@ -18,7 +18,8 @@ std::vector<FlagSpec> train_setting_flags() {
         {"--latent", "CxHxW of the latent (default 64 x H/2^depth x W/2^depth); H/H' = W/W' a power of two"},
         {"--norm", "batch norm after every hidden convolution: batch (default) or none"},
         {"--conv-bias", "on (default: a bias in every convolution not followed by batch norm) or off (no bias at all)"},
-        {"--latent-activation", "activation of the last encoder block: relu (default), none or leaky-relu (slope 0.01)"},
+        {"--latent-activation",
+         "activation of the last encoder block: relu (default), none or leaky-relu (slope 0.01)"},
         {"--depth", "stride-2 stages before the latent (default: as --latent gives, else 2)"},
         {"--width", "channels of the first stage; later stages have twice as many (default 32)"},
         {"--epochs", "epochs (default 5)"},
@@ -48,7 +49,8 @@ void apply_train_flags(const ArgParser& p, train::TrainConfig& c) {
     c.batch = int(p.integer("--batch", c.batch));
     c.lr = p.number("--lr", c.lr);
     c.threads = int(p.integer("--threads", c.threads));
-    const long limit = p.integer("--train-limit", long(c.train_limit)), eval = p.integer("--eval-images", long(c.eval_images));
+    const long limit = p.integer("--train-limit", long(c.train_limit)),
+               eval = p.integer("--eval-images", long(c.eval_images));
     if (limit < 0) throw Error("--train-limit: must be >= 0");
     if (eval < 0) throw Error("--eval-images: must be >= 0");
     c.train_limit = std::size_t(limit);
@@ -61,10 +63,25 @@ void apply_train_flags(const ArgParser& p, train::TrainConfig& c) {
 
 // 3. --resume ----------------------------------------------------------------------------------------------
 const std::vector<std::string>& flags_fixed_on_resume() {
-    static const std::vector<std::string> f = {
-        "--kind",  "--config", "--data", "--input",       "--latent",      "--batch", "--lr",
-        "--seed",  "--train-limit", "--sigma-train", "--beta", "--kl-warmup", "--l1",  "--eval-images",
-        "--norm",  "--conv-bias", "--latent-activation", "--depth", "--width"};
+    static const std::vector<std::string> f = {"--kind",
+                                               "--config",
+                                               "--data",
+                                               "--input",
+                                               "--latent",
+                                               "--batch",
+                                               "--lr",
+                                               "--seed",
+                                               "--train-limit",
+                                               "--sigma-train",
+                                               "--beta",
+                                               "--kl-warmup",
+                                               "--l1",
+                                               "--eval-images",
+                                               "--norm",
+                                               "--conv-bias",
+                                               "--latent-activation",
+                                               "--depth",
+                                               "--width"};
     return f;
 }
 

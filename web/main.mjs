@@ -117,6 +117,17 @@ window.strata = {
     }
     throw new Error('no audited frame was drawn');
   },
+  // The straight path between clean samples a and b of a studied model (name or index) in k steps
+  // (VAE: in mu): resolves with {model, latent, t, ranks, changes_stratum, outside_endpoints,
+  // distance_to_data, nearest, ..., latents: Float32Array, images: Float32Array (k decoded images) or
+  // null without a decoder, shape, image}; rejects with the reason.
+  interpolate(model, a, b, k = 9) {
+    return ask({ type: 'interpolate', model, a, b, steps: k });
+  },
+  // The k nearest clean samples of sample i: {latent: [{index, distance}], kernel: [...], kernel_dim}.
+  neighbours(model, i, k = 8) {
+    return ask({ type: 'neighbours', model, index: i, k });
+  },
   // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
   benchCore() {
     return new Promise((resolve) => {
@@ -126,6 +137,24 @@ window.strata = {
   },
 };
 const benchWaiters = [];
+// Requests answered by id (interpolate, neighbours).
+const askWaiters = new Map();
+let askId = 0;
+function ask(message) {
+  return new Promise((resolve, reject) => {
+    if (!worker) return reject(new Error('the worker has not started'));
+    const id = ++askId;
+    askWaiters.set(id, { resolve, reject });
+    worker.postMessage({ ...message, id });
+  });
+}
+function answer(m) {
+  const w = askWaiters.get(m.id);
+  if (!w) return;
+  askWaiters.delete(m.id);
+  if (m.error) w.reject(new Error(m.error));
+  else w.resolve(m);
+}
 
 // An error that stops the page: in the messages (the panel and window.strata.messages) and on
 // the console; in the page's HTML only when the interface itself could not start.
@@ -412,6 +441,8 @@ const handlers = {
     } else window.strata.busy = false;
     if (!window.strata.busy) nextDrop();
   },
+  interpolate: answer,
+  neighbours: answer,
   tsneProgress(m) {
     app.setTsneProgress(m.iteration, m.total);
     window.strata.tsneProgress = { iteration: m.iteration, total: m.total, kl: m.kl };

@@ -4,7 +4,8 @@
 // Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models,
 //        each model's plan)  3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
 //        what a settings change can reuse (and cancelling it)  4b. a study's estimate  5. the results JSON (the fields of `strata characterize`)
-//        6. one sample's images for the interface's strip  6b. t-SNE on request  7. dropped files
+//        6. one sample's images for the interface's strip  6b. t-SNE on request
+//        6c. interpolation between two samples and neighbours of one, on request  7. dropped files
 //        (bring your own models and images)  8. messages
 //
 // Why it mirrors native_trainer/characterize.cpp step by step: the parity test compares this
@@ -13,7 +14,8 @@
 // the native program); only the networks run in ONNX Runtime Web instead of LibTorch.
 //
 // Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'failed' | 'done' | 'cancelled' | 'error' |
-// 'dropped' | 'tsneProgress' | 'tsne' | 'estimate' | 'cancelChannel', ...}. 'meta' lists the studied models as {name, kind, dropped, input:
+// 'dropped' | 'tsneProgress' | 'tsne' | 'estimate' | 'cancelChannel' | 'interpolate' | 'neighbours', ...}.
+// 'meta' lists the studied models as {name, kind, dropped, input:
 // [C, H, W], latentRule}: how each is run, from its plan.
 import * as ort from './ort.wasm.min.mjs';
 import { fileKind, isDecoderName, modelName, settingsModelName } from './userfiles.mjs';
@@ -768,6 +770,75 @@ async function tsne({ model: i, k, serial }) {
   reply({ coords: r.coords, nClean: r.nClean, iterations: r.iterations, kl: r.kl, ms: now() - t0 });
 }
 
+// 6c. Interpolation and neighbours (wasm/core/interpolation.hpp, neighbours.hpp) on the model's clean
+// analysis, so the numbers are those of `strata characterize --interpolations`. The path walks the
+// latents of clean samples a and b (a VAE's mean mu, whatever vae_latent says: those two images are
+// encoded again for it); each step is decoded with the model's decoder. Replies carry the request's id.
+function studiedModel(model) {
+  const list = session?.studied ?? [];
+  const md = typeof model === 'number' ? list[model] : list.find((x) => x.entry.name === model);
+  if (!md) throw new Error(`no studied model '${model}'`);
+  if (!md.enc[0]?.z || !md.sets[0]) throw new Error(`${md.entry.name}: the clean set is not analysed yet`);
+  return md;
+}
+
+async function interpolate({ id, model, a, b, steps }) {
+  const reply = (fields) => post({ type: 'interpolate', id, ...fields });
+  try {
+    const m = await core();
+    const md = studiedModel(model);
+    const n = session.params.n;
+    for (const i of [a, b])
+      if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`interpolate: sample ${i} is outside 0..${n - 1}`);
+    const t0 = now();
+    const shape = md.enc[0].shape;
+    const size = shape[0] * shape[1] * shape[2];
+    let za, zb;
+    if (md.variational) {
+      const image = md.plan.encoder.image;
+      const px = image[0] * image[1] * image[2];
+      const x = await pixelsFor(session.data, image);
+      const y = new Float32Array(2 * px);
+      y.set(x.subarray(a * px, (a + 1) * px), 0);
+      y.set(x.subarray(b * px, (b + 1) * px), px);
+      const mu = await exclusive(() => encodeImages(md, y, 2, 0, { ...session.params, vae_latent: 'mean' }, null));
+      za = mu.z.slice(0, size);
+      zb = mu.z.slice(size, 2 * size);
+    } else {
+      za = md.enc[0].z.slice(a * size, (a + 1) * size);
+      zb = md.enc[0].z.slice(b * size, (b + 1) * size);
+    }
+    const r = m.interpolate(md.entry.name, za, zb, a, b, steps);
+    if (r.error) throw new Error(`interpolate: ${r.error}`);
+    const path = JSON.parse(r.path);
+    const images = md.decoder ? await exclusive(() => decodeLatents(md, r.latents, shape, steps, null)) : null;
+    reply({
+      model: md.entry.name,
+      latent: md.variational ? 'mu' : 'latent',
+      shape,
+      image: md.plan.encoder.image,
+      latents: r.latents,
+      images,
+      ...path,
+      ms: now() - t0,
+    });
+  } catch (e) {
+    reply({ error: String(e?.message ?? e) });
+  }
+}
+
+async function neighbours({ id, model, index, k }) {
+  try {
+    const m = await core();
+    const md = studiedModel(model);
+    const r = JSON.parse(m.neighbours(md.entry.name, index, k));
+    if (r.error) throw new Error(`neighbours: ${r.error}`);
+    post({ type: 'neighbours', id, model: md.entry.name, index, ...r });
+  } catch (e) {
+    post({ type: 'neighbours', id, error: String(e?.message ?? e) });
+  }
+}
+
 // 7. Dropped files -------------------------------------------------------------------------------------
 // The page sends them only while no study runs. Every file is checked; each problem becomes one
 // message naming the file. Nothing loaded is touched unless what replaces or joins it is valid:
@@ -942,6 +1013,7 @@ async function dropFiles(files) {
 // {type: 'sample', model, k, index, key} asks for one sample's images; {type: 'benchCore'} times
 // the core alone; {type: 'drop', files: [{name, bytes}]} checks dropped files and adds what is valid;
 // {type: 'tsne', model, k, serial} computes a t-SNE view (serial comes back with the result);
+// {type: 'interpolate', id, model, a, b, steps} and {type: 'neighbours', id, model, index, k} (6c);
 // {type: 'input', lastInput} shares the time of the user's last input (yieldToInterface);
 // {type: 'estimate', params} answers the estimated ms of a study with those parameters (4b);
 // {type: 'cancelChannel'} answers the shared memory and index of the cancel flag (null without threads).
@@ -959,7 +1031,8 @@ self.onmessage = async (e) => {
       if (m.HEAP32.buffer instanceof SharedArrayBuffer)
         post({ type: 'cancelChannel', memory: m.HEAP32.buffer, index: m.cancelFlagAddress() / 4 });
       else post({ type: 'cancelChannel', memory: null });
-    }
+    } else if (e.data?.type === 'interpolate') await interpolate(e.data);
+    else if (e.data?.type === 'neighbours') await neighbours(e.data);
   } catch (err) {
     post({ type: 'error', message: String(err?.message ?? err) });
   }

@@ -305,7 +305,8 @@ TEST_SUITE("switches") {
             const train::NetworkSpec n = train::network_of(c);
             REQUIRE(n.encoder.size() == 3);
             REQUIRE(n.decoder.size() == 3);
-            for (int i = 0; i < 3; ++i) same(n.encoder[std::size_t(i)], enc[i]), same(n.decoder[std::size_t(i)], dec[i]);
+            for (int i = 0; i < 3; ++i)
+                same(n.encoder[std::size_t(i)], enc[i]), same(n.decoder[std::size_t(i)], dec[i]);
             if (variational) {
                 same(n.mu, {"mu", false, 64, 64, 1, 1, true, false, A::None});
                 same(n.logvar, {"logvar", false, 64, 64, 1, 1, true, false, A::None});
@@ -343,8 +344,9 @@ TEST_SUITE("switches") {
               }).find("--norm") == 0);
         // A finished run cannot change its architecture on --resume.
         const std::string run = fixtures::tiny_run("cae");
-        CHECK(error_of([&] { cmd::train({"--out", run, "--resume", "--norm", "none"}); })
-                  .find("--norm cannot change on --resume") == 0);
+        CHECK(error_of([&] {
+                  cmd::train({"--out", run, "--resume", "--norm", "none"});
+              }).find("--norm cannot change on --resume") == 0);
     }
 
     // Each switch value away from the default: a tiny run (1 epoch on 256 images), its ONNX files
@@ -357,32 +359,37 @@ TEST_SUITE("switches") {
             const char* flag;
             const char* value;
         };
-        const Variant variants[] = {{"cae", "--norm", "none"},           {"cae", "--conv-bias", "off"},
-                                    {"cae", "--latent-activation", "none"}, {"cae", "--latent-activation", "leaky-relu"},
-                                    {"cae", "--depth", "1"},             {"cae", "--width", "16"},
-                                    {"vae", "--conv-bias", "off"},       {"vae", "--norm", "none"}};
+        const Variant variants[] = {{"cae", "--norm", "none"},
+                                    {"cae", "--conv-bias", "off"},
+                                    {"cae", "--latent-activation", "none"},
+                                    {"cae", "--latent-activation", "leaky-relu"},
+                                    {"cae", "--depth", "1"},
+                                    {"cae", "--width", "16"},
+                                    {"vae", "--conv-bias", "off"},
+                                    {"vae", "--norm", "none"}};
         const auto x = fixtures::test_images(32);
         for (const Variant& v : variants) {
             const std::string label = std::string(v.kind) + " " + v.flag + " " + v.value;
             CAPTURE(label);
             const std::string dir = fixtures::temp_dir("switch");
-            REQUIRE(cmd::train({"--kind", v.kind, "--out", dir, "--data", fixtures::tiny_data(), "--epochs", "1",
-                                "--batch", "32", "--threads", "1", "--eval-images", "64", "--quiet", v.flag,
-                                v.value}) == 0);
+            REQUIRE(
+                cmd::train({"--kind", v.kind, "--out", dir, "--data", fixtures::tiny_data(), "--epochs", "1", "--batch",
+                            "32", "--threads", "1", "--eval-images", "64", "--quiet", v.flag, v.value}) == 0);
             REQUIRE(cmd::export_onnx({dir}) == 0);
             const auto cfg = cmd::read_file(dir + "/config.json");
             const auto cj = nlohmann::json::parse(cfg.begin(), cfg.end());
             std::string key = std::string(v.flag).substr(2);
             std::replace(key.begin(), key.end(), '-', '_');
-            CHECK(cj.at(key).dump() == (key == "depth" || key == "width" ? std::string(v.value)
-                                                                          : "\"" + std::string(v.value) + "\""));
+            CHECK(cj.at(key).dump() ==
+                  (key == "depth" || key == "width" ? std::string(v.value) : "\"" + std::string(v.value) + "\""));
             for (const char* part : {"/encoder.onnx", "/decoder.onnx"}) {
                 const auto bytes = cmd::read_file(dir + part);
                 const std::string b(bytes.begin(), bytes.end());
                 CHECK_NOTHROW(train::check_onnx_bytes(b, dir + part));
                 // Without conv bias only folded batch norm gives a layer a bias: not the output layer, not the heads.
                 if (std::string(v.flag) == "--conv-bias")
-                    for (const char* layer : {"dec3.bias", "mu.bias", "logvar.bias"}) CHECK(b.find(layer) == std::string::npos);
+                    for (const char* layer : {"dec3.bias", "mu.bias", "logvar.bias"})
+                        CHECK(b.find(layer) == std::string::npos);
                 if (std::string(v.flag) == "--norm" && std::string(part) == "/encoder.onnx")
                     CHECK(b.find("enc1.bias") != std::string::npos);  // the conv's own bias, as no batch norm follows
                 if (std::string(v.value) == "leaky-relu" && std::string(part) == "/encoder.onnx")

@@ -11,16 +11,22 @@ constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;  // SplitMix64's increm
 }
 
 // 1. Stream --------------------------------------------------------------------------------------
+Stream::Stream(std::uint64_t seed, std::uint64_t index, Purpose purpose)
+    : state_(seed ^ (kGolden * (index + 1)) ^ (std::uint64_t(purpose) << 56)) {}
+
+std::uint64_t Stream::next() {
+    state_ += kGolden;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+double Stream::uniform() { return double(next() >> 11) * 0x1.0p-53; }
+
 std::vector<float> gaussian_stream(std::uint64_t seed, std::uint64_t index, Purpose purpose, std::size_t count) {
-    std::uint64_t state = seed ^ (kGolden * (index + 1)) ^ (std::uint64_t(purpose) << 56);
-    auto next = [&state]() {
-        state += kGolden;
-        std::uint64_t z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    };
-    auto uniform = [&next]() { return double(next() >> 11) * 0x1.0p-53; };
+    Stream stream(seed, index, purpose);
+    auto uniform = [&stream]() { return stream.uniform(); };
     std::vector<float> out(count);
     const double two_pi = 6.283185307179586476925286766559;
     for (std::size_t i = 0; i < count; i += 2) {
