@@ -1,6 +1,8 @@
 // characterize.cpp: the study. Index: 1. finding models  2. settings  3. encoding  4. the run
 #include "characterize.hpp"
 
+#include "config.hpp"
+
 #include "error.hpp"
 #include "fileio.hpp"
 #include "idx.hpp"
@@ -42,12 +44,19 @@ nlohmann::json read_json(const std::string& path) {
     } catch (const nlohmann::json::exception& e) { throw Error(path + ": " + e.what()); }
 }
 
-// The kind written next to the files by `strata train`, or "" when there is none.
-std::string kind_from_config(const std::string& dir) {
+// The kind and the architecture written next to the files by `strata train` (left empty without a
+// config.json; only the kind from a config.json that is not a strata training config).
+void from_config(const std::string& dir, ModelEntry& e) {
     const std::string p = dir + "/config.json";
-    if (!is_file(p)) return "";
-    const auto j = read_json(p);
-    return j.value("kind", std::string());
+    if (!is_file(p)) return;
+    const nlohmann::json j = read_json(p);
+    try {
+        const train::TrainConfig c = train::config_from_json(j, p);
+        e.architecture = train::architecture_json(c).dump();
+        e.kind = c.kind;
+    } catch (const Error&) {
+        e.kind = j.is_object() ? j.value("kind", std::string()) : "";  // another program's config.json
+    }
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -83,6 +92,7 @@ Json image_source_json(const data::ImageSource& src) {
 // results name them.
 struct StudyImages {
     std::vector<float> pixels;  // N x C x H x W of the shape asked for
+    std::vector<int> labels;    // per image: its class index or IDX label, -1 for none
     std::string dataset, file, sha256, samples;
     Json source;  // --images, or the test split converted to another shape: "image_source"
 };
@@ -98,6 +108,7 @@ StudyImages load_study_images(const StudySettings& s, const ImageShape& shape) {
             throw Error("--n: " + std::to_string(s.n) + " images asked, " + test.images_path + " has " +
                         std::to_string(test.images.count));
         im.pixels = data::to_unit_floats(test.images, 0, s.n);
+        im.labels.assign(test.labels.labels.begin(), test.labels.labels.begin() + std::ptrdiff_t(s.n));
         const auto raw_images = cmd::read_file(test.images_path);
         im.sha256 = sha256_hex(raw_images.data(), raw_images.size());  // of the file as stored
         im.dataset = s.data_dir.empty() ? "fashion-mnist (Debian dataset-fashion-mnist)" : "IDX folder " + data_dir;
@@ -115,6 +126,8 @@ StudyImages load_study_images(const StudySettings& s, const ImageShape& shape) {
                     " skipped)");
     im.source = image_source_json(src);
     im.pixels = std::move(src.images.pixels);
+    im.labels = src.images.labels;
+    im.labels.resize(s.n, -1);
     im.sha256 = src.files_sha256;
     im.dataset = "images " + path + " (" + src.kind + ")";
     im.file = path;
@@ -136,8 +149,14 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
         const Manifest m = parse_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                           manifest, /*need_sample=*/false);
         for (const std::string& problem : m.problems) std::fprintf(stderr, "warning: %s\n", problem.c_str());
+        // The entries' "architecture" (written by strata publish), which the core's reader leaves aside.
+        std::map<std::string, std::string> arch;
+        for (const auto& jm : read_json(manifest).value("models", nlohmann::json::array()))
+            if (jm.is_object() && jm.contains("architecture") && jm.contains("name") && jm.at("name").is_string())
+                arch[jm.at("name").get<std::string>()] = jm.at("architecture").dump();
         for (const ManifestModel& mm : m.models) {
             ModelEntry e;
+            if (auto it = arch.find(mm.name); it != arch.end()) e.architecture = it->second;
             e.name = mm.name;
             e.kind = mm.kind;
             e.encoder_path = dir + "/" + mm.encoder.path;
@@ -154,7 +173,7 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
         e.encoder_path = folder + "/encoder.onnx";
         if (is_file(folder + "/decoder.onnx")) e.decoder_path = folder + "/decoder.onnx";
         if (is_file(folder + "/model.json")) e.settings_path = folder + "/model.json";
-        e.kind = kind_from_config(folder);
+        from_config(folder, e);
         out.push_back(e);
     };
     if (is_file(dir + "/encoder.onnx")) {
@@ -190,6 +209,12 @@ void validate(const StudySettings& s) {
         throw Error("--vae-latent: expected sample or mean, got '" + s.vae_latent + "'");
     if (s.torch_threads < 1) throw Error("--torch-threads: must be at least 1");
     if (!s.images.empty() && !s.data_dir.empty()) throw Error("--images: give either --data or --images, not both");
+    if (s.interpolation_steps < 3 || s.interpolation_steps > kMaxInterpolationSteps)
+        throw Error("--interpolation-steps: must be 3 to " + std::to_string(kMaxInterpolationSteps));
+    if (s.interpolations > s.n * (s.n - 1) / 2)
+        throw Error("--interpolations: " + std::to_string(s.interpolations) + " pairs asked, but " +
+                    std::to_string(s.n) + " images have only " + std::to_string(s.n * (s.n - 1) / 2) +
+                    " distinct pairs");
     validate(s.geometry);
 }
 
@@ -317,6 +342,14 @@ EncodedModel encode_model(const PreparedModel& pm, const std::vector<float>& ima
                 throw Error(m.encoder_path + ": output '" + pm.encoder.logvar + "' does not have the shape of '" +
                             pm.encoder.latent + "'");
             if (s.vae_latent == "sample") z = noise::vae_sample(mu.data, lv.data, n, size, s.seed, 0);
+            if (sigma == 0.0) {  // the interpolation walks the clean images' mean
+                LatentSet mean;
+                mean.name = m.name + " sigma=0 mu";
+                mean.shape = {chw[0], chw[1], chw[2]};
+                mean.n = n;
+                mean.values.assign(mu.data.begin(), mu.data.end());
+                em.clean_mean = std::move(mean);
+            }
         }
         if (decoder) {
             auto d = run_batched(*decoder, pm.decoder->input, {chw[0], chw[1], chw[2]}, z.data(), n, pm.decoder->batch,
@@ -359,6 +392,7 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
     o.set("model_settings", m.settings_path.empty() ? Json() : Json(m.settings_path));
     o.set("plan", to_json(mr.encoded.plan));
     o.set("normalisation", mr.encoded.settings.mean.empty() ? Json() : to_json(mr.encoded.settings));
+    o.set("architecture", m.architecture.empty() ? Json() : Json::parse(m.architecture, m.name + " architecture"));
     o.set("variational", mr.encoded.variational);
     o.set("vae_latent", mr.encoded.variational ? Json(s.vae_latent) : Json());
     o.set("bandwidth", mr.geometry.bandwidth);
@@ -370,9 +404,18 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
         const auto psnr = mr.encoded.psnr_at(i);  // null without a decoder
         js.set("psnr_mean", psnr ? Json(psnr->mean) : Json());
         js.set("psnr_std", psnr ? Json(psnr->std) : Json());
+        js.set("psnr", psnr ? Json::array_of(psnr->per_image) : Json());  // per sample, dB
         sets.push(std::move(js));
     }
     o.set("sets", std::move(sets));
+    if (s.interpolations > 0) {
+        Json in = to_json(mr.interpolation);
+        in.set("latent", mr.encoded.variational ? "mu (the encoder's mean, whatever vae_latent says)" : "the latent");
+        Json paths = Json::array();
+        for (const InterpolationPath& p : mr.paths) paths.push(to_json(p));
+        in.set("paths", std::move(paths));
+        o.set("interpolation", std::move(in));
+    }
     Json timing = Json::object();
     timing.set("encode_s", mr.encoded.encode_s);
     timing.set("decode_s", mr.encoded.decode_s);
@@ -400,8 +443,12 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
         return it->second;
     };
     const StudyImages& study_images = images_for(prepared.front().encoder.image);
+    // The same pairs (the same images) for every model.
+    const auto pairs =
+        s.interpolations > 0 ? draw_pairs(s.n, s.interpolations, s.seed) : std::vector<std::array<std::size_t, 2>>{};
 
     StudyResult result;
+    result.labels = study_images.labels;
     Json jm = Json::array();
     for (const PreparedModel& pm : prepared) {
         const ModelEntry& m = pm.entry;
@@ -414,11 +461,23 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
         std::string last;
         GeometrySettings geometry = s.geometry;
         geometry.landmark_seed = s.seed;  // the landmarks are drawn with the study's seed
-        mr.geometry = analyze_geometry(mr.encoded.sets, geometry, [&](const std::string& stage, double) {
-            if (quiet || stage == last) return;
-            last = stage;
-            std::fprintf(stderr, "strata characterize: %s: %s\n", m.name.c_str(), stage.c_str());
-        });
+        std::shared_ptr<const CleanAnalysis> clean;
+        mr.geometry = analyze_geometry(
+            mr.encoded.sets, geometry,
+            [&](const std::string& stage, double) {
+                if (quiet || stage == last) return;
+                last = stage;
+                std::fprintf(stderr, "strata characterize: %s: %s\n", m.name.c_str(), stage.c_str());
+            },
+            &clean);
+        if (!pairs.empty()) {
+            if (!quiet)
+                std::fprintf(stderr, "strata characterize: %s: %zu interpolations of %d steps\n", m.name.c_str(),
+                             pairs.size(), s.interpolation_steps);
+            const LatentSet& ends = mr.encoded.clean_mean ? *mr.encoded.clean_mean : mr.encoded.sets[0];
+            mr.paths = interpolate_pairs(*clean, ends, pairs, s.interpolation_steps);
+            mr.interpolation = summarize(mr.paths);
+        }
         mr.analysis_s = seconds_since(t0);
         result.encode_s += mr.encoded.encode_s;
         result.decode_s += mr.encoded.decode_s;
@@ -443,6 +502,8 @@ StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings
     p.vae_latent = s.vae_latent;
     p.runner = "ONNX graphs executed with LibTorch ops (native_trainer/onnx_runner.cpp)";
     p.geometry = s.geometry;
+    p.interpolations = s.interpolations;
+    p.interpolation_steps = s.interpolation_steps;
     Json st = study_settings_json(p);
     result.json = Json::object();
     result.json.set("settings", std::move(st));

@@ -9,6 +9,7 @@
 // the files the page runs in ONNX Runtime Web.
 #pragma once
 #include "analysis.hpp"
+#include "interpolation.hpp"
 #include "model_plan.hpp"
 #include "psnr.hpp"
 #include "results_json.hpp"
@@ -31,11 +32,13 @@ struct ModelEntry {
     std::string decoder_path;               // "" when the model has no decoder (no PSNR then)
     std::string settings_path;              // model.json beside the files (model_plan.hpp), "" when absent
     std::optional<ModelSettings> settings;  // a manifest entry's "settings" (instead of a model.json)
+    std::string architecture;               // the switches it was trained with, as JSON text ("" when unknown)
 };
 // DIR/manifest.json when present (its "models" list); otherwise every subfolder holding an
 // encoder.onnx (sorted by name), or DIR itself when it holds one; decoder.onnx and model.json
 // beside it are optional. The kind comes from the manifest, a config.json beside the files,
-// model.json, or the encoder's "kind" metadata.
+// model.json, or the encoder's "kind" metadata; the architecture (config.hpp's architecture_json)
+// from a config.json beside the files or the manifest entry's "architecture".
 std::vector<ModelEntry> find_models(const std::string& dir);
 
 // 2. Settings -----------------------------------------------------------------------------------------
@@ -51,6 +54,8 @@ struct StudySettings {
     int torch_threads = 1;      // 1: faster than 2 OpenMP threads whenever another process runs
     std::size_t batch = 100;    // images per encoder/decoder call
     GeometrySettings geometry;
+    std::size_t interpolations = 0;                        // --interpolations: seeded pairs per model, 0 = off
+    int interpolation_steps = kDefaultInterpolationSteps;  // --interpolation-steps: K
 };
 void validate(const StudySettings& s);  // throws strata::Error naming the flag
 
@@ -78,6 +83,7 @@ struct EncodedModel {
     bool variational = false, has_decoder = false;
     std::string sha256, decoder_sha256;
     std::vector<LatentSet> sets;                  // one per sigma, clean first
+    std::optional<LatentSet> clean_mean;          // variational: the clean images' mu (interpolation walks it)
     std::vector<std::vector<float>> latents_f32;  // the same latents as float32 (for .npy dumps)
     std::vector<PsnrStats> psnr;                  // per sigma; empty without a decoder
     double encode_s = 0, decode_s = 0;
@@ -93,11 +99,14 @@ EncodedModel encode_model(const PreparedModel& m, const std::vector<float>& imag
 struct ModelResult {
     EncodedModel encoded;
     GeometryResult geometry;
+    std::vector<InterpolationPath> paths;  // --interpolations: the same pairs for every model
+    InterpolationSummary interpolation;
     double analysis_s = 0;
 };
 struct StudyResult {
     Json json;
     std::vector<ModelResult> models;
+    std::vector<int> labels;  // per sample: its class index or IDX label, -1 for none
     double encode_s = 0, decode_s = 0, analysis_s = 0, total_s = 0;
 };
 StudyResult run_study(const std::vector<ModelEntry>& models, const StudySettings& s, bool quiet);

@@ -4,7 +4,10 @@
 //
 //   strata characterize [--models DIR] [--data DIR | --images PATH] [--n 300] [--sigmas LIST] [--seed S]
 //                       [--vae-latent sample|mean] [--latent-output NAME] [geometry flags] --out RESULT.json
-//                       [--csv DIR] [--dump-latents DIR]
+//                       [--csv DIR] [--dump-latents DIR] [--interpolations P [--interpolation-steps K]]
+//
+// --interpolations P walks P seeded pairs of the N images per model (the same pairs for every model;
+// interpolation.hpp) and adds each model's "interpolation" to the JSON and interpolations.csv to --csv.
 //
 // --dump-latents DIR writes one float32 .npy per model and noise level, N x C x H x W, named
 // <model>_sigma<sigma>.npy (VAE kinds: <model>_<sample|mean>_sigma<sigma>.npy), sigma printed
@@ -44,6 +47,10 @@ std::vector<FlagSpec> characterize_flags() {
         {"--out", "result JSON (required)"},
         {"--csv", "also write summary.csv and samples.csv into this folder"},
         {"--dump-latents", "write every latent set as .npy into this folder"},
+        {"--interpolations",
+         "walk P seeded pairs of images per model: strata crossed and distance to data along the straight path "
+         "between their latents (VAE: mu) (default 0: off)"},
+        {"--interpolation-steps", "steps K of each path, endpoints included (default 9)"},
         {"--quiet", "no progress on stderr", true},
     };
     for (FlagSpec& g : geometry_flag_specs()) f.push_back(g);
@@ -83,6 +90,10 @@ int characterize(const Args& args) {
     s.latent_output = p.text("--latent-output", "");
     s.torch_threads = int(p.integer("--torch-threads", 1));
     s.geometry = parse_geometry_flags(p);
+    const long interpolations = p.integer("--interpolations", 0);
+    if (interpolations < 0) throw Error("--interpolations: must be >= 0");
+    s.interpolations = std::size_t(interpolations);
+    s.interpolation_steps = int(p.integer("--interpolation-steps", kDefaultInterpolationSteps));
     const std::string out = p.required("--out");
     const bool quiet = p.has("--quiet");
     study::validate(s);
@@ -97,11 +108,19 @@ int characterize(const Args& args) {
             const std::string label = m.encoded.entry.name + (m.encoded.variational ? "/" + s.vae_latent : "");
             for (std::size_t i = 0; i < m.geometry.sets.size(); ++i) {
                 const auto psnr = m.encoded.psnr_at(i);
+                const auto& stats = m.encoded.psnr;  // per sigma, empty without a decoder
                 rows.push_back({label, &m.geometry.sets[i], psnr ? std::optional<double>(psnr->mean) : std::nullopt,
-                                psnr ? std::optional<double>(psnr->std) : std::nullopt});
+                                psnr ? std::optional<double>(psnr->std) : std::nullopt,
+                                i < stats.size() ? &stats[i].per_image : nullptr, &r.labels});
             }
         }
         for (FileContent& f : csv_tables(*dir, rows)) files.push_back(std::move(f));
+        if (s.interpolations > 0) {
+            std::vector<CsvInterpolation> lines;
+            for (const auto& m : r.models)
+                lines.push_back({m.encoded.entry.name, m.encoded.variational ? "mu" : "latent", m.interpolation});
+            files.push_back({*dir + "/interpolations.csv", interpolations_csv(lines)});
+        }
     }
     write_files_atomic(files);
     if (auto dir = p.get("--dump-latents")) {

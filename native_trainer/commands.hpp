@@ -16,6 +16,7 @@ int train(const Args& args);         // train_cmd.cpp
 int export_onnx(const Args& args);   // export_cmd.cpp
 int characterize(const Args& args);  // characterize_cmd.cpp
 int publish(const Args& args);       // publish_cmd.cpp
+int sweep(const Args& args);         // sweep_cmd.cpp
 #endif
 
 }  // namespace strata::cmd

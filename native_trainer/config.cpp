@@ -1,4 +1,4 @@
-// config.cpp: TrainConfig <-> JSON. Index: 1. to_json  2. from JSON  3. resolve_recipe
+// config.cpp: TrainConfig <-> JSON. Index: 1. to_json  2. from JSON  3. resolve_recipe, latent_of, network_of
 #include "config.hpp"
 
 #include "error.hpp"
@@ -27,7 +27,20 @@ nlohmann::json to_json(const TrainConfig& c) {
         {"recon_loss", r.recon},
         {"variational", r.variational},
         {"optimizer", "adam"},
+        {"norm", c.arch.norm},
+        {"conv_bias", c.arch.conv_bias},
+        {"latent_activation", c.arch.latent_activation},
+        {"depth", network_of(c).arch.depth},
+        {"width", c.arch.width},
     };
+}
+
+nlohmann::json architecture_json(const TrainConfig& c) {
+    return {{"norm", c.arch.norm},
+            {"conv_bias", c.arch.conv_bias},
+            {"latent_activation", c.arch.latent_activation},
+            {"depth", network_of(c).arch.depth},
+            {"width", c.arch.width}};
 }
 
 // 2. From JSON -----------------------------------------------------------------------------------------
@@ -53,6 +66,11 @@ TrainConfig config_from_json(const nlohmann::json& j, const std::string& source)
             else if (k == "beta") c.beta = v.get<double>();
             else if (k == "kl_warmup_epochs") c.kl_warmup_epochs = v.get<double>();
             else if (k == "l1") c.l1 = v.get<double>();
+            else if (k == "norm") c.arch.norm = v.get<std::string>();
+            else if (k == "conv_bias") c.arch.conv_bias = v.get<std::string>();
+            else if (k == "latent_activation") c.arch.latent_activation = v.get<std::string>();
+            else if (k == "depth") c.arch.depth = v.get<int>();
+            else if (k == "width") c.arch.width = v.get<int>();
             else if (k == "recon_loss" || k == "variational" || k == "optimizer") {
             }  // derived, written for readers
             else
@@ -75,10 +93,18 @@ KindSpec resolve_recipe(const TrainConfig& c) {
     if (c.threads < 1) throw Error("--threads must be at least 1");
     if (r.sigma_train > 1) throw Error("--sigma-train must be in [0, 1]");
     if (c.eval_images < 1) throw Error("--eval-images must be at least 1");
-    default_network(r.name, r.variational, c.input, latent_of(c));  // throws when the shapes do not fit
+    network_of(c);  // throws when the switches or the shapes do not fit
     return r;
 }
 
-Shape3 latent_of(const TrainConfig& c) { return c.latent[0] > 0 ? c.latent : default_latent(c.input); }
+Shape3 latent_of(const TrainConfig& c) {
+    validate(c.arch);
+    return c.latent[0] > 0 ? c.latent : default_latent(c.input, c.arch.depth);
+}
+
+NetworkSpec network_of(const TrainConfig& c) {
+    const KindSpec& k = find_kind(c.kind);
+    return default_network(k.name, k.variational, c.input, latent_of(c), c.arch);
+}
 
 }  // namespace strata::train

@@ -1,6 +1,6 @@
 // config.hpp: the settings of one training run, from flags or a JSON file (torch-free).
 //
-// Index: 1. TrainConfig  2. JSON in and out  3. resolve
+// Index: 1. TrainConfig  2. JSON in and out  3. resolve (recipe, latent, network)
 //
 // The resolved config (every default filled in, the kind's recipe included) is written as
 // DIR/config.json next to the model; `strata train --config FILE` reads the same keys, and
@@ -22,7 +22,8 @@ struct TrainConfig {
     std::string out;               // run folder: config.json, checkpoint.pt, training_log.json
     std::string data;              // IDX folder or any image source (image_source.hpp); empty = Debian's Fashion-MNIST
     Shape3 input = kDefaultInput;  // C, H, W of the images the network takes
-    Shape3 latent{0, 0, 0};        // C', H', W' of the latent; zeros = 64 x H/4 x W/4 (network.hpp)
+    Shape3 latent{0, 0, 0};        // C', H', W' of the latent; zeros = 64 x H/2^d x W/2^d (network.hpp)
+    Architecture arch;             // --norm, --conv-bias, --latent-activation, --depth, --width
     int epochs = 5;
     int batch = 128;
     double lr = 1e-3;  // Adam
@@ -36,13 +37,19 @@ struct TrainConfig {
 };
 
 // 2. JSON ----------------------------------------------------------------------------------------------
+// A config.json without the switches' keys reads as their defaults.
 nlohmann::json to_json(const TrainConfig& c);
+// The switches as recorded in config.json, the manifest and characterize's results ("architecture"):
+// {"norm", "conv_bias", "latent_activation", "depth" (resolved), "width"}.
+nlohmann::json architecture_json(const TrainConfig& c);
 // Unknown keys throw strata::Error naming `source` and the key (typos must not pass silently).
 TrainConfig config_from_json(const nlohmann::json& j, const std::string& source);
 
 // 3. The kind's recipe with this config's overrides applied; validates every value (the shapes too).
 KindSpec resolve_recipe(const TrainConfig& c);
-// The latent's shape: the config's, or the default for its input.
+// The latent's shape: the config's, or the default for its input and depth.
 Shape3 latent_of(const TrainConfig& c);
+// The architecture table (weights empty) the config trains.
+NetworkSpec network_of(const TrainConfig& c);
 
 }  // namespace strata::train

@@ -1,6 +1,6 @@
 // main.cpp: `strata`, a thin dispatcher over the subcommands in commands.hpp.
 //
-// This program links no LibTorch: `geometry` runs here; train, export, characterize and publish
+// This program links no LibTorch: `geometry` runs here; train, export, characterize, publish and sweep
 // run in strata-torch beside it (dispatch.hpp), which this process becomes with execv.
 #include "commands.hpp"
 #include "dispatch.hpp"
@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"export", nullptr, "export a trained model to encoder.onnx and decoder.onnx"},
     {"characterize", nullptr, "run the paper's study on trained models"},
     {"publish", nullptr, "write a static site of your models and images for the page"},
+    {"sweep", nullptr, "train, characterize and aggregate a grid of kinds x switches x seeds"},
 #endif
 };
 

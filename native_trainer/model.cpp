@@ -11,6 +11,7 @@ torch::Tensor Block::forward(const torch::Tensor& x) {
     if (bn) y = bn->forward(y);
     switch (activation) {
         case Activation::Relu: return torch::relu(y);
+        case Activation::LeakyRelu: return torch::leaky_relu(y, kLeakyReluSlope);
         case Activation::Sigmoid: return torch::sigmoid(y);
         case Activation::None: return y;
     }

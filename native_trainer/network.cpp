@@ -29,21 +29,40 @@ Shape3 parse_shape(const std::string& t, const std::string& flag) {
     return s;
 }
 
-Shape3 default_latent(const Shape3& input) {
-    if (input[1] % 4 || input[2] % 4)
-        throw Error("--input " + text(input) + ": H and W are not multiples of 4; give the latent with --latent CxHxW");
-    return {64, input[1] / 4, input[2] / 4};
+void validate(const Architecture& a) {
+    if (a.norm != "batch" && a.norm != "none") throw Error("--norm: expected batch or none, got '" + a.norm + "'");
+    if (a.conv_bias != "on" && a.conv_bias != "off")
+        throw Error("--conv-bias: expected on or off, got '" + a.conv_bias + "'");
+    if (a.latent_activation != "relu" && a.latent_activation != "none" && a.latent_activation != "leaky-relu")
+        throw Error("--latent-activation: expected relu, none or leaky-relu, got '" + a.latent_activation + "'");
+    if (a.depth < 0 || a.depth > 7)
+        throw Error("--depth: expected 1 to 7 stride-2 stages, got " + std::to_string(a.depth));
+    if (a.width < 1 || a.width > 512)
+        throw Error("--width: expected 1 to 512 channels, got " + std::to_string(a.width));
 }
 
-NetworkSpec default_network(const std::string& kind, bool variational, const Shape3& input, const Shape3& latent) {
-    auto conv = [](const std::string& name, bool transposed, int in, int out, int k, int s, int p, bool bn,
-                   Activation a) {
+Shape3 default_latent(const Shape3& input, int depth) {
+    const int d = depth > 0 ? depth : 2, f = 1 << d;
+    if (input[1] % f || input[2] % f)
+        throw Error("--input " + text(input) + ": H and W are not multiples of " + std::to_string(f) + " (" +
+                    std::to_string(d) + " stride-2 stages); give the latent with --latent CxHxW" +
+                    (depth > 0 ? " or another --depth" : ""));
+    return {64, input[1] / f, input[2] / f};
+}
+
+NetworkSpec default_network(const std::string& kind, bool variational, const Shape3& input, const Shape3& latent,
+                            const Architecture& arch) {
+    validate(arch);
+    const bool norm = arch.norm == "batch", bias = arch.conv_bias == "on";
+    // `bn`: the block is a hidden one, followed by batch norm when --norm batch.
+    auto conv = [&](const std::string& name, bool transposed, int in, int out, int k, int s, int p, bool bn,
+                    Activation a) {
         LayerSpec l;
         l.name = name;
         l.transposed = transposed;
         l.in = in, l.out = out, l.kernel = k, l.stride = s, l.pad = p;
-        l.batch_norm = bn;
-        l.bias = !bn;
+        l.batch_norm = bn && norm;
+        l.bias = !l.batch_norm && bias;
         l.activation = a;
         return l;
     };
@@ -56,18 +75,28 @@ NetworkSpec default_network(const std::string& kind, bool variational, const Sha
     if (stages < 1 || (latent[1] << stages) != input[1] || (latent[2] << stages) != input[2])
         throw Error("--latent " + text(latent) + ": its H and W must be --input's (" + text(input) +
                     ") divided by the same power of two, at least 2");
-    std::vector<int> width;  // channels after each stride-2 stage: 32, 64, 64, ...
-    for (int i = 0; i < stages; ++i) width.push_back(i == 0 ? 32 : 64);
+    if (arch.depth > 0 && stages != arch.depth)
+        throw Error("--depth " + std::to_string(arch.depth) + ": the latent " + text(latent) + " is " +
+                    std::to_string(stages) + " stride-2 stage(s) from --input " + text(input) +
+                    " (H / H' = 2^depth); drop --latent or give one of H / " + std::to_string(1 << arch.depth) +
+                    " x W / " + std::to_string(1 << arch.depth));
+    std::vector<int> width;  // channels after each stride-2 stage: W, 2 W, 2 W, ... (32, 64, 64, ... by default)
+    for (int i = 0; i < stages; ++i) width.push_back(i == 0 ? arch.width : 2 * arch.width);
+    const Activation latent_act = arch.latent_activation == "relu"         ? Activation::Relu
+                                  : arch.latent_activation == "leaky-relu" ? Activation::LeakyRelu
+                                                                           : Activation::None;
     NetworkSpec n;
     n.kind = kind;
     n.variational = variational;
+    n.arch = arch;
+    n.arch.depth = stages;
     n.input_c = input[0], n.input_h = input[1], n.input_w = input[2];
     n.latent_c = latent[0], n.latent_h = latent[1], n.latent_w = latent[2];
     for (int i = 0; i < stages; ++i)
         n.encoder.push_back(conv("enc" + std::to_string(i + 1), false, i == 0 ? input[0] : width[i - 1], width[i], 4, 2,
                                  1, true, Activation::Relu));
     n.encoder.push_back(
-        conv("enc" + std::to_string(stages + 1), false, width.back(), latent[0], 3, 1, 1, true, Activation::Relu));
+        conv("enc" + std::to_string(stages + 1), false, width.back(), latent[0], 3, 1, 1, true, latent_act));
     if (variational) {
         n.mu = conv("mu", false, latent[0], latent[0], 1, 1, 0, false, Activation::None);
         n.logvar = conv("logvar", false, latent[0], latent[0], 1, 1, 0, false, Activation::None);

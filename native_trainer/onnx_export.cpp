@@ -99,9 +99,17 @@ std::string add_block(onnx::GraphProto& g, const LayerSpec& raw, const std::stri
     if (l.activation != Activation::None) {
         onnx::NodeProto* a = g.add_node();
         a->set_name(l.name + ".act");
-        a->set_op_type(l.activation == Activation::Relu ? "Relu" : "Sigmoid");
+        a->set_op_type(l.activation == Activation::Relu        ? "Relu"
+                       : l.activation == Activation::LeakyRelu ? "LeakyRelu"
+                                                               : "Sigmoid");
         a->add_input(conv_out);
         a->add_output(output);
+        if (l.activation == Activation::LeakyRelu) {
+            onnx::AttributeProto* alpha = a->add_attribute();
+            alpha->set_name("alpha");
+            alpha->set_type(onnx::AttributeProto::FLOAT);
+            alpha->set_f(kLeakyReluSlope);
+        }
     }
     return output;
 }

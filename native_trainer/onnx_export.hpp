@@ -4,8 +4,9 @@
 //
 // LibTorch has no C++ exporter, so the graphs are written directly with ONNX's protobuf classes:
 // ir_version 8, opset 13, a symbolic batch dimension "N", batch norm folded into the convolutions
-// (in double precision), one initializer per weight and bias. The op set is Conv, ConvTranspose,
-// Relu and Sigmoid; onnx_runner.cpp executes exactly these (and a few more).
+// (in double precision), one initializer per weight and bias (a convolution without a bias, after
+// --conv-bias off, has no bias input). The op set is Conv, ConvTranspose, Relu, LeakyRelu (alpha
+// 0.01) and Sigmoid; onnx_runner.cpp executes exactly these (and a few more).
 //   encoder.onnx  x [N,1,28,28] -> z [N,64,7,7]                (cae, dae, sparse)
 //                 x [N,1,28,28] -> mu, logvar [N,64,7,7]      (vae, beta-vae)
 //   decoder.onnx  z [N,64,7,7]  -> x_hat [N,1,28,28]

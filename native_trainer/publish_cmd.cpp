@@ -211,6 +211,7 @@ int publish(const Args& args) {
             e.set("kind", m.entry.kind);
             e.set("in_paper", true);
             e.set("settings", to_json(m.settings));
+            if (!m.entry.architecture.empty()) e.set("architecture", Json::parse(m.entry.architecture, m.entry.name));
             e.set("plan", to_json(m.encoder));
             e.set("files", std::move(files));
             list.push(std::move(e));

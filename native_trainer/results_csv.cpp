@@ -58,15 +58,31 @@ std::string summary_csv(const std::vector<CsvSet>& sets) {
 }
 
 std::string samples_csv(const std::vector<CsvSet>& sets) {
-    std::string out = "model,set,sigma,index,r1,r2,r3,erank1,erank2,erank3,x,y\n";
+    std::string out = "model,set,sigma,index,label,r1,r2,r3,erank1,erank2,erank3,x,y,psnr\n";
     for (const CsvSet& c : sets) {
         const SetResult& r = *c.set;
         for (std::size_t i = 0; i < r.n; ++i) {
-            out += field(c.model) + "," + field(r.name) + "," + num(r.sigma) + "," + std::to_string(i);
+            const bool labelled = c.labels && i < c.labels->size() && (*c.labels)[i] >= 0;
+            out += field(c.model) + "," + field(r.name) + "," + num(r.sigma) + "," + std::to_string(i) + "," +
+                   (labelled ? std::to_string((*c.labels)[i]) : "");
             for (int k : r.ranks[i]) out += "," + std::to_string(k);
             for (double e : r.effective_ranks[i]) out += "," + num(e);
-            out += "," + num(r.embedding_2d[i][0]) + "," + num(r.embedding_2d[i][1]) + "\n";
+            out += "," + num(r.embedding_2d[i][0]) + "," + num(r.embedding_2d[i][1]) + "," +
+                   (c.psnr && i < c.psnr->size() ? num((*c.psnr)[i]) : "") + "\n";
         }
+    }
+    return out;
+}
+
+std::string interpolations_csv(const std::vector<CsvInterpolation>& rows) {
+    std::string out =
+        "model,latent,pairs,steps,fraction_leaving_endpoint_strata,fraction_changing_stratum,"
+        "mean_interior_distance,max_distance\n";
+    for (const CsvInterpolation& r : rows) {
+        const InterpolationSummary& s = r.summary;
+        out += field(r.model) + "," + r.latent + "," + std::to_string(s.pairs) + "," + std::to_string(s.steps) + "," +
+               num(s.fraction_leaving_endpoint_strata) + "," + num(s.fraction_changing_stratum) + "," +
+               num(s.mean_interior_distance) + "," + num(s.max_distance) + "\n";
     }
     return out;
 }

@@ -16,6 +16,7 @@ const Command kCommands[] = {
     {"export", strata::cmd::export_onnx, ""},
     {"characterize", strata::cmd::characterize, ""},
     {"publish", strata::cmd::publish, ""},
+    {"sweep", strata::cmd::sweep, ""},
 };
 
 }  // namespace
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
         for (const Command& c : kCommands)
             if (!std::strcmp(argv[1], c.name)) return strata::cmd::run_command(c, argc, argv);
     std::fprintf(stderr,
-                 "strata-torch: runs `strata train`, `export`, `characterize` and `publish` for strata; "
+                 "strata-torch: runs `strata train`, `export`, `characterize`, `publish` and `sweep` for strata; "
                  "see `strata --help`\n");
     return 2;
 }

@@ -114,6 +114,11 @@ std::vector<EpochRecord> history_from_json(const nlohmann::json& a) {
     return h;
 }
 
+void write_log(const TrainConfig& config, const std::vector<EpochRecord>& history) {
+    nlohmann::json log = {{"config", to_json(config)}, {"history", history_json(history)}};
+    cmd::write_file_atomic(dir_file(config.out, "training_log.json"), log.dump(2) + "\n");
+}
+
 // 2. Checkpoints ----------------------------------------------------------------------------------------
 // One torch archive: the module, the Adam state, where the run stands (epoch, next batch, global
 // step, the running sums of the unfinished epoch) and the history as JSON text.
@@ -236,7 +241,7 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
     for (const char* name : {"checkpoint.pt", "config.json", "training_log.json"})
         cmd::remove_stale_temporaries(dir_file(config.out, name));
     torch::manual_seed(std::int64_t(config.seed));
-    Autoencoder model(default_network(recipe.name, recipe.variational, config.input, latent_of(config)));
+    Autoencoder model(network_of(config));
     torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(config.lr));
     Position pos;
     TrainResult result;
@@ -249,6 +254,15 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
         }
     }
     cmd::write_file_atomic(dir_file(config.out, "config.json"), to_json(config).dump(2) + "\n");
+    // A kill between the checkpoint and the log of an epoch leaves the log one epoch behind: bring
+    // it level, so the log always tells which epochs are done (strata sweep reads it).
+    if (resume && !result.history.empty()) {
+        std::size_t logged = 0;
+        try {
+            logged = read_history(config.out).size();
+        } catch (const Error&) {}  // missing or unreadable: written anew
+        if (logged < result.history.size()) write_log(config, result.history);
+    }
     model->train();
 
     for (int epoch = pos.epoch; epoch < config.epochs; ++epoch) {
@@ -318,8 +332,7 @@ TrainResult run_training(const TrainConfig& config, bool resume, const std::atom
             throw Error(std::string(e.what()) + " (training stopped after epoch " + std::to_string(epoch + 1) +
                         "; the previous checkpoint is kept)");
         }
-        nlohmann::json log = {{"config", to_json(config)}, {"history", history_json(result.history)}};
-        cmd::write_file_atomic(dir_file(config.out, "training_log.json"), log.dump(2) + "\n");
+        write_log(config, result.history);
     }
     return result;
 }
@@ -341,7 +354,7 @@ namespace {
 Autoencoder load_model_dir(const std::string& dir) {
     const TrainConfig c = read_run_config(dir);
     const KindSpec recipe = resolve_recipe(c);
-    Autoencoder model(default_network(recipe.name, recipe.variational, c.input, latent_of(c)));
+    Autoencoder model(network_of(c));
     load_checkpoint(dir_file(dir, "checkpoint.pt"), model, nullptr, nullptr, nullptr, recipe.name);
     model->eval();
     return model;

@@ -5,7 +5,8 @@
 // [{name, bytes}]; checking them is the worker's job (worker.mjs section 7, userfiles.mjs). A
 // dropped folder is read whole: its files' names are their paths ("cifar/cat/1.png").
 //
-// Index: 1. reading files and folders  2. drag and drop on the page  3. the file input
+// Index: 1. reading files and folders  2. drag and drop on the page, with the drop zone shown while
+//        files are dragged over it  3. the file inputs, and opening them from the interface
 async function readFiles(fileList) {
   return Promise.all(
     Array.from(fileList, async (f) => ({
@@ -51,11 +52,37 @@ export function installDrop(onFiles) {
     e.preventDefault();
     e.stopPropagation();
   };
+  // The drop zone (index.html) covers the page while files are over it: dragenter and dragleave
+  // come in pairs for every element crossed, so a count says when the files have left the page.
+  const zone = document.getElementById('drop-zone');
+  let over = 0;
+  const show = (on) => zone.classList.toggle('active', on);
+  const carriesFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+  document.addEventListener(
+    'dragenter',
+    (e) => {
+      if (!carriesFiles(e)) return;
+      stop(e);
+      over++;
+      show(true);
+    },
+    true,
+  );
+  document.addEventListener(
+    'dragleave',
+    (e) => {
+      if (!carriesFiles(e)) return;
+      stop(e);
+      over = Math.max(0, over - 1);
+      if (!over) show(false);
+    },
+    true,
+  );
   document.addEventListener(
     'dragover',
     (e) => {
       stop(e);
-      e.dataTransfer.dropEffect = 'copy';
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
     },
     true,
   );
@@ -63,6 +90,8 @@ export function installDrop(onFiles) {
     'drop',
     (e) => {
       stop(e);
+      over = 0;
+      show(false);
       if (e.dataTransfer?.files?.length) readDrop(e.dataTransfer).then(onFiles);
     },
     true,
@@ -79,4 +108,10 @@ export function installDrop(onFiles) {
           });
     });
   }
+}
+
+// Opens the file chooser for files or a folder (the interface's "open files..." / "open folder..."
+// buttons; the browser allows it shortly after the user's click).
+export function openChooser(kind) {
+  document.getElementById(kind === 'folder' ? 'drop-folder' : 'drop-input').click();
 }

@@ -67,8 +67,9 @@ export function summaryCsv(results) {
 }
 
 // 3. samples.csv: a row per sample and set -------------------------------------------------------------------
-export function samplesCsv(results) {
-  const rows = ['model,set,sigma,index,r1,r2,r3,erank1,erank2,erank3,x,y\n'];
+// `labels`: each sample's class index (-1: none), written as results_csv.cpp writes them.
+export function samplesCsv(results, labels = []) {
+  const rows = ['model,set,sigma,index,label,r1,r2,r3,erank1,erank2,erank3,x,y,psnr\n'];
   for (const m of results.models) {
     for (const s of m.sets) {
       for (let i = 0; i < s.n; i++) {
@@ -78,10 +79,12 @@ export function samplesCsv(results) {
             field(s.name),
             g10(s.sigma),
             i,
+            labels[i] >= 0 ? labels[i] : '',
             ...s.ranks[i],
             ...s.effective_ranks[i].map(g10),
             g10(s.embedding_2d[i][0]),
             g10(s.embedding_2d[i][1]),
+            s.psnr ? g10(s.psnr[i]) : '',
           ].join(',') + '\n',
         );
       }
@@ -101,13 +104,13 @@ export function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-export function exportResults(kind, results) {
+export function exportResults(kind, results, labels = []) {
   if (!results?.settings) return false; // nothing complete to export yet
   if (kind === 'json')
     download('strata-results.json', new Blob([JSON.stringify(results, null, 1)], { type: 'application/json' }));
   if (kind === 'csv') {
     download('summary.csv', new Blob([summaryCsv(results)], { type: 'text/csv' }));
-    download('samples.csv', new Blob([samplesCsv(results)], { type: 'text/csv' }));
+    download('samples.csv', new Blob([samplesCsv(results, labels)], { type: 'text/csv' }));
   }
   return true;
 }

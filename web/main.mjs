@@ -3,16 +3,16 @@
 // state in the URL, and exposes window.strata for tests, benchmarks and the console.
 //
 // Index: 1. parameters from the URL  2. window.strata  3. the interface module
-//        4. the worker and its messages  5. settings changes (the panel's Apply), sample images,
-//        exports, t-SNE requests  6. view state <-> URL  7. dropped files (bring your own models and
-//        images)
+//        4. the worker and its messages  5. settings changes (the panel's Apply, with an estimate and a
+//        confirmation when long; cancelling a study), sample images, exports, t-SNE requests
+//        6. view state <-> URL  7. dropped files (bring your own models and images)
 //
 // The URL's query is the whole view state (study, geometry settings, selection, panel layout). It
 // is read and written by the core's view_state.cpp through the interface module (parseViewState,
 // formatViewState), which lists the parameters; values it cannot use are reported, not trusted.
 import createStrataApp from './strata_app.mjs';
 import { exportCanvas, exportPlot, exportResults } from './export.mjs';
-import { installDrop } from './drop.mjs';
+import { installDrop, openChooser } from './drop.mjs';
 
 // 1. Parameters ------------------------------------------------------------------------------------
 const SIGMAS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]; // docs/method.md section 1
@@ -97,6 +97,37 @@ window.strata = {
   panels() {
     return app ? app.panels() : [];
   }, // [{title, x, y, w, h, collapsed}] of each panel
+  // The estimate (ms) of the last settings change asked for, studies cancelled so far, and the last
+  // cancel's times (performance.now(): the button taken, the study stopped).
+  lastEstimate: null,
+  cancelled: 0,
+  lastCancel: null,
+  // Stops the running study as the cancel button does (the last complete study's settings return).
+  cancel() {
+    cancelStudy();
+  },
+  // The layout audit (wasm/app/app_audit.cpp): every labelled item of the next drawn frame with its
+  // rectangle and clipping rectangle, and every plot's tick labels.
+  async audit() {
+    app.requestAudit();
+    for (let i = 0; i < 200; i++) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const items = app.auditItems();
+      if (items) return items;
+    }
+    throw new Error('no audited frame was drawn');
+  },
+  // The straight path between clean samples a and b of a studied model (name or index) in k steps
+  // (VAE: in mu): resolves with {model, latent, t, ranks, changes_stratum, outside_endpoints,
+  // distance_to_data, nearest, ..., latents: Float32Array, images: Float32Array (k decoded images) or
+  // null without a decoder, shape, image}; rejects with the reason.
+  interpolate(model, a, b, k = 9) {
+    return ask({ type: 'interpolate', model, a, b, steps: k });
+  },
+  // The k nearest clean samples of sample i: {latent: [{index, distance}], kernel: [...], kernel_dim}.
+  neighbours(model, i, k = 8) {
+    return ask({ type: 'neighbours', model, index: i, k });
+  },
   // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
   benchCore() {
     return new Promise((resolve) => {
@@ -106,6 +137,24 @@ window.strata = {
   },
 };
 const benchWaiters = [];
+// Requests answered by id (interpolate, neighbours).
+const askWaiters = new Map();
+let askId = 0;
+function ask(message) {
+  return new Promise((resolve, reject) => {
+    if (!worker) return reject(new Error('the worker has not started'));
+    const id = ++askId;
+    askWaiters.set(id, { resolve, reject });
+    worker.postMessage({ ...message, id });
+  });
+}
+function answer(m) {
+  const w = askWaiters.get(m.id);
+  if (!w) return;
+  askWaiters.delete(m.id);
+  if (m.error) w.reject(new Error(m.error));
+  else w.resolve(m);
+}
 
 // An error that stops the page: in the messages (the panel and window.strata.messages) and on
 // the console; in the page's HTML only when the interface itself could not start.
@@ -123,8 +172,7 @@ async function start() {
   canvas.addEventListener('contextmenu', (e) => e.preventDefault()); // right-click opens plot menus
   // The worker first: it loads the models and images (web/worker.mjs, preload) while this thread
   // compiles the interface module; the study starts once the URL is read (runWorker).
-  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
-  if (lastInput) worker.postMessage({ type: 'input', lastInput });
+  newWorker();
   app = await createStrataApp({
     canvas,
     // The interface's WebGL2 context, made here for its attributes: an opaque canvas without depth
@@ -146,6 +194,7 @@ async function start() {
       },
     ],
     onCanvasDrawn: () => exportCanvas(canvas),
+    onCancel: () => cancelStudy(),
     onPlotDrawn: (x, y, w, h, name) => {
       window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name);
     },
@@ -201,6 +250,13 @@ let worker = null,
 // isolation; without it ONNX Runtime runs on one thread and leaves a core to the interface anyway).
 const lastInput = self.crossOriginIsolated ? new Float64Array(new SharedArrayBuffer(8)) : null;
 let models = []; // {name, kind, dropped, index, sets} per model, in the worker's order
+let studyLabels = []; // each sample's class index (-1: none), for samples.csv
+
+function newWorker() {
+  worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
+  if (lastInput) worker.postMessage({ type: 'input', lastInput });
+  worker.postMessage({ type: 'cancelChannel' });
+}
 
 function runWorker() {
   worker.onerror = (e) => fail(`worker: ${e.message ?? 'failed to start'}`);
@@ -209,12 +265,44 @@ function runWorker() {
 }
 
 let studySerial = 0; // counts studies started: a t-SNE asked before the latest start is stale
-function startStudy() {
+let doneParams = null; // the parameters of the last complete study (a cancelled one returns to them)
+function startStudy(estimateMs = 0) {
   studySerial++;
   studyStart = performance.now();
   window.strata.busy = true;
   app.setBusy(true);
+  app.setEstimate(estimateMs);
   worker.postMessage({ type: 'start', params });
+}
+
+// Cancelling: with threads the worker's memory is shared and the core's cancel flag is set here, so
+// even a long core call stops within a work item; the worker answers 'cancelled' and keeps what it
+// loaded and encoded. Without threads (a host without cross-origin isolation) the worker is stopped
+// and a new one loads the bundled models and sample again; dropped files must then be dropped again.
+// Either way the last complete study's settings come back and are computed again.
+let cancelFlag = null; // Int32Array on the worker's memory and the index of the flag
+function cancelStudy() {
+  if (!window.strata.busy || window.strata.dropping) return;
+  app.setProgress(0, 'cancelling...');
+  window.strata.lastCancel = { asked: performance.now(), stopped: null };
+  if (cancelFlag) {
+    Atomics.store(cancelFlag.heap, cancelFlag.index, 1);
+    return;
+  }
+  worker.terminate();
+  newWorker();
+  worker.onerror = (e) => fail(`worker: ${e.message ?? 'failed to start'}`);
+  worker.onmessage = ({ data: m }) => handlers[m.type]?.(m);
+  showMessage('dropped files are not kept by a cancel on this host (one thread): drop them again');
+  afterCancel();
+}
+function afterCancel() {
+  if (window.strata.lastCancel) window.strata.lastCancel.stopped = performance.now();
+  window.strata.cancelled++;
+  showMessage('study cancelled: the last complete study is computed again');
+  params = doneParams ?? params;
+  app.setSettings(params);
+  startStudy();
 }
 
 let stripKey = null; // the (model/sigma index/sample) of the last sample-images request
@@ -228,6 +316,7 @@ const handlers = {
     params = { ...params, n: m.n }; // dropped images, or a sample smaller than the URL's N
     app.setGrid(m.sigmas, m.n);
     app.setLabels(m.labels, m.classNames);
+    studyLabels = m.labels;
     app.clearImages();
     for (const im of m.images) app.setCleanImages(im.shape, im.bytes);
     stripKey = null; // N or the images may have changed: ask again
@@ -299,6 +388,8 @@ const handlers = {
     models[m.model].sets[m.k] = m.set;
   },
   done(m) {
+    doneParams = params;
+    app.setEstimate(0);
     window.strata.waiting = null;
     window.strata.results = m.results;
     if (window.strata.generation === 0) {
@@ -317,6 +408,30 @@ const handlers = {
     if (window.strata.generation === 1) resolveReady(m.results);
     nextDrop();
   },
+  cancelled() {
+    afterCancel();
+  },
+  cancelChannel(m) {
+    cancelFlag = m.memory ? { heap: new Int32Array(m.memory), index: m.index } : null;
+  },
+  // A settings change's estimate: run now (the interface shows the time left when it is over
+  // SHOW_MS), or ask first when it is longer than CONFIRM_MS.
+  estimate(m) {
+    const next = pendingSettings;
+    pendingSettings = null;
+    if (!next) return;
+    window.strata.lastEstimate = m.ms;
+    if (m.ms > CONFIRM_MS) {
+      confirmParams = { params: next, ms: m.ms };
+      const g = next.geometry;
+      app.askConfirm(m.ms, `${g.metric}, N = ${next.n}, ${models.length} models x ${next.sigmas.length} noise levels`);
+      window.strata.busy = false;
+      app.setBusy(false);
+      return;
+    }
+    params = next;
+    startStudy(m.ms > SHOW_MS ? m.ms : 0);
+  },
   dropped(m) {
     for (const line of m.messages) showMessage(line);
     window.strata.dropping = false;
@@ -326,6 +441,8 @@ const handlers = {
     } else window.strata.busy = false;
     if (!window.strata.busy) nextDrop();
   },
+  interpolate: answer,
+  neighbours: answer,
   tsneProgress(m) {
     app.setTsneProgress(m.iteration, m.total);
     window.strata.tsneProgress = { iteration: m.iteration, total: m.total, kl: m.kl };
@@ -367,16 +484,36 @@ function stampFirstPanel() {
   if (window.strata.timings.firstPanel === null && t >= 0) window.strata.timings.firstPanel = t;
 }
 
-// 5. Settings changes: the panel's Apply hands over the edited settings; the worker reruns what
-// depends on them (all geometry for a geometry setting; the networks too for N or vae_latent).
+// 5. Settings changes: the panel's Apply hands over the edited settings; the worker estimates the
+// time first, shown while the study runs when it is over SHOW_MS (with the cancel button, always),
+// and a run longer than CONFIRM_MS waits for the user's yes (the interface asks with the estimate);
+// then the worker reruns what depends on them (all geometry for a geometry setting;
+// the networks too for N or vae_latent).
 // Also asks the worker for the selected sample's images when the selection changes.
+const SHOW_MS = 5000,
+  CONFIRM_MS = 30000;
+let pendingSettings = null, // asked for, waiting for the worker's estimate
+  confirmParams = null; // estimated long, waiting for the user's answer: {params, ms}
 function tick() {
   if (window.strata.generation === 0) stampFirstPanel();
   const req = app.takeSettingsRequest();
   if (req && !window.strata.busy) {
-    params = { ...params, n: req.n, vae_latent: req.vae_latent, geometry: { ...req.geometry } };
-    startStudy();
+    pendingSettings = { ...params, n: req.n, vae_latent: req.vae_latent, geometry: { ...req.geometry } };
+    window.strata.busy = true; // until the estimate's answer
+    app.setBusy(true);
+    worker.postMessage({ type: 'estimate', params: pendingSettings });
   }
+  const answer = app.takeConfirmAnswer();
+  if (answer && confirmParams) {
+    const c = confirmParams;
+    confirmParams = null;
+    if (answer > 0 && !window.strata.busy) {
+      params = c.params;
+      startStudy(c.ms);
+    } else app.setSettings(params); // the settings panel shows what the results were computed with
+  }
+  const open = app.takeOpenRequest();
+  if (open) openChooser(open);
   // A bundled model added from the models panel: the study's models plus it (the URL keeps the list).
   const addModel = window.strata.busy ? '' : app.takeAddModelRequest(); // waits for the study's end
   if (addModel) {
@@ -384,7 +521,7 @@ function tick() {
     startStudy();
   }
   const exportKind = app.takeExportRequest();
-  if (exportKind) exportResults(exportKind, window.strata.results);
+  if (exportKind) exportResults(exportKind, window.strata.results, studyLabels);
   const tsneReq = app.takeTsneRequest(); // the t-SNE view asked (the worker answers between studies)
   if (tsneReq) worker.postMessage({ type: 'tsne', model: tsneReq.model, k: tsneReq.k, serial: studySerial });
   const v = app.viewState();

@@ -3,8 +3,9 @@
 //
 // Index: 1. runtimes (ONNX Runtime Web, the core module)  2. loading (manifest, IDX images, models,
 //        each model's plan)  3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
-//        what a settings change can reuse  5. the results JSON (the fields of `strata characterize`)
-//        6. one sample's images for the interface's strip  6b. t-SNE on request  7. dropped files
+//        what a settings change can reuse (and cancelling it)  4b. a study's estimate  5. the results JSON (the fields of `strata characterize`)
+//        6. one sample's images for the interface's strip  6b. t-SNE on request
+//        6c. interpolation between two samples and neighbours of one, on request  7. dropped files
 //        (bring your own models and images)  8. messages
 //
 // Why it mirrors native_trainer/characterize.cpp step by step: the parity test compares this
@@ -12,8 +13,9 @@
 // PSNR, hashes and the whole geometry come from the core module (strata_worker: the same C++ as
 // the native program); only the networks run in ONNX Runtime Web instead of LibTorch.
 //
-// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'failed' | 'done' | 'error' | 'dropped' |
-// 'tsneProgress' | 'tsne', ...}. 'meta' lists the studied models as {name, kind, dropped, input:
+// Messages out: {type: 'meta' | 'loaded' | 'progress' | 'set' | 'failed' | 'done' | 'cancelled' | 'error' |
+// 'dropped' | 'tsneProgress' | 'tsne' | 'estimate' | 'cancelChannel' | 'interpolate' | 'neighbours', ...}.
+// 'meta' lists the studied models as {name, kind, dropped, input:
 // [C, H, W], latentRule}: how each is run, from its plan.
 import * as ort from './ort.wasm.min.mjs';
 import { fileKind, isDecoderName, modelName, settingsModelName } from './userfiles.mjs';
@@ -38,6 +40,22 @@ const core = () =>
   ));
 
 const post = (msg) => self.postMessage(msg);
+
+// Cancelling a study: the page's cancel button sets the core's cancel flag (wasm/core/cancel.hpp).
+// With threads the module's memory is shared, so the page sets it while a long core call runs
+// (the core polls it between work items); this worker checks it between its own steps too. Without
+// threads the page stops this worker instead (main.mjs).
+class Cancelled extends Error {}
+let cancelView = null; // Int32Array on the module's memory and the flag's index in it
+async function cancelRequested() {
+  const m = await core();
+  cancelView ??= { heap: m.HEAP32, index: m.cancelFlagAddress() / 4 };
+  if (cancelView.heap.buffer !== m.HEAP32.buffer) cancelView.heap = m.HEAP32; // the memory grew
+  return Atomics.load(cancelView.heap, cancelView.index) !== 0;
+}
+async function checkCancel() {
+  if (await cancelRequested()) throw new Cancelled('cancelled by the user');
+}
 // ONNX Runtime sessions take one run at a time: the study and the sample strip's requests (which
 // arrive while the study awaits) go through this queue.
 let queue = Promise.resolve();
@@ -244,6 +262,7 @@ async function runBatched(session, input, item, x, n, fixed, outputs, file, timi
       o.data.set(t.data.subarray(0, k * per), b * per);
     }
     await yieldToInterface(now() - t0);
+    await checkCancel();
   }
   return out;
 }
@@ -335,7 +354,7 @@ async function encodeDecode(model, data, sigma, params, timings) {
   const y = m.addNoise(x, n, px, sigma, params.seed, 0, true);
   const { z, shape } = await encodeImages(model, y, n, 0, params, timings);
   // A model without a decoder: no reconstructions, PSNR null.
-  if (!model.decoder) return { z, shape, psnr: { mean: null, std: null } };
+  if (!model.decoder) return { z, shape, psnr: { mean: null, std: null, values: null } };
   const xHat = await decodeLatents(model, z, shape, n, timings);
   return { z, shape, psnr: m.psnrStats(xHat, x, n, px) };
 }
@@ -353,10 +372,12 @@ async function analyzeSet(model, k, enc, sigmas, params, timings) {
       : JSON.parse(m.analyzeNoisy(model.entry.name, enc.z, sigmas[k]));
   timings.analysis += now() - t0;
   await yieldToInterface(now() - t0);
+  await checkCancel();
   if (out.error) throw new Error(`${model.entry.name} sigma=${sigmas[k]}: ${out.error}`);
   const set = k === 0 ? out.set : out;
   set.psnr_mean = enc.psnr.mean;
   set.psnr_std = enc.psnr.std;
+  set.psnr = enc.psnr.values; // per sample (dB), null without a decoder
   if (k === 0) {
     model.bandwidth = out.settings.bandwidth;
     model.geometry = out.settings;
@@ -452,6 +473,17 @@ async function loadSession(params) {
 }
 
 async function run(params) {
+  (await core()).setCancel(false);
+  try {
+    await runStudy(params);
+  } catch (e) {
+    if (!(e instanceof Cancelled)) throw e;
+    (await core()).setCancel(false);
+    post({ type: 'cancelled' });
+  }
+}
+
+async function runStudy(params) {
   const tStart = now();
   const timings = { load: 0, inference: 0, analysis: 0 };
   await loadSession(params);
@@ -532,6 +564,10 @@ async function run(params) {
           model.enc[k] = await exclusive(() => encodeDecode(model, data, params.sigmas[k], params, timings));
         model.sets[k] ??= await analyzeSet(model, k, model.enc[k], params.sigmas, params, timings);
       } catch (e) {
+        if (e instanceof Cancelled) {
+          Object.assign(model, { anaKey: null, sets: [] }); // a set may be half done
+          throw e;
+        }
         model.failed = String(e?.message ?? e);
         Object.assign(model, { encKey: null, anaKey: null }); // nothing of this run is reused
         done++;
@@ -544,6 +580,12 @@ async function run(params) {
     }
   }
   const results = await resultsJson(models, data, params, timings, now() - tStart);
+  lastRun = {
+    n: data.n,
+    analysisMs: timings.analysis,
+    inferenceMs: timings.inference,
+    images: data.n * params.sigmas.length * models.length,
+  };
   const failed = models.filter((md) => md.failed).length;
   post({
     type: 'progress',
@@ -553,6 +595,60 @@ async function run(params) {
       (failed ? `; ${failed} model(s) failed (see the messages)` : ''),
   });
   post({ type: 'done', results, timings });
+}
+
+// 4b. The estimate of a study before it runs (the page asks before a settings change): the networks'
+// time from this session's own runs (per image, when N, the seed or vae_latent change), and the
+// analysis calibrated on the spot. The new settings run on the first 20 and the first 40 latents of
+// the first model's clean set and of its noisiest set (a pair's cost depends on the latents' ranks,
+// which noise raises); the two times (the core's stages before the noisy eigenproblems) give the cost
+// of one SPSD point a and of one pair's distance b (t = a * points + b * pairs), which are scaled to
+// the study: each model has N points per noise level, the clean set's N^2 / 2 pairs, and for each
+// noise level its own N^2 / 2 and N^2 against the clean set. The eigenproblems are the last run's
+// analysis time scaled as N^3 (an upper bound: that time also holds its distances). Returns ms, or 0
+// before any run.
+let lastRun = null; // {n, analysisMs, inferenceMs, images}: the last complete study
+async function estimate(params) {
+  if (!session?.studied?.length || !lastRun) return 0;
+  const m = await core();
+  const models = session.studied.filter((md) => !md.failed);
+  const first = models.find((md) => md.enc[0]?.z);
+  if (!first || session.data.n < 40) return 0;
+  const n = Math.min(params.n, (userImages ?? session.sample)?.count ?? params.n);
+  const sigmas = params.sigmas.length;
+  const per = first.enc[0].z.length / session.data.n;
+  const k = first.enc.findLastIndex((e) => e?.z); // the noisiest set whose latents are kept
+  const sets = [first.enc[0], ...(k > 0 ? [first.enc[k]] : [])];
+  const pairs = (c) => (c * (c - 1)) / 2;
+  const sample = (c) => {
+    const out = JSON.parse(
+      m.analyze(
+        '(estimate)',
+        sets.map((e) => e.z.subarray(0, c * per)),
+        sets.map((e, i) => (i ? session.params.sigmas[k] : 0)),
+        first.enc[0].shape,
+        { ...params.geometry, threads: CORE_THREADS },
+      ),
+    );
+    if (out.error) return null;
+    const ms =
+      1000 *
+      Object.entries(out.stage_seconds)
+        .filter(([stage]) => !/spectra/.test(stage))
+        .reduce((u, [, t]) => u + t, 0);
+    return { ms, points: c * sets.length, pairs: sets.length * pairs(c) + (sets.length - 1) * c * c };
+  };
+  const [p, q] = [sample(20), sample(40)];
+  if (!p || !q) return 0;
+  const b = Math.max(0, (q.ms - (q.points / p.points) * p.ms) / (q.pairs - (q.points / p.points) * p.pairs));
+  const a = Math.max(0, (p.ms - b * p.pairs) / p.points);
+  const perModelPairs = pairs(n) + (sigmas - 1) * (pairs(n) + n * n);
+  const analysis = (a * n * sigmas + b * perModelPairs) * models.length;
+  const eigen = lastRun.analysisMs * (n / lastRun.n) ** 3;
+  const sameImages = n === session.data.n && params.seed === session.params?.seed;
+  const sameLatents = sameImages && params.vae_latent === session.params?.vae_latent;
+  const inference = sameLatents ? 0 : (lastRun.inferenceMs / lastRun.images) * n * sigmas * models.length;
+  return analysis + eigen + inference;
 }
 
 // 5. The results: the structure of characterize.cpp's run_study (same keys, same order), of the
@@ -672,6 +768,75 @@ async function tsne({ model: i, k, serial }) {
   );
   if (r.error) return reply({ error: `t-SNE: ${r.error}` });
   reply({ coords: r.coords, nClean: r.nClean, iterations: r.iterations, kl: r.kl, ms: now() - t0 });
+}
+
+// 6c. Interpolation and neighbours (wasm/core/interpolation.hpp, neighbours.hpp) on the model's clean
+// analysis, so the numbers are those of `strata characterize --interpolations`. The path walks the
+// latents of clean samples a and b (a VAE's mean mu, whatever vae_latent says: those two images are
+// encoded again for it); each step is decoded with the model's decoder. Replies carry the request's id.
+function studiedModel(model) {
+  const list = session?.studied ?? [];
+  const md = typeof model === 'number' ? list[model] : list.find((x) => x.entry.name === model);
+  if (!md) throw new Error(`no studied model '${model}'`);
+  if (!md.enc[0]?.z || !md.sets[0]) throw new Error(`${md.entry.name}: the clean set is not analysed yet`);
+  return md;
+}
+
+async function interpolate({ id, model, a, b, steps }) {
+  const reply = (fields) => post({ type: 'interpolate', id, ...fields });
+  try {
+    const m = await core();
+    const md = studiedModel(model);
+    const n = session.params.n;
+    for (const i of [a, b])
+      if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`interpolate: sample ${i} is outside 0..${n - 1}`);
+    const t0 = now();
+    const shape = md.enc[0].shape;
+    const size = shape[0] * shape[1] * shape[2];
+    let za, zb;
+    if (md.variational) {
+      const image = md.plan.encoder.image;
+      const px = image[0] * image[1] * image[2];
+      const x = await pixelsFor(session.data, image);
+      const y = new Float32Array(2 * px);
+      y.set(x.subarray(a * px, (a + 1) * px), 0);
+      y.set(x.subarray(b * px, (b + 1) * px), px);
+      const mu = await exclusive(() => encodeImages(md, y, 2, 0, { ...session.params, vae_latent: 'mean' }, null));
+      za = mu.z.slice(0, size);
+      zb = mu.z.slice(size, 2 * size);
+    } else {
+      za = md.enc[0].z.slice(a * size, (a + 1) * size);
+      zb = md.enc[0].z.slice(b * size, (b + 1) * size);
+    }
+    const r = m.interpolate(md.entry.name, za, zb, a, b, steps);
+    if (r.error) throw new Error(`interpolate: ${r.error}`);
+    const path = JSON.parse(r.path);
+    const images = md.decoder ? await exclusive(() => decodeLatents(md, r.latents, shape, steps, null)) : null;
+    reply({
+      model: md.entry.name,
+      latent: md.variational ? 'mu' : 'latent',
+      shape,
+      image: md.plan.encoder.image,
+      latents: r.latents,
+      images,
+      ...path,
+      ms: now() - t0,
+    });
+  } catch (e) {
+    reply({ error: String(e?.message ?? e) });
+  }
+}
+
+async function neighbours({ id, model, index, k }) {
+  try {
+    const m = await core();
+    const md = studiedModel(model);
+    const r = JSON.parse(m.neighbours(md.entry.name, index, k));
+    if (r.error) throw new Error(`neighbours: ${r.error}`);
+    post({ type: 'neighbours', id, model: md.entry.name, index, ...r });
+  } catch (e) {
+    post({ type: 'neighbours', id, error: String(e?.message ?? e) });
+  }
 }
 
 // 7. Dropped files -------------------------------------------------------------------------------------
@@ -848,7 +1013,10 @@ async function dropFiles(files) {
 // {type: 'sample', model, k, index, key} asks for one sample's images; {type: 'benchCore'} times
 // the core alone; {type: 'drop', files: [{name, bytes}]} checks dropped files and adds what is valid;
 // {type: 'tsne', model, k, serial} computes a t-SNE view (serial comes back with the result);
-// {type: 'input', lastInput} shares the time of the user's last input (yieldToInterface).
+// {type: 'interpolate', id, model, a, b, steps} and {type: 'neighbours', id, model, index, k} (6c);
+// {type: 'input', lastInput} shares the time of the user's last input (yieldToInterface);
+// {type: 'estimate', params} answers the estimated ms of a study with those parameters (4b);
+// {type: 'cancelChannel'} answers the shared memory and index of the cancel flag (null without threads).
 self.onmessage = async (e) => {
   try {
     if (e.data?.type === 'input') lastInput = e.data.lastInput;
@@ -857,6 +1025,14 @@ self.onmessage = async (e) => {
     else if (e.data?.type === 'benchCore') await benchCore();
     else if (e.data?.type === 'drop') await dropFiles(e.data.files);
     else if (e.data?.type === 'tsne') await tsne(e.data);
+    else if (e.data?.type === 'estimate') post({ type: 'estimate', ms: await estimate(e.data.params) });
+    else if (e.data?.type === 'cancelChannel') {
+      const m = await core();
+      if (m.HEAP32.buffer instanceof SharedArrayBuffer)
+        post({ type: 'cancelChannel', memory: m.HEAP32.buffer, index: m.cancelFlagAddress() / 4 });
+      else post({ type: 'cancelChannel', memory: null });
+    } else if (e.data?.type === 'interpolate') await interpolate(e.data);
+    else if (e.data?.type === 'neighbours') await neighbours(e.data);
   } catch (err) {
     post({ type: 'error', message: String(err?.message ?? err) });
   }

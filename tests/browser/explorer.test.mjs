@@ -405,7 +405,8 @@ async function exports(t) {
 }
 
 // The CSV comparison itself, on characterize's own tables with one field changed at a time: a
-// rank, an effective rank beyond the tolerance, a coordinate made NaN. Each must be reported.
+// rank, an effective rank beyond the tolerance, a label, a PSNR, a coordinate made NaN. Each must be
+// reported.
 function csvComparisonCanFail() {
   const text = fs.readFileSync(path.join(out, 'characterize-csv', 'samples.csv'), 'utf8');
   const lines = text.split('\n');
@@ -415,13 +416,19 @@ function csvComparisonCanFail() {
     row[header.indexOf(column)] = value(row[header.indexOf(column)]);
     return [lines[0], row.join(','), ...lines.slice(2)].join('\n');
   };
-  const cases = { r1: (v) => String(Number(v) + 1), erank1: (v) => String(Number(v) * 1.01 + 0.01), x: () => 'nan' };
+  const cases = {
+    r1: (v) => String(Number(v) + 1),
+    erank1: (v) => String(Number(v) * 1.01 + 0.01),
+    x: () => 'nan',
+    label: (v) => String((Number(v) + 1) % 10),
+    psnr: (v) => String(Number(v) + 0.01),
+  };
   const caught = Object.entries(cases).filter(
     ([column, value]) => compareCsv('samples.csv', change(column, value), text).length > 0,
   );
   check(
-    caught.length === 3,
-    `the CSV comparison reports a changed rank, a changed effective rank and a NaN (${caught.map(([c]) => c).join(', ')})`,
+    caught.length === 5,
+    `the CSV comparison reports a changed rank, effective rank, label and PSNR, and a NaN (${caught.map(([c]) => c).join(', ')})`,
   );
 }
 

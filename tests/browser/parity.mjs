@@ -97,7 +97,7 @@ export function compareStudies(page, native) {
         'cross_stratum_pairs_vs_clean',
       ])
         eq(`${s}.${k}`, ps[k], ns[k]);
-      for (const k of ['effective_ranks', 'kernel_spectrum', 'embedding_2d', 'psnr_mean', 'psnr_std'])
+      for (const k of ['effective_ranks', 'kernel_spectrum', 'embedding_2d', 'psnr_mean', 'psnr_std', 'psnr'])
         num(`${s}.${k}`, ps[k], ns[k]);
       if ('principal_angles_deg' in ns || 'principal_angles_deg' in ps) {
         const pa = ps.principal_angles_deg ?? [],
@@ -142,6 +142,7 @@ export const CSV_NUMBERS = {
     erank3: { scale: ERANKS },
     x: { scale: XY },
     y: { scale: XY },
+    psnr: {},
   },
 };
 

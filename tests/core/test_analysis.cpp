@@ -3,6 +3,7 @@
 //
 // Index: 1. sets with known strata, NaN-aware comparisons  2. the dense computation  3. tests
 #include "analysis.hpp"
+#include "cancel.hpp"
 #include "error.hpp"
 #include "helpers.hpp"
 
@@ -346,6 +347,22 @@ TEST_CASE("analysis: all metrics run; fixed-rank reports cross-stratum pairs") {
             CHECK(*r.sets[1].cross_stratum_pairs == 0);      // noise: one stratum
             CHECK(*r.sets[1].cross_stratum_pairs_vs_clean == 12 * 12);
         }
+    }
+}
+
+TEST_CASE("analysis: the cancel flag stops it with Cancelled; cleared, the same analysis runs") {
+    std::mt19937 rng(7);
+    const std::vector<LatentSet> sets = two_strata_sets(12, 0.05, rng);
+    for (const int threads : {1, 2}) {
+        GeometrySettings s;
+        s.metric = "affine-invariant";
+        s.threads = threads;
+        cancel_flag().store(1);
+        CHECK_THROWS_AS(analyze_geometry(sets, s), Cancelled);
+        cancel_flag().store(0);
+        const GeometryResult r = analyze_geometry(sets, s);
+        CHECK(r.sets.size() == 2);
+        CHECK(std::isfinite(r.bandwidth));
     }
 }
 

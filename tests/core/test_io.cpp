@@ -152,4 +152,9 @@ TEST_CASE("psnr: known values") {
     const PsnrStats s = psnr_stats(ys.data(), xs.data(), 2, 100);
     CHECK(s.mean == doctest::Approx(30.0).epsilon(1e-5));
     CHECK(s.std == doctest::Approx(10.0).epsilon(1e-5));
+    REQUIRE(s.per_image.size() == 2);  // each image's own value, in order
+    CHECK(s.per_image[0] == doctest::Approx(20.0).epsilon(1e-5));
+    CHECK(s.per_image[1] == doctest::Approx(40.0).epsilon(1e-5));
+    const PsnrStats same = psnr_stats(xs.data(), xs.data(), 2, 100);  // perfect: capped at 100 dB
+    CHECK(same.per_image == std::vector<double>{100.0, 100.0});
 }

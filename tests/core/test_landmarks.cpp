@@ -54,7 +54,7 @@ bool close(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, double tol) {
 // SplitMix64 as noise.hpp words it, written out again here: the landmark rule from its documentation.
 std::vector<std::size_t> documented_rule(std::uint64_t seed, std::size_t n, std::size_t m) {
     const std::uint64_t golden = 0x9E3779B97F4A7C15ull;
-    std::uint64_t state = seed ^ (golden * 1) ^ (std::uint64_t(3) << 56);
+    std::uint64_t state = seed ^ (golden * 1) ^ (std::uint64_t(4) << 56);
     std::vector<std::size_t> a(n);
     for (std::size_t i = 0; i < n; ++i) a[i] = i;
     for (std::size_t i = 0; i < m; ++i) {

@@ -5,6 +5,7 @@
 #include "fileio.hpp"
 #include "fixtures.hpp"
 #include "idx.hpp"
+#include "interpolation.hpp"
 #include "npy.hpp"
 #include "onnx_runner.hpp"
 #include "sha256.hpp"
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 using namespace strata;
 using fixtures::error_of;
@@ -81,6 +83,43 @@ TEST_SUITE("characterize") {
             CHECK(m.at("sets")[2].at("principal_angles_deg").size() > 0);
         }
         CHECK(!cmd::read_file(out + "/csv/summary.csv").empty());
+        // samples.csv: each sample's label (the IDX test labels) and its reconstruction's PSNR, here
+        // recomputed from the dumped clean latents through the decoder: 10 log10(1 / MSE).
+        {
+            const data::Dataset test = data::load_split(fixtures::tiny_data(), data::Split::Test, 16);
+            const auto x = fixtures::test_images(16);
+            const auto zb = cmd::read_file(out + "/lat/cae_sigma0.npy");
+            const NpyArray z = parse_npy(zb.data(), zb.size(), "cae_sigma0.npy");
+            const auto dec = onnxrt::OnnxModel::load(tiny_models() + "/cae/decoder.onnx");
+            const std::vector<float> zf(z.values.begin(), z.values.end());
+            const auto xh = dec.run({{"z", {{16, 64, 7, 7}, zf}}}).at("x_hat").data;
+            REQUIRE(xh.size() == x.size());
+            const std::string csv = [&] {
+                const auto b = cmd::read_file(out + "/csv/samples.csv");
+                return std::string(b.begin(), b.end());
+            }();
+            std::istringstream lines(csv);
+            std::string line;
+            std::getline(lines, line);
+            CHECK(line == "model,set,sigma,index,label,r1,r2,r3,erank1,erank2,erank3,x,y,psnr");
+            int checked = 0;
+            while (std::getline(lines, line)) {
+                std::vector<std::string> f;
+                std::istringstream fields(line);
+                for (std::string v; std::getline(fields, v, ',');) f.push_back(v);
+                REQUIRE(f.size() == 14);
+                const std::size_t i = std::stoul(f[3]);
+                CHECK(f[4] == std::to_string(int(test.labels.labels[i])));
+                if (f[0] != "cae" || f[1] != "cae sigma=0") continue;
+                double se = 0;
+                for (std::size_t p = 0; p < 784; ++p)
+                    se += std::pow(double(xh[i * 784 + p]) - double(x[i * 784 + p]), 2);
+                const double want = 10.0 * std::log10(784.0 / se);
+                CHECK(std::stod(f[13]) == doctest::Approx(want).epsilon(1e-5));
+                ++checked;
+            }
+            CHECK(checked == 16);
+        }
         const auto lat = cmd::read_file(out + "/lat/vae_sample_sigma0.1.npy");
         const NpyArray a = parse_npy(lat.data(), lat.size(), "lat");
         CHECK(a.shape == std::vector<std::size_t>{16, 64, 7, 7});
@@ -110,6 +149,89 @@ TEST_SUITE("characterize") {
         CHECK(fixtures::max_abs_diff(rm.models[0].encoded.latents_f32[0], mu) == 0.0f);
     }
 
+    // The interpolation fields against the core recomputed from the dumped latents: the clean set as
+    // analysed gives the distance to data; the endpoints are that set (cae) or the encoder's mu (vae,
+    // dumped by a run with --vae-latent mean, whose own paths must then be the same walk).
+    TEST_CASE("characterize: --interpolations agrees with the core on the saved latents") {
+        const std::string out = fixtures::temp_dir("char_walk");
+        auto run = [&](const std::string& vae_latent, const std::string& tag) {
+            REQUIRE(cmd::characterize({"--models",
+                                       tiny_models(),
+                                       "--data",
+                                       fixtures::tiny_data(),
+                                       "--n",
+                                       "16",
+                                       "--sigmas",
+                                       "0,0.2",
+                                       "--vae-latent",
+                                       vae_latent,
+                                       "--interpolations",
+                                       "6",
+                                       "--interpolation-steps",
+                                       "5",
+                                       "--out",
+                                       out + "/" + tag + ".json",
+                                       "--csv",
+                                       out + "/" + tag,
+                                       "--dump-latents",
+                                       out + "/" + tag,
+                                       "--quiet"}) == 0);
+            return read_json(out + "/" + tag + ".json");
+        };
+        const auto js = run("sample", "sample"), jm = run("mean", "mean");
+        CHECK(js.at("settings").at("interpolations") == 6);
+        CHECK(js.at("settings").at("interpolation_steps") == 5);
+        const auto pairs = draw_pairs(16, 6, 0);
+        auto load = [&](const std::string& file, const std::string& name) {
+            const auto b = cmd::read_file(file);
+            return latent_set_from_npy(parse_npy(b.data(), b.size(), file), name, 0.0);
+        };
+        for (std::size_t mi = 0; mi < 2; ++mi) {
+            const auto& m = js.at("models")[mi];
+            const std::string name = m.at("name");
+            CAPTURE(name);
+            const bool vae = name == "vae";
+            const LatentSet clean =
+                load(out + "/sample/" + name + (vae ? "_sample" : "") + "_sigma0.npy", name + " clean");
+            const LatentSet ends = vae ? load(out + "/mean/vae_mean_sigma0.npy", "vae mu") : clean;
+            const CleanAnalysis analysis(clean, GeometrySettings{});
+            const auto paths = interpolate_pairs(analysis, ends, pairs, 5);
+            const auto& in = m.at("interpolation");
+            CHECK(in.at("pairs") == 6);
+            CHECK(in.at("steps") == 5);
+            REQUIRE(in.at("paths").size() == 6);
+            const InterpolationSummary sum = summarize(paths);
+            CHECK(in.at("fraction_leaving_endpoint_strata").get<double>() == sum.fraction_leaving_endpoint_strata);
+            CHECK(in.at("fraction_changing_stratum").get<double>() == sum.fraction_changing_stratum);
+            CHECK(in.at("max_distance").get<double>() == doctest::Approx(sum.max_distance).epsilon(1e-9));
+            CHECK(in.at("mean_interior_distance").get<double>() ==
+                  doctest::Approx(sum.mean_interior_distance).epsilon(1e-9));
+            for (std::size_t p = 0; p < 6; ++p) {
+                const auto& jp = in.at("paths")[p];
+                CHECK(jp.at("a") == pairs[p][0]);
+                CHECK(jp.at("b") == pairs[p][1]);
+                for (std::size_t k = 0; k < 5; ++k) {
+                    const auto& st = paths[p].steps[k];
+                    CHECK(jp.at("ranks")[k] == nlohmann::json::array({st.ranks[0], st.ranks[1], st.ranks[2]}));
+                    const double d = jp.at("distance_to_data")[k].get<double>();
+                    REQUIRE(std::isfinite(d));
+                    CHECK(d == doctest::Approx(st.distance).epsilon(1e-9).scale(1e-6));
+                    CHECK(jp.at("changes_stratum")[k] == st.changes_stratum);
+                }
+            }
+            if (vae) {
+                // The sample run walks mu too: the same ranks along every path as the mean run.
+                const auto& pm = jm.at("models")[mi].at("interpolation").at("paths");
+                for (std::size_t p = 0; p < 6; ++p) CHECK(pm[p].at("ranks") == in.at("paths")[p].at("ranks"));
+            }
+        }
+        const auto csv = cmd::read_file(out + "/sample/interpolations.csv");
+        const std::string text(csv.begin(), csv.end());
+        CHECK(text.find("model,latent,pairs,steps,fraction_leaving_endpoint_strata") == 0);
+        CHECK(text.find("\nvae,mu,6,5,") != std::string::npos);
+        CHECK(text.find("\ncae,latent,6,5,") != std::string::npos);
+    }
+
     TEST_CASE("characterize: bad settings and missing models fail clearly") {
         const std::string out = fixtures::temp_dir("char_bad") + "/r.json";
         CHECK(error_of([&] {
@@ -125,6 +247,13 @@ TEST_SUITE("characterize") {
                   cmd::characterize(
                       {"--models", tiny_models(), "--data", fixtures::tiny_data(), "--n", "65", "--out", out});
               }).find("--n: 65 images asked") == 0);
+        CHECK(error_of([&] {
+                  cmd::characterize({"--models", tiny_models(), "--data", fixtures::tiny_data(), "--n", "4",
+                                     "--interpolations", "7", "--out", out});
+              }).find("--interpolations: 7 pairs asked, but 4 images have only 6 distinct pairs") == 0);
+        CHECK(error_of([&] {
+                  cmd::characterize({"--models", tiny_models(), "--interpolation-steps", "2", "--out", out});
+              }).find("--interpolation-steps") == 0);
     }
 
 }  // TEST_SUITE

@@ -1,5 +1,7 @@
 // test_export.cpp: ONNX export (batch-norm folding, checker), the native ONNX runner, and parity
-// with LibTorch and with ONNX Runtime Web under Node (max abs difference <= 1e-4 on 32 images).
+// with LibTorch and with ONNX Runtime Web under Node (max abs difference <= 1e-4 on 32 images);
+// the architecture switches (defaults, errors, export parity for every value).
+#include "characterize.hpp"
 #include "commands.hpp"
 #include "fileio.hpp"
 #include "fixtures.hpp"
@@ -14,6 +16,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -55,6 +58,51 @@ std::map<std::string, std::vector<float>> run_ort(const std::string& model, cons
     return out;
 }
 
+std::string dims_text(const torch::Tensor& t) {
+    std::string s;
+    for (auto d : t.sizes()) s += (s.empty() ? "" : ",") + std::to_string(d);
+    return s;
+}
+
+// A trained run's ONNX files against its LibTorch module (eval mode: batch norm with running
+// statistics) on n images of x: the native runner and ONNX Runtime Web, encoder outputs and the
+// decoder's x_hat from the reference latent, each max abs difference <= 1e-4.
+void check_parity(const std::string& dir, const std::string& label, const std::vector<float>& x, std::int64_t n) {
+    const auto enc = onnxrt::OnnxModel::load(dir + "/encoder.onnx");
+    const auto dec = onnxrt::OnnxModel::load(dir + "/decoder.onnx");
+    train::Autoencoder model = train::load_autoencoder(dir);
+    const auto& spec = model->spec();
+    const std::vector<std::int64_t> in_dims{n, spec.input_c, spec.input_h, spec.input_w};
+    const torch::Tensor xt = torch::from_blob(const_cast<float*>(x.data()), in_dims, torch::kFloat32);
+    torch::NoGradGuard ng;
+    const auto ref = model->encode(xt);
+    const torch::Tensor ref_xhat = model->decode(ref[0]);
+    const std::vector<std::string> enc_names = enc.output_names();
+    REQUIRE(enc_names.size() == ref.size());
+
+    const auto got = enc.run({{"x", {in_dims, x}}});
+    for (std::size_t i = 0; i < enc_names.size(); ++i) {
+        CHECK(got.at(enc_names[i]).shape == ref[i].sizes().vec());
+        CHECK(fixtures::max_abs_diff(got.at(enc_names[i]).data, to_vec(ref[i])) <= 1e-4f);
+    }
+    const auto zref = to_vec(ref[0]);
+    const auto gotd = dec.run({{"z", {ref[0].sizes().vec(), zref}}});
+    CHECK(gotd.at("x_hat").shape == ref_xhat.sizes().vec());
+    CHECK(fixtures::max_abs_diff(gotd.at("x_hat").data, to_vec(ref_xhat)) <= 1e-4f);
+
+    // ONNX Runtime Web (wasm) under Node.
+    const auto ort_enc = run_ort(dir + "/encoder.onnx", "x", x, dims_text(xt), enc_names);
+    for (std::size_t i = 0; i < enc_names.size(); ++i) {
+        const float d = fixtures::max_abs_diff(ort_enc.at(enc_names[i]), to_vec(ref[i]));
+        MESSAGE(label << " encoder " << enc_names[i] << ": max |ORT - LibTorch| = " << d);
+        CHECK(d <= 1e-4f);
+    }
+    const auto ort_dec = run_ort(dir + "/decoder.onnx", "z", zref, dims_text(ref[0]), {"x_hat"});
+    const float dd = fixtures::max_abs_diff(ort_dec.at("x_hat"), to_vec(ref_xhat));
+    MESSAGE(label << " decoder x_hat: max |ORT - LibTorch| = " << dd);
+    CHECK(dd <= 1e-4f);
+}
+
 }  // namespace
 
 TEST_SUITE("export") {
@@ -88,7 +136,6 @@ TEST_SUITE("export") {
 
     TEST_CASE("export: checked files with the agreed names and a dynamic batch; parity with LibTorch and ORT Web") {
         const auto x = fixtures::test_images(32);
-        const torch::Tensor xt = torch::from_blob(const_cast<float*>(x.data()), {32, 1, 28, 28}, torch::kFloat32);
         for (const std::string kind : {"cae", "vae"}) {
             CAPTURE(kind);
             const std::string dir = fixtures::tiny_run(kind);
@@ -106,35 +153,10 @@ TEST_SUITE("export") {
             CHECK(dec.output_names() == std::vector<std::string>{"x_hat"});
             CHECK(enc.metadata("kind") == kind);
 
-            // LibTorch reference (eval mode: batch norm with running statistics).
-            train::Autoencoder model = train::load_autoencoder(dir);
-            torch::NoGradGuard ng;
-            const auto ref = model->encode(xt);
-            const torch::Tensor ref_xhat = model->decode(ref[0]);
-            const std::vector<std::string> enc_names = enc.output_names();
-
-            // Native runner, batch of 32 and of 5 (the batch dimension is symbolic).
-            const auto got = enc.run({{"x", {{32, 1, 28, 28}, x}}});
-            for (std::size_t i = 0; i < enc_names.size(); ++i)
-                CHECK(fixtures::max_abs_diff(got.at(enc_names[i]).data, to_vec(ref[i])) <= 1e-4f);
+            // Native runner, batch of 5 (the batch dimension is symbolic), then the parity on 32.
             const auto got5 = enc.run({{"x", {{5, 1, 28, 28}, std::vector<float>(x.begin(), x.begin() + 5 * 784)}}});
-            CHECK(got5.at(enc_names[0]).shape == std::vector<std::int64_t>{5, 64, 7, 7});
-            const auto zref = to_vec(ref[0]);
-            const auto gotd = dec.run({{"z", {{32, 64, 7, 7}, zref}}});
-            CHECK(gotd.at("x_hat").shape == std::vector<std::int64_t>{32, 1, 28, 28});
-            CHECK(fixtures::max_abs_diff(gotd.at("x_hat").data, to_vec(ref_xhat)) <= 1e-4f);
-
-            // ONNX Runtime Web (wasm) under Node.
-            const auto ort_enc = run_ort(dir + "/encoder.onnx", "x", x, "32,1,28,28", enc_names);
-            for (std::size_t i = 0; i < enc_names.size(); ++i) {
-                const float d = fixtures::max_abs_diff(ort_enc.at(enc_names[i]), to_vec(ref[i]));
-                MESSAGE(std::string(kind) << " encoder " << enc_names[i] << ": max |ORT - LibTorch| = " << d);
-                CHECK(d <= 1e-4f);
-            }
-            const auto ort_dec = run_ort(dir + "/decoder.onnx", "z", zref, "32,64,7,7", {"x_hat"});
-            const float dd = fixtures::max_abs_diff(ort_dec.at("x_hat"), to_vec(ref_xhat));
-            MESSAGE(std::string(kind) << " decoder x_hat: max |ORT - LibTorch| = " << dd);
-            CHECK(dd <= 1e-4f);
+            CHECK(got5.at(enc.output_names()[0]).shape == std::vector<std::int64_t>{5, 64, 7, 7});
+            check_parity(dir, kind, x, 32);
         }
     }
 
@@ -245,4 +267,149 @@ TEST_SUITE("models") {
         }
     }
 
+}  // TEST_SUITE
+
+TEST_SUITE("switches") {
+    // The default architecture, written out by hand from docs/trainer.md: the switches at their
+    // defaults must give exactly this table (hence the same parameters, drawn in the same order).
+    TEST_CASE("switches: the defaults give today's network") {
+        struct Row {
+            const char* name;
+            bool transposed;
+            int in, out, kernel, stride;
+            bool bias, bn;
+            train::Activation act;
+        };
+        using A = train::Activation;
+        const Row enc[] = {{"enc1", false, 1, 32, 4, 2, false, true, A::Relu},
+                           {"enc2", false, 32, 64, 4, 2, false, true, A::Relu},
+                           {"enc3", false, 64, 64, 3, 1, false, true, A::Relu}};
+        const Row dec[] = {{"dec1", true, 64, 64, 4, 2, false, true, A::Relu},
+                           {"dec2", true, 64, 32, 4, 2, false, true, A::Relu},
+                           {"dec3", true, 32, 1, 3, 1, true, false, A::Sigmoid}};
+        auto same = [](const train::LayerSpec& l, const Row& r) {
+            CAPTURE(r.name);
+            CHECK(l.name == r.name);
+            CHECK(l.transposed == r.transposed);
+            CHECK(l.in == r.in);
+            CHECK(l.out == r.out);
+            CHECK(l.kernel == r.kernel);
+            CHECK(l.stride == r.stride);
+            CHECK(l.bias == r.bias);
+            CHECK(l.batch_norm == r.bn);
+            CHECK(l.activation == r.act);
+        };
+        for (bool variational : {false, true}) {
+            train::TrainConfig c;
+            c.kind = variational ? "vae" : "cae";
+            const train::NetworkSpec n = train::network_of(c);
+            REQUIRE(n.encoder.size() == 3);
+            REQUIRE(n.decoder.size() == 3);
+            for (int i = 0; i < 3; ++i)
+                same(n.encoder[std::size_t(i)], enc[i]), same(n.decoder[std::size_t(i)], dec[i]);
+            if (variational) {
+                same(n.mu, {"mu", false, 64, 64, 1, 1, true, false, A::None});
+                same(n.logvar, {"logvar", false, 64, 64, 1, 1, true, false, A::None});
+            }
+            const auto j = train::to_json(c);
+            CHECK(j.at("norm") == "batch");
+            CHECK(j.at("conv_bias") == "on");
+            CHECK(j.at("latent_activation") == "relu");
+            CHECK(j.at("depth") == 2);
+            CHECK(j.at("width") == 32);
+        }
+        // A config.json without the switches' keys reads as their defaults.
+        const auto old = train::config_from_json({{"kind", "cae"}, {"epochs", 1}}, "old.json");
+        CHECK(old.arch == train::Architecture{});
+    }
+
+    TEST_CASE("switches: bad values and impossible shapes fail with the flag named") {
+        const std::string out = fixtures::temp_dir("switch_errors");
+        auto err = [&](std::vector<std::string> a) {
+            a.insert(a.begin(), {"--out", out + "/r", "--data", fixtures::tiny_data(), "--epochs", "1"});
+            return error_of([&] { cmd::train(a); });
+        };
+        CHECK(err({"--norm", "layer"}).find("--norm: expected batch or none, got 'layer'") == 0);
+        CHECK(err({"--conv-bias", "yes"}).find("--conv-bias: expected on or off") == 0);
+        CHECK(err({"--latent-activation", "tanh"}).find("--latent-activation: expected relu, none or leaky-relu") == 0);
+        CHECK(err({"--width", "0"}).find("--width: expected 1 to 512 channels") == 0);
+        CHECK(err({"--depth", "9"}).find("--depth: expected 1 to 7") == 0);
+        CHECK(err({"--depth", "3"}).find("--input 1x28x28: H and W are not multiples of 8") == 0);
+        CHECK(err({"--depth", "1", "--latent", "64x7x7"}).find("--depth 1: the latent 64x7x7 is 2 stride-2 stage(s)") ==
+              0);
+        CHECK(error_of([&] {
+                  train::TrainConfig c;
+                  c.arch.norm = "group";
+                  train::resolve_recipe(c);
+              }).find("--norm") == 0);
+        // A finished run cannot change its architecture on --resume.
+        const std::string run = fixtures::tiny_run("cae");
+        CHECK(error_of([&] {
+                  cmd::train({"--out", run, "--resume", "--norm", "none"});
+              }).find("--norm cannot change on --resume") == 0);
+    }
+
+    // Each switch value away from the default: a tiny run (1 epoch on 256 images), its ONNX files
+    // checked, their structure as asked (no bias inputs with --conv-bias off, a LeakyRelu, no
+    // batch norm parameters), the switches in config.json and in characterize's result, and the
+    // export's parity with LibTorch in the native runner and in ONNX Runtime Web.
+    TEST_CASE("switches: every value exports and runs alike in LibTorch, the native runner and ORT Web") {
+        struct Variant {
+            const char* kind;
+            const char* flag;
+            const char* value;
+        };
+        const Variant variants[] = {{"cae", "--norm", "none"},
+                                    {"cae", "--conv-bias", "off"},
+                                    {"cae", "--latent-activation", "none"},
+                                    {"cae", "--latent-activation", "leaky-relu"},
+                                    {"cae", "--depth", "1"},
+                                    {"cae", "--width", "16"},
+                                    {"vae", "--conv-bias", "off"},
+                                    {"vae", "--norm", "none"}};
+        const auto x = fixtures::test_images(32);
+        for (const Variant& v : variants) {
+            const std::string label = std::string(v.kind) + " " + v.flag + " " + v.value;
+            CAPTURE(label);
+            const std::string dir = fixtures::temp_dir("switch");
+            REQUIRE(
+                cmd::train({"--kind", v.kind, "--out", dir, "--data", fixtures::tiny_data(), "--epochs", "1", "--batch",
+                            "32", "--threads", "1", "--eval-images", "64", "--quiet", v.flag, v.value}) == 0);
+            REQUIRE(cmd::export_onnx({dir}) == 0);
+            const auto cfg = cmd::read_file(dir + "/config.json");
+            const auto cj = nlohmann::json::parse(cfg.begin(), cfg.end());
+            std::string key = std::string(v.flag).substr(2);
+            std::replace(key.begin(), key.end(), '-', '_');
+            CHECK(cj.at(key).dump() ==
+                  (key == "depth" || key == "width" ? std::string(v.value) : "\"" + std::string(v.value) + "\""));
+            for (const char* part : {"/encoder.onnx", "/decoder.onnx"}) {
+                const auto bytes = cmd::read_file(dir + part);
+                const std::string b(bytes.begin(), bytes.end());
+                CHECK_NOTHROW(train::check_onnx_bytes(b, dir + part));
+                // Without conv bias only folded batch norm gives a layer a bias: not the output layer, not the heads.
+                if (std::string(v.flag) == "--conv-bias")
+                    for (const char* layer : {"dec3.bias", "mu.bias", "logvar.bias"})
+                        CHECK(b.find(layer) == std::string::npos);
+                if (std::string(v.flag) == "--norm" && std::string(part) == "/encoder.onnx")
+                    CHECK(b.find("enc1.bias") != std::string::npos);  // the conv's own bias, as no batch norm follows
+                if (std::string(v.value) == "leaky-relu" && std::string(part) == "/encoder.onnx")
+                    CHECK(b.find("LeakyRelu") != std::string::npos);
+            }
+            if (std::string(v.flag) == "--norm") {
+                train::Autoencoder m = train::load_autoencoder(dir);
+                for (const auto& item : m->named_parameters()) CHECK(item.key().find("_bn") == std::string::npos);
+            }
+            check_parity(dir, label, x, 32);
+
+            // characterize records the architecture beside the model's results.
+            study::StudySettings s;
+            s.data_dir = fixtures::tiny_data();
+            s.n = 16;
+            s.sigmas = {0, 0.1};
+            const auto r = study::run_study(study::find_models(dir), s, true);
+            const auto rj = nlohmann::json::parse(r.json.dump());
+            CHECK(rj.at("models").at(0).at("architecture") == train::architecture_json(train::read_run_config(dir)));
+            CHECK(rj.at("models").at(0).at("architecture").at(key) == cj.at(key));
+        }
+    }
 }  // TEST_SUITE

@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 
 using namespace strata::train;
@@ -109,6 +110,21 @@ TEST_SUITE("train") {
             CHECK(read_history(stopped).size() == 2);
             CHECK(read_history(stopped)[0].loss == doctest::Approx(rf.history[0].loss).epsilon(1e-12));
         }
+    }
+
+    // A kill after an epoch's checkpoint but before its log leaves the log behind; --resume (and
+    // strata sweep, which reads the log to know which epochs are done) brings it level.
+    TEST_CASE("checkpoint/resume: a log behind the checkpoint is brought level by --resume") {
+        const std::string dir = fixtures::temp_dir("log_behind");
+        run_training(fixtures::tiny_config("cae", dir, 1), false);
+        const auto history = read_history(dir);
+        REQUIRE(history.size() == 1);
+        std::filesystem::remove(dir + "/training_log.json");
+        const TrainResult r = run_training(fixtures::tiny_config("cae", dir, 1), true);
+        CHECK(r.history.size() == 1);
+        REQUIRE(read_history(dir).size() == 1);
+        CHECK(read_history(dir)[0].loss == history[0].loss);
+        CHECK(read_history(dir)[0].test_psnr == history[0].test_psnr);
     }
 
     TEST_CASE("strata train: flags, resolved config, resume from config.json, errors") {

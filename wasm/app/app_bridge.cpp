@@ -2,7 +2,8 @@
 //
 // Index: 1. results in (grid, models, one set at a time, labels, progress, a model that failed)
 //        2. view state in and out (noise level, selection, model toggles; for the URL and tests)
-//        3. settings in and out (the settings panel's Apply)
+//        3. settings in and out (the settings panel's Apply; the estimate and its confirmation;
+//           the open-files buttons)
 //        3b. the t-SNE view: requests out, progress and results in
 //        4. the embind table
 //
@@ -177,6 +178,13 @@ val view_state() {
     val texts = val::object();
     for (const auto& [name, t] : s.texts) texts.set(name, t);
     o.set("texts", texts);
+    val helps = val::object();  // help on hover by widget name, and the one shown in the last frame
+    for (const auto& [name, t] : s.helps) helps.set(name, t);
+    o.set("helps", helps);
+    o.set("helpShown", s.help_shown);
+    o.set("uiScale", s.ui_scale);
+    o.set("display", std::to_string(int(ImGui::GetIO().DisplaySize.x)) + "x" +
+                         std::to_string(int(ImGui::GetIO().DisplaySize.y)));  // the canvas as ImGui sees it
     o.set("summary", app::finding_summary());
     val tsne = val::object();
     tsne.set("show", s.tsne.show);
@@ -274,6 +282,36 @@ std::string take_export_request() {
     return out;
 }
 
+// A study's estimate (ms; 0: none), shown with the time left while it runs, from now.
+void set_estimate(double ms) {
+    app::state().estimate_ms = ms;
+    app::state().started_ms = ImGui::GetTime() * 1000.0;
+}
+
+// Asks the user to confirm a run estimated at `ms` ("what" says what it runs); 0 takes the question away.
+void ask_confirm(double ms, const std::string& what) {
+    app::state().confirm_ms = ms;
+    app::state().confirm_what = what;
+    app::state().confirm_answer = 0;
+}
+
+// The user's answer since the last call: 1 run, -1 do not, 0 none yet (the question then stays).
+int take_confirm_answer() {
+    app::AppState& s = app::state();
+    const int a = s.confirm_answer;
+    s.confirm_answer = 0;
+    if (a) s.confirm_ms = 0;
+    return a;
+}
+
+// "files" or "folder" when that open button was pressed since the last call, else "".
+std::string take_open_request() {
+    app::AppState& s = app::state();
+    const std::string out = s.drop_requested_files ? "files" : s.drop_requested_folder ? "folder" : "";
+    s.drop_requested_files = s.drop_requested_folder = false;
+    return out;
+}
+
 // 3b. The t-SNE view ------------------------------------------------------------------------------------------
 // {model, k} when the view asked for a t-SNE since the last call (it is then computing), else null.
 val take_tsne_request() {
@@ -350,6 +388,10 @@ EMSCRIPTEN_BINDINGS(strata_app) {
     emscripten::function("setAvailableModels", &app::Waking<&set_available_models>::call);
     emscripten::function("takeAddModelRequest", &take_add_model_request);
     emscripten::function("takeTsneRequest", &take_tsne_request);
+    emscripten::function("setEstimate", &app::Waking<&set_estimate>::call);
+    emscripten::function("askConfirm", &app::Waking<&ask_confirm>::call);
+    emscripten::function("takeConfirmAnswer", &take_confirm_answer);
+    emscripten::function("takeOpenRequest", &take_open_request);
     emscripten::function("setTsneProgress", &app::Waking<&set_tsne_progress>::call);
     emscripten::function("setTsne", &app::Waking<&set_tsne>::call);
 }

@@ -1,7 +1,7 @@
 // app_main.cpp: the window, Dear ImGui's set-up and the frame loop of the explorer.
 //
-// Index: 1. canvas size  1b. the mouse wheel  2. when to draw  3. one frame  4. main (GLFW + WebGL2
-//        context, ImGui backends, loop)
+// Index: 1. canvas size  1b. the mouse wheel  1c. the interface's scale  2. when to draw  3. one frame
+//        4. main (GLFW + WebGL2 context, ImGui backends, loop)
 //
 // The page (web/main.mjs) creates this module with its <canvas>; results arrive through
 // app_bridge.cpp between frames. The browser calls frame() once per animation frame; frame()
@@ -18,20 +18,30 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
+#include <algorithm>
+#include <cfloat>
+#include <iterator>
+
 namespace {
 
 GLFWwindow* g_window = nullptr;
 
 // 1. Canvas size: follow the canvas's CSS size (the page lays it out), so the drawing buffer
-// always matches what is shown and mouse coordinates map 1:1. True when it changed.
+// always matches what is shown and mouse coordinates map 1:1. True when it changed. The drawing
+// buffer is sized directly, not through glfwSetWindowSize: Emscripten's GLFW takes a size equal to
+// the screen's as a request for fullscreen and then keeps the old size (a maximised kiosk window,
+// or a headless browser whose screen is its viewport). ImGui is given this size every frame.
+ImVec2 g_display;
 bool fit_canvas() {
     double w = 0, h = 0;
     emscripten_get_element_css_size("#canvas", &w, &h);
+    if (w < 1 || h < 1) return false;
     int cw = 0, ch = 0;
-    glfwGetWindowSize(g_window, &cw, &ch);
-    if (w < 1 || h < 1 || (int(w) == cw && int(h) == ch)) return false;
-    glfwSetWindowSize(g_window, int(w), int(h));
-    return true;
+    emscripten_get_canvas_element_size("#canvas", &cw, &ch);
+    const bool changed = int(w) != cw || int(h) != ch || g_display.x != float(int(w)) || g_display.y != float(int(h));
+    if (int(w) != cw || int(h) != ch) emscripten_set_canvas_element_size("#canvas", int(w), int(h));
+    g_display = ImVec2(float(int(w)), float(int(h)));
+    return changed;
 }
 
 // 1b. The mouse wheel: read from the browser's own wheel event. Emscripten's GLFW (3.1.6) hands the
@@ -52,6 +62,36 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
     return EM_TRUE;  // the page itself never scrolls
 }
 
+// 1c. The interface's scale: 1 up to a 1400 x 900 canvas, then growing with the canvas to 2 (a 2560 x
+// 1440 canvas gets 1.5), in the steps the font atlas holds: each step is the default font rasterised
+// at that size (crisper than a scaled texture) and the style's sizes scaled from the original.
+constexpr float kScales[] = {1.0f, 1.25f, 1.5f, 2.0f};
+ImGuiStyle g_base_style;
+
+void build_fonts() {
+    ImGuiIO& io = ImGui::GetIO();
+    for (float k : kScales) {
+        ImFontConfig c;
+        c.SizePixels = 13.0f * k;
+        io.Fonts->AddFontDefault(&c);
+    }
+}
+
+// True when the scale changed (the whole canvas then redraws).
+bool fit_scale(float cw, float ch) {
+    const float want = std::min(cw / 1400.0f, ch / 900.0f);
+    int pick = 0;
+    for (int i = 0; i < int(std::size(kScales)); ++i)
+        if (kScales[i] <= std::max(1.0f, want)) pick = i;
+    app::AppState& s = app::state();
+    if (s.ui_scale == kScales[pick] && ImGui::GetIO().FontDefault) return false;
+    s.ui_scale = kScales[pick];
+    ImGui::GetIO().FontDefault = ImGui::GetIO().Fonts->Fonts[pick];
+    ImGui::GetStyle() = g_base_style;
+    ImGui::GetStyle().ScaleAllSizes(s.ui_scale);
+    return true;
+}
+
 // 2. When to draw ----------------------------------------------------------------------------------------------
 // A full frame of this interface costs Chromium's software GL (SwiftShader: headless machines, and
 // browsers without a usable GPU) tens of milliseconds of CPU on the cores the study needs
@@ -66,7 +106,8 @@ bool frame_wanted() {
     const ImGuiIO& io = ImGui::GetIO();
     bool held = false;
     for (bool down : io.MouseDown) held = held || down;
-    if (held || ImGui::IsAnyItemActive() || io.WantTextInput || s.export_request == "png" || s.plot_png.pending)
+    if (held || ImGui::IsAnyItemActive() || io.WantTextInput || s.export_request == "png" || s.plot_png.pending ||
+        s.audit_requested)
         return true;
     if (s.frames_wanted <= 0) return false;
     --s.frames_wanted;
@@ -125,20 +166,37 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = g_display;  // section 1: the canvas's size, whatever GLFW believes
+    io.DisplayFramebufferScale = ImVec2(1, 1);
     app::AppState& st = app::state();
+    if (fit_scale(io.DisplaySize.x, io.DisplaySize.y)) st.redraw_all = true;
+    // A PNG (the canvas, or one plot a menu asked for) is taken from a frame drawn as if the mouse
+    // were away: no hover highlight, no tooltip, no menu over what is saved.
+    app::AppState::PlotPng& pp = st.plot_png;
+    if (pp.pending && pp.wait > 0) {
+        --pp.wait;
+        app::request_frames(app::kDataFrames);
+    }
+    const bool plot_shot = pp.pending && pp.wait == 0, canvas_shot = st.export_request == "png";
     // A press since the last frame is seen where it happened (AppState::press_pos); the next
     // frame reads the pointer's place again.
-    if (st.press_pending) {
+    if (st.press_pending && !plot_shot && !canvas_shot) {
         io.MousePos = st.press_pos;
         st.press_pending = false;
     }
+    if (plot_shot || canvas_shot) {
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        app::request_frames(app::kDataFrames);  // and the next frame as the mouse really is
+    }
     // The browser's clock can repeat a timestamp; ImGui asserts on a zero step.
     if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 60.0f;
+    st.help_shown.clear();
+    app::audit_begin_frame();
     ImGui::NewFrame();
     app::draw_panels(io.DisplaySize.x, io.DisplaySize.y);
     ImGui::Render();
-    int w = 0, h = 0;
-    glfwGetFramebufferSize(g_window, &w, &h);
+    app::audit_end_frame();
+    const int w = int(g_display.x), h = int(g_display.y);
     ImDrawData* dd = ImGui::GetDrawData();
     st.frame_vertices = dd->TotalVtxCount;
     // Only what changed since the last presented frame is drawn (app_present.cpp).
@@ -152,15 +210,21 @@ void frame() {
     }
     st.frame_ms = emscripten_get_now() - t0;
     // The canvas as PNG, now that it holds this frame (the drawing buffer is kept between frames).
-    if (st.export_request == "png") {
+    if (canvas_shot) {
         st.export_request.clear();
         EM_ASM({
             if (Module.onCanvasDrawn) Module.onCanvasDrawn();
         });
     }
+    // The cancel button: the page stops the study at once (not at its next poll).
+    if (st.cancel_requested) {
+        st.cancel_requested = false;
+        EM_ASM({
+            if (Module.onCancel) Module.onCancel();
+        });
+    }
     // One plot as PNG: the page crops the same freshly drawn canvas to the plot's rectangle.
-    app::AppState::PlotPng& pp = st.plot_png;
-    if (pp.pending) {
+    if (plot_shot) {
         pp.pending = false;
         EM_ASM(
             {
@@ -186,6 +250,7 @@ int main() {
     double w = 1280, h = 800;
     emscripten_get_element_css_size("#canvas", &w, &h);
     g_window = glfwCreateWindow(int(w), int(h), "Strata", nullptr, nullptr);
+    g_display = ImVec2(float(int(w)), float(int(h)));
     if (!g_window) {
         EM_ASM(console.error("strata_app: no WebGL2 context (glfwCreateWindow failed)"));
         return 1;
@@ -197,6 +262,10 @@ int main() {
     ImGui::GetIO().IniFilename = nullptr;  // layout lives in the URL later, not in storage
     ImGui::StyleColorsDark();
     ImGui::GetStyle().WindowRounding = 3.0f;
+    // Popups and tooltips opaque: a combo's list over a plot must not show the plot through it.
+    ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w = 1.0f;
+    g_base_style = ImGui::GetStyle();
+    build_fonts();
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     // The wheel comes from section 1b instead of GLFW's scroll callback (wrong unit and sign).
     glfwSetScrollCallback(g_window, nullptr);

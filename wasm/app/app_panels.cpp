@@ -45,15 +45,64 @@ ImU32 class_color(int label) {
     return c[(label % 10 + 10) % 10];
 }
 
+// Help on hover: what each thing is, its docs/method.md name, its unit.
+const char* kHelpVerdict =
+    "Verdict of a set (docs/method.md section 4): 'smooth' when every latent has the same rank triple "
+    "(r1, r2, r3), i.e. the set lies on one smooth stratum; 'stratified (k)' when k different triples occur.";
+const char* kHelpTriple =
+    "Rank triple (r1, r2, r3): the ranks of the mode-1 (H), mode-2 (W) and mode-3 (C) covariance matrices "
+    "S(n) of a latent (docs/method.md sections 3-4, rank rule `rank_rtol`). Click a row to highlight its "
+    "members in the kernel-PCA view.";
+const char* kHelpCount = "count: how many of the N latents of the set have this rank triple.";
+const char* kHelpHistogram =
+    "Rank histogram: for each mode n, how many latents have rank r of S(n) (docs/method.md section 4). "
+    "Grey bars: the clean set; orange: the selected noise level sigma. Several bars = several strata.";
+const char* kHelpCurve[4] = {
+    "Hilbert dimension dim_eta (`energy`, docs/method.md section 6): the smallest number of kernel-PCA "
+    "components holding the fraction eta of the centred kernel's spectrum, per noise level sigma. "
+    "Unit: components.",
+    "Reconstruction PSNR (docs/method.md section 8): 10 log10(1 / MSE) between each clean image and the "
+    "decoder's output for its noisy version, mean over the set. Unit: dB.",
+    "Mean principal angle (docs/method.md section 7) between the clean and the noisy subspace in the "
+    "kernel's feature space, per noise level sigma. 0 = the subspaces coincide. Unit: degrees.",
+    "Largest principal angle (docs/method.md section 7) between the clean and the noisy subspace in the "
+    "kernel's feature space, per noise level sigma. 90 = some direction of one is orthogonal to the other. "
+    "Unit: degrees.",
+};
+const char* kHelpAngles =
+    "Principal angles theta_k (docs/method.md section 7), ascending, between the clean subspace (dim_eta "
+    "of the clean set) and the noisy one at the selected sigma. Unit: degrees.";
+const char* kHelpView =
+    "Kernel-PCA view (docs/method.md section 6): the clean latents on the top two components of the centred "
+    "kernel, and the same images at the selected sigma placed by out-of-sample projection. Hover a point for "
+    "its image and ranks; click to select it.";
+const char* kHelpSpectrum =
+    "Spectrum of the centred kernel Kc of the clean set and the selected sigma: eigenvalues mu_i (log scale); "
+    "the vertical lines mark dim_eta.";
+const char* kHelpBandwidth =
+    "h: the kernel bandwidth (docs/method.md section 6), by default the median of the clean set's pairwise "
+    "distances d_PM (the median heuristic); the same h serves every noise level. Unit: d_PM's.";
+const char* kHelpMinEig =
+    "The smallest eigenvalue of the kernel matrix K (docs/method.md section 6): negative means the kernel of "
+    "this metric is not positive definite on this set (negative eigenvalues of Kc are clipped to zero).";
+
 std::string triple_text(const std::array<int, 3>& r) {
     char b[48];
     std::snprintf(b, sizeof b, "(%d, %d, %d)", r[0], r[1], r[2]);
     return b;
 }
+// The same without spaces, for the strata table's narrow column.
+std::string triple_tight(const std::array<int, 3>& r) {
+    char b[48];
+    std::snprintf(b, sizeof b, "(%d,%d,%d)", r[0], r[1], r[2]);
+    return b;
+}
 
-// 1. Layout: a fixed first arrangement in three columns; users may move and resize windows after,
-// and a shared link may carry places (AppState::restore, from the URL's `layout`), applied once.
-void place(int panel, float x, float y, float w, float h) {
+// 1. Layout: an arrangement computed from the canvas size every frame (draw_panels), which every
+// panel follows until the user moves, resizes or collapses it: from then on it stays where the
+// user put it (and the URL keeps it); "reset layout" returns every panel to the arrangement. A
+// shared link may carry places (AppState::restore, from the URL's `layout`), applied once.
+void place(int panel, const char* title, float x, float y, float w, float h) {
     AppState& s = state();
     AppState::Panel& p = s.panels[std::size_t(panel)];
     p.first_pos = ImVec2(x, y);
@@ -63,14 +112,23 @@ void place(int panel, float x, float y, float w, float h) {
         ImGui::SetNextWindowPos(ImVec2(it->x, it->y), ImGuiCond_Always);
         ImGui::SetNextWindowSize(ImVec2(it->w, it->h), ImGuiCond_Always);
         ImGui::SetNextWindowCollapsed(it->collapsed, ImGuiCond_Always);
+        p.user_placed = true;
         s.restore.erase(it);
         return;
     }
-    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_FirstUseEver);
+    if (p.user_placed) return;
+    // Not while the user drags it or one of its widgets: the drag moves it this frame.
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    const ImGuiWindow* win = ImGui::FindWindowByName(title);
+    if (win && ((g.MovingWindow && g.MovingWindow->RootWindow == win) || (g.ActiveId && g.ActiveIdWindow == win)))
+        return;
+    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_Always);
+    ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
 }
 
-// Where the panel (drawn just before) is now: read through ImGui's window list by its title.
+// Where the panel (drawn just before) is now, read through ImGui's window list by its title; one
+// that is no longer where the arrangement put it was placed by the user.
 void record_panel(int panel, const char* title) {
     ImGuiWindow* w = ImGui::FindWindowByName(title);
     if (!w) return;
@@ -79,7 +137,33 @@ void record_panel(int panel, const char* title) {
     p.pos = w->Pos;
     p.size = w->SizeFull;
     p.collapsed = w->Collapsed;
+    auto off = [](ImVec2 a, ImVec2 b) { return std::fabs(a.x - b.x) > 2 || std::fabs(a.y - b.y) > 2; };
+    if (p.seen && (p.collapsed || off(p.pos, p.first_pos) || off(p.size, p.first_size))) p.user_placed = true;
     p.seen = true;
+}
+
+// The next item on this line when it fits (`w` wide), else on the next line.
+void flow(float w) {
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+}
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+bool small_button_flow(const char* label, bool first = false) {
+    if (!first) flow(button_width(label));
+    return ImGui::SmallButton(label);
+}
+
+// A table's header row of texts that fit (cut with "..." and a tooltip), each with its help.
+void header_row(std::initializer_list<std::pair<const char*, const char*>> columns, const std::string& table) {
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    int c = 0;
+    for (const auto& [name, tip] : columns) {
+        ImGui::TableSetColumnIndex(c++);
+        text_fit(name, 0, 0.0f, "header_" + table + "_" + name);
+        if (tip) help("header_" + table + "_" + name, tip);
+    }
 }
 
 // 2. Controls ---------------------------------------------------------------------------------------
@@ -90,22 +174,46 @@ void controls() {
     std::snprintf(overlay, sizeof overlay, "%.0f%%", double(s.progress) * 100.0);
     ImGui::ProgressBar(s.progress, ImVec2(-1, 0), overlay);
     ImGui::TextWrapped("%s", s.status.c_str());
+    // A running study: its estimate, the time left, and the cancel button (the page takes the press).
+    if (s.busy && s.estimate_ms > 0) {
+        const double left = std::max(0.0, s.estimate_ms - (ImGui::GetTime() * 1000.0 - s.started_ms));
+        char t[64];
+        std::snprintf(t, sizeof t, "about %.0f s left", left / 1000.0);
+        text_fit(t, 0, 0.0f, "time_left");
+    }
+    if (s.busy) {
+        ImGui::BeginDisabled(s.cancel_requested);
+        if (ImGui::SmallButton("Cancel")) s.cancel_requested = true;
+        ImGui::EndDisabled();
+        record_rect("cancel");
+        help("cancel", "Stops the running study; the results of the last complete study come back.");
+    }
+    // A settings change that takes long waits for a yes: its estimate and what it runs.
+    if (s.confirm_ms > 0) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.85f, 0.5f, 1));
+        ImGui::TextWrapped("This will take about %.0f s (%s).", s.confirm_ms / 1000.0, s.confirm_what.c_str());
+        ImGui::PopStyleColor();
+        if (ImGui::SmallButton("Run it")) s.confirm_answer = 1;
+        record_rect("confirm_run");
+        if (small_button_flow("Keep the current results")) s.confirm_answer = -1;
+        record_rect("confirm_keep");
+    }
     // An error that stopped the page: one line here (whole in its tooltip and the messages panel).
     if (!s.error.empty()) text_fit(s.error, IM_COL32(255, 100, 100, 255), 0.0f, "error");
-    // Exports: the page writes the files (web/export.mjs); PNG is taken right after a frame is drawn.
-    ImGui::BeginDisabled(s.busy);
-    if (ImGui::SmallButton("Export JSON")) s.export_request = "json";
-    record_rect("export_json");
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Export CSV")) s.export_request = "csv";
-    record_rect("export_csv");
-    ImGui::EndDisabled();
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Save PNG")) s.export_request = "png";
-    record_rect("export_png");
+    // The noise slider: an index into the grid, labelled with the sigma it selects.
+    ImGui::TextUnformatted("Noise level sigma");
+    if (!s.sigmas.empty()) {
+        const int last = int(s.sigmas.size()) - 1;
+        const std::string label = "sigma = " + sigma_text(selected_sigma());
+        ImGui::SetNextItemWidth(-1);
+        ImGui::SliderInt("##sigma", &s.sigma_index, 0, last, label.c_str(), ImGuiSliderFlags_AlwaysClamp);
+        record_rect("sigma_slider");
+        help("sigma_slider",
+             "The noise level sigma shown (docs/method.md section 1): images y = clip(x + sigma e, "
+             "0, 1), e ~ N(0, I) with a fixed seed. Pixel values in [0, 1].");
+    }
     ImGui::Separator();
-
-    ImGui::Text("Models");
+    ImGui::TextUnformatted("Models");
     for (std::size_t i = 0; i < s.models.size(); ++i) {
         ModelView& m = s.models[i];
         if (i % 2 == 1) ImGui::SameLine(ImGui::GetWindowContentRegionMax().x * 0.5f);  // two per row
@@ -133,34 +241,67 @@ void controls() {
     if (!s.available_models.empty()) {
         ImGui::TextDisabled("add:");
         for (const std::string& name : s.available_models) {
-            ImGui::SameLine();
             const bool asked = s.add_model_request == name;
             ImGui::BeginDisabled(asked);
-            if (ImGui::SmallButton(("+ " + name).c_str())) s.add_model_request = name;
+            if (small_button_flow(("+ " + name).c_str())) s.add_model_request = name;
             ImGui::EndDisabled();
             record_rect("add_" + name);
+            help("add_" + name, "Adds the bundled model '" + name + "' to the study.");
         }
     }
+    // Bring your own: the same path as dropping files on the page (web/drop.mjs).
+    ImGui::TextDisabled("yours:");
+    if (small_button_flow("open files...")) s.drop_requested_files = true;
+    record_rect("open_files");
+    const char* own =
+        "Your autoencoder, your data: drop ONNX encoders (with their decoders, e.g. encoder.onnx "
+        "and decoder.onnx), a model.json, a .npy of images, PNG or JPEG images or whole folders "
+        "anywhere on the page, or pick them here. Each model is studied beside the others; "
+        "docs/own-model.md says what a model needs.";
+    help("open_files", own);
+    if (small_button_flow("open folder...")) s.drop_requested_folder = true;
+    record_rect("open_folder");
+    help("open_folder", own);
     ImGui::Separator();
-
-    // The noise slider: an index into the grid, labelled with the sigma it selects.
-    ImGui::Text("Noise level sigma");
-    if (!s.sigmas.empty()) {
-        const int last = int(s.sigmas.size()) - 1;
-        const std::string label = "sigma = " + sigma_text(selected_sigma());
-        ImGui::SetNextItemWidth(-1);
-        ImGui::SliderInt("##sigma", &s.sigma_index, 0, last, label.c_str(), ImGuiSliderFlags_AlwaysClamp);
-        record_rect("sigma_slider");
+    // Exports: the page writes the files (web/export.mjs); PNG is taken right after a frame is drawn.
+    ImGui::BeginDisabled(s.busy);
+    if (small_button_flow("Export JSON", true)) s.export_request = "json";
+    record_rect("export_json");
+    help("export_json", "The results as `strata characterize` writes them (strata-results.json).");
+    if (small_button_flow("Export CSV")) s.export_request = "csv";
+    record_rect("export_csv");
+    help("export_csv",
+         "summary.csv (a row per set) and samples.csv (a row per sample and set), as "
+         "`strata characterize --csv` writes them.");
+    ImGui::EndDisabled();
+    if (small_button_flow("Save PNG")) s.export_request = "png";
+    record_rect("export_png");
+    help("export_png", "The whole view as PNG. Right-click a plot to save that plot alone.");
+    bool placed = false;
+    for (const AppState::Panel& p : s.panels) placed = placed || p.user_placed;
+    if (placed) {
+        if (small_button_flow("reset layout"))
+            for (AppState::Panel& p : s.panels) p.user_placed = false;
+        record_rect("reset_layout");
+        help("reset_layout", "Puts every panel back in the arrangement that follows the window's size.");
     }
     ImGui::Separator();
     if (s.selected_sample >= 0)
-        ImGui::Text("Selected sample: %d (%s)", s.selected_sample,
-                    std::size_t(s.selected_sample) < s.labels.size()
-                        ? class_name(s.labels[std::size_t(s.selected_sample)]).c_str()
-                        : "?");
-    else ImGui::TextDisabled("Click a point in the kernel-PCA view to select a sample");
+        text_fit(
+            "Selected sample: " + std::to_string(s.selected_sample) + " (" +
+                (std::size_t(s.selected_sample) < s.labels.size() ? class_name(s.labels[std::size_t(s.selected_sample)])
+                                                                  : std::string("?")) +
+                ")",
+            0, 0.0f, "selected_sample");
+    else {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("Click a point in the kernel-PCA view to select a sample");
+        ImGui::PopStyleColor();
+    }
     if (s.selected_sample >= 0 && ImGui::SmallButton("clear selection")) s.selected_sample = -1;
-    ImGui::Text("N = %d images, %.0f frames/s", s.n, s.fps);
+    char line[64];
+    std::snprintf(line, sizeof line, "N = %d images, %.0f frames/s", s.n, s.fps);
+    text_fit(line, 0, 0.0f, "n_fps");
     ImGui::End();
 }
 
@@ -168,7 +309,8 @@ void controls() {
 void strata_table() {
     AppState& s = state();
     ImGui::Begin("Strata (rank triples)");
-    ImGui::TextDisabled("clean and s = sigma = %s", sigma_text(selected_sigma()).c_str());
+    text_fit("clean and s = sigma = " + sigma_text(selected_sigma()), ImGui::GetColorU32(ImGuiCol_TextDisabled), 0.0f,
+             "strata_caption");
     // The table scrolls vertically only. The set, triple and count columns take the width of their
     // longest text (the set's at most 40% of the table), the verdict the rest; a text that does not
     // fit is cut with "..." (whole in its tooltip). Narrow cell padding leaves the verdict room.
@@ -182,7 +324,7 @@ void strata_table() {
         for (const int k : {0, s.sigma_index})
             if (const SetView* set = set_at(m, k))
                 for (const StratumRow& row : set->strata) {
-                    triple_w = std::max(triple_w, width(triple_text(row.ranks)));
+                    triple_w = std::max(triple_w, width(triple_tight(row.ranks)));
                     count_w = std::max(count_w, width(std::to_string(row.count)));
                 }
     }
@@ -199,7 +341,11 @@ void strata_table() {
         ImGui::TableSetupColumn("(r1,r2,r3)", ImGuiTableColumnFlags_WidthFixed, triple_w);
         ImGui::TableSetupColumn("count", ImGuiTableColumnFlags_WidthFixed, count_w);
         ImGui::TableSetupColumn("verdict", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableHeadersRow();
+        header_row({{"set", "The model and its set: clean, or s = the noise level sigma."},
+                    {"(r1,r2,r3)", kHelpTriple},
+                    {"count", kHelpCount},
+                    {"verdict", kHelpVerdict}},
+                   "strata");
         for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
             const ModelView& m = s.models[mi];
             if (!m.enabled) continue;
@@ -218,7 +364,7 @@ void strata_table() {
                     // A click on a row highlights its members in the kernel-PCA view (again: off).
                     const Highlight& h = s.highlight;
                     const bool on = h.active && h.model == int(mi) && h.k == ks[j] && h.ranks == set->strata[r].ranks;
-                    const std::string id = triple_text(set->strata[r].ranks) + "##" + std::to_string(mi) + "_" +
+                    const std::string id = triple_tight(set->strata[r].ranks) + "##" + std::to_string(mi) + "_" +
                                            std::to_string(ks[j]) + "_" + std::to_string(r);
                     if (ImGui::Selectable(id.c_str(), on, ImGuiSelectableFlags_SpanAllColumns)) {
                         s.highlight = on ? Highlight{} : Highlight{true, int(mi), ks[j], set->strata[r].ranks};
@@ -233,6 +379,7 @@ void strata_table() {
                         else
                             text_fit("stratified (" + std::to_string(set->strata.size()) + ")",
                                      IM_COL32(255, 180, 77, 255), 0.0f, "verdict" + cell);
+                        help("verdict" + cell, kHelpVerdict);
                     }
                 }
             }
@@ -246,8 +393,13 @@ void strata_table() {
 void rank_histograms() {
     AppState& s = state();
     ImGui::Begin("Rank histograms per mode");
-    const float w = (ImGui::GetContentRegionAvail().x - 8) / 3;
-    static const char* mode_names[3] = {"mode 1 (H) rank", "mode 2 (W) rank", "mode 3 (C) rank"};
+    // The legend on a line of its own: the bars fill the plots up to their top corners.
+    std::vector<std::pair<std::string, ImU32>> leg{{"clean", kCleanColor}};
+    if (s.sigma_index > 0) leg.push_back({"sigma " + sigma_text(selected_sigma()), kNoisyColor});
+    plot::legend_line(leg);
+    record_rect("hist_legend");
+    const float w = (ImGui::GetContentRegionAvail().x - 8 * s.ui_scale) / 3;
+    static const char* mode_names[3] = {"mode 1 (H)", "mode 2 (W)", "mode 3 (C)"};
     for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
         const ModelView& m = s.models[mi];
         const SetView* clean = set_at(m, 0);
@@ -268,15 +420,11 @@ void rank_histograms() {
             }
             if (mode > 0) ImGui::SameLine();
             const std::string id = "##hist" + std::to_string(mi) + "_" + std::to_string(mode);
-            const plot::Axes a = plot::begin_plot(id.c_str(), ImVec2(w, 130), lo - 0.7, hi + 0.7, 0, top * 1.15,
-                                                  mode_names[mode], "count", false, true);
+            const plot::Axes a = plot::begin_plot(id.c_str(), ImVec2(w, 130 * s.ui_scale), lo - 0.7, hi + 0.7, 0,
+                                                  top * 1.15, mode_names[mode], "count", false, true);
             for (const auto& [k, v] : hc) plot::bar(a, k, v, noisy ? 0.4 : 0.8, noisy ? -0.2 : 0, kCleanColor);
             for (const auto& [k, v] : hn) plot::bar(a, k, v, 0.4, 0.2, kNoisyColor);
-            if (mode == 2) {
-                std::vector<std::pair<std::string, ImU32>> leg{{"clean", kCleanColor}};
-                if (noisy) leg.push_back({"sigma " + sigma_text(noisy->sigma), kNoisyColor});
-                plot::legend(a, leg);
-            }
+            help("hist" + std::to_string(mi) + "_" + std::to_string(mode), kHelpHistogram);
         }
     }
     ImGui::End();
@@ -293,6 +441,7 @@ void angle_spectrum() {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const plot::Axes a = plot::begin_plot("##angles", ImVec2(avail.x, std::max(140.0f, avail.y)), 1, double(longest), 0,
                                           90, "k (ascending)", "principal angle theta_k (deg)");
+    help("angles", kHelpAngles);
     std::vector<std::pair<std::string, ImU32>> leg;
     for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
         const SetView* set = set_at(s.models[mi], s.sigma_index);
@@ -313,8 +462,8 @@ void angle_spectrum() {
 // with the full angle spectrum at the selected sigma.
 void curves_tab() {
     AppState& s = state();
-    const float w = (ImGui::GetContentRegionAvail().x - 8) / 2;
-    const float h = std::max(120.0f, (ImGui::GetContentRegionAvail().y - 8) / 2);
+    const float w = (ImGui::GetContentRegionAvail().x - 8 * s.ui_scale) / 2;
+    const float h = std::max(120.0f * s.ui_scale, (ImGui::GetContentRegionAvail().y - 8 * s.ui_scale) / 2);
     struct Curve {
         const char* title;
         int what;
@@ -374,9 +523,10 @@ void curves_tab() {
             int best = 0;
             for (std::size_t k = 0; k < s.sigmas.size(); ++k)
                 if (std::fabs(s.sigmas[k] - x) < std::fabs(s.sigmas[std::size_t(best)] - x)) best = int(k);
-            ImGui::SetTooltip("sigma = %s (click to select)", sigma_text(s.sigmas[std::size_t(best)]).c_str());
+            help("curve" + std::to_string(c), std::string(kHelpCurve[c]) + "\n\nsigma = " +
+                                                  sigma_text(s.sigmas[std::size_t(best)]) + " (click to select)");
             if (a.clicked) s.sigma_index = best;
-        }
+        } else help("curve" + std::to_string(c), kHelpCurve[c]);
     }
 }
 
@@ -405,7 +555,7 @@ void model_combo(const char* id) {
     AppState& s = state();
     if (s.models.empty()) return;
     s.kpca_model = std::clamp(s.kpca_model, 0, int(s.models.size()) - 1);
-    ImGui::SetNextItemWidth(160);
+    ImGui::SetNextItemWidth(std::min(160.0f * s.ui_scale, ImGui::GetContentRegionAvail().x * 0.4f));
     if (ImGui::BeginCombo(id, s.models[std::size_t(s.kpca_model)].name.c_str())) {
         for (std::size_t i = 0; i < s.models.size(); ++i)
             if (ImGui::Selectable(s.models[i].name.c_str(), int(i) == s.kpca_model)) s.kpca_model = int(i);
@@ -620,10 +770,11 @@ void kpca_view() {
     s.hovered_sample = -1;
     ImGui::Begin("Kernel-PCA view");
     model_combo("model##kpca");
-    ImGui::SameLine();
     static const char* color_names[3] = {"colour: set", "colour: class", "colour: stratum"};
+    const float cw = std::min(140.0f * s.ui_scale, ImGui::GetContentRegionAvail().x * 0.4f);
+    flow(cw);
     int cb = int(s.color_by);
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(cw);
     if (ImGui::Combo("##colorby", &cb, color_names, 3)) s.color_by = AppState::ColorBy(cb);
     const ShownSets shown = shown_sets();
     if (shown.model && !shown.clean) ImGui::TextDisabled("waiting for the clean set of %s", shown.model->name.c_str());
@@ -658,6 +809,7 @@ void kpca_view() {
         plot::begin_plot(tsne ? "##tsne" : "##kpca", ImVec2(avail.x, std::max(160.0f, avail.y)), x0 - px, x1 + px,
                          y0 - py, y1 + py, tsne ? "t-SNE 1" : "component 1", tsne ? "t-SNE 2" : "component 2");
     s.rects["kpca_plot"] = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
+    if (!a.hovered) help("kpca_view", kHelpView);
     const bool highlighting = s.highlight.active && s.highlight.model == s.kpca_model;
     const SetView* hl_set = highlighting ? set_at(m, s.highlight.k) : nullptr;
     draw_view_points(a, v, hl_set);
@@ -677,22 +829,29 @@ void kernel_diagnostics() {
         ImGui::TableSetupColumn("h");
         ImGui::TableSetupColumn("min eig K clean");
         ImGui::TableSetupColumn("min eig K sigma");
-        ImGui::TableHeadersRow();
+        header_row({{"model", nullptr},
+                    {"h", kHelpBandwidth},
+                    {"min eig K clean", kHelpMinEig},
+                    {"min eig K sigma", kHelpMinEig}},
+                   "kdiag");
         for (const ModelView& m : s.models) {
             const SetView* c = set_at(m, 0);
             const SetView* n = set_at(m, s.sigma_index);
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(m.name.c_str());
+            text_fit(m.name);
             ImGui::TableNextColumn();
             // The bandwidth comes with the clean set: none before it (or for a model that failed).
             char h[32];
             std::snprintf(h, sizeof h, "%.4g", m.bandwidth);
             text_fit(c ? h : "-", 0, 0.0f, "h_" + m.name);
             ImGui::TableNextColumn();
-            if (c) ImGui::Text("%.3e", c->kernel_min_eigenvalue);
+            char v[32];
+            std::snprintf(v, sizeof v, "%.3e", c ? c->kernel_min_eigenvalue : 0.0);
+            if (c) text_fit(v);
             ImGui::TableNextColumn();
-            if (n) ImGui::Text("%.3e", n->kernel_min_eigenvalue);
+            std::snprintf(v, sizeof v, "%.3e", n ? n->kernel_min_eigenvalue : 0.0);
+            if (n) text_fit(v);
         }
         ImGui::EndTable();
     }
@@ -702,12 +861,18 @@ void kernel_diagnostics() {
     for (const ModelView& m : s.models)
         if (const SetView* c = set_at(m, 0); c && c->fixed_rank_ambiguous_pairs >= 0) fixed_rank = true;
     if (fixed_rank && ImGui::BeginTable("fixed-rank pairs", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
-        ImGui::TableSetupColumn("model");
-        ImGui::TableSetupColumn("cross-stratum clean");
-        ImGui::TableSetupColumn("cross-stratum sigma");
-        ImGui::TableSetupColumn("90-degree pairs clean");
-        ImGui::TableSetupColumn("90-degree pairs sigma");
-        ImGui::TableHeadersRow();
+        const char* cross =
+            "Fixed-rank: pairs of latents whose ranks differ (compared at the smaller rank, "
+            "docs/method.md section 5).";
+        const char* ninety =
+            "Fixed-rank: pairs with principal angles of 90 degrees, which needed the "
+            "zero-cosine rule (docs/method.md section 5, fixed_rank_ambiguous_pairs).";
+        header_row({{"model", nullptr},
+                    {"cross-stratum clean", cross},
+                    {"cross-stratum sigma", cross},
+                    {"90-degree pairs clean", ninety},
+                    {"90-degree pairs sigma", ninety}},
+                   "fixed_rank");
         auto count = [](const SetView* v, long long SetView::*field) {
             ImGui::TableNextColumn();
             if (v && v->*field >= 0) ImGui::Text("%lld", v->*field);
@@ -745,6 +910,7 @@ void kernel_diagnostics() {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const plot::Axes a = plot::begin_plot("##spectrum", ImVec2(avail.x, std::max(140.0f, avail.y)), 1, double(shown),
                                           lo * 0.5, hi * 2, "index i", "eigenvalue mu_i of Kc", true);
+    help("spectrum", kHelpSpectrum);
     std::vector<std::pair<std::string, ImU32>> leg;
     for (const SetView* set : {clean, noisy}) {
         if (!set) continue;
@@ -803,22 +969,24 @@ void summary_bar(float x, float y, float w, float h) {
 
 // 10. All panels ---------------------------------------------------------------------------------------------
 void draw_panels(float cw, float ch) {
-    // The finding's line on top; below it three columns on a 1280 x 800 canvas, scaled to the actual
-    // canvas. A column stacks its panels by fractions of its height, 8 pixels apart.
+    // The finding's line on top; below it three columns, fractions of the canvas's width. A column
+    // stacks its panels by fractions of its height, a gap apart (8 pixels at scale 1).
+    const float g = 8 * state().ui_scale;  // the gap between panels
     const float bar_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().WindowPadding.y;
-    summary_bar(8, 8, cw - 16, bar_h);
-    const float top = 8 + bar_h + 8, column_h = ch - top - 8;
-    const float c1 = cw * 0.25f, c2 = cw * 0.36f, c3 = cw - c1 - c2 - 32;
+    summary_bar(g, g, cw - 2 * g, bar_h);
+    const float top = g + bar_h + g, column_h = ch - top - g;
+    // The left column never narrower than the strata table's four columns need at the smallest type.
+    const float c1 = std::max(cw * 0.25f, 300.0f * state().ui_scale), c2 = cw * 0.36f, c3 = cw - c1 - c2 - 4 * g;
     struct Slot {
         float y, h;
     };
     auto stack = [&](std::initializer_list<float> fractions, int i) {
-        const float usable = column_h - 8.0f * float(fractions.size() - 1);
+        const float usable = column_h - g * float(fractions.size() - 1);
         float y = top;
         int j = 0;
         for (float f : fractions) {
             if (j++ == i) return Slot{y, usable * f};
-            y += usable * f + 8;
+            y += usable * f + g;
         }
         return Slot{top, usable};
     };
@@ -834,18 +1002,18 @@ void draw_panels(float cw, float ch) {
         float w;
     };
     const Panel all[] = {
-        {"Strata", controls, 8, left(0), c1},
-        {"Settings", settings_panel, 8, left(1), c1},
-        {"Strata (rank triples)", strata_table, 8, left(2), c1},
-        {"Rank histograms per mode", rank_histograms, c1 + 16, middle(0), c2},
-        {"Curves vs sigma", curves, c1 + 16, middle(1), c2},
-        {"Kernel-PCA view", kpca_view, c1 + c2 + 24, right(0), c3},
-        {"Kernel diagnostics", kernel_diagnostics, c1 + c2 + 24, right(1), c3},
-        {"Messages", messages_panel, c1 + 16, middle(2), c2},
+        {"Strata", controls, g, left(0), c1},
+        {"Settings", settings_panel, g, left(1), c1},
+        {"Strata (rank triples)", strata_table, g, left(2), c1},
+        {"Rank histograms per mode", rank_histograms, c1 + 2 * g, middle(0), c2},
+        {"Curves vs sigma", curves, c1 + 2 * g, middle(1), c2},
+        {"Kernel-PCA view", kpca_view, c1 + c2 + 3 * g, right(0), c3},
+        {"Kernel diagnostics", kernel_diagnostics, c1 + c2 + 3 * g, right(1), c3},
+        {"Messages", messages_panel, c1 + 2 * g, middle(2), c2},
     };
     static_assert(sizeof all / sizeof all[0] == std::tuple_size<decltype(AppState::panels)>::value);
     for (int i = 0; i < int(sizeof all / sizeof all[0]); ++i) {
-        place(i, all[i].x, all[i].slot.y, all[i].w, all[i].slot.h);
+        place(i, all[i].title, all[i].x, all[i].slot.y, all[i].w, all[i].slot.h);
         all[i].draw();
         record_panel(i, all[i].title);
     }

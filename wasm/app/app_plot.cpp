@@ -1,4 +1,4 @@
-// app_plot.cpp: plotting helpers. Index: 1. axes  2. begin_plot (with the PNG menu)  3. marks  4. legend
+// app_plot.cpp: plotting helpers. Index: 1. axes  2. begin_plot (with the PNG menu)  3. marks  4. legends
 #include "app_plot.hpp"
 
 #include "app_state.hpp"
@@ -12,7 +12,9 @@ namespace {
 const ImU32 kFrame = IM_COL32(110, 110, 120, 255);
 const ImU32 kGrid = IM_COL32(70, 70, 80, 120);
 const ImU32 kText = IM_COL32(200, 200, 205, 255);
-constexpr float kLeft = 46, kRight = 8, kTop = 18, kBottom = 32;  // margins: y title above, ticks and x title below
+// Margins at the default font (13 px), scaled with it: y title above, ticks and x title below.
+constexpr float kLeft = 46, kRight = 8, kTop = 18, kBottom = 32;
+float em() { return ImGui::GetFontSize() / 13.0f; }
 
 std::string tick_label(double v, double step) {
     char buf[32];
@@ -72,12 +74,14 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
         state().rects["shown" + std::string(id)] = {x0, y0, std::max(0.0f, x1 - x0), std::max(0.0f, y1 - y0)};
     }
     if (ImGui::BeginPopupContextItem()) {
-        if (ImGui::MenuItem("Save plot as PNG")) state().plot_png = {true, origin.x, origin.y, size.x, size.y, stem};
+        // Taken from the next frame, drawn without this menu (closed by then) and without hover.
+        if (ImGui::MenuItem("Save plot as PNG")) state().plot_png = {true, 1, origin.x, origin.y, size.x, size.y, stem};
         record_rect("plot_png_menu");
         ImGui::EndPopup();
     }
-    a.p0 = ImVec2(origin.x + kLeft, origin.y + kTop);
-    a.p1 = ImVec2(origin.x + size.x - kRight, origin.y + size.y - kBottom);
+    const float k = em();
+    a.p0 = ImVec2(origin.x + kLeft * k, origin.y + kTop * k);
+    a.p1 = ImVec2(origin.x + size.x - kRight * k, origin.y + size.y - kBottom * k);
     a.log_y = log_y;
     if (log_y) {
         y0 = std::log10(std::max(y0, 1e-300));
@@ -99,35 +103,62 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(a.p0, a.p1, IM_COL32(25, 25, 30, 255));
-    const std::vector<double> xt = ticks(x0, x1, std::max(2, int((a.p1.x - a.p0.x) / 60)), integer_x);
-    const std::vector<double> yt = ticks(y0, y1, std::max(2, int((a.p1.y - a.p0.y) / 35)));
-    const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1, ystep = yt.size() > 1 ? yt[1] - yt[0] : 1;
+    // x ticks: fewer until their labels stand apart (a label is as wide as its text plus a gap).
+    const AppState::Rect area{origin.x, origin.y, size.x, size.y};
+    const float gap = 8 * k;
+    // A label centred under its tick, moved inwards where it would leave the widget.
+    auto label_x = [&](float sx, float w) { return std::clamp(sx - w / 2, origin.x, origin.x + size.x - w); };
+    std::vector<double> xt;
+    double xstep = 1;
+    for (int target = std::max(2, int((a.p1.x - a.p0.x) / (60 * k))); target >= 1; --target) {
+        xt = ticks(x0, x1, target, integer_x);
+        xstep = xt.size() > 1 ? xt[1] - xt[0] : 1;
+        float right = -INFINITY;
+        bool apart = true;
+        for (double t : xt) {
+            const float sx = float(a.p0.x + (t - x0) / (x1 - x0) * (a.p1.x - a.p0.x));
+            const float w = ImGui::CalcTextSize(tick_label(t, xstep).c_str()).x;
+            apart = apart && label_x(sx, w) >= right + gap;
+            right = label_x(sx, w) + w;
+        }
+        if (apart) break;
+    }
+    const std::vector<double> yt = ticks(y0, y1, std::max(2, int((a.p1.y - a.p0.y) / (35 * k))));
+    const double ystep = yt.size() > 1 ? yt[1] - yt[0] : 1;
     std::string x_ticks;  // the x tick labels, for the tests (AppState::texts "ticks<id>")
+    const float lh = ImGui::GetTextLineHeight();
     for (double t : xt) {
         const float sx = float(a.p0.x + (t - x0) / (x1 - x0) * (a.p1.x - a.p0.x));
         dl->AddLine(ImVec2(sx, a.p0.y), ImVec2(sx, a.p1.y), kGrid);
-        dl->AddLine(ImVec2(sx, a.p1.y), ImVec2(sx, a.p1.y + 4), kFrame);
+        dl->AddLine(ImVec2(sx, a.p1.y), ImVec2(sx, a.p1.y + 4 * k), kFrame);
         const std::string s = tick_label(t, xstep);
         x_ticks += (x_ticks.empty() ? "" : " ") + s;
         const float w = ImGui::CalcTextSize(s.c_str()).x;
-        dl->AddText(ImVec2(sx - w / 2, a.p1.y + 4), kText, s.c_str());
+        dl->AddText(ImVec2(label_x(sx, w), a.p1.y + 4 * k), kText, s.c_str());
+        audit_tick(stem, {label_x(sx, w), a.p1.y + 4 * k, w, lh}, area, s);
     }
     for (double t : yt) {
         const float sy = float(a.p1.y - (t - y0) / (y1 - y0) * (a.p1.y - a.p0.y));
         dl->AddLine(ImVec2(a.p0.x, sy), ImVec2(a.p1.x, sy), kGrid);
-        dl->AddLine(ImVec2(a.p0.x - 4, sy), ImVec2(a.p0.x, sy), kFrame);
+        dl->AddLine(ImVec2(a.p0.x - 4 * k, sy), ImVec2(a.p0.x, sy), kFrame);
         const std::string s = log_y ? tick_label(std::pow(10.0, t), std::pow(10.0, t)) : tick_label(t, ystep);
         const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
-        dl->AddText(ImVec2(a.p0.x - 6 - ts.x, sy - ts.y / 2), kText, s.c_str());
+        dl->AddText(ImVec2(a.p0.x - 6 * k - ts.x, sy - ts.y / 2), kText, s.c_str());
+        audit_tick(stem, {a.p0.x - 6 * k - ts.x, sy - ts.y / 2, ts.x, ts.y}, area, s);
     }
     state().texts["ticks" + std::string(id)] = x_ticks;
     dl->AddRect(a.p0, a.p1, kFrame);
     if (x_label) {
         const float w = ImGui::CalcTextSize(x_label).x;
-        dl->AddText(ImVec2((a.p0.x + a.p1.x - w) / 2, a.p1.y + 17), kText, x_label);
+        const ImVec2 at((a.p0.x + a.p1.x - w) / 2, a.p1.y + 17 * k);
+        dl->AddText(at, kText, x_label);
+        audit_tick(stem, {at.x, at.y, w, lh}, area, x_label);
     }
-    if (y_label)
-        dl->AddText(ImVec2(a.p0.x - 30, a.p0.y - 17), kText, y_label);  // above the axis: ImGui has no rotated text
+    if (y_label) {  // above the axis: ImGui has no rotated text
+        const ImVec2 at(a.p0.x - 30 * k, a.p0.y - 17 * k);
+        dl->AddText(at, kText, y_label);
+        audit_tick(stem, {at.x, at.y, ImGui::CalcTextSize(y_label).x, lh}, area, y_label);
+    }
     return a;
 }
 
@@ -140,7 +171,7 @@ void line(const Axes& a, const std::vector<double>& xs, const std::vector<double
         if (std::isfinite(ys[i])) pts.push_back(a.map(xs[i], ys[i]));
     if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), color, 0, 2.0f);
     if (markers)
-        for (const ImVec2& p : pts) dl->AddCircleFilled(p, 3.0f, color);
+        for (const ImVec2& p : pts) dl->AddCircleFilled(p, 3.0f * em(), color);
     dl->PopClipRect();
 }
 
@@ -172,6 +203,23 @@ void legend(const Axes& a, const std::vector<std::pair<std::string, ImU32>>& ent
         const float y = b0.y + 2 + lh * float(i);
         dl->AddRectFilled(ImVec2(b0.x + 4, y + lh * 0.3f), ImVec2(b0.x + 16, y + lh * 0.7f), entries[i].second);
         dl->AddText(ImVec2(b0.x + 20, y), kText, entries[i].first.c_str());
+    }
+}
+
+}  // namespace app::plot
+
+namespace app::plot {
+
+void legend_line(const std::vector<std::pair<std::string, ImU32>>& entries) {
+    const float lh = ImGui::GetTextLineHeight();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i) ImGui::SameLine(0, lh);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + lh * 0.25f), ImVec2(p.x + lh, p.y + lh * 0.75f),
+                                                  entries[i].second);
+        ImGui::Dummy(ImVec2(lh, lh));
+        ImGui::SameLine();
+        ImGui::TextUnformatted(entries[i].first.c_str());
     }
 }
 

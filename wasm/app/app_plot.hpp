@@ -1,7 +1,7 @@
 // app_plot.hpp: small plotting helpers on ImDrawList (there is no ImPlot in Debian).
 //
 // Index: 1. Axes (data range -> screen)  2. begin_plot (reserve, frame, ticks, labels)
-//        3. marks: lines, bars, points, a vertical marker  4. legend
+//        3. marks: lines, bars, points, a vertical marker  4. legends (in the plot, or on a line above it)
 //
 // A plot is an InvisibleButton that reserves its rectangle and takes the mouse, so hover and click
 // work through ImGui as for any widget; everything else is drawn with the window's draw list. Its
@@ -42,5 +42,7 @@ std::vector<double> ticks(double a, double b, int target, bool integers = false)
 
 // 4. Legend in the top-right corner of the plot area.
 void legend(const Axes& a, const std::vector<std::pair<std::string, ImU32>>& entries);
+// A legend on a line of its own (at the cursor), for plots whose data fills every corner.
+void legend_line(const std::vector<std::pair<std::string, ImU32>>& entries);
 
 }  // namespace app::plot

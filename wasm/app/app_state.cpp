@@ -1,4 +1,4 @@
-// app_state.cpp: the single AppState and its small helpers. Index: 1. state  2. helpers (text that fits)
+// app_state.cpp: the single AppState and its small helpers. Index: 1. state  2. helpers (text that fits, help on hover)
 #include "app_state.hpp"
 
 #include <algorithm>
@@ -72,6 +72,18 @@ void text_fit(const std::string& text, ImU32 color, float width, const std::stri
         record_rect(name);
         state().texts[name] = shown;
     }
+}
+
+void help(const std::string& name, const std::string& text) {
+    AppState& s = state();
+    s.helps[name] = text;
+    if (!ImGui::IsItemHovered()) return;
+    s.help_shown = text;
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
 }
 
 }  // namespace app

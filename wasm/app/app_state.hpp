@@ -116,6 +116,7 @@ struct AppState {
     // drawn (app_main.cpp), as for the whole canvas.
     struct PlotPng {
         bool pending = false;
+        int wait = 0;  // frames to build before the one taken (the menu that asked must be gone)
         float x = 0, y = 0, w = 0, h = 0;
         std::string name;  // file name stem (the plot's id)
     } plot_png;
@@ -127,7 +128,8 @@ struct AppState {
         ImVec2 first_pos, first_size;  // the default arrangement (draw_panels)
         ImVec2 pos, size;              // now (size: uncollapsed)
         bool collapsed = false;
-        bool seen = false;  // drawn at least once
+        bool seen = false;         // drawn at least once
+        bool user_placed = false;  // moved, resized or collapsed by the user (or a link): it stays there
     };
     std::array<Panel, 8> panels;
     struct Place {
@@ -172,6 +174,30 @@ struct AppState {
     std::map<std::string, Rect> rects;
     // The text shown by text_fit() under the same names (cut ones end in "..."), for the tests.
     std::map<std::string, std::string> texts;
+    // Help on hover (help()): each widget's text by name, and the one shown this frame ("" if none).
+    std::map<std::string, std::string> helps;
+    std::string help_shown;
+    // The interface's scale: 1 up to 1400 x 900, larger on larger canvases (app_main.cpp picks the
+    // font of that size; the plots scale their margins with it).
+    float ui_scale = 1.0f;
+    // The layout audit (app_audit.cpp): every labelled ImGui item of one frame with its rectangle
+    // and the clipping rectangle it was drawn in, and every plot's tick labels, for the tests.
+    struct AuditItem {
+        std::string window, label, kind;  // kind: "item" (ImGui's) or "tick" (a plot's tick label)
+        Rect box, clip;
+        float label_w = 0;  // the visible label's width
+    };
+    bool audit_requested = false, audit_running = false, audit_ready = false;
+    std::vector<AuditItem> audit;
+    // The running study: an estimate of its time (ms, 0: none), when it started (ms, performance.now()),
+    // and a press of the cancel button. A settings change estimated long waits for the user's
+    // confirmation (web/main.mjs decides), with its estimate (confirm_ms > 0).
+    double estimate_ms = 0.0, started_ms = 0.0, confirm_ms = 0.0;
+    std::string confirm_what;           // what the confirmation runs (its words)
+    bool cancel_requested = false;      // the cancel button (the frame loop tells the page at once)
+    int confirm_answer = 0;             // 1: run, -1: do not (the page takes it)
+    bool drop_requested_files = false;  // "open files..." pressed (the page opens its file input)
+    bool drop_requested_folder = false;
 };
 
 AppState& state();
@@ -208,6 +234,15 @@ void record_rect(const std::string& name);
 // `text` in the width left on the line (or `width` when > 0): cut with "..." when it does not fit,
 // the whole text then in a tooltip on hover. Records its rectangle under `name` when given.
 void text_fit(const std::string& text, ImU32 color = 0, float width = 0.0f, const std::string& name = "");
+// Help on hover for the last drawn item: what it is, its docs/method.md name and unit. Kept under
+// `name` in AppState::helps (tests read it), shown as a tooltip while the item is hovered.
+void help(const std::string& name, const std::string& text);
+// The layout audit (app_audit.cpp): the frame loop brackets each frame; plots add their tick labels
+// (`box` drawn inside `area`).
+void audit_begin_frame();
+void audit_end_frame();
+void audit_tick(const std::string& plot, const AppState::Rect& box, const AppState::Rect& area,
+                const std::string& text);
 // The finding in one line, from the results shown (app_summary.cpp).
 std::string finding_summary();
 

@@ -126,15 +126,14 @@ void set_layout(const val& layout) {
     }
 }
 
-// The panels the user moved, resized or collapsed (differing from the first arrangement by more
-// than 2 pixels), rounded to whole pixels, for the URL.
+// The panels the user moved, resized or collapsed (app_panels.cpp: they no longer follow the
+// arrangement), rounded to whole pixels, for the URL.
 val layout() {
     const app::AppState& s = app::state();
     val out = val::array();
-    auto off = [](ImVec2 a, ImVec2 b) { return std::fabs(a.x - b.x) > 2 || std::fabs(a.y - b.y) > 2; };
     for (int i = 0; i < int(s.panels.size()); ++i) {
         const app::AppState::Panel& p = s.panels[std::size_t(i)];
-        if (!p.seen || (!p.collapsed && !off(p.pos, p.first_pos) && !off(p.size, p.first_size))) continue;
+        if (!p.seen || !p.user_placed) continue;
         val q = val::object();
         q.set("panel", i);
         q.set("x", int(std::lround(p.pos.x)));
@@ -147,7 +146,7 @@ val layout() {
     return out;
 }
 
-// Every panel's place now (tests, and the console): [{title, x, y, w, h, collapsed}].
+// Every panel's place now (tests, and the console): [{title, x, y, w, h, collapsed, userPlaced}].
 val panels() {
     val out = val::array();
     for (const app::AppState::Panel& p : app::state().panels) {
@@ -159,6 +158,7 @@ val panels() {
         q.set("w", p.size.x);
         q.set("h", p.size.y);
         q.set("collapsed", p.collapsed);
+        q.set("userPlaced", p.user_placed);
         out.call<void>("push", q);
     }
     return out;

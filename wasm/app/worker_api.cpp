@@ -8,6 +8,7 @@
 //        4. noise and VAE sampling (the core's noise.cpp, the file `strata characterize` uses)
 //        5. PSNR and SHA-256
 //        5b. t-SNE of a model's clean set and one noisy set, from the kernel's distances (tsne.cpp)
+//        5e. interpolation between two samples and neighbours of one (interpolation.hpp, neighbours.hpp)
 //        5c. reading files from anywhere with the core's (fuzzed) readers: models/manifest.json,
 //            the study's images (the sample, dropped .npy, IDX or image files) at a model's shape
 //        5d. models from anywhere: the plan of a model's run (model_plan.hpp) and its normalisation
@@ -17,12 +18,15 @@
 // so nothing here computes anything itself; it only moves arrays in and JSON out. Errors of the
 // core (strata::Error) come back as {"error": "..."} so the worker can show them instead of dying.
 #include "analysis.hpp"
+#include "cancel.hpp"
 #include "error.hpp"
 #include "idx_format.hpp"
 #include "images.hpp"
+#include "interpolation.hpp"
 #include "js_value.hpp"
 #include "manifest.hpp"
 #include "model_plan.hpp"
+#include "neighbours.hpp"
 #include "noise.hpp"
 #include "npy.hpp"
 #include "onnx_io.hpp"
@@ -36,6 +40,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -149,6 +154,11 @@ std::string analyze_clean(const std::string& model, const val& latents, const va
     } catch (const std::exception& e) { return error_json(e.what()); }
 }
 
+// The cancel flag (cancel.hpp): its byte address in the module's memory (the page sets it through
+// shared memory while a call runs), and setting or clearing it from the worker itself.
+double cancel_flag_address() { return double(reinterpret_cast<std::uintptr_t>(&strata::cancel_flag())); }
+void set_cancel(bool on) { strata::cancel_flag().store(on ? 1 : 0); }
+
 // to_json of one noisy set against the model's clean analysis, or {"error"}.
 std::string analyze_noisy(const std::string& model, const val& latents, double sigma) {
     try {
@@ -202,6 +212,9 @@ val psnr_stats(const val& x_hat, const val& x, unsigned count, unsigned pixels) 
     const strata::PsnrStats s = strata::psnr_stats(a.data(), b.data(), count, pixels);
     out.set("mean", s.mean);
     out.set("std", s.std);
+    val values = val::array();  // per image, in order
+    for (double v : s.per_image) values.call<void>("push", v);
+    out.set("values", values);
     return out;
 }
 
@@ -456,12 +469,50 @@ val model_pixels(const val& x, unsigned count, int c, int h, int w, const std::s
     return out;
 }
 
+// 5e. Interpolation and neighbours, on the model's clean analysis (analyzeClean) ------------------------------
+const strata::CleanAnalysis& clean_analysis_of(const std::string& model) {
+    const auto it = clean_analyses().find(model);
+    if (it == clean_analyses().end()) throw strata::Error(model + ": the clean set must be analysed first");
+    return *it->second;
+}
+
+// The straight path between latents za and zb (Float32Array, C x H x W each; VAE: mu) of samples a
+// and b in `steps` steps: {latents: Float32Array (steps x C x H x W, for the decoder), path:
+// to_json(InterpolationPath) as JSON text} or {error}.
+val interpolate(const std::string& model, const val& za, const val& zb, double a, double b, int steps) {
+    val out = val::object();
+    try {
+        const strata::CleanAnalysis& clean = clean_analysis_of(model);
+        const strata::LatentShape& ls = clean.clean().shape;
+        const std::vector<float> fa = floats_from(za), fb = floats_from(zb);
+        if (fa.size() != std::size_t(ls.size()) || fb.size() != std::size_t(ls.size()))
+            throw strata::Error(model + ": an endpoint latent does not have the clean set's C*H*W values");
+        const std::vector<double> da(fa.begin(), fa.end()), db(fb.begin(), fb.end());  // widened, as characterize
+        const strata::InterpolationPath path =
+            strata::interpolate(clean, da.data(), db.data(), std::size_t(a), std::size_t(b), steps);
+        const std::vector<double> z = strata::path_latents(da.data(), db.data(), ls, steps);
+        out.set("latents", float32_array(std::vector<float>(z.begin(), z.end())));
+        out.set("path", strata::to_json(path).dump());
+    } catch (const std::exception& e) { out.set("error", std::string(e.what())); }
+    return out;
+}
+
+// The k nearest clean samples of clean sample i: to_json(Neighbours) as JSON text, or {"error"}.
+std::string neighbours(const std::string& model, double i, double k) {
+    try {
+        if (!(i >= 0) || !(k >= 0)) throw strata::Error("neighbours: the sample and k must be >= 0");
+        return strata::to_json(strata::neighbours(clean_analysis_of(model), std::size_t(i), std::size_t(k))).dump();
+    } catch (const std::exception& e) { return error_json(e.what()); }
+}
+
 }  // namespace
 
 // 6. The embind table -------------------------------------------------------------------------------------------
 EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("analyze", &analyze);
     emscripten::function("analyzeClean", &analyze_clean);
+    emscripten::function("cancelFlagAddress", &cancel_flag_address);
+    emscripten::function("setCancel", &set_cancel);
     emscripten::function("analyzeNoisy", &analyze_noisy);
     emscripten::function("studySettings", &study_settings);
     emscripten::function("addNoise", &add_noise);
@@ -469,6 +520,8 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("psnrStats", &psnr_stats);
     emscripten::function("sha256", &sha256_hex);
     emscripten::function("tsne", &tsne_embedding);
+    emscripten::function("interpolate", &interpolate);
+    emscripten::function("neighbours", &neighbours);
     emscripten::function("parseManifest", &parse_manifest_json);
     emscripten::function("imageSet", &image_set);
     emscripten::function("planModel", &plan_model);

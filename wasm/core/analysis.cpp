@@ -26,6 +26,11 @@
 
 namespace strata {
 
+FactorRoute factor_route(const GeometrySettings& s) {
+    return (s.metric == "log-euclidean" || s.metric == "bures-wasserstein") ? FactorRoute::Fast
+                                                                            : FactorRoute::Accurate;  // see spsd.hpp
+}
+
 namespace {
 
 std::string shape_text(const LatentShape& s) {
@@ -55,9 +60,7 @@ PreparedSet prepare(const LatentSet& set, const GeometrySettings& s) {
     std::vector<std::array<int, 3>> ranks(set.n);
     PreparedSet out;
     out.effective_ranks.resize(set.n);
-    const FactorRoute route = (s.metric == "log-euclidean" || s.metric == "bures-wasserstein")
-                                  ? FactorRoute::Fast
-                                  : FactorRoute::Accurate;  // see spsd.hpp
+    const FactorRoute route = factor_route(s);
     parallel_for(set.n, s.threads, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
             points[i] = spsd_point(set.sample(i), set.shape, s.centered, route);
@@ -244,11 +247,30 @@ SetResult CleanAnalysis::finish(NoisyKernels k) const {
     return r;
 }
 
+Eigen::VectorXd CleanAnalysis::distances_sq_from(std::size_t i) const {
+    if (i >= points_.size())
+        throw Error(clean_.name + ": sample " + std::to_string(i) + " is outside the " +
+                    std::to_string(points_.size()) + " clean samples");
+    PointSet one;  // point i alone, as the set prepared it
+    if (!points_.points.empty()) one.points = {points_.points[i]};
+    if (!points_.prepared.empty()) one.prepared = {points_.prepared[i]};
+    one.ranks = {points_.ranks[i]};
+    if (points_.features.size() > 0) one.features = points_.features.row(Eigen::Index(i));
+    return pairwise_sq(one, points_, settings_).row(0).transpose();
+}
+
+Eigen::MatrixXd CleanAnalysis::distances_sq_to_clean(std::vector<SpsdPoint> points,
+                                                     std::vector<std::array<int, 3>> ranks) const {
+    PointSet p = make_point_set(std::move(points), std::move(ranks), settings_);
+    if (settings_.metric == "log-euclidean") p.features.rowwise() -= origin_;
+    return pairwise_sq(p, points_, settings_);
+}
+
 SetResult CleanAnalysis::add_noisy(const LatentSet& noisy) const { return finish(noisy_kernels(noisy)); }
 
 // 5. The whole analysis ---------------------------------------------------------------------------------------
 GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const GeometrySettings& settings,
-                                const ProgressFn& progress) {
+                                const ProgressFn& progress, std::shared_ptr<const CleanAnalysis>* clean_out) {
     auto report = [&](const std::string& stage, double f) {
         if (progress) progress(stage, f);
     };
@@ -269,7 +291,9 @@ GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const Geomet
     const std::size_t S = sets.size();
     result.settings = settings;
 
-    const CleanAnalysis clean(sets[0], settings);
+    const auto clean_ptr = std::make_shared<const CleanAnalysis>(sets[0], settings);
+    const CleanAnalysis& clean = *clean_ptr;
+    if (clean_out) *clean_out = clean_ptr;
     result.bandwidth = clean.bandwidth();
     result.landmarks = clean.landmarks();
     result.sets.push_back(clean.clean());

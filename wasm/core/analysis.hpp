@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -76,14 +77,21 @@ struct GeometryResult {
     std::vector<std::pair<std::string, double>> stage_seconds;
 };
 
+// How the SPSD points of a set are computed for the metric (spsd.hpp): log-euclidean and
+// bures-wasserstein take the fast route, the metrics that divide by small eigenvalues the accurate one.
+FactorRoute factor_route(const GeometrySettings& settings);
+
 // Progress: called with a short stage label and the fraction done in [0, 1].
 using ProgressFn = std::function<void(const std::string& stage, double fraction)>;
 
 // 3. Runs the analysis. sets[0] is the clean set; every set must have the clean set's latent shape
 // and at least 2 samples (normally the same images at another noise level).
 // Throws strata::Error on bad input (names the set).
+// `clean_out`, if given, receives the clean set's analysis (for interpolation and neighbours).
+class CleanAnalysis;
 GeometryResult analyze_geometry(const std::vector<LatentSet>& sets, const GeometrySettings& settings,
-                                const ProgressFn& progress = {});
+                                const ProgressFn& progress = {},
+                                std::shared_ptr<const CleanAnalysis>* clean_out = nullptr);
 
 // 4. Incremental analysis -------------------------------------------------------------------------
 // A noisy set's results depend only on itself and the clean set (the bandwidth, the clean kernel
@@ -120,6 +128,15 @@ public:
     };
     NoisyKernels noisy_kernels(const LatentSet& noisy) const;
     SetResult finish(NoisyKernels kernels) const;
+
+    // What the interpolation and the neighbours (interpolation.hpp, neighbours.hpp) read of the clean set:
+    // the squared distances d_PM^2 from clean point i to every clean point (computed on demand: the
+    // N x N matrix is not kept), its kernel spectrum, and the squared distances from other points (a
+    // path's steps) to every clean point (points.size() x N), prepared as the clean points are (the
+    // same metric, the same shift of the log features).
+    Eigen::VectorXd distances_sq_from(std::size_t i) const;
+    const KernelSpectrum& spectrum() const { return spectrum_; }
+    Eigen::MatrixXd distances_sq_to_clean(std::vector<SpsdPoint> points, std::vector<std::array<int, 3>> ranks) const;
 
 private:
     void clean_landmarks(const std::string& clean_name);

@@ -1,4 +1,4 @@
-// noise.cpp: SplitMix64 + Box-Muller streams (rule in noise.hpp). Index: 1. stream  2. uses  3. index samples
+// noise.cpp: SplitMix64 + Box-Muller streams (rule in noise.hpp). Index: 1. stream  2. uses  4. index samples
 #include "noise.hpp"
 
 #include <algorithm>
@@ -11,32 +11,26 @@ constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;  // SplitMix64's increm
 }
 
 // 1. Stream --------------------------------------------------------------------------------------
-namespace {
-// The uniform numbers of the stream (seed, index, purpose), one after the other (rule in noise.hpp).
-class UniformStream {
-public:
-    UniformStream(std::uint64_t seed, std::uint64_t index, Purpose purpose)
-        : state_(seed ^ (kGolden * (index + 1)) ^ (std::uint64_t(purpose) << 56)) {}
-    double next() { return double(bits() >> 11) * 0x1.0p-53; }  // in [0, 1)
+Stream::Stream(std::uint64_t seed, std::uint64_t index, Purpose purpose)
+    : state_(seed ^ (kGolden * (index + 1)) ^ (std::uint64_t(purpose) << 56)) {}
 
-private:
-    std::uint64_t bits() {
-        state_ += kGolden;
-        std::uint64_t z = state_;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    std::uint64_t state_;
-};
-}  // namespace
+std::uint64_t Stream::next() {
+    state_ += kGolden;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+double Stream::uniform() { return double(next() >> 11) * 0x1.0p-53; }
 
 std::vector<float> gaussian_stream(std::uint64_t seed, std::uint64_t index, Purpose purpose, std::size_t count) {
-    UniformStream stream(seed, index, purpose);
+    Stream stream(seed, index, purpose);
+    auto uniform = [&stream]() { return stream.uniform(); };
     std::vector<float> out(count);
     const double two_pi = 6.283185307179586476925286766559;
     for (std::size_t i = 0; i < count; i += 2) {
-        const double u1 = stream.next(), u2 = stream.next();
+        const double u1 = uniform(), u2 = uniform();
         const double r = std::sqrt(-2.0 * std::log(1.0 - u1));  // 1 - u1 is in (0, 1]: no log(0)
         out[i] = float(r * std::cos(two_pi * u2));
         if (i + 1 < count) out[i + 1] = float(r * std::sin(two_pi * u2));
@@ -72,14 +66,14 @@ std::vector<float> vae_sample(const std::vector<float>& mu, const std::vector<fl
     return z;
 }
 
-// 3. Index samples -------------------------------------------------------------------------------------
+// 4. Index samples -------------------------------------------------------------------------------------
 std::vector<std::size_t> sample_indices(std::uint64_t seed, std::size_t n, std::size_t m, Purpose purpose) {
     std::vector<std::size_t> all(n);
     for (std::size_t i = 0; i < n; ++i) all[i] = i;
     if (m >= n) return all;
-    UniformStream stream(seed, 0, purpose);
+    Stream stream(seed, 0, purpose);
     for (std::size_t i = 0; i < m; ++i) {
-        const std::size_t j = std::min(n - 1, i + std::size_t(stream.next() * double(n - i)));
+        const std::size_t j = std::min(n - 1, i + std::size_t(stream.uniform() * double(n - i)));
         std::swap(all[i], all[j]);
     }
     all.resize(m);

@@ -1,7 +1,7 @@
 // noise.hpp: the reproducible Gaussian numbers of the study, natively and in the page.
 //
-// Index: 1. gaussian_stream  2. add_noise (docs/method.md section 1)  3. vae_sample (section 2)
-//        4. sample_indices (the landmarks of docs/method.md, "Landmarks")
+// Index: 1. Stream (the seeded generator) and gaussian_stream  2. add_noise (docs/method.md section 1)
+//        3. vae_sample (section 2)  4. sample_indices (the landmarks of docs/method.md, "Landmarks")
 //
 // Why our own generator: the noise e and the VAE's reparameterisation e must be the same numbers
 // on every machine and in the page (JavaScript), so they cannot come from std::normal_distribution
@@ -20,9 +20,21 @@
 
 namespace strata::noise {
 
-enum Purpose : std::uint64_t { kInputNoise = 1, kVaeSample = 2, kLandmarks = 3 };
+enum Purpose : std::uint64_t { kInputNoise = 1, kVaeSample = 2, kInterpolationPairs = 3, kLandmarks = 4 };
 
-// 1. `count` standard normal numbers of the stream (seed, index, purpose).
+// 1. The stream (seed, index, purpose): next() and uniform() as in the rule above. Other seeded
+// draws of the study (interpolation pairs) use it too, so everything random has one generator.
+class Stream {
+public:
+    Stream(std::uint64_t seed, std::uint64_t index, Purpose purpose);
+    std::uint64_t next();
+    double uniform();  // (next() >> 11) * 2^-53, in [0, 1)
+
+private:
+    std::uint64_t state_;
+};
+
+// `count` standard normal numbers of the stream (seed, index, purpose).
 std::vector<float> gaussian_stream(std::uint64_t seed, std::uint64_t index, Purpose purpose, std::size_t count);
 
 // 2. y = clip(x + sigma * e, 0, 1) for `count` images of `pixels` values, image k being test image

@@ -4,7 +4,10 @@
 // eigenproblem per set, row blocks of a distance matrix). parallel_for splits [0, n) into
 // contiguous chunks, one per thread. Under WebAssembly without pthreads it runs serially.
 // An exception thrown by a chunk is re-thrown in the caller after all threads have joined.
+// parallel_each polls the cancel flag (cancel.hpp) before each item.
 #pragma once
+#include "cancel.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <exception>
@@ -55,7 +58,10 @@ void parallel_for(std::size_t n, int threads, Body&& body) {
 template <class Body>
 void parallel_each(std::size_t n, int threads, Body&& body) {
     parallel_for(n, threads, [&](std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i) body(i);
+        for (std::size_t i = b; i < e; ++i) {
+            check_cancel();
+            body(i);
+        }
     });
 }
 

@@ -28,6 +28,7 @@ PsnrStats psnr_stats(const float* x_hat, const float* x, std::size_t count, std:
     double var = 0.0;
     for (double v : p) var += (v - s.mean) * (v - s.mean);
     s.std = std::sqrt(var / double(count));
+    s.per_image = std::move(p);
     return s;
 }
 

@@ -5,12 +5,14 @@
 // PSNR; psnr_stats() caps it at 100 dB so means stay finite.
 #pragma once
 #include <cstddef>
+#include <vector>
 
 namespace strata {
 
 struct PsnrStats {
     double mean = 0.0;
-    double std = 0.0;  // population standard deviation over the images
+    double std = 0.0;               // population standard deviation over the images
+    std::vector<double> per_image;  // each image's PSNR (capped as the mean's), in order
 };
 
 double psnr(const float* x_hat, const float* x, std::size_t pixels);

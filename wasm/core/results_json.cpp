@@ -1,6 +1,6 @@
 // results_json.cpp: the analysis types and the study's settings as JSON.
 //
-// Index: 1. the analysis types  2. the study's settings block
+// Index: 1. the analysis types  1b. interpolation paths and neighbours  2. the study's settings block
 #include "results_json.hpp"
 
 #include "rank.hpp"
@@ -93,7 +93,7 @@ Json to_json(const LandmarkInfo& l) {
     j.set("m", l.m);
     j.set("rule",
           "m distinct indices of the clean set, uniformly without replacement (partial Fisher-Yates shuffle on the "
-          "stream (seed, 0, purpose 3) of wasm/core/noise.hpp), sorted ascending; the same for every noise level");
+          "stream (seed, 0, purpose 4) of wasm/core/noise.hpp), sorted ascending; the same for every noise level");
     j.set("seed", static_cast<unsigned long long>(l.seed));
     j.set("indices", Json::array_of(l.indices));
     j.set("bandwidth_rule", "median of the pairwise distances among the landmarks, unless given");
@@ -106,6 +106,64 @@ Json to_json(const LandmarkInfo& l) {
           "(the same rule on the set); kernel_min_eigenvalue of that joint W; embedding_2d in the clean features");
     j.set("approximate",
           "hilbert_dim, kernel_spectrum, kernel_min_eigenvalue (of W), embedding_2d, principal_angles_deg");
+    return j;
+}
+
+// 1b. Interpolation and neighbours ----------------------------------------------------------------------------
+Json to_json(const InterpolationPath& path) {
+    Json j = Json::object();
+    j.set("a", path.a);
+    j.set("b", path.b);
+    std::vector<double> t, distance;
+    std::vector<std::array<int, 3>> ranks;
+    Json changes = Json::array(), outside = Json::array(), nearest = Json::array();
+    for (const PathStep& s : path.steps) {
+        t.push_back(s.t);
+        ranks.push_back(s.ranks);
+        changes.push(Json(s.changes_stratum));
+        outside.push(Json(s.outside_endpoints));
+        distance.push_back(s.distance);
+        nearest.push(Json(s.nearest));
+    }
+    j.set("t", Json::array_of(t));
+    j.set("ranks", rows(ranks));
+    j.set("changes_stratum", std::move(changes));
+    j.set("outside_endpoints", std::move(outside));
+    j.set("distance_to_data", Json::array_of(distance));
+    j.set("nearest", std::move(nearest));
+    j.set("leaves_endpoint_strata", path.leaves_endpoint_strata);
+    j.set("changes_stratum_anywhere", path.changes_stratum);
+    j.set("mean_interior_distance", path.mean_interior_distance);
+    j.set("max_distance", path.max_distance);
+    return j;
+}
+
+Json to_json(const InterpolationSummary& s) {
+    Json j = Json::object();
+    j.set("pairs", s.pairs);
+    j.set("steps", s.steps);
+    j.set("fraction_leaving_endpoint_strata", s.fraction_leaving_endpoint_strata);
+    j.set("fraction_changing_stratum", s.fraction_changing_stratum);
+    j.set("mean_interior_distance", s.mean_interior_distance);
+    j.set("max_distance", s.max_distance);
+    return j;
+}
+
+Json to_json(const Neighbours& n) {
+    auto list = [](const std::vector<Neighbour>& v) {
+        Json a = Json::array();
+        for (const Neighbour& e : v) {
+            Json o = Json::object();
+            o.set("index", e.index);
+            o.set("distance", e.distance);
+            a.push(std::move(o));
+        }
+        return a;
+    };
+    Json j = Json::object();
+    j.set("latent", list(n.latent));
+    j.set("kernel", list(n.kernel));
+    j.set("kernel_dim", n.kernel_dim);
     return j;
 }
 
@@ -135,6 +193,13 @@ Json study_settings_json(const StudyProvenance& p) {
     st.set("runner", p.runner);
     st.set("geometry", to_json(p.geometry, p.geometry.bandwidth ? *p.geometry.bandwidth : std::nan("")));
     st.set("bandwidth_note", "the bandwidth h actually used is per model (models[i].bandwidth)");
+    st.set("interpolations", p.interpolations);
+    st.set("interpolation_steps", p.interpolation_steps);
+    if (p.interpolations > 0)
+        st.set("interpolation_rule",
+               "pairs i < j drawn uniformly without repeats from stream (seed, 0, purpose 3), the same for every "
+               "model; Z(t) = (1 - t) Z_a + t Z_b at t = k / (K - 1); variational models in mu; distance to data: "
+               "smallest d_PM to the model's clean latents as analysed (wasm/core/interpolation.hpp)");
     return st;
 }
 

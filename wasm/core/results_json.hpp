@@ -1,13 +1,15 @@
 // results_json.hpp: the results as JSON, with the field names of `strata geometry` and
 // `strata characterize` (docs/method.md, "What every result names").
 //
-// Index: 1. the analysis types  2. the study's settings block
+// Index: 1. the analysis types  1b. interpolation paths and neighbours  2. the study's settings block
 //
 // The page's worker calls the same functions, so the native and the browser results have the
 // same keys, in the same order, with the same wording of every rule.
 #pragma once
 #include "analysis.hpp"
+#include "interpolation.hpp"
 #include "json.hpp"
+#include "neighbours.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +25,14 @@ Json to_json(const GeometryResult& result);  // {"settings": ..., "landmarks": .
 // The landmarks of a Nystrom analysis: M, the rule, the seed, the indices, what is approximate.
 Json to_json(const LandmarkInfo& landmarks);
 
+// 1b. Interpolation and neighbours --------------------------------------------------------------------
+// A path: {a, b, t, ranks, changes_stratum, outside_endpoints, distance_to_data, nearest, leaves_endpoint_strata,
+// changes_stratum_anywhere, mean_interior_distance, max_distance}, one array entry per step.
+Json to_json(const InterpolationPath& path);
+Json to_json(const InterpolationSummary& summary);
+// {latent: [{index, distance}], kernel: [...], kernel_dim}
+Json to_json(const Neighbours& n);
+
 // 2. The study's settings block ------------------------------------------------------------------------
 // Everything that determines a study's numbers besides the models: where the images come from, which
 // of them, the noise and sampling rules, and the geometry settings. The fixed rules (the noise
@@ -37,9 +47,11 @@ struct StudyProvenance {
     Json image_source;       // the image source's details (strata characterize --images); null: none
     std::uint64_t seed = 0;  // noise and VAE sampling streams
     std::vector<double> sigmas;
-    std::string vae_latent;     // "sample" | "mean"
-    std::string runner;         // what executed the ONNX graphs
-    GeometrySettings geometry;  // its bandwidth, when given, is written; otherwise null
+    std::string vae_latent;                                // "sample" | "mean"
+    std::string runner;                                    // what executed the ONNX graphs
+    GeometrySettings geometry;                             // its bandwidth, when given, is written; otherwise null
+    std::size_t interpolations = 0;                        // seeded pairs per model (0: none)
+    int interpolation_steps = kDefaultInterpolationSteps;  // K
 };
 Json study_settings_json(const StudyProvenance& p);
 
