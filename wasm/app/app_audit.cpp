@@ -13,6 +13,7 @@
 #include "app_state.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "js_value.hpp"
 
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -105,14 +106,7 @@ void request_audit() {
 val audit_items() {
     const app::AppState& s = app::state();
     if (!s.audit_ready) return val::null();
-    auto box = [](const app::AppState::Rect& r) {
-        val o = val::object();
-        o.set("x", r.x);
-        o.set("y", r.y);
-        o.set("w", r.w);
-        o.set("h", r.h);
-        return o;
-    };
+    auto box = [](const app::AppState::Rect& r) { return app::rect_js(r.x, r.y, r.w, r.h); };
     val out = val::array();
     for (const Item& it : s.audit) {
         if (it.label.empty() || it.label[0] == '#') continue;  // no visible label

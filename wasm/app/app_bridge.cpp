@@ -164,16 +164,8 @@ val view_state() {
     o.set("frameMs", s.frame_ms);
     o.set("frameRedrawn", app::last_present().redrawn);  // fraction of the canvas drawn again
     o.set("frameRects", app::last_present().rects);
-    auto rect = [](const app::AppState::Rect& r) {
-        val v = val::object();
-        v.set("x", r.x);
-        v.set("y", r.y);
-        v.set("w", r.w);
-        v.set("h", r.h);
-        return v;
-    };
     val rects = val::object();
-    for (const auto& [name, r] : s.rects) rects.set(name, rect(r));
+    for (const auto& [name, r] : s.rects) rects.set(name, app::rect_js(r.x, r.y, r.w, r.h));
     o.set("rects", rects);
     val texts = val::object();
     for (const auto& [name, t] : s.texts) texts.set(name, t);

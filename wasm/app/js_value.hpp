@@ -22,4 +22,14 @@ inline std::vector<std::string> strings_of(const emscripten::val& a) {
     return out;
 }
 
+// A rectangle as the JS object {x, y, w, h} (canvas pixels).
+inline emscripten::val rect_js(float x, float y, float w, float h) {
+    emscripten::val v = emscripten::val::object();
+    v.set("x", x);
+    v.set("y", y);
+    v.set("w", w);
+    v.set("h", h);
+    return v;
+}
+
 }  // namespace app
