@@ -554,13 +554,15 @@ async function runStudy(params) {
       if (model.encKey !== encKey) Object.assign(model, { encKey, enc: [], anaKey: null });
       const anaKey = encKey + JSON.stringify(params.geometry);
       if (model.anaKey !== anaKey) Object.assign(model, { anaKey, sets: [] });
+      // The status says what this step really does: with kept latents, the analysis alone.
+      const encoding = !model.sets[k] && !model.enc[k]?.z;
       post({
         type: 'progress',
         fraction: done / steps,
-        status: `${model.entry.name}: sigma = ${params.sigmas[k]} (encoding, decoding, analysis)`,
+        status: `${model.entry.name}: sigma = ${params.sigmas[k]} (${encoding ? 'encoding, decoding, analysis' : model.sets[k] ? 'kept' : 'analysis'}${params.geometry.metric === 'log-euclidean' ? '' : `, ${params.geometry.metric}`})`,
       });
       try {
-        if (!model.sets[k] && !model.enc[k]?.z)
+        if (encoding)
           model.enc[k] = await exclusive(() => encodeDecode(model, data, params.sigmas[k], params, timings));
         model.sets[k] ??= await analyzeSet(model, k, model.enc[k], params.sigmas, params, timings);
       } catch (e) {

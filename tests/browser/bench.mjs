@@ -127,7 +127,7 @@ function moveMouseAlong(page) {
 // The user of the `dragging` pass: holds the kernel-diagnostics panel by its title bar and moves
 // it on every animation frame until stop() is called.
 async function dragPanel(page) {
-  await page.waitForFunction(() => window.strata.panels().length === 7);
+  await page.waitForFunction(() => window.strata.panels().some((q) => q.title === 'Kernel diagnostics'));
   const d = (await page.evaluate(() => window.strata.panels())).find((q) => q.title === 'Kernel diagnostics');
   await page.mouse.move(d.x + 60, d.y + 8);
   await sleep(100);

@@ -424,6 +424,9 @@ void rank_histograms() {
                                                   top * 1.15, mode_names[mode], "count", false, true);
             for (const auto& [k, v] : hc) plot::bar(a, k, v, noisy ? 0.4 : 0.8, noisy ? -0.2 : 0, kCleanColor);
             for (const auto& [k, v] : hn) plot::bar(a, k, v, 0.4, 0.2, kNoisyColor);
+            // The strata's small bars (a few samples beside hundreds) carry their count.
+            for (const auto& [k, v] : hc) plot::bar_label(a, k, v, noisy ? 0.4 : 0.8, noisy ? -0.2 : 0, v);
+            for (const auto& [k, v] : hn) plot::bar_label(a, k, v, 0.4, 0.2, v);
             help("hist" + std::to_string(mi) + "_" + std::to_string(mode), kHelpHistogram);
         }
     }
@@ -700,7 +703,8 @@ void draw_view_points(const plot::Axes& a, const ViewSets& v, const SetView* hl_
     dl->PopClipRect();
 }
 
-void view_legend(const plot::Axes& a, const ViewSets& v, const SetView* hl_set) {
+// The view's legend; by class (up to 20 entries) it goes on lines above the plot, else in its corner.
+std::vector<std::pair<std::string, ImU32>> view_legend(const ViewSets& v, const SetView* hl_set) {
     const AppState& s = state();
     std::vector<std::pair<std::string, ImU32>> leg;
     if (s.color_by == AppState::ColorBy::Set) {
@@ -720,10 +724,10 @@ void view_legend(const plot::Axes& a, const ViewSets& v, const SetView* hl_set) 
         leg.push_back(
             {"row " + triple_text(s.highlight.ranks) + (s.highlight.k ? " s=" + sigma_text(hl_set->sigma) : " clean"),
              IM_COL32(255, 255, 255, 230)});
-    plot::legend(a, leg);
     std::string words;  // for the tests
     for (const auto& e : leg) words += (words.empty() ? "" : "; ") + e.first;
     state().texts["kpca_legend"] = words;
+    return leg;
 }
 
 // Hover: the nearest point within 8 px (noisy points first: they are drawn on top), with a tooltip
@@ -804,16 +808,19 @@ void kpca_view() {
                 y1 = std::max(y1, p[1]);
             }
     const double px = (x1 - x0) * 0.05 + 1e-12, py = (y1 - y0) * 0.05 + 1e-12;
+    const bool highlighting = s.highlight.active && s.highlight.model == s.kpca_model;
+    const SetView* hl_set = highlighting ? set_at(m, s.highlight.k) : nullptr;
+    const auto legend = view_legend(v, hl_set);
+    const bool legend_above = s.color_by == AppState::ColorBy::Class;
+    if (legend_above) { plot::legend_line(legend); }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const plot::Axes a =
         plot::begin_plot(tsne ? "##tsne" : "##kpca", ImVec2(avail.x, std::max(160.0f, avail.y)), x0 - px, x1 + px,
                          y0 - py, y1 + py, tsne ? "t-SNE 1" : "component 1", tsne ? "t-SNE 2" : "component 2");
     s.rects["kpca_plot"] = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
     if (!a.hovered) help("kpca_view", kHelpView);
-    const bool highlighting = s.highlight.active && s.highlight.model == s.kpca_model;
-    const SetView* hl_set = highlighting ? set_at(m, s.highlight.k) : nullptr;
     draw_view_points(a, v, hl_set);
-    view_legend(a, v, hl_set);
+    if (!legend_above) plot::legend(a, legend);
     view_hover(a, v);
     ImGui::End();
 }
@@ -976,7 +983,7 @@ void draw_panels(float cw, float ch) {
     summary_bar(g, g, cw - 2 * g, bar_h);
     const float top = g + bar_h + g, column_h = ch - top - g;
     // The left column never narrower than the strata table's four columns need at the smallest type.
-    const float c1 = std::max(cw * 0.25f, 300.0f * state().ui_scale), c2 = cw * 0.36f, c3 = cw - c1 - c2 - 4 * g;
+    const float c1 = std::max(cw * 0.25f, 320.0f * state().ui_scale), c2 = cw * 0.36f, c3 = cw - c1 - c2 - 4 * g;
     struct Slot {
         float y, h;
     };

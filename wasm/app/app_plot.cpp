@@ -180,7 +180,9 @@ void bar(const Axes& a, double x, double y, double width, double shift, ImU32 co
     const double base = a.log_y ? std::pow(10.0, a.y0) : std::max(a.y0, 0.0);
     const ImVec2 q0 = a.map(x + shift - width / 2, y), q1 = a.map(x + shift + width / 2, base);
     dl->PushClipRect(a.p0, a.p1, true);
-    dl->AddRectFilled(ImVec2(q0.x, q0.y), ImVec2(std::max(q1.x, q0.x + 1), q1.y), color);
+    // A bar of a non-zero count is at least 2 pixels tall: the strata's few samples beside hundreds.
+    const float top = y > 0 ? std::min(q0.y, q1.y - 2.0f) : q0.y;
+    dl->AddRectFilled(ImVec2(q0.x, top), ImVec2(std::max(q1.x, q0.x + 1), q1.y), color);
     dl->PopClipRect();
 }
 
@@ -213,7 +215,11 @@ namespace app::plot {
 void legend_line(const std::vector<std::pair<std::string, ImU32>>& entries) {
     const float lh = ImGui::GetTextLineHeight();
     for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (i) ImGui::SameLine(0, lh);
+        if (i) {  // on this line when the entry fits, else on the next
+            ImGui::SameLine(0, lh);
+            const float w = lh + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(entries[i].first.c_str()).x;
+            if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+        }
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + lh * 0.25f), ImVec2(p.x + lh, p.y + lh * 0.75f),
                                                   entries[i].second);
@@ -221,6 +227,17 @@ void legend_line(const std::vector<std::pair<std::string, ImU32>>& entries) {
         ImGui::SameLine();
         ImGui::TextUnformatted(entries[i].first.c_str());
     }
+}
+
+// Count labels over bars too short to read (under 6 pixels), when the bar is wide enough for them.
+void bar_label(const Axes& a, double x, double y, double width, double shift, int count) {
+    const ImVec2 top = a.map(x + shift, y), base = a.map(x + shift, a.log_y ? std::pow(10.0, a.y0) : 0.0);
+    const float bar_w = float(width / (a.x1 - a.x0)) * (a.p1.x - a.p0.x);
+    const std::string t = std::to_string(count);
+    const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+    if (count <= 0 || base.y - top.y >= 6.0f || ts.x > bar_w) return;
+    ImGui::GetWindowDrawList()->AddText(ImVec2(top.x - ts.x / 2, std::max(a.p0.y, top.y - ts.y - 1)),
+                                        IM_COL32(230, 230, 235, 255), t.c_str());
 }
 
 }  // namespace app::plot

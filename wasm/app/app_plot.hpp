@@ -34,9 +34,13 @@ Axes begin_plot(const char* id, ImVec2 size, double x0, double x1, double y0, do
 // 3. Marks (clipped to the plot area) ---------------------------------------------------------------------
 void line(const Axes& a, const std::vector<double>& xs, const std::vector<double>& ys, ImU32 color,
           bool markers = true);
-// A bar from y = 0 (or the bottom for log axes) to y at x, `width` in data units, offset by `shift`.
+// A bar from y = 0 (or the bottom for log axes) to y at x, `width` in data units, offset by `shift`;
+// at least 2 pixels tall when y > 0.
 void bar(const Axes& a, double x, double y, double width, double shift, ImU32 color);
 void vline(const Axes& a, double x, ImU32 color);
+// The count written above a bar (same x, width and shift as bar()) when the bar is under 6 pixels
+// tall (it would not be seen) and wide enough for the number.
+void bar_label(const Axes& a, double x, double y, double width, double shift, int count);
 // Nice tick positions covering [a, b] (about `target` of them); `integers`: a step of at least 1.
 std::vector<double> ticks(double a, double b, int target, bool integers = false);
 
