@@ -51,7 +51,7 @@ async function cancelRequested() {
   const m = await core();
   cancelView ??= { heap: m.HEAP32, index: m.cancelFlagAddress() / 4 };
   if (cancelView.heap.buffer !== m.HEAP32.buffer) cancelView.heap = m.HEAP32; // the memory grew
-  return Atomics.load(cancelView.heap, cancelView.index) !== 0;
+  return cancelView.heap[cancelView.index] !== 0; // set by the page through shared memory, or by setCancel
 }
 async function checkCancel() {
   if (await cancelRequested()) throw new Cancelled('cancelled by the user');
@@ -1030,7 +1030,8 @@ self.onmessage = async (e) => {
     else if (e.data?.type === 'estimate') post({ type: 'estimate', ms: await estimate(e.data.params) });
     else if (e.data?.type === 'cancelChannel') {
       const m = await core();
-      if (m.HEAP32.buffer instanceof SharedArrayBuffer)
+      // Without cross-origin isolation there is no SharedArrayBuffer at all (not even its name).
+      if (typeof SharedArrayBuffer !== 'undefined' && m.HEAP32.buffer instanceof SharedArrayBuffer)
         post({ type: 'cancelChannel', memory: m.HEAP32.buffer, index: m.cancelFlagAddress() / 4 });
       else post({ type: 'cancelChannel', memory: null });
     } else if (e.data?.type === 'interpolate') await interpolate(e.data);
