@@ -52,17 +52,21 @@ bool close(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, double tol) {
 }
 
 // SplitMix64 as noise.hpp words it, written out again here: the landmark rule from its documentation.
+std::uint64_t splitmix_step(std::uint64_t x) {
+    std::uint64_t z = x + 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
 std::vector<std::size_t> documented_rule(std::uint64_t seed, std::size_t n, std::size_t m) {
     const std::uint64_t golden = 0x9E3779B97F4A7C15ull;
-    std::uint64_t state = seed ^ (golden * 1) ^ (std::uint64_t(4) << 56);
+    std::uint64_t state = splitmix_step(splitmix_step(splitmix_step(seed) ^ 0) ^ 4);  // index 0, purpose 4
     std::vector<std::size_t> a(n);
     for (std::size_t i = 0; i < n; ++i) a[i] = i;
     for (std::size_t i = 0; i < m; ++i) {
+        const std::uint64_t z = splitmix_step(state);
         state += golden;
-        std::uint64_t z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        z ^= z >> 31;
         const double u = double(z >> 11) / 9007199254740992.0;  // 2^53
         std::swap(a[i], a[std::min(n - 1, i + std::size_t(std::floor(u * double(n - i))))]);
     }

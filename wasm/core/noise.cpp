@@ -8,18 +8,24 @@ namespace strata::noise {
 
 namespace {
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;  // SplitMix64's increment: 2^64 / golden ratio
-}
 
-// 1. Stream --------------------------------------------------------------------------------------
-Stream::Stream(std::uint64_t seed, std::uint64_t index, Purpose purpose)
-    : state_(seed ^ (kGolden * (index + 1)) ^ (std::uint64_t(purpose) << 56)) {}
-
-std::uint64_t Stream::next() {
-    state_ += kGolden;
-    std::uint64_t z = state_;
+// SplitMix64's output function: one step from state x, returning the mixed value.
+std::uint64_t mix(std::uint64_t x) {
+    std::uint64_t z = x + kGolden;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
+}
+}  // namespace
+
+// 1. Stream --------------------------------------------------------------------------------------
+Stream::Stream(std::uint64_t seed, std::uint64_t index, Purpose purpose)
+    : state_(mix(mix(mix(seed) ^ index) ^ std::uint64_t(purpose))) {}
+
+std::uint64_t Stream::next() {
+    const std::uint64_t z = mix(state_);
+    state_ += kGolden;
+    return z;
 }
 
 double Stream::uniform() { return double(next() >> 11) * 0x1.0p-53; }

@@ -6,9 +6,13 @@
 // Why our own generator: the noise e and the VAE's reparameterisation e must be the same numbers
 // on every machine and in the page (JavaScript), so they cannot come from std::normal_distribution
 // (implementation-defined) or torch (version-defined). The rule, simple enough to port:
-//   state  = seed XOR (0x9E3779B97F4A7C15 * (index + 1)) XOR (purpose << 56)
-//   next() = SplitMix64: state += 0x9E3779B97F4A7C15; z = state;
+//   mix(x) = SplitMix64's step: z = x + 0x9E3779B97F4A7C15;
 //            z = (z ^ z>>30) * 0xBF58476D1CE4E5B9; z = (z ^ z>>27) * 0x94D049BB133111EB; z ^ z>>31
+//   state  = mix(mix(mix(seed) XOR index) XOR purpose)   (all arithmetic modulo 2^64)
+//   next() = mix(state), then state += 0x9E3779B97F4A7C15
+// The start state goes through the mixing function, so two streams (seed, index, purpose) start at
+// unrelated points of SplitMix64's cycle of length 2^64 and do not overlap in practice (start states
+// a multiple of the increment apart would make one image's numbers another's shifted by a few draws).
 //   u      = (next() >> 11) * 2^-53                       (uniform in [0, 1))
 //   pairs  : r = sqrt(-2 ln(1 - u1)), e0 = r cos(2 pi u2), e1 = r sin(2 pi u2)   (Box-Muller)
 // One stream per image (index = the image's position in the test split) and per purpose, so the
