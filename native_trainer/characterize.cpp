@@ -408,6 +408,8 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
         sets.push(std::move(js));
     }
     o.set("sets", std::move(sets));
+    if (!mr.geometry.settings.bandwidth_scan.empty())
+        o.set("bandwidth_scan", bandwidth_scan_json(mr.geometry.settings, mr.geometry.bandwidth));
     if (s.interpolations > 0) {
         Json in = to_json(mr.interpolation);
         in.set("latent", mr.encoded.variational ? "mu (the encoder's mean, whatever vae_latent says)" : "the latent");
