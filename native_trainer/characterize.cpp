@@ -392,7 +392,9 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
     o.set("model_settings", m.settings_path.empty() ? Json() : Json(m.settings_path));
     o.set("plan", to_json(mr.encoded.plan));
     o.set("normalisation", mr.encoded.settings.mean.empty() ? Json() : to_json(mr.encoded.settings));
-    o.set("architecture", m.architecture.empty() ? Json() : Json::parse(m.architecture, m.name + " architecture"));
+    // From config.json or the manifest entry, else from model.json (null when neither has it).
+    o.set("architecture", !m.architecture.empty() ? Json::parse(m.architecture, m.name + " architecture")
+                                                  : mr.encoded.settings.architecture);
     o.set("variational", mr.encoded.variational);
     o.set("vae_latent", mr.encoded.variational ? Json(s.vae_latent) : Json());
     o.set("bandwidth", mr.geometry.bandwidth);

@@ -292,7 +292,7 @@ TEST_CASE("manifest: an encoder alone, a model's settings, a .npy sample without
     REQUIRE(m.problems.size() == 1);
     CHECK(m.problems[0] ==
           "site/models/manifest.json: model \"typo\" skipped: settings: unknown key \"stdev\" (known: kind, mean, "
-          "std, latent_output, input; docs/images.md)");
+          "std, latent_output, input, architecture; docs/images.md)");
     // IDX images still need their labels.
     std::string idx = text;
     idx.replace(idx.find("sample/images.npy"), 17, "sample/t10k-idx3-u");
