@@ -149,14 +149,10 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
         const Manifest m = parse_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                           manifest, /*need_sample=*/false);
         for (const std::string& problem : m.problems) std::fprintf(stderr, "warning: %s\n", problem.c_str());
-        // The entries' "architecture" (written by strata publish), which the core's reader leaves aside.
-        std::map<std::string, std::string> arch;
-        for (const auto& jm : read_json(manifest).value("models", nlohmann::json::array()))
-            if (jm.is_object() && jm.contains("architecture") && jm.contains("name") && jm.at("name").is_string())
-                arch[jm.at("name").get<std::string>()] = jm.at("architecture").dump();
+        // An entry's "architecture" (strata publish, make_manifest.py) is in its settings (the core's
+        // reader puts it there), from which model_json takes it.
         for (const ManifestModel& mm : m.models) {
             ModelEntry e;
-            if (auto it = arch.find(mm.name); it != arch.end()) e.architecture = it->second;
             e.name = mm.name;
             e.kind = mm.kind;
             e.encoder_path = dir + "/" + mm.encoder.path;

@@ -131,8 +131,9 @@ async function main() {
       );
       const pm = results.models.find((m) => m.name === name);
       const nm = native.models.find((m) => m.name === name);
+      const sorted = (a) => (a ? JSON.stringify(Object.entries(a).sort()) : null);
       check(
-        JSON.stringify(pm.architecture) === JSON.stringify(nm.architecture) && nm.architecture !== null,
+        sorted(pm.architecture) === sorted(nm.architecture) && nm.architecture !== null,
         `${name}: the page's results carry the architecture characterize reports`,
       );
     }

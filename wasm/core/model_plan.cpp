@@ -33,8 +33,6 @@ const char* const kLatentNeed =
 }  // namespace
 
 // 1. model.json -------------------------------------------------------------------------------------------------
-namespace {
-
 // "architecture": the switches a trainer records (docs/own-model.md). Checked for shape only: the
 // words are the trainer's, and a model from elsewhere may use its own.
 Json parse_architecture(const Json& v, const std::string& name) {
@@ -53,8 +51,6 @@ Json parse_architecture(const Json& v, const std::string& name) {
     }
     return v;
 }
-
-}  // namespace
 
 ModelSettings parse_model_settings(const Json& j, const std::string& name) {
     if (!j.is_object()) throw Error(name + ": expected a JSON object");

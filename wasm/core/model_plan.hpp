@@ -50,6 +50,8 @@ struct ModelSettings {
 // ("stdev") is an error rather than a silently un-normalised model.
 ModelSettings parse_model_settings(const Json& object, const std::string& name);
 ModelSettings read_model_json(std::string_view text, const std::string& name);
+// The "architecture" object alone (model.json's, or a manifest entry's), checked as model.json's is.
+Json parse_architecture(const Json& object, const std::string& name);
 Json to_json(const ModelSettings& s);
 
 // 2. The plans ----------------------------------------------------------------------------------------------
