@@ -17,7 +17,8 @@ Two uses:
                           latents whose dead channels differ from sample to sample, so that
                           fixed-rank needs its rule for zero cosines with 1 to 24 of them (both the
                           enumeration and the greedy path); 600 synthetic 64x7x7 latents, clean and
-                          one noisy set (the kernel's divide-and-conquer eigensolver).
+                          one noisy set (the kernel's divide-and-conquer eigensolver); and the
+                          bandwidth scan (--bandwidth-factors) with the median and with a given h.
   --bench                 times this implementation on the default analysis size (300 latents of
                           64x7x7, clean + 6 noisy sets, log-euclidean), vectorised: batched
                           eigh, matrix-product distance blocks, no Python loops over points.
@@ -33,7 +34,8 @@ What --check compares, and how closely:
               weights, centered, rank rule and rank_rtol, bandwidth_rule, energy, inputs with
               their sha256 and dtype, n, sigmas, ...); sigma and given settings as numbers
   to TOL      every computed number: bandwidth, effective_ranks, kernel_spectrum,
-              kernel_min_eigenvalue, embedding_2d, principal_angles_deg. The error of a field is
+              kernel_min_eigenvalue, embedding_2d, principal_angles_deg, and the bandwidth scan's
+              bandwidths, mean_angle_deg and max_angle_deg. The error of a field is
               max |got - want| / max(1, max |want|) over the field (so relative for values above
               1, absolute below: eigenvalues of a kernel lie in [0, N], coordinates in [-1, 1]).
               TOL = 1e-7, ten times below the 1e-6 an independent check is held to; the largest
@@ -302,8 +304,38 @@ def cross_stratum(a, b=None):
     return sum(int(tuple(x) != tuple(y)) for x in a for y in b)
 
 
+def angles_deg(V0, mu0, m0, V, mu, m, Kx):
+    """Section 7: principal angles between the clean and a noisy kernel subspace, degrees, ascending."""
+    A = V0[:, :m0] / np.sqrt(mu0[:m0])
+    B = V[:, :m] / np.sqrt(mu[:m])
+    sv = np.linalg.svd(A.T @ centre(Kx) @ B, compute_uv=False)
+    return sorted(np.degrees(np.arccos(np.minimum(1.0, sv))).tolist())
+
+
+def bandwidth_scan(own, cross, h, factors, energy):
+    """The scan: hilbert_dim and the mean and largest angle per set at h' = f h, from the same distances.
+    Returns the model-level block and the per-set entries."""
+    dims, means, maxes = [[] for _ in own], [[] for _ in own], [[] for _ in own]
+    for f in factors:
+        hf = f * h
+        specs = [spectrum(np.exp(-D / (2 * hf * hf))) for D in own]
+        m = [hilbert_dim(mu, energy) for _, mu, _ in specs]
+        for s, (_, mu, V) in enumerate(specs):
+            dims[s].append(m[s])
+            if s > 0:
+                a = angles_deg(specs[0][2], specs[0][1], m[0], V, mu, m[s], np.exp(-cross[s] / (2 * hf * hf)))
+                means[s].append(float(np.mean(a)))
+                maxes[s].append(float(np.max(a)))
+    per_set = [{"hilbert_dim": dims[s]} if s == 0 else
+               {"hilbert_dim": dims[s], "mean_angle_deg": means[s], "max_angle_deg": maxes[s]} for s in range(len(own))]
+    return {"factors": list(factors), "bandwidths": [f * h for f in factors],
+            "rule": "h' = factor * h, h the bandwidth the analysis used; the kernel, its spectra, hilbert_dim and the "
+                    "principal angles recomputed at h' from the same distances (a diagnostic: every other result uses "
+                    "h); per set in sets[i].bandwidth_scan, one entry per factor"}, per_set
+
+
 def analyse(sets, metric="log-euclidean", weights=(1, 1, 1), eps=1e-6, k=1.0, energy=0.95, centered=True,
-            rtol=None, bandwidth=None):
+            rtol=None, bandwidth=None, scan=None):
     """sets: list of (sigma, N x C x H x W array), clean first. Returns the JSON-like dict."""
     facs = [spsd_factors(Z, centered, accurate=metric != "log-euclidean") for _, Z in sets]
     ranks = [ranks_of(f, rtol) for f in facs]
@@ -350,16 +382,17 @@ def analyse(sets, metric="log-euclidean", weights=(1, 1, 1), eps=1e-6, k=1.0, en
             Kt = Kx[s].T
             Kt = Kt - K[0].mean(0)[None, :] - Kt.mean(1, keepdims=True) + K[0].mean()   # mirrors the core
             entry["embedding_2d"] = (Kt @ V0[:, :2] / np.sqrt(mu0[:2])).tolist()
-            A = V0[:, :m0] / np.sqrt(mu0[:m0])
-            B = V[:, :m] / np.sqrt(mu[:m])
-            sv = np.linalg.svd(A.T @ centre(Kx[s]) @ B, compute_uv=False)
-            entry["principal_angles_deg"] = sorted(np.degrees(np.arccos(np.minimum(1.0, sv))).tolist())
+            entry["principal_angles_deg"] = angles_deg(V0, mu0, m0, V, mu, m, Kx[s])
         if metric == "fixed-rank":
             entry["cross_stratum_pairs"] = cross_stratum(r.tolist())
             if s > 0:
                 entry["cross_stratum_pairs_vs_clean"] = cross_stratum(ranks[0].tolist(), r.tolist())
             entry["fixed_rank_ambiguous_pairs"] = ambiguous[s]
         out["sets"].append(entry)
+    if scan:
+        out["bandwidth_scan"], per_set = bandwidth_scan(own, cross, h, scan, energy)
+        for entry, e in zip(out["sets"], per_set):
+            entry["bandwidth_scan"] = e
     return out
 
 
@@ -390,7 +423,7 @@ def dead_channel_latents(n, sigma, rng, offsets):
 
 # Fields compared to TOL (scaled by the field's largest value, at least 1); the rest exactly.
 NUMERIC = {"bandwidth", "effective_ranks", "kernel_spectrum", "kernel_min_eigenvalue", "embedding_2d",
-           "principal_angles_deg"}
+           "principal_angles_deg", "bandwidths", "mean_angle_deg", "max_angle_deg"}
 
 
 def compare_json(path, got, want, fails, worst):
@@ -451,6 +484,8 @@ def expected_json(paths, sets, opts, ref):
         "energy": opts.get("energy", 0.95), "landmarks": 0, "dataset": "latents from .npy files (see inputs)",
         "inputs": [], "n": int(sets[0][1].shape[0]), "samples": "all samples of each file, in file order",
         "sigmas": [s for s, _ in sets], "seed": None, "vae_latent": None}
+    if "bandwidth_scan" in opts:
+        settings["bandwidth_scan"] = list(opts["bandwidth_scan"])
     if rtol is not None and rtol < 1e-7:
         settings["rank_rule_warning"] = "rank_rtol below 1e-7 is finer than the eigenvalue-based rank test resolves"
     for (sigma, Z), p in zip(sets, paths):
@@ -460,11 +495,15 @@ def expected_json(paths, sets, opts, ref):
     out_sets = []
     for entry, p in zip(ref["sets"], paths):
         out_sets.append(dict(entry, name=p))
-    return {"settings": settings, "sets": out_sets}
+    out = {"settings": settings, "sets": out_sets}
+    if "bandwidth_scan" in ref:
+        out["bandwidth_scan"] = ref["bandwidth_scan"]
+    return out
 
 
 FLAGS = {"metric": "--metric", "energy": "--energy", "centered": "--centered", "rank_rtol": "--rank-rtol",
-         "bandwidth": "--bandwidth", "weights": "--weights", "spd_eps": "--spd-eps", "fixed_rank_k": "--fixed-rank-k"}
+         "bandwidth": "--bandwidth", "weights": "--weights", "spd_eps": "--spd-eps", "fixed_rank_k": "--fixed-rank-k",
+         "bandwidth_scan": "--bandwidth-factors"}
 
 
 def run_case(strata, workdir, tag, sets, opts, fails, worst):
@@ -477,7 +516,7 @@ def run_case(strata, workdir, tag, sets, opts, fails, worst):
     cmd = [strata, "geometry", "--quiet", "--clean", paths[0], "--out", out]
     cmd += [f"--noisy={s:g}={p}" for (s, _), p in zip(sets[1:], paths[1:])]
     for key, value in opts.items():
-        text = (",".join(f"{w:g}" for w in value) if key == "weights" else
+        text = (",".join(f"{w:g}" for w in value) if key in ("weights", "bandwidth_scan") else
                 ("true" if value else "false") if key == "centered" else value if key == "metric" else f"{value:.17g}")
         cmd.append(f"{FLAGS[key]}={text}")
     t = time.perf_counter()
@@ -488,7 +527,8 @@ def run_case(strata, workdir, tag, sets, opts, fails, worst):
     t = time.perf_counter()
     ref = analyse(sets, metric=opts.get("metric", "log-euclidean"), weights=opts.get("weights", (1, 1, 1)),
                   eps=opts.get("spd_eps", 1e-6), k=opts.get("fixed_rank_k", 1.0), energy=opts.get("energy", 0.95),
-                  centered=opts.get("centered", True), rtol=opts.get("rank_rtol"), bandwidth=opts.get("bandwidth"))
+                  centered=opts.get("centered", True), rtol=opts.get("rank_rtol"), bandwidth=opts.get("bandwidth"),
+                  scan=opts.get("bandwidth_scan"))
     t_ref = time.perf_counter() - t
     want = expected_json(paths, sets, opts, ref)
     before = len(fails)
@@ -555,6 +595,13 @@ def check(strata, workdir):
              {"metric": "fixed-rank", "fixed_rank_k": 2.0, "weights": (1.0, 0.5, 2.0), "centered": False}, fails, worst)
     for metric in ("bures-wasserstein", "affine-invariant", "log-euclidean"):
         run_case(strata, workdir, f"dead-{metric}", dead, {"metric": metric}, fails, worst)
+    # The bandwidth scan: the default factors on the median bandwidth, other factors on a given one.
+    run_case(strata, workdir, "scan-log-euclidean", small, {"bandwidth_scan": (0.25, 0.5, 1.0, 2.0, 4.0)}, fails, worst)
+    sub = [(s, Z[:12]) for s, Z in small]
+    h = analyse(sub[:1], metric="fixed-rank")["bandwidth"]
+    run_case(strata, workdir, "scan-fixed-rank", sub,
+             {"metric": "fixed-rank", "bandwidth": float(f"{1.5 * h:.3g}"), "bandwidth_scan": (0.3, 1.0, 3.0)},
+             fails, worst)
     # 600 latents: the kernel's eigenproblems take the core's divide and conquer (from 512 rows on).
     base, clean = synthetic(600, (64, 7, 7), 0.0, rng)
     large = [(0.0, clean), (0.1, synthetic(600, None, 0.1, rng, base)[1])]

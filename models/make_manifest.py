@@ -5,7 +5,7 @@
 
 manifest.json lists every models/<name>/ folder holding encoder.onnx and decoder.onnx (as
 `strata export` and models/train_defaults.sh leave them, with config.json and training_log.json):
-name, kind, latent shape, input/output names, the training config, epochs, final losses, clean
+name, kind, latent shape, input/output names, the training config, the architecture switches, epochs, final losses, clean
 test PSNR (first 1000 test images, VAE decoded from mu), and path, size and sha256 of every file.
 `strata characterize --models models` reads the same list.
 
@@ -45,6 +45,10 @@ def model_entry(name):
                     else {"z": ["N", 64, 7, 7]}},
         "decoder": {"inputs": {"z": ["N", 64, 7, 7]}, "outputs": {"x_hat": ["N", 1, 28, 28]}},
         "training": cfg,
+        # The architecture switches (docs/trainer.md): config.json's, defaults for a config written before them.
+        "architecture": {"norm": cfg.get("norm", "batch"), "conv_bias": cfg.get("conv_bias", "on"),
+                         "latent_activation": cfg.get("latent_activation", "relu"), "depth": cfg.get("depth", 2),
+                         "width": cfg.get("width", 32)},
         "epochs": last["epoch"],
         "final_losses": {k: last[k] for k in ("loss", "recon", "kl", "l1")},
         "clean_test_psnr_db": last["test_psnr"],

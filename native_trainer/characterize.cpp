@@ -149,14 +149,10 @@ std::vector<ModelEntry> find_models(const std::string& dir) {
         const Manifest m = parse_manifest(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                           manifest, /*need_sample=*/false);
         for (const std::string& problem : m.problems) std::fprintf(stderr, "warning: %s\n", problem.c_str());
-        // The entries' "architecture" (written by strata publish), which the core's reader leaves aside.
-        std::map<std::string, std::string> arch;
-        for (const auto& jm : read_json(manifest).value("models", nlohmann::json::array()))
-            if (jm.is_object() && jm.contains("architecture") && jm.contains("name") && jm.at("name").is_string())
-                arch[jm.at("name").get<std::string>()] = jm.at("architecture").dump();
+        // An entry's "architecture" (strata publish, make_manifest.py) is in its settings (the core's
+        // reader puts it there), from which model_json takes it.
         for (const ManifestModel& mm : m.models) {
             ModelEntry e;
-            if (auto it = arch.find(mm.name); it != arch.end()) e.architecture = it->second;
             e.name = mm.name;
             e.kind = mm.kind;
             e.encoder_path = dir + "/" + mm.encoder.path;
@@ -392,7 +388,9 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
     o.set("model_settings", m.settings_path.empty() ? Json() : Json(m.settings_path));
     o.set("plan", to_json(mr.encoded.plan));
     o.set("normalisation", mr.encoded.settings.mean.empty() ? Json() : to_json(mr.encoded.settings));
-    o.set("architecture", m.architecture.empty() ? Json() : Json::parse(m.architecture, m.name + " architecture"));
+    // From config.json or the manifest entry, else from model.json (null when neither has it).
+    o.set("architecture", !m.architecture.empty() ? Json::parse(m.architecture, m.name + " architecture")
+                                                  : mr.encoded.settings.architecture);
     o.set("variational", mr.encoded.variational);
     o.set("vae_latent", mr.encoded.variational ? Json(s.vae_latent) : Json());
     o.set("bandwidth", mr.geometry.bandwidth);
@@ -408,6 +406,8 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
         sets.push(std::move(js));
     }
     o.set("sets", std::move(sets));
+    if (!mr.geometry.settings.bandwidth_scan.empty())
+        o.set("bandwidth_scan", bandwidth_scan_json(mr.geometry.settings, mr.geometry.bandwidth));
     if (s.interpolations > 0) {
         Json in = to_json(mr.interpolation);
         in.set("latent", mr.encoded.variational ? "mu (the encoder's mean, whatever vae_latent says)" : "the latent");

@@ -17,6 +17,8 @@ std::vector<FlagSpec> geometry_flag_specs() {
         {"--fixed-rank-k", "weight k of the SPD part of the fixed-rank metric (1)"},
         {"--threads", "worker threads, 0 = all cores (0)"},
         {"--landmarks", "M landmarks: the kernel analysis by the Nystrom method when 0 < M < N (0 = exact, default)"},
+        {"--bandwidth-scan", "also report hilbert_dim and the principal angles at h' = f h for each factor f", true},
+        {"--bandwidth-factors", "the scan's factors f1,f2,... (0.25,0.5,1,2,4); implies --bandwidth-scan"},
     };
 }
 
@@ -43,6 +45,12 @@ GeometrySettings parse_geometry_flags(const ArgParser& a) {
         throw Error("--landmarks: must be an integer between 0 and 100000000 (0 = exact), got " +
                     std::to_string(landmarks));
     s.landmarks = int(landmarks);
+    if (a.has("--bandwidth-factors")) {
+        s.bandwidth_scan = a.numbers("--bandwidth-factors");
+        if (s.bandwidth_scan.empty()) throw Error("--bandwidth-factors: give at least one factor");
+    } else if (a.has("--bandwidth-scan")) {
+        s.bandwidth_scan = default_bandwidth_factors();
+    }
     validate(s);
     return s;
 }

@@ -2,6 +2,7 @@
 //
 //   --metric NAME  --energy X  --centered true|false  --rank-rtol X  --bandwidth H
 //   --weights W1,W2,W3  --spd-eps X  --fixed-rank-k X  --threads N  --landmarks M
+//   --bandwidth-scan  --bandwidth-factors F1,F2,...
 #pragma once
 #include "args.hpp"
 #include "settings.hpp"

@@ -1,8 +1,9 @@
-// onnx_export.cpp: NetworkSpec -> ONNX. Index: 1. folding  2. protobuf helpers  3. graphs  4. checks  5. files
+// onnx_export.cpp: NetworkSpec -> ONNX. Index: 1. folding  2. protobuf helpers  3. graphs  4. checks  5. files (and model.json)
 #include "onnx_export.hpp"
 
 #include "error.hpp"
 #include "fileio.hpp"
+#include "model_plan.hpp"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -187,12 +188,25 @@ void check_onnx_bytes(const std::string& bytes, const std::string& name) {
 }
 
 // 5. Files ---------------------------------------------------------------------------------------------------
+std::string model_json_text(const NetworkSpec& net) {
+    ModelSettings s;
+    s.kind = net.kind;
+    s.architecture = Json::object();
+    s.architecture.set("norm", net.arch.norm);
+    s.architecture.set("conv_bias", net.arch.conv_bias);
+    s.architecture.set("latent_activation", net.arch.latent_activation);
+    s.architecture.set("depth", net.arch.depth);
+    s.architecture.set("width", net.arch.width);
+    return to_json(s).dump(1) + "\n";
+}
+
 void write_onnx_files(const NetworkSpec& net, const std::string& dir) {
     const std::string enc = encoder_onnx_bytes(net), dec = decoder_onnx_bytes(net);
     check_onnx_bytes(enc, dir + "/encoder.onnx");
     check_onnx_bytes(dec, dir + "/decoder.onnx");
-    // Both or neither: a failed write never leaves a new encoder beside an old decoder.
-    cmd::write_files_atomic({{dir + "/encoder.onnx", enc}, {dir + "/decoder.onnx", dec}});
+    // All or none: a failed write never leaves a new encoder beside an old decoder or model.json.
+    cmd::write_files_atomic(
+        {{dir + "/encoder.onnx", enc}, {dir + "/decoder.onnx", dec}, {dir + "/model.json", model_json_text(net)}});
 }
 
 }  // namespace strata::train

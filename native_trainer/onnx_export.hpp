@@ -31,7 +31,10 @@ std::string decoder_onnx_bytes(const NetworkSpec& net);
 // strata::Error naming `name` and the checker's message.
 void check_onnx_bytes(const std::string& bytes, const std::string& name);
 
-// 4. Writes DIR/encoder.onnx and DIR/decoder.onnx (checked first, written atomically).
+// 4. Writes DIR/encoder.onnx, DIR/decoder.onnx (checked first) and DIR/model.json, atomically together.
+// model.json names the kind and the architecture switches (depth resolved), in the core's model.json
+// format (model_plan.hpp), so characterize, publish and the page read them beside the files.
 void write_onnx_files(const NetworkSpec& net, const std::string& dir);
+std::string model_json_text(const NetworkSpec& net);
 
 }  // namespace strata::train

@@ -212,6 +212,7 @@ int publish(const Args& args) {
             e.set("in_paper", true);
             e.set("settings", to_json(m.settings));
             if (!m.entry.architecture.empty()) e.set("architecture", Json::parse(m.entry.architecture, m.entry.name));
+            else if (!m.settings.architecture.is_null()) e.set("architecture", m.settings.architecture);
             e.set("plan", to_json(m.encoder));
             e.set("files", std::move(files));
             list.push(std::move(e));

@@ -4,6 +4,7 @@
 #include "fileio.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace strata::cmd {
@@ -87,9 +88,26 @@ std::string interpolations_csv(const std::vector<CsvInterpolation>& rows) {
     return out;
 }
 
+std::string bandwidth_scan_csv(const std::vector<CsvSet>& sets) {
+    std::string out = "model,set,sigma,factor,bandwidth,hilbert_dim,mean_angle_deg,max_angle_deg\n";
+    const auto angle = [](double x) { return std::isfinite(x) ? num(x) : std::string(); };
+    for (const CsvSet& c : sets)
+        for (const BandwidthScanPoint& p : c.set->bandwidth_scan)
+            out += field(c.model) + "," + field(c.set->name) + "," + num(c.set->sigma) + "," + num(p.factor) + "," +
+                   num(p.bandwidth) + "," + std::to_string(p.hilbert_dim) + "," + angle(p.mean_angle_deg) + "," +
+                   angle(p.max_angle_deg) + "\n";
+    return out;
+}
+
 std::vector<FileContent> csv_tables(const std::string& dir, const std::vector<CsvSet>& sets) {
     make_directories(dir);
-    return {{dir + "/summary.csv", summary_csv(sets)}, {dir + "/samples.csv", samples_csv(sets)}};
+    std::vector<FileContent> files{{dir + "/summary.csv", summary_csv(sets)}, {dir + "/samples.csv", samples_csv(sets)}};
+    for (const CsvSet& c : sets)
+        if (!c.set->bandwidth_scan.empty()) {
+            files.push_back({dir + "/bandwidth_scan.csv", bandwidth_scan_csv(sets)});
+            break;
+        }
+    return files;
 }
 
 }  // namespace strata::cmd

@@ -9,6 +9,8 @@
 //   interpolations.csv  one row per model (characterize --interpolations): pairs, steps, the fractions of
 //                paths that leave their endpoints' strata and that change stratum, mean interior and
 //                largest distance to data
+//   bandwidth_scan.csv  one row per (model, set, factor) when the analysis ran the bandwidth scan: the
+//                factor, h' = factor * h, hilbert_dim, mean and largest principal angle (empty for the clean set)
 #pragma once
 #include "analysis.hpp"
 #include "fileio.hpp"
@@ -30,6 +32,7 @@ struct CsvSet {
 
 std::string summary_csv(const std::vector<CsvSet>& sets);
 std::string samples_csv(const std::vector<CsvSet>& sets);
+std::string bandwidth_scan_csv(const std::vector<CsvSet>& sets);
 
 struct CsvInterpolation {
     std::string model;
@@ -38,7 +41,7 @@ struct CsvInterpolation {
 };
 std::string interpolations_csv(const std::vector<CsvInterpolation>& rows);
 
-// DIR/summary.csv and DIR/samples.csv, to be written with write_files_atomic (creates DIR).
+// DIR/summary.csv, DIR/samples.csv and (when any set carries a scan) DIR/bandwidth_scan.csv, to be written with write_files_atomic (creates DIR).
 std::vector<FileContent> csv_tables(const std::string& dir, const std::vector<CsvSet>& sets);
 
 }  // namespace strata::cmd

@@ -322,7 +322,7 @@ const handlers = {
     stripKey = null; // N or the images may have changed: ask again
     models = m.models.map((md) => ({
       ...md,
-      index: app.addModel(md.name, md.kind, md.input, md.latentRule ?? ''),
+      index: app.addModel(md.name, md.kind, md.input, md.latentRule ?? '', md.architecture ?? ''),
       sets: [],
     }));
     app.setAvailableModels(m.available);

@@ -381,6 +381,7 @@ async function analyzeSet(model, k, enc, sigmas, params, timings) {
   if (k === 0) {
     model.bandwidth = out.settings.bandwidth;
     model.geometry = out.settings;
+    model.bandwidthScan = out.bandwidth_scan ?? null; // {factors, bandwidths, rule} when asked for
   }
   return set;
 }
@@ -514,6 +515,7 @@ async function runStudy(params) {
       dropped: !!md.dropped,
       input: md.plan.encoder.image, // C, H, W
       latentRule: md.plan.encoder.latent_rule,
+      architecture: architectureText(architectureOf(md)),
     })),
     available,
     sigmas: params.sigmas,
@@ -653,6 +655,27 @@ async function estimate(params) {
   return analysis + eigen + inference;
 }
 
+// How a model was built: its manifest entry's "architecture" (strata publish), else its settings'
+// (a model.json written by strata export); null when neither names it.
+function architectureOf(md) {
+  return md.entry.architecture ?? md.plan.architecture ?? null;
+}
+
+// One line for the models panel's tooltip: "norm batch, conv_bias on, ..." ('' when unknown).
+function architectureText(a) {
+  return a
+    ? Object.entries(a)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+    : '';
+}
+
+// The bandwidth scan's model-level block, as characterize.cpp writes it after `sets` (each set carries
+// its own values); nothing when the study's settings did not ask for it.
+function scanJson(md) {
+  return md.bandwidthScan ? { bandwidth_scan: md.bandwidthScan } : {};
+}
+
 // 5. The results: the structure of characterize.cpp's run_study (same keys, same order), of the
 // models that ran; those that failed are listed after them, under `failed` (only when there are any:
 // {name, encoder, reason}, reason naming the file).
@@ -672,11 +695,13 @@ async function resultsJson(studied, data, params, timings, totalMs) {
     model_settings: md.settingsPath ?? null, // a dropped model.json; bundled settings are the manifest's
     plan: md.plan.plan,
     normalisation: md.plan.normalisation,
+    architecture: architectureOf(md),
     variational: md.variational,
     vae_latent: md.variational ? params.vae_latent : null,
     bandwidth: md.bandwidth,
     geometry: md.geometry,
     sets: md.sets,
+    ...scanJson(md),
   }));
   const settings = JSON.parse(
     m.studySettings({

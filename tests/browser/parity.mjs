@@ -12,6 +12,9 @@
 // magnitude in that array, so that entries at round-off level near zero are not compared digit by
 // digit.
 //
+// The bandwidth scan, when the study ran it, by the same rule: its dimensions exactly, its mean and
+// largest angles within REL of each array's scale.
+//
 // One exception, principal angles: their summaries (mean and largest angle per set, what the page
 // plots) are held to REL, single angles of the spectrum only to REL_SINGLE_ANGLE of the largest.
 // Why: the kernel subspace bases are eigenvectors of Kc whose eigenvalues can lie close together,
@@ -72,6 +75,13 @@ export function compareStudies(page, native) {
     for (const k of ['kind', 'sha256', 'decoder_sha256', 'plan', 'normalisation', 'variational', 'vae_latent'])
       eq(`${w}.${k}`, pm[k], nm[k]);
     num(`${w}.bandwidth`, pm.bandwidth, nm.bandwidth);
+    if (nm.bandwidth_scan || pm.bandwidth_scan) {
+      const pb = pm.bandwidth_scan ?? {},
+        nb = nm.bandwidth_scan ?? {};
+      eq(`${w}.bandwidth_scan.factors`, pb.factors, nb.factors);
+      eq(`${w}.bandwidth_scan.rule`, pb.rule, nb.rule);
+      num(`${w}.bandwidth_scan.bandwidths`, pb.bandwidths ?? [], nb.bandwidths ?? []);
+    }
     const { bandwidth: pb, ...pg } = pm.geometry,
       { bandwidth: nb, ...ng } = nm.geometry;
     eq(`${w}.geometry`, pg, ng);
@@ -107,6 +117,15 @@ export function compareStudies(page, native) {
         num(`${s} largest angle`, Math.max(0, ...pa), Math.max(0, ...na));
       }
       num(`${s}.kernel_min_eigenvalue`, ps.kernel_min_eigenvalue, ns.kernel_min_eigenvalue, ABS_MIN_EIG / REL);
+      // The bandwidth scan when it ran (docs/method.md, "Bandwidth scan"): dimensions exactly, angles by REL.
+      if (ns.bandwidth_scan || ps.bandwidth_scan) {
+        const pb = ps.bandwidth_scan ?? {},
+          nb = ns.bandwidth_scan ?? {};
+        eq(`${s}.bandwidth_scan.hilbert_dim`, pb.hilbert_dim, nb.hilbert_dim);
+        eq(`${s}.bandwidth_scan keys`, Object.keys(pb), Object.keys(nb));
+        for (const k of ['mean_angle_deg', 'max_angle_deg'])
+          if (k in nb) num(`${s}.bandwidth_scan.${k}`, pb[k] ?? [], nb[k]);
+      }
       const extra = Object.keys(ps).filter((k) => !(k in ns));
       const missing = Object.keys(ns).filter((k) => !(k in ps));
       if (extra.length || missing.length) err(s, `fields differ: extra ${extra}, missing ${missing}`);

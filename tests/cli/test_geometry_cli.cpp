@@ -266,6 +266,67 @@ TEST_CASE("geometry: --landmarks runs the Nystrom analysis and says so in the JS
     CHECK(x["sets"][0]["kernel_spectrum"].size() == 24);
 }
 
+TEST_CASE("geometry: --bandwidth-scan and --bandwidth-factors: the JSON, bandwidth_scan.csv and the refusals") {
+    TempDir t;
+    write_latents(t / "clean.npy", 24, 10, 4, 4, 0.0);
+    write_latents(t / "noisy.npy", 24, 10, 4, 4, 0.2);
+    const std::string sets = " --clean " + t / "clean.npy" + " --noisy 0.2=" + t / "noisy.npy";
+    const Run r =
+        strata_run("geometry" + sets + " --bandwidth-scan --quiet --out " + t / "out.json" + " --csv " + t / "csv");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::ifstream f(t / "out.json");
+    const nlohmann::json j = nlohmann::json::parse(f);
+    const std::vector<double> factors{0.25, 0.5, 1, 2, 4};
+    CHECK(j["settings"]["bandwidth_scan"] == nlohmann::json(factors));
+    CHECK(j["bandwidth_scan"]["factors"] == nlohmann::json(factors));
+    const double h = j["settings"]["bandwidth"].get<double>();
+    for (std::size_t i = 0; i < factors.size(); ++i)
+        CHECK(j["bandwidth_scan"]["bandwidths"][i].get<double>() == doctest::Approx(factors[i] * h).epsilon(1e-15));
+    CHECK_FALSE(j["sets"][0]["bandwidth_scan"].contains("mean_angle_deg"));  // the clean set has no angles
+    for (const auto& set : j["sets"]) CHECK(set["bandwidth_scan"]["hilbert_dim"][2] == set["hilbert_dim"]);
+    // bandwidth_scan.csv: a header and one row per set and factor, the JSON's numbers (%.10g).
+    std::ifstream csv(t / "csv/bandwidth_scan.csv");
+    std::string line;
+    std::getline(csv, line);
+    CHECK(line == "model,set,sigma,factor,bandwidth,hilbert_dim,mean_angle_deg,max_angle_deg");
+    std::vector<std::vector<std::string>> rows;
+    while (std::getline(csv, line)) {
+        std::vector<std::string> cells;
+        std::stringstream ss(line);
+        for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+        if (!line.empty() && line.back() == ',') cells.push_back("");
+        rows.push_back(cells);
+    }
+    REQUIRE(rows.size() == 10);
+    for (std::size_t k = 0; k < 2; ++k)
+        for (std::size_t i = 0; i < 5; ++i) {
+            const auto& row = rows[k * 5 + i];
+            REQUIRE(row.size() == 8);
+            const auto& scan = j["sets"][k]["bandwidth_scan"];
+            CHECK(std::stod(row[3]) == factors[i]);
+            CHECK(std::stoi(row[5]) == scan["hilbert_dim"][i].get<int>());
+            if (k == 0) CHECK((row[6].empty() && row[7].empty()));
+            else CHECK(std::stod(row[6]) == doctest::Approx(scan["mean_angle_deg"][i].get<double>()).epsilon(1e-9));
+        }
+    // Without the flags nothing of the scan is written.
+    REQUIRE(strata_run("geometry" + sets + " --quiet --out " + t / "plain.json" + " --csv " + t / "plain").code == 0);
+    std::ifstream g(t / "plain.json");
+    const nlohmann::json p = nlohmann::json::parse(g);
+    CHECK_FALSE(p.contains("bandwidth_scan"));
+    CHECK_FALSE(p["settings"].contains("bandwidth_scan"));
+    CHECK_FALSE(p["sets"][1].contains("bandwidth_scan"));
+    CHECK_FALSE(exists(t / "plain/bandwidth_scan.csv"));
+    // Refusals name the flag.
+    const Run bad = strata_run("geometry" + sets + " --bandwidth-factors 2,-1 --out " + t / "bad.json");
+    CHECK(bad.code == 1);
+    CHECK(bad.err.find("--bandwidth-factors: each factor must be a finite number > 0") != std::string::npos);
+    const Run lm = strata_run("geometry" + sets + " --bandwidth-scan --landmarks 10 --out " + t / "bad.json");
+    CHECK(lm.code == 1);
+    CHECK(lm.err.find("--bandwidth-scan: needs the exact kernel analysis") != std::string::npos);
+    CHECK_FALSE(exists(t / "bad.json"));
+}
+
 TEST_CASE("geometry: every bad input exits non-zero with one clear message and writes nothing") {
     TempDir t;
     write_latents(t / "good.npy", 6, 4, 3, 3, 0.1);

@@ -503,3 +503,91 @@ TEST_CASE("CleanAnalysis: noisy sets added one at a time give analyze_geometry's
     CHECK_THROWS_WITH_AS(clean.add_noisy(wrong),
                          "noisy: latent shape 6x8x4 differs from the clean set's 12x4x4 (clean)", Error);
 }
+
+TEST_CASE("bandwidth scan: f = 1 is the main analysis exactly; other factors match the dense computation") {
+    std::mt19937 rng(47);
+    const std::vector<LatentSet> sets = with_noisier_set(two_strata_sets(14, 0.1, rng), rng);
+    for (const std::string& metric : {std::string("log-euclidean"), std::string("fixed-rank")}) {
+        CAPTURE(metric);
+        GeometrySettings plain;
+        plain.metric = metric;
+        GeometrySettings scan = plain;
+        scan.bandwidth_scan = {0.25, 0.5, 1.0, 2.0, 4.0};
+        const GeometryResult a = analyze_geometry(sets, plain), b = analyze_geometry(sets, scan);
+        REQUIRE(std::isfinite(a.bandwidth));
+        CHECK(b.bandwidth == a.bandwidth);
+        REQUIRE(b.sets.size() == sets.size());
+        for (std::size_t k = 0; k < sets.size(); ++k) {
+            check_same_set(b.sets[k], a.sets[k], 0.0);  // the scan changes no other result
+            CHECK(a.sets[k].bandwidth_scan.empty());
+            REQUIRE(b.sets[k].bandwidth_scan.size() == 5);
+            const BandwidthScanPoint& p = b.sets[k].bandwidth_scan[2];
+            CHECK(p.factor == 1.0);
+            CHECK(p.bandwidth == a.bandwidth);
+            CHECK(p.hilbert_dim == a.sets[k].hilbert_dim);
+            const auto& deg = a.sets[k].principal_angles_deg;
+            if (k == 0) {
+                CHECK(std::isnan(p.mean_angle_deg));
+                CHECK(std::isnan(p.max_angle_deg));
+            } else {
+                REQUIRE(!deg.empty());
+                // A copy, not a Map: Eigen sums aligned and unaligned data in different orders.
+                const Eigen::VectorXd v = Eigen::Map<const Eigen::VectorXd>(deg.data(), Eigen::Index(deg.size()));
+                CHECK(p.mean_angle_deg == v.mean());
+                CHECK(p.max_angle_deg == v.maxCoeff());
+            }
+        }
+        // Each other factor against the test's own dense computation with h' = f h given explicitly.
+        for (std::size_t i : {std::size_t(0), std::size_t(1), std::size_t(3), std::size_t(4)}) {
+            const double f = scan.bandwidth_scan[i];
+            CAPTURE(f);
+            GeometrySettings given = plain;
+            given.bandwidth = f * a.bandwidth;
+            double h = 0.0;
+            const std::vector<DenseSet> want = dense_analysis(sets, given, &h);
+            for (std::size_t k = 0; k < sets.size(); ++k) {
+                CAPTURE(k);
+                const BandwidthScanPoint& p = b.sets[k].bandwidth_scan[i];
+                CHECK(p.factor == f);
+                CHECK(p.bandwidth == f * a.bandwidth);
+                CHECK(p.hilbert_dim == want[k].hilbert_dim);
+                if (k == 0) {
+                    CHECK(std::isnan(p.mean_angle_deg));
+                    continue;
+                }
+                REQUIRE(!want[k].angles.empty());
+                double mean = 0.0;
+                for (double x : want[k].angles) mean += x / double(want[k].angles.size());
+                CHECK(close(std::vector<double>{p.mean_angle_deg, p.max_angle_deg},
+                            std::vector<double>{mean, want[k].angles.back()}, 1e-9));
+            }
+        }
+        // The incremental route gives the same scan.
+        const CleanAnalysis clean(sets[0], scan);
+        for (std::size_t k = 1; k < sets.size(); ++k) {
+            const SetResult r = clean.add_noisy(sets[k]);
+            REQUIRE(r.bandwidth_scan.size() == 5);
+            for (std::size_t i = 0; i < 5; ++i) {
+                CHECK(r.bandwidth_scan[i].hilbert_dim == b.sets[k].bandwidth_scan[i].hilbert_dim);
+                CHECK(r.bandwidth_scan[i].mean_angle_deg == b.sets[k].bandwidth_scan[i].mean_angle_deg);
+            }
+        }
+    }
+    // The dimension is not the same at every factor on these sets (the scan shows something).
+    GeometrySettings scan;
+    scan.bandwidth_scan = {0.25, 4.0};
+    const GeometryResult r = analyze_geometry(sets, scan);
+    CHECK(r.sets[0].bandwidth_scan[0].hilbert_dim > r.sets[0].bandwidth_scan[1].hilbert_dim);
+    // Bad factors and landmarks are refused, named.
+    scan.bandwidth_scan = {0.5, 0.0};
+    CHECK_THROWS_WITH_AS(analyze_geometry(sets, scan), "--bandwidth-factors: each factor must be a finite number > 0",
+                         Error);
+    scan.bandwidth_scan = {0.5, std::nan("")};
+    CHECK_THROWS_AS(analyze_geometry(sets, scan), Error);
+    scan.bandwidth_scan = {2.0};
+    scan.landmarks = 5;
+    CHECK_THROWS_WITH_AS(analyze_geometry(sets, scan),
+                         "--bandwidth-scan: needs the exact kernel analysis; it is not available with --landmarks 5 "
+                         "< N = 14",
+                         Error);
+}

@@ -262,7 +262,7 @@ TEST_SUITE("model plan") {
         CHECK(untouched[0] == 0.3f);
         auto msg = [](const char* text) { return error_of([&] { read_model_json(text, "model.json"); }); };
         CHECK(msg(R"({"stdev": [1]})") ==
-              "model.json: unknown key \"stdev\" (known: kind, mean, std, latent_output, input; docs/images.md)");
+              "model.json: unknown key \"stdev\" (known: kind, mean, std, latent_output, input, architecture; docs/images.md)");
         CHECK(msg(R"({"mean": [0.5]})") == "model.json: give both \"mean\" and \"std\", or neither");
         CHECK(msg(R"({"mean": [0.5], "std": [0]})") == "model.json: \"std\" values must be positive");
         CHECK(msg(R"({"mean": [0.5, 0.5], "std": [1, 1]})").find("1 or 3 values") != std::string::npos);
@@ -275,5 +275,28 @@ TEST_SUITE("model plan") {
                   plan(encoder("x", {1, 1, 28, 28}, {ox::value_info("z", {1, 8, 7, 7})}), rgb);
               }).find("have 3 values, the input has 1 channel(s)") != std::string::npos);
         CHECK(to_json(rgb).dump() == R"({"mean":[0.5,0.5,0.5],"std":[1,1,1]})");
+    }
+
+    TEST_CASE("model.json: the architecture a trainer records is kept and written back; bad ones are named") {
+        const char* text = R"({"kind": "cae", "architecture": {"norm": "none", "conv_bias": "on", )"
+                           R"("latent_activation": "leaky-relu", "depth": 2, "width": 16}})";
+        const ModelSettings s = read_model_json(text, "model.json");
+        REQUIRE(s.architecture.is_object());
+        CHECK(s.architecture.find("norm")->string() == "none");
+        CHECK(s.architecture.find("width")->integer() == 16);
+        CHECK(to_json(s).dump() == R"({"kind":"cae","architecture":{"norm":"none","conv_bias":"on",)"
+                                   R"("latent_activation":"leaky-relu","depth":2,"width":16}})");
+        CHECK(read_model_json(R"({"architecture": {}})", "m.json").architecture.is_object());
+        CHECK(read_model_json(R"({"kind": "ae"})", "m.json").architecture.is_null());
+        auto msg = [](const char* t) { return error_of([&] { read_model_json(t, "model.json"); }); };
+        CHECK(msg(R"({"architecture": [1]})") == "model.json: \"architecture\" must be an object");
+        CHECK(msg(R"({"architecture": {"layers": 3}})") ==
+              "model.json: \"architecture\": unknown key \"layers\" (known: norm, conv_bias, latent_activation, "
+              "depth, width)");
+        CHECK(msg(R"({"architecture": {"depth": 0}})") ==
+              "model.json: \"architecture\": \"depth\" must be a whole number from 1 to 4096");
+        CHECK(msg(R"({"architecture": {"width": 2.5}})").find("\"width\" must be a whole number") != std::string::npos);
+        CHECK(msg(R"({"architecture": {"norm": 1}})") ==
+              "model.json: \"architecture\": \"norm\" must be a text of 1 to 32 characters");
     }
 }

@@ -167,6 +167,18 @@ TEST_CASE("parse_manifest: the shipped form, and every entry-level problem skips
     extra.replace(extra.find("false"), 5, "\"no\"");
     CHECK(parse_manifest(extra, "m.json").problems.at(0) ==
           "m.json: model \"vae\" skipped: in_paper is not true or false");
+    // An entry's "architecture" reaches its settings (checked as model.json's); a bad one skips the entry.
+    CHECK(m.models[0].settings.architecture.is_null());
+    std::string arch = manifest_text();
+    arch.replace(arch.find("\"kind\": \"vae\""), 13,
+                 R"("kind": "vae", "architecture": {"norm": "none", "depth": 2})");
+    const Manifest ma = parse_manifest(arch, "m.json");
+    REQUIRE(ma.models.size() == 2);
+    CHECK(to_json(ma.models[1].settings).dump() == R"({"architecture":{"norm":"none","depth":2}})");
+    arch.replace(arch.find("\"depth\": 2"), 10, "\"depth\": 0");
+    CHECK(parse_manifest(arch, "m.json").problems.at(0) ==
+          "m.json: model \"vae\" skipped: entry: \"architecture\": \"depth\" must be a whole number from 1 "
+          "to 4096");
 }
 
 TEST_CASE("parse_manifest: a file that is unusable as a whole throws, naming it") {
@@ -292,7 +304,7 @@ TEST_CASE("manifest: an encoder alone, a model's settings, a .npy sample without
     REQUIRE(m.problems.size() == 1);
     CHECK(m.problems[0] ==
           "site/models/manifest.json: model \"typo\" skipped: settings: unknown key \"stdev\" (known: kind, mean, "
-          "std, latent_output, input; docs/images.md)");
+          "std, latent_output, input, architecture; docs/images.md)");
     // IDX images still need their labels.
     std::string idx = text;
     idx.replace(idx.find("sample/images.npy"), 17, "sample/t10k-idx3-u");

@@ -410,6 +410,20 @@ TEST_SUITE("switches") {
             const auto rj = nlohmann::json::parse(r.json.dump());
             CHECK(rj.at("models").at(0).at("architecture") == train::architecture_json(train::read_run_config(dir)));
             CHECK(rj.at("models").at(0).at("architecture").at(key) == cj.at(key));
+
+            // The export's model.json carries the kind and the same switches, in the core's format;
+            // exported elsewhere (no config.json beside it), characterize reads them from there.
+            const auto mb = cmd::read_file(dir + "/model.json");
+            const std::string mtext(mb.begin(), mb.end());
+            const auto mj = nlohmann::json::parse(mtext);
+            CHECK(mj.at("kind") == v.kind);
+            CHECK(mj.at("architecture") == train::architecture_json(train::read_run_config(dir)));
+            CHECK(read_model_json(mtext, "model.json").architecture.find(key) != nullptr);
+            const std::string alone = fixtures::temp_dir("switch-export");
+            REQUIRE(cmd::export_onnx({dir, "--out", alone}) == 0);
+            CHECK(cmd::read_file(alone + "/model.json") == mb);
+            const auto ra = study::run_study(study::find_models(alone), s, true);
+            CHECK(nlohmann::json::parse(ra.json.dump()).at("models").at(0).at("architecture") == mj.at("architecture"));
         }
     }
 }  // TEST_SUITE

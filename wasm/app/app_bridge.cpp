@@ -13,11 +13,13 @@
 #include "app_present.hpp"
 #include "app_state.hpp"
 #include "js_value.hpp"
+#include "settings.hpp"
 
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 using emscripten::val;
@@ -39,8 +41,10 @@ void set_grid(const val& sigmas, int n) {
     for (auto& m : s.models) m.sets.assign(s.sigmas.size(), app::SetView{});
 }
 
-// A studied model: its name, kind, input [C, H, W] and latent rule (from its plan).
-int add_model(const std::string& name, const std::string& kind, const val& input, const std::string& latent_rule) {
+// A studied model: its name, kind, input [C, H, W], latent rule (from its plan) and architecture (one
+// line, "" when unknown).
+int add_model(const std::string& name, const std::string& kind, const val& input, const std::string& latent_rule,
+              const std::string& architecture) {
     app::AppState& s = app::state();
     app::ModelView m;
     m.name = name;
@@ -48,6 +52,7 @@ int add_model(const std::string& name, const std::string& kind, const val& input
     const std::vector<int> in = emscripten::vecFromJSArray<int>(input);
     if (in.size() == 3) m.input = {in[0], in[1], in[2]};
     m.latent_rule = latent_rule;
+    m.architecture = architecture;
     m.sets.assign(s.sigmas.size(), app::SetView{});
     s.models.push_back(std::move(m));
     return int(s.models.size()) - 1;
@@ -60,6 +65,21 @@ void clear_models() {
     const bool show = app::state().tsne.show;
     app::state().tsne = {};
     app::state().tsne.show = show;
+}
+
+// A set's "bandwidth_scan" {hilbert_dim, mean_angle_deg, max_angle_deg (noisy sets)}; null entries
+// (an empty subspace) and the clean set's absent angles read as NaN.
+void scan_from(const val& scan, app::SetView& v) {
+    const auto numbers = [&scan](const char* key, std::size_t n) {
+        std::vector<double> out(n, NAN);
+        if (!has(scan, key)) return out;
+        for (std::size_t i = 0; i < n && i < scan[key]["length"].as<std::size_t>(); ++i)
+            if (scan[key][i].isNumber()) out[i] = scan[key][i].as<double>();
+        return out;
+    };
+    v.scan_hilbert_dim = emscripten::vecFromJSArray<int>(scan["hilbert_dim"]);
+    v.scan_mean_angle = numbers("mean_angle_deg", v.scan_hilbert_dim.size());
+    v.scan_max_angle = numbers("max_angle_deg", v.scan_hilbert_dim.size());
 }
 
 // One entry of a model's sets[] (with psnr_mean / psnr_std) at grid index k.
@@ -89,6 +109,7 @@ void set_result(int model, int k, const val& set, double bandwidth) {
         v.fixed_rank_ambiguous_pairs = set["fixed_rank_ambiguous_pairs"].as<long long>();
     v.psnr_mean = has(set, "psnr_mean") ? set["psnr_mean"].as<double>() : 0.0;
     v.psnr_std = has(set, "psnr_std") ? set["psnr_std"].as<double>() : 0.0;
+    if (has(set, "bandwidth_scan")) scan_from(set["bandwidth_scan"], v);
     v.present = true;
     m.sets[std::size_t(k)] = std::move(v);
 }
@@ -214,7 +235,7 @@ void set_kpca_model(int model) { app::state().kpca_model = std::max(0, model); }
 
 // 3. Settings ------------------------------------------------------------------------------------------------
 // Keys as in the page's params: n, vae_latent, and geometry {metric, energy, rank_rtol, bandwidth,
-// centered} with null for the default rule / the median heuristic.
+// centered, bandwidth_scan} with null for the default rule / the median heuristic / no scan.
 val settings_to_js(const app::Settings& e) {
     val o = val::object();
     o.set("n", e.n);
@@ -225,6 +246,12 @@ val settings_to_js(const app::Settings& e) {
     g.set("rank_rtol", e.rank_rtol_default ? val::null() : val(e.rank_rtol));
     g.set("bandwidth", e.bandwidth_median ? val::null() : val(e.bandwidth));
     g.set("centered", e.centered);
+    val factors = val::null();
+    if (e.bandwidth_scan) {
+        factors = val::array();
+        for (double f : strata::default_bandwidth_factors()) factors.call<void>("push", f);
+    }
+    g.set("bandwidth_scan", factors);
     o.set("geometry", g);
     return o;
 }
@@ -241,6 +268,7 @@ void set_settings(const val& o) {
     e.bandwidth_median = !has(g, "bandwidth");
     if (!e.bandwidth_median) e.bandwidth = g["bandwidth"].as<double>();
     e.centered = g["centered"].as<bool>();
+    e.bandwidth_scan = has(g, "bandwidth_scan");
     app::state().applied = e;
     app::state().edited = e;
 }

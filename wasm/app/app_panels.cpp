@@ -230,11 +230,13 @@ void controls() {
         if (ImGui::IsItemHovered()) {
             if (failed) ImGui::SetTooltip("failed: %s", m.failed.c_str());
             else
-                ImGui::SetTooltip("input %d x %d x %d\nlatent: %s", m.input[0], m.input[1], m.input[2],
-                                  m.latent_rule.empty() ? "?" : m.latent_rule.c_str());
+                ImGui::SetTooltip("input %d x %d x %d\nlatent: %s\narchitecture: %s", m.input[0], m.input[1],
+                                  m.input[2], m.latent_rule.empty() ? "?" : m.latent_rule.c_str(),
+                                  m.architecture.empty() ? "not recorded" : m.architecture.c_str());
         }
         record_rect("model_" + m.name);
         state().texts["model_" + m.name] = label;
+        state().texts["model_architecture_" + m.name] = m.architecture;
     }
     // The other bundled models: one button each adds it to the study (computed then; the models
     // already studied are kept). A press during a study waits for its end.
@@ -475,7 +477,6 @@ void curves_tab() {
         {"Hilbert dim", 0}, {"PSNR (dB)", 1}, {"mean angle (deg)", 2}, {"max angle (deg)", 3}};
     for (int c = 0; c < 4; ++c) {
         std::vector<std::vector<double>> ys(s.models.size());
-        double lo = INFINITY, hi = -INFINITY;
         for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
             const ModelView& m = s.models[mi];
             ys[mi].assign(s.sigmas.size(), NAN);
@@ -496,23 +497,15 @@ void curves_tab() {
                     v = c == 2 ? sum / double(set->angles_deg.size()) : mx;
                 }
                 ys[mi][k] = v;
-                if (std::isfinite(v)) {
-                    lo = std::min(lo, v);
-                    hi = std::max(hi, v);
-                }
             }
         }
-        if (!std::isfinite(lo)) {
-            lo = 0;
-            hi = 1;
-        }
-        // A constant series (e.g. the Hilbert dimension at tiny N) gets no pad here: begin_plot
-        // widens an empty range itself, to readable ticks.
-        const double pad = hi > lo ? (hi - lo) * 0.1 : 0.0;
+        // A constant series (e.g. the Hilbert dimension at tiny N) gets no pad: begin_plot widens an
+        // empty range itself, to readable ticks.
+        const plot::Range r = plot::y_range(ys);
         if (c % 2 == 1) ImGui::SameLine();
         const plot::Axes a =
             plot::begin_plot((std::string("##curve") + char('0' + c)).c_str(), ImVec2(w, h), s.sigmas.front(),
-                             s.sigmas.back(), c >= 2 ? 0 : lo - pad, hi + pad, "sigma", curves[c].title);
+                             s.sigmas.back(), c >= 2 ? 0 : r.lo, r.hi, "sigma", curves[c].title);
         plot::vline(a, selected_sigma(), IM_COL32(255, 255, 255, 90));
         std::vector<std::pair<std::string, ImU32>> leg;
         for (std::size_t mi = 0; mi < s.models.size(); ++mi) {
@@ -546,6 +539,12 @@ void curves() {
         record_rect("tab_angles");
         if (angles_open) {
             angle_spectrum();
+            ImGui::EndTabItem();
+        }
+        const bool scan_open = ImGui::BeginTabItem("bandwidth scan");
+        record_rect("tab_scan");
+        if (scan_open) {
+            bandwidth_scan_tab();
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();

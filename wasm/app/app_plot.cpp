@@ -41,6 +41,19 @@ ImVec2 Axes::map(double x, double y) const {
 
 double Axes::x_of(float sx) const { return x0 + double(sx - p0.x) / double(p1.x - p0.x) * (x1 - x0); }
 
+Range y_range(const std::vector<std::vector<double>>& series) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& ys : series)
+        for (double v : ys)
+            if (std::isfinite(v)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+    if (!std::isfinite(lo)) return {};
+    const double pad = hi > lo ? (hi - lo) * 0.1 : 0.0;
+    return {lo - pad, hi + pad};
+}
+
 std::vector<double> ticks(double a, double b, int target, bool integers) {
     std::vector<double> out;
     if (!(b > a)) return out;

@@ -41,6 +41,12 @@ void vline(const Axes& a, double x, ImU32 color);
 // The count written above a bar (same x, width and shift as bar()) when the bar is under 6 pixels
 // tall (it would not be seen) and wide enough for the number.
 void bar_label(const Axes& a, double x, double y, double width, double shift, int count);
+// The finite values' range over several series, padded by 10 % of its width (not when it is one value:
+// begin_plot widens that itself); [0, 1] when no value is finite.
+struct Range {
+    double lo = 0, hi = 1;
+};
+Range y_range(const std::vector<std::vector<double>>& series);
 // Nice tick positions covering [a, b] (about `target` of them); `integers`: a step of at least 1.
 std::vector<double> ticks(double a, double b, int target, bool integers = false);
 

@@ -85,6 +85,12 @@ void settings_panel() {
          "noise level. Time grows with N (the kernel's eigenproblems as N^3).");
     if (e.n < 2) e.n = 2;
     if (e.n > 1000) e.n = 1000;  // models/sample holds 1000 images
+    ImGui::Checkbox("bandwidth scan", &e.bandwidth_scan);
+    record_rect("settings_bandwidth_scan");
+    help("settings_bandwidth_scan",
+         "bandwidth_scan (docs/method.md, \"Bandwidth scan\"): also recompute dim_eta and the principal angles "
+         "with the bandwidth h' = f h for f = 1/4, 1/2, 1, 2, 4, shown in the curves panel's \"bandwidth scan\" "
+         "tab. A diagnostic: every other result keeps h. About one more kernel stage per factor.");
     ImGui::PopItemWidth();
 
     // 2. Apply --------------------------------------------------------------------------------------

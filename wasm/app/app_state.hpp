@@ -35,6 +35,10 @@ struct SetView {
     long long cross_stratum_pairs = -1;            // fixed-rank only (-1: not reported)
     long long fixed_rank_ambiguous_pairs = -1;     // fixed-rank only: pairs that needed the zero-cosine rule
     double psnr_mean = 0.0, psnr_std = 0.0;
+    // The bandwidth scan (docs/method.md, "Bandwidth scan"), one entry per factor of
+    // strata::default_bandwidth_factors(); empty when it was not computed. Angles NaN for the clean set.
+    std::vector<int> scan_hilbert_dim;
+    std::vector<double> scan_mean_angle, scan_max_angle;
 };
 
 // 2. One model -------------------------------------------------------------------------------------------
@@ -42,6 +46,7 @@ struct ModelView {
     std::string name, kind;
     std::array<int, 3> input{1, 28, 28};  // the encoder's image: C, H, W (its plan)
     std::string latent_rule;              // how the plan chose the latent output
+    std::string architecture;             // how it was built ("norm batch, ..."), "" when unknown
     bool enabled = true;
     std::string failed;  // why the study could not run this model (names the file); empty: it did
     double bandwidth = 0.0;
@@ -59,11 +64,12 @@ struct Settings {
     bool centered = true;
     std::string vae_latent = "sample";
     int n = 300;
+    bool bandwidth_scan = false;  // also compute the bandwidth scan (the default factors)
     bool operator==(const Settings& o) const {
         return metric == o.metric && energy == o.energy && rank_rtol_default == o.rank_rtol_default &&
                (rank_rtol_default || rank_rtol == o.rank_rtol) && bandwidth_median == o.bandwidth_median &&
                (bandwidth_median || bandwidth == o.bandwidth) && centered == o.centered && vae_latent == o.vae_latent &&
-               n == o.n;
+               n == o.n && bandwidth_scan == o.bandwidth_scan;
     }
     bool operator!=(const Settings& o) const { return !(*this == o); }
 };

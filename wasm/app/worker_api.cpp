@@ -68,7 +68,7 @@ val float32_array(const std::vector<float>& v) {
 
 // 2. Settings --------------------------------------------------------------------------------------------
 // Absent or null keys keep settings.hpp's defaults. Keys: centered, rank_rtol, metric, weights,
-// spd_eps, fixed_rank_k, bandwidth, energy, threads.
+// spd_eps, fixed_rank_k, bandwidth, energy, threads, bandwidth_scan (an array of factors; empty: off).
 strata::GeometrySettings settings_from(const val& o) {
     strata::GeometrySettings s;
     auto has = [&o](const char* k) { return app::has(o, k); };
@@ -82,6 +82,7 @@ strata::GeometrySettings settings_from(const val& o) {
     if (has("bandwidth")) s.bandwidth = o["bandwidth"].as<double>();
     if (has("energy")) s.energy = o["energy"].as<double>();
     if (has("threads")) s.threads = o["threads"].as<int>();
+    if (has("bandwidth_scan")) s.bandwidth_scan = emscripten::vecFromJSArray<double>(o["bandwidth_scan"]);
     return s;
 }
 
@@ -140,7 +141,8 @@ std::map<std::string, std::unique_ptr<strata::CleanAnalysis>>& clean_analyses() 
     return m;
 }
 
-// {"settings": to_json(settings, bandwidth), "set": to_json(clean set)} or {"error"}.
+// {"settings": to_json(settings, bandwidth), "set": to_json(clean set)} plus, when the settings ask for
+// it, the model's "bandwidth_scan" block (factors, bandwidths, rule); or {"error"}.
 std::string analyze_clean(const std::string& model, const val& latents, const val& shape, const val& settings) {
     try {
         clean_analyses().erase(model);
@@ -149,6 +151,8 @@ std::string analyze_clean(const std::string& model, const val& latents, const va
         strata::Json j = strata::Json::object();
         j.set("settings", strata::to_json(clean->settings(), clean->bandwidth()));
         j.set("set", strata::to_json(clean->clean()));
+        if (!clean->settings().bandwidth_scan.empty())
+            j.set("bandwidth_scan", strata::bandwidth_scan_json(clean->settings(), clean->bandwidth()));
         clean_analyses()[model] = std::move(clean);
         return j.dump();
     } catch (const std::exception& e) { return error_json(e.what()); }
@@ -400,8 +404,9 @@ val image_set(const val& spec, int channels, int height, int width, unsigned max
 // dropped model.json (what a model.json holds) as JSON text, "{}" for none; settingsName names it
 // in messages ("" for "<encoderName> settings"). Returns {encoder: to_json(EncoderPlan) plus
 // "image": [C, H, W] and "batch" as a number (0: free), decoder: {input, output, batch} | null,
-// plan: to_json(EncoderPlan) and normalisation: the settings when they declare one, else null (the
-// results' fields of characterize.cpp's model_json)}, or {"error": "..."} with the core's message
+// plan: to_json(EncoderPlan), normalisation: the settings when they declare one, else null, and
+// architecture: the settings' "architecture" or null (the results' fields of characterize.cpp's
+// model_json)}, or {"error": "..."} with the core's message
 // (it names the file at fault).
 
 strata::ModelSettings model_settings_from(const std::string& json, const std::string& name) {
@@ -425,6 +430,7 @@ std::string plan_model(const val& encoder_bytes, const std::string& encoder_name
         out.set("encoder", e);
         out.set("plan", strata::to_json(plan));
         out.set("normalisation", settings.mean.empty() ? strata::Json() : strata::to_json(settings));
+        out.set("architecture", settings.architecture);  // null when the settings name none
         strata::Json d;  // null: no decoder
         if (!decoder_bytes.isNull() && !decoder_bytes.isUndefined()) {
             const std::vector<std::uint8_t> dec = bytes_from(decoder_bytes);

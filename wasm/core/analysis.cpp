@@ -121,6 +121,9 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
         points_.features.rowwise() -= origin_;
     }
     if (settings_.landmarks > 0 && std::size_t(settings_.landmarks) < clean.n) {
+        if (!settings_.bandwidth_scan.empty())
+            throw Error("--bandwidth-scan: needs the exact kernel analysis; it is not available with --landmarks " +
+                        std::to_string(settings_.landmarks) + " < N = " + std::to_string(clean.n));
         clean_landmarks(clean.name);
         return;
     }
@@ -136,6 +139,7 @@ CleanAnalysis::CleanAnalysis(const LatentSet& clean, const GeometrySettings& set
         clean_.cross_stratum_pairs = cross_stratum_pairs(points_.ranks);
         clean_.fixed_rank_ambiguous_pairs = ambiguous;
     }
+    clean_scan(D2);
 }
 
 void CleanAnalysis::check_bandwidth(const std::string& clean_name) const {
@@ -193,8 +197,13 @@ CleanAnalysis::NoisyKernels CleanAnalysis::noisy_kernels(const LatentSet& noisy)
         return k;
     }
     std::int64_t ambiguous = 0;
-    k.K = gaussian_kernel(pairwise_sq(p.points, settings_, &ambiguous), bandwidth_);
-    k.K_cross = gaussian_kernel(pairwise_sq(points_, p.points, settings_), bandwidth_);
+    // Each distance block is released as soon as it is a kernel, unless the scan needs it again.
+    const auto kernel_of = [&](Eigen::MatrixXd D2, Eigen::MatrixXd& K, Eigen::MatrixXd& kept) {
+        K = gaussian_kernel(D2, bandwidth_);
+        if (!settings_.bandwidth_scan.empty()) kept = std::move(D2);
+    };
+    kernel_of(pairwise_sq(p.points, settings_, &ambiguous), k.K, k.D2);
+    kernel_of(pairwise_sq(points_, p.points, settings_), k.K_cross, k.D2_cross);
     if (settings_.metric == "fixed-rank") {
         k.result.fixed_rank_ambiguous_pairs = ambiguous;
         k.result.cross_stratum_pairs = cross_stratum_pairs(p.points.ranks);
@@ -235,6 +244,11 @@ SetResult CleanAnalysis::finish(NoisyKernels k) const {
         r.principal_angles_deg.assign(deg.data(), deg.data() + deg.size());
         return r;
     }
+    if (!settings_.bandwidth_scan.empty()) {
+        r.bandwidth_scan = noisy_scan(k.D2, k.D2_cross);
+        k.D2.resize(0, 0);
+        k.D2_cross.resize(0, 0);
+    }
     const KernelSpectrum spectrum = kernel_spectrum(k.K);
     fill_spectrum_results(r, spectrum, settings_.energy);
     // Noisy points are placed in the clean set's kernel-PCA view (out-of-sample projection).
@@ -245,6 +259,40 @@ SetResult CleanAnalysis::finish(NoisyKernels k) const {
                                     r.hilbert_dim, center_kernel(k.K_cross));
     r.principal_angles_deg.assign(deg.data(), deg.data() + deg.size());
     return r;
+}
+
+// 4b. The bandwidth scan --------------------------------------------------------------------------------------
+// The kernel, its eigenproblems and the angles again at h' = f h, from the distances already computed;
+// every factor (f = 1 too) takes this route, so the f = 1 point reproduces the main results exactly.
+void CleanAnalysis::clean_scan(const Eigen::MatrixXd& D2) {
+    for (double f : settings_.bandwidth_scan) {
+        scan_spectra_.push_back(kernel_spectrum(gaussian_kernel(D2, f * bandwidth_)));
+        BandwidthScanPoint p;
+        p.factor = f;
+        p.bandwidth = f * bandwidth_;
+        p.hilbert_dim = hilbert_dimension(scan_spectra_.back().mu, settings_.energy);
+        p.mean_angle_deg = p.max_angle_deg = std::nan("");
+        clean_.bandwidth_scan.push_back(p);
+    }
+}
+
+std::vector<BandwidthScanPoint> CleanAnalysis::noisy_scan(const Eigen::MatrixXd& D2,
+                                                          const Eigen::MatrixXd& D2_cross) const {
+    std::vector<BandwidthScanPoint> out;
+    for (std::size_t i = 0; i < settings_.bandwidth_scan.size(); ++i) {
+        BandwidthScanPoint p = clean_.bandwidth_scan[i];
+        const KernelSpectrum spectrum = kernel_spectrum(gaussian_kernel(D2, p.bandwidth));
+        p.hilbert_dim = hilbert_dimension(spectrum.mu, settings_.energy);
+        const Eigen::VectorXd deg = kernel_principal_angles_deg(
+            scan_spectra_[i].vectors, scan_spectra_[i].mu, clean_.bandwidth_scan[i].hilbert_dim, spectrum.vectors,
+            spectrum.mu, p.hilbert_dim, center_kernel(gaussian_kernel(D2_cross, p.bandwidth)));
+        if (deg.size() > 0) {
+            p.mean_angle_deg = deg.mean();
+            p.max_angle_deg = deg.maxCoeff();
+        }
+        out.push_back(p);
+    }
+    return out;
 }
 
 Eigen::VectorXd CleanAnalysis::distances_sq_from(std::size_t i) const {

@@ -1,6 +1,7 @@
 // analysis.hpp: the whole geometry analysis of one model's latent sets (docs/method.md sections 3-7).
 //
-// Index: 1. SetResult  2. GeometryResult  3. analyze_geometry()  4. CleanAnalysis (incremental)
+// Index: 1. SetResult (and its bandwidth scan)  2. GeometryResult  3. analyze_geometry()
+//        4. CleanAnalysis (incremental)
 //
 // This is the entry point the CLI (`strata geometry`, `strata characterize`) and the page use:
 // give it the clean set first and the noisy sets after it; get back, per set, ranks, strata,
@@ -29,6 +30,18 @@
 namespace strata {
 
 // 1. What the analysis reports for one set -----------------------------------------------------
+// One factor of the bandwidth scan (settings.bandwidth_scan; docs/method.md, "Bandwidth scan"): the
+// set's dim_eta and, for a noisy set, its principal angles against the clean set, both with the
+// kernel at h' = factor * h on the same distances. The angles are NaN for the clean set and when
+// either subspace is empty.
+struct BandwidthScanPoint {
+    double factor = 1.0;
+    double bandwidth = 0.0;  // h' = factor * h
+    int hilbert_dim = 0;
+    double mean_angle_deg = 0.0;
+    double max_angle_deg = 0.0;
+};
+
 struct SetResult {
     std::string name;
     bool clean = false;  // the reference set (sets[0])
@@ -55,6 +68,7 @@ struct SetResult {
     // With landmarks: hilbert_dim, kernel_spectrum, kernel_min_eigenvalue (of the landmark kernel),
     // embedding_2d and principal_angles_deg come from Nystrom features (docs/method.md, "Landmarks").
     bool approximate = false;
+    std::vector<BandwidthScanPoint> bandwidth_scan;  // one per settings.bandwidth_scan factor, in its order
 };
 
 // 2. The result of one analysis ----------------------------------------------------------------
@@ -125,6 +139,8 @@ public:
         Eigen::MatrixXd K_own;         // landmarks only: K(set, L_Y), N_set x M_Y
         Eigen::MatrixXd K_clean_own;   // landmarks only: K(clean, L_Y), N_clean x M_Y
         std::vector<std::size_t> own;  // landmarks only: the indices of L_Y in the set
+        Eigen::MatrixXd D2;            // bandwidth scan only: the set's own squared distances
+        Eigen::MatrixXd D2_cross;      // bandwidth scan only: clean to set, N_clean x N_set
     };
     NoisyKernels noisy_kernels(const LatentSet& noisy) const;
     SetResult finish(NoisyKernels kernels) const;
@@ -141,6 +157,8 @@ public:
 private:
     void clean_landmarks(const std::string& clean_name);
     void check_bandwidth(const std::string& clean_name) const;
+    void clean_scan(const Eigen::MatrixXd& D2);
+    std::vector<BandwidthScanPoint> noisy_scan(const Eigen::MatrixXd& D2, const Eigen::MatrixXd& D2_cross) const;
 
     GeometrySettings settings_;
     PointSet points_;            // the clean points, prepared for the metric
@@ -156,6 +174,8 @@ private:
     Eigen::MatrixXd C_;               // K(clean, L_X), N x M
     NystromMap map_;                  // the clean landmarks' feature map
     FeatureSpectrum clean_features_;  // the clean features' mean and directions
+    // Bandwidth scan only: the clean kernel's spectrum and dim_eta at each factor.
+    std::vector<KernelSpectrum> scan_spectra_;
 };
 
 }  // namespace strata

@@ -89,6 +89,12 @@ ManifestModel model_entry(const Json& m) {
             out.settings = parse_model_settings(*st, "settings");
         } catch (const Error& e) { throw FieldError{e.what()}; }
     }
+    // The entry's "architecture" (strata publish, make_manifest.py), unless its settings name one.
+    if (const Json* a = m.find("architecture"); a && out.settings.architecture.is_null()) {
+        try {
+            out.settings.architecture = parse_architecture(*a, "entry");
+        } catch (const Error& e) { throw FieldError{e.what()}; }
+    }
     return out;
 }
 

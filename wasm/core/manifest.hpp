@@ -16,10 +16,12 @@
 //   file without its "bytes" and "sha256" (every file is checked against both before it is used), a
 //   size that is not a whole number of bytes, a sha256 that is not 64 hex digits, a latent shape
 //   that is not 3 positive sizes, an "in_paper" that is not true or false (absent: true), a
-//   "settings" object that model.json would refuse (model_plan.hpp).
+//   "settings" object that model.json would refuse (model_plan.hpp), an "architecture" object that
+//   model.json's "architecture" would refuse.
 //
 // A model's decoder is optional (no PSNR then); "settings" holds what a model.json beside the
-// files would (normalisation, the latent output, an open input size). The sample images are IDX
+// files would (normalisation, the latent output, an open input size, the architecture; an entry's own
+// "architecture" fills the last when the settings name none). The sample images are IDX
 // (with their IDX labels) or a .npy array (uint8 N x C x H x W; IDX labels optional), as written by
 // `strata publish`; "classes" optionally names the labels (at most 256 strings of 1-64 characters).
 #pragma once

@@ -33,6 +33,25 @@ const char* const kLatentNeed =
 }  // namespace
 
 // 1. model.json -------------------------------------------------------------------------------------------------
+// "architecture": the switches a trainer records (docs/own-model.md). Checked for shape only: the
+// words are the trainer's, and a model from elsewhere may use its own.
+Json parse_architecture(const Json& v, const std::string& name) {
+    if (!v.is_object()) throw Error(name + ": \"architecture\" must be an object");
+    for (const auto& [key, x] : v.members()) {
+        if (key == "norm" || key == "conv_bias" || key == "latent_activation") {
+            if (!x.is_string() || x.string().empty() || x.string().size() > 32)
+                throw Error(name + ": \"architecture\": \"" + key + "\" must be a text of 1 to 32 characters");
+        } else if (key == "depth" || key == "width") {
+            if (!x.is_integer() || x.integer() < 1 || x.integer() > 4096)
+                throw Error(name + ": \"architecture\": \"" + key + "\" must be a whole number from 1 to 4096");
+        } else {
+            throw Error(name + ": \"architecture\": unknown key \"" + key +
+                        "\" (known: norm, conv_bias, latent_activation, depth, width)");
+        }
+    }
+    return v;
+}
+
 ModelSettings parse_model_settings(const Json& j, const std::string& name) {
     if (!j.is_object()) throw Error(name + ": expected a JSON object");
     ModelSettings s;
@@ -75,9 +94,11 @@ ModelSettings parse_model_settings(const Json& j, const std::string& name) {
             if (!ok) throw Error(name + ": \"input\" must be [C, H, W], three positive whole numbers");
             s.input = std::array<int, 3>{int(v.items()[0].integer()), int(v.items()[1].integer()),
                                          int(v.items()[2].integer())};
+        } else if (key == "architecture") {
+            s.architecture = parse_architecture(v, name);
         } else {
             throw Error(name + ": unknown key \"" + key +
-                        "\" (known: kind, mean, std, latent_output, input; docs/images.md)");
+                        "\" (known: kind, mean, std, latent_output, input, architecture; docs/images.md)");
         }
     }
     if (s.mean.empty() != s.std.empty()) throw Error(name + ": give both \"mean\" and \"std\", or neither");
@@ -97,6 +118,7 @@ Json to_json(const ModelSettings& s) {
     }
     if (!s.latent_output.empty()) j.set("latent_output", s.latent_output);
     if (s.input) j.set("input", Json::array_of(std::vector<int>(s.input->begin(), s.input->end())));
+    if (!s.architecture.is_null()) j.set("architecture", s.architecture);
     return j;
 }
 

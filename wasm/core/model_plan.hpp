@@ -42,11 +42,16 @@ struct ModelSettings {
     std::vector<double> mean, std;            // 1 or C values each, both or neither; std > 0
     std::string latent_output;                // the output used as the latent (a VAE's mean)
     std::optional<std::array<int, 3>> input;  // C, H, W for an encoder whose file leaves them open
+    // How the model was built, as `strata export` records it (shown, not used): an object with any of
+    // norm, conv_bias, latent_activation (short texts) and depth, width (positive integers); null if absent.
+    Json architecture;
 };
 // Reads a model.json object (name starts every message). Unknown keys are refused, so a typo
 // ("stdev") is an error rather than a silently un-normalised model.
 ModelSettings parse_model_settings(const Json& object, const std::string& name);
 ModelSettings read_model_json(std::string_view text, const std::string& name);
+// The "architecture" object alone (model.json's, or a manifest entry's), checked as model.json's is.
+Json parse_architecture(const Json& object, const std::string& name);
 Json to_json(const ModelSettings& s);
 
 // 2. The plans ----------------------------------------------------------------------------------------------

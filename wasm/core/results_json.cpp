@@ -43,6 +43,7 @@ Json to_json(const GeometrySettings& s, double bandwidth_used) {
                                 : "median of clean pairwise distances");
     j.set("energy", s.energy);
     j.set("landmarks", s.landmarks);
+    if (!s.bandwidth_scan.empty()) j.set("bandwidth_scan", Json::array_of(s.bandwidth_scan));
     return j;
 }
 
@@ -75,6 +76,22 @@ Json to_json(const SetResult& r) {
         j.set("cross_stratum_pairs_vs_clean", Json(static_cast<long long>(*r.cross_stratum_pairs_vs_clean)));
     if (r.fixed_rank_ambiguous_pairs)
         j.set("fixed_rank_ambiguous_pairs", Json(static_cast<long long>(*r.fixed_rank_ambiguous_pairs)));
+    if (!r.bandwidth_scan.empty()) {
+        std::vector<int> dims;
+        std::vector<double> mean, max;
+        for (const BandwidthScanPoint& p : r.bandwidth_scan) {
+            dims.push_back(p.hilbert_dim);
+            mean.push_back(p.mean_angle_deg);
+            max.push_back(p.max_angle_deg);
+        }
+        Json scan = Json::object();
+        scan.set("hilbert_dim", Json::array_of(dims));
+        if (!r.clean) {
+            scan.set("mean_angle_deg", Json::array_of(mean));
+            scan.set("max_angle_deg", Json::array_of(max));
+        }
+        j.set("bandwidth_scan", std::move(scan));
+    }
     return j;
 }
 
@@ -85,6 +102,22 @@ Json to_json(const GeometryResult& result) {
     Json sets = Json::array();
     for (const SetResult& s : result.sets) sets.push(to_json(s));
     j.set("sets", std::move(sets));
+    if (!result.settings.bandwidth_scan.empty())
+        j.set("bandwidth_scan", bandwidth_scan_json(result.settings, result.bandwidth));
+    return j;
+}
+
+Json bandwidth_scan_json(const GeometrySettings& s, double bandwidth_used) {
+    if (s.bandwidth_scan.empty()) return Json();
+    std::vector<double> bandwidths;
+    for (double f : s.bandwidth_scan) bandwidths.push_back(f * bandwidth_used);
+    Json j = Json::object();
+    j.set("factors", Json::array_of(s.bandwidth_scan));
+    j.set("bandwidths", Json::array_of(bandwidths));
+    j.set("rule",
+          "h' = factor * h, h the bandwidth the analysis used; the kernel, its spectra, hilbert_dim and the principal "
+          "angles recomputed at h' from the same distances (a diagnostic: every other result uses h); per set in "
+          "sets[i].bandwidth_scan, one entry per factor");
     return j;
 }
 

@@ -22,6 +22,10 @@ namespace strata {
 Json to_json(const GeometrySettings& settings, double bandwidth_used);
 Json to_json(const SetResult& set);
 Json to_json(const GeometryResult& result);  // {"settings": ..., "landmarks": ... (if used), "sets": [...]}
+// The bandwidth scan's model-level block: {factors, bandwidths (factor * h), rule}; null when the scan is
+// off. Each set's own values are in to_json(SetResult)'s "bandwidth_scan": {hilbert_dim: [..],
+// mean_angle_deg: [..], max_angle_deg: [..] (noisy sets only)}, one entry per factor.
+Json bandwidth_scan_json(const GeometrySettings& settings, double bandwidth_used);
 // The landmarks of a Nystrom analysis: M, the rule, the seed, the indices, what is approximate.
 Json to_json(const LandmarkInfo& landmarks);
 

@@ -48,6 +48,15 @@ void validate(const GeometrySettings& s) {
     if (s.threads < 0) throw Error("--threads: must be >= 0");
     if (s.landmarks < 0)
         throw Error("--landmarks: must be an integer >= 0 (0 = exact), got " + std::to_string(s.landmarks));
+    if (s.bandwidth_scan.size() > 64) throw Error("--bandwidth-factors: at most 64 factors");
+    for (double f : s.bandwidth_scan)
+        if (!(f > 0.0 && std::isfinite(f) && std::isfinite(f * f)))
+            throw Error("--bandwidth-factors: each factor must be a finite number > 0");
+}
+
+const std::vector<double>& default_bandwidth_factors() {
+    static const std::vector<double> factors{0.25, 0.5, 1.0, 2.0, 4.0};
+    return factors;
 }
 
 }  // namespace strata

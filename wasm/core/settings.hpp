@@ -23,7 +23,13 @@ struct GeometrySettings {
     int threads = 0;                         // worker threads; 0 = hardware concurrency
     int landmarks = 0;                       // `landmarks` M: Nystrom kernel analysis when 0 < M < N; 0 = exact
     std::uint64_t landmark_seed = 0;         // the study's seed, which draws the landmarks
+    // `bandwidth_scan`: factors f of the bandwidth diagnostic (h' = f h, docs/method.md "Bandwidth
+    // scan"); empty = off. Changes no other result.
+    std::vector<double> bandwidth_scan;
 };
+
+// The factors `--bandwidth-scan` uses unless given: 1/4, 1/2, 1, 2, 4.
+const std::vector<double>& default_bandwidth_factors();
 
 // 2. Names --------------------------------------------------------------------------------------
 // The four per-factor metrics of docs/method.md section 5, in the order the page lists them.
