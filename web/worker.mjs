@@ -1086,6 +1086,9 @@ self.onmessage = async (e) => {
     else if (e.data?.type === 'neighbours') await neighbours(e.data);
     else if (e.data?.type === 'walk') await walk(e.data);
   } catch (err) {
+    // A request that ran while the user cancelled the study (the sample strip's images: their decoder
+    // runs poll the same flag) stops with it; the page asks again when the study reruns.
+    if (err instanceof Cancelled) return;
     post({ type: 'error', message: String(err?.message ?? err) });
   }
 };

@@ -281,8 +281,8 @@ void find_tab() {
     help("find_isolate", kHelpIsolate);
     ImGui::SameLine();
     const ModelView* m = view_model();
-    std::string what = std::to_string(selection_count()) + " of " + std::to_string(s.n) + " in the selection";
-    if (sel.rule == Selection::Rule::Stratum && m) what += " (clean " + m->name + ")";
+    std::string what = "(" + std::to_string(selection_count()) + " of " + std::to_string(s.n) + " samples selected";
+    what += sel.rule == Selection::Rule::Stratum && m ? ", clean " + m->name + ")" : ")";
     text_fit(what, 0, 0.0f, "find_count");
 
     // The selected sample: its image, class and clean rank triple in every model.
