@@ -852,7 +852,7 @@ async function neighbours({ id, model, index, k }) {
 // answered piece by piece so the page shows the first decoded step at once: per model its path
 // ('walkPath': the core's numbers and each step's place in the kernel-PCA view, projected as noisy
 // points are), then each step decoded alone ('walkStep'); 'walkDone' at the end. A newer walk stops an
-// older one between steps.
+// older one between steps. While the user interacts, it pauses after each piece as the study does.
 let walkSerial = 0;
 async function walk({ serial, a, b, steps, models }) {
   walkSerial = serial;
@@ -864,6 +864,7 @@ async function walk({ serial, a, b, steps, models }) {
     const reply = (fields) => post({ type: 'walkPath', serial, model: name, ...fields });
     try {
       const md = studiedModel(name);
+      const tPath = now();
       const { latents, path, shape } = await walkPath(md, a, b, steps);
       const coords = m.projectLatents(md.entry.name, latents, steps);
       if (coords.error) throw new Error(`walk: ${coords.error}`);
@@ -874,12 +875,15 @@ async function walk({ serial, a, b, steps, models }) {
         coords,
         ...path,
       });
+      await yieldToInterface(now() - tPath);
       if (!md.decoder) continue;
       const size = shape[0] * shape[1] * shape[2];
       for (let k = 0; k < steps && current(); k++) {
         const z = latents.slice(k * size, (k + 1) * size);
+        const t = now();
         const image = await exclusive(() => decodeLatents(md, z, shape, 1, null));
         post({ type: 'walkStep', serial, model: name, step: k, image });
+        await yieldToInterface(now() - t); // the interface first, as the study does (section 1)
       }
     } catch (e) {
       reply({ error: String(e?.message ?? e) });
