@@ -369,6 +369,21 @@ async function walkPanel(page, browser, server, native, pairs, reference, numpyR
     `isolating the selection fades the other points (brightness ${(faded / lit).toFixed(2)} of before)`,
   );
 
+  // A stratum: the members are the samples whose clean triple in the view's model is that one, counted here
+  // from the results.
+  const clean0 = (await page.evaluate(() => window.strata.results)).models[0].sets[0];
+  const triple = clean0.strata[clean0.strata.length - 1].ranks;
+  await page.evaluate((t) => window.strata.selectStratum(t), triple);
+  await sleep(300);
+  const byStratum = await page.evaluate(() => window.strata.findState());
+  const wantMembers = clean0.ranks.flatMap((r, i) => (JSON.stringify(r) === JSON.stringify(triple) ? [i] : []));
+  check(
+    JSON.stringify(byStratum.members) === JSON.stringify(wantMembers),
+    `stratum ${JSON.stringify(triple)} of ${studied[0]} selects its ${wantMembers.length} clean samples`,
+  );
+  await page.evaluate(() => window.strata.selectClass(3));
+  await sleep(300);
+
   // (d) The URL holds the selection and the walk: a fresh page shows the same.
   const url = page.url();
   check(
