@@ -6,6 +6,7 @@
 //        4. the worker and its messages  5. settings changes (the panel's Apply, with an estimate and a
 //        confirmation when long; cancelling a study), sample images, exports, t-SNE requests
 //        6. view state <-> URL  7. dropped files (bring your own models and images)
+//        8. find, neighbours and walk (the tabbed panel: its requests to the worker, its answers)
 //
 // The URL's query is the whole view state (study, geometry settings, selection, panel layout). It
 // is read and written by the core's view_state.cpp through the interface module (parseViewState,
@@ -128,6 +129,45 @@ window.strata = {
   neighbours(model, i, k = 8) {
     return ask({ type: 'neighbours', model, index: i, k });
   },
+  // The find, neighbours and walk panel, driven as a user would (section 8).
+  select(i) {
+    app.setSelectedSample(i);
+  },
+  selectClass(c) {
+    app.setFind(`class:${c}`);
+  },
+  selectStratum([r1, r2, r3]) {
+    app.setFind(`stratum:${r1}-${r2}-${r3}`);
+  },
+  clearFind() {
+    app.setFind('');
+  },
+  isolate(on) {
+    app.setIsolate(!!on);
+  },
+  showTab(name) {
+    app.setWalkTab(['find', 'neighbours', 'walk'].indexOf(name));
+  },
+  // Walks A -> B in k steps for every studied model, as the panel's walk button does; resolves with
+  // the panel's state once the worker has answered every model (decoded steps included).
+  walk(a, b, k = 9) {
+    const before = app.walkState().serial;
+    app.setWalk(a, b, k);
+    const serial = app.walkState().serial;
+    if (serial === before) return Promise.reject(new Error(`walk: ${a} -> ${b} is outside the samples`));
+    return walkDone(serial);
+  },
+  // The panels' state: {a, b, steps, picking, serial, askedMs, firstMs, doneMs, tab, models: [{name, latent,
+  // path, t, ranks, changes, distance, coords, decoded, error}]}; the neighbours shown; the selection set.
+  walkState() {
+    return app ? app.walkState() : null;
+  },
+  neighboursState() {
+    return app ? app.neighboursState() : null;
+  },
+  findState() {
+    return app ? app.findState() : null;
+  },
   // The core alone on each model's whole study in one call (for benchmarks): [{model, ms, stages}].
   benchCore() {
     return new Promise((resolve) => {
@@ -195,6 +235,7 @@ async function start() {
     ],
     onCanvasDrawn: () => exportCanvas(canvas),
     onCancel: () => cancelStudy(),
+    onWalkRequest: () => serviceWalkPanel(),
     onPlotDrawn: (x, y, w, h, name) => {
       window.strata.lastPlotPng = exportPlot(canvas, x, y, w, h, name);
     },
@@ -406,6 +447,7 @@ const handlers = {
     app.setBusy(false);
     app.setSettings(params);
     if (window.strata.generation === 1) resolveReady(m.results);
+    if (window.strata.generation === 1) startInitialWalk();
     nextDrop();
   },
   cancelled() {
@@ -443,6 +485,17 @@ const handlers = {
   },
   interpolate: answer,
   neighbours: answer,
+  walkPath(m) {
+    app.setWalkPath(m.serial, m.model, m);
+  },
+  walkStep(m) {
+    app.setWalkStep(m.serial, m.model, m.step, m.image);
+  },
+  walkDone(m) {
+    app.setWalkDone(m.serial);
+    for (const w of walkWaiters.filter((x) => x.serial === m.serial)) w.resolve(app.walkState());
+    walkWaiters = walkWaiters.filter((x) => x.serial !== m.serial);
+  },
   tsneProgress(m) {
     app.setTsneProgress(m.iteration, m.total);
     window.strata.tsneProgress = { iteration: m.iteration, total: m.total, kl: m.kl };
@@ -522,6 +575,7 @@ function tick() {
   }
   const exportKind = app.takeExportRequest();
   if (exportKind) exportResults(exportKind, window.strata.results, studyLabels);
+  serviceWalkPanel();
   const tsneReq = app.takeTsneRequest(); // the t-SNE view asked (the worker answers between studies)
   if (tsneReq) worker.postMessage({ type: 'tsne', model: tsneReq.model, k: tsneReq.k, serial: studySerial });
   const v = app.viewState();
@@ -544,6 +598,7 @@ function applyInitialView(sigmas) {
   });
   app.setSigmaIndex(best);
   if (initialView.sample >= 0) app.setSelectedSample(initialView.sample);
+  applyInitialWalk();
   const names = models.map((md) => md.name);
   for (const name of [...initialView.hide, ...(initialView.view ? [initialView.view] : [])])
     if (!names.includes(name)) showMessage(`URL: no model '${name}' is loaded; its view setting is ignored`);
@@ -566,10 +621,19 @@ function syncUrl() {
     tsne: v.tsne.show,
     layout: app.layout(),
     hide: models.filter((md, i) => !v.modelsEnabled[i]).map((md) => md.name),
+    ...walkUrlState(),
     view: models.length && v.kpcaModel > 0 ? (models[v.kpcaModel]?.name ?? '') : '',
   };
   if (!models.length)
-    Object.assign(state, { sigma: initialView.sigma, hide: initialView.hide, view: initialView.view });
+    Object.assign(state, {
+      sigma: initialView.sigma,
+      hide: initialView.hide,
+      view: initialView.view,
+      find: initialView.find,
+      isolate: initialView.isolate,
+      walk: initialView.walk,
+      steps: initialView.steps,
+    });
   const q = app.formatViewState(state);
   const href = location.pathname + (q ? '?' + q : '') + location.hash;
   if (href !== location.pathname + location.search + location.hash) history.replaceState(null, '', href);
@@ -604,6 +668,51 @@ function showMessage(line) {
   app?.addMessage(line);
   const box = document.getElementById('drop-messages');
   box.textContent = window.strata.messages.slice(-6).join('\n');
+}
+
+// 8. Find, neighbours and walk ----------------------------------------------------------------------------------
+// The panel (wasm/app/app_walk.cpp) makes requests and calls onWalkRequest at once; they are taken
+// here and sent to the worker, whose answers come back piece by piece (handlers walkPath, walkStep,
+// walkDone, and the neighbours' answer below).
+let walkWaiters = []; // {serial, resolve} of window.strata.walk calls
+function walkDone(serial) {
+  return new Promise((resolve) => walkWaiters.push({ serial, resolve }));
+}
+
+function serviceWalkPanel() {
+  if (!app || !worker) return;
+  const w = app.takeWalkRequest();
+  if (w) worker.postMessage({ type: 'walk', ...w });
+  const nb = app.takeNeighboursRequest();
+  if (nb)
+    ask({ type: 'neighbours', model: nb.model, index: nb.index, k: nb.k }).then(
+      (r) => app.setNeighbours(nb.key, r),
+      (e) => app.setNeighbours(nb.key, { error: String(e?.message ?? e) }),
+    );
+}
+
+// The selection set, its isolation and the walk's endpoints, for the URL (the core's view_state).
+function walkUrlState() {
+  const f = app.findState();
+  const w = app.walkState();
+  return {
+    find: f.find,
+    isolate: f.isolate,
+    walk: w.a >= 0 && w.b >= 0 ? [w.a, w.b] : null,
+    steps: w.steps,
+  };
+}
+
+// A link's selection and walk: the set at once, the walk once the first study is complete.
+function applyInitialWalk() {
+  app.setFind(initialView.find);
+  app.setIsolate(initialView.isolate);
+  if (initialView.walk) app.setWalkEnds(initialView.walk[0], initialView.walk[1], initialView.steps);
+  else app.setWalkEnds(-1, -1, initialView.steps);
+}
+function startInitialWalk() {
+  const w = initialView?.walk;
+  if (w && w[0] < params.n && w[1] < params.n) app.setWalk(w[0], w[1], initialView.steps);
 }
 
 // Last, once every declaration above is in place.

@@ -5,7 +5,8 @@
 //        each model's plan)  3. encode + decode one noise level (batched, as characterize.cpp)  4. the study loop, with
 //        what a settings change can reuse (and cancelling it)  4b. a study's estimate  5. the results JSON (the fields of `strata characterize`)
 //        6. one sample's images for the interface's strip  6b. t-SNE on request
-//        6c. interpolation between two samples and neighbours of one, on request  7. dropped files
+//        6c. interpolation between two samples and neighbours of one, on request  6d. the walk panel's
+//        paths, step by step  7. dropped files
 //        (bring your own models and images)  8. messages
 //
 // Why it mirrors native_trainer/characterize.cpp step by step: the parity test compares this
@@ -809,42 +810,48 @@ function studiedModel(model) {
   return md;
 }
 
+// The path of studied model md between clean samples a and b in `steps` steps, undecoded:
+// {latents (Float32Array, steps x C x H x W), path (the core's fields), shape}.
+async function walkPath(md, a, b, steps) {
+  const m = await core();
+  const n = session.params.n;
+  for (const i of [a, b])
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`interpolate: sample ${i} is outside 0..${n - 1}`);
+  const shape = md.enc[0].shape;
+  const size = shape[0] * shape[1] * shape[2];
+  let za, zb;
+  if (md.variational) {
+    const image = md.plan.encoder.image;
+    const px = image[0] * image[1] * image[2];
+    const x = await pixelsFor(session.data, image);
+    const y = new Float32Array(2 * px);
+    y.set(x.subarray(a * px, (a + 1) * px), 0);
+    y.set(x.subarray(b * px, (b + 1) * px), px);
+    const mu = await exclusive(() => encodeImages(md, y, 2, 0, { ...session.params, vae_latent: 'mean' }, null));
+    za = mu.z.slice(0, size);
+    zb = mu.z.slice(size, 2 * size);
+  } else {
+    za = md.enc[0].z.slice(a * size, (a + 1) * size);
+    zb = md.enc[0].z.slice(b * size, (b + 1) * size);
+  }
+  const r = m.interpolate(md.entry.name, za, zb, a, b, steps);
+  if (r.error) throw new Error(`interpolate: ${r.error}`);
+  return { latents: r.latents, path: JSON.parse(r.path), shape };
+}
+
 async function interpolate({ id, model, a, b, steps }) {
   const reply = (fields) => post({ type: 'interpolate', id, ...fields });
   try {
-    const m = await core();
     const md = studiedModel(model);
-    const n = session.params.n;
-    for (const i of [a, b])
-      if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`interpolate: sample ${i} is outside 0..${n - 1}`);
     const t0 = now();
-    const shape = md.enc[0].shape;
-    const size = shape[0] * shape[1] * shape[2];
-    let za, zb;
-    if (md.variational) {
-      const image = md.plan.encoder.image;
-      const px = image[0] * image[1] * image[2];
-      const x = await pixelsFor(session.data, image);
-      const y = new Float32Array(2 * px);
-      y.set(x.subarray(a * px, (a + 1) * px), 0);
-      y.set(x.subarray(b * px, (b + 1) * px), px);
-      const mu = await exclusive(() => encodeImages(md, y, 2, 0, { ...session.params, vae_latent: 'mean' }, null));
-      za = mu.z.slice(0, size);
-      zb = mu.z.slice(size, 2 * size);
-    } else {
-      za = md.enc[0].z.slice(a * size, (a + 1) * size);
-      zb = md.enc[0].z.slice(b * size, (b + 1) * size);
-    }
-    const r = m.interpolate(md.entry.name, za, zb, a, b, steps);
-    if (r.error) throw new Error(`interpolate: ${r.error}`);
-    const path = JSON.parse(r.path);
-    const images = md.decoder ? await exclusive(() => decodeLatents(md, r.latents, shape, steps, null)) : null;
+    const { latents, path, shape } = await walkPath(md, a, b, steps);
+    const images = md.decoder ? await exclusive(() => decodeLatents(md, latents, shape, steps, null)) : null;
     reply({
       model: md.entry.name,
       latent: md.variational ? 'mu' : 'latent',
       shape,
       image: md.plan.encoder.image,
-      latents: r.latents,
+      latents,
       images,
       ...path,
       ms: now() - t0,
@@ -864,6 +871,50 @@ async function neighbours({ id, model, index, k }) {
   } catch (e) {
     post({ type: 'neighbours', id, error: String(e?.message ?? e) });
   }
+}
+
+// 6d. The explorer's walk panel: the same path for every studied model between the same two samples,
+// answered piece by piece so the page shows the first decoded step at once: per model its path
+// ('walkPath': the core's numbers and each step's place in the kernel-PCA view, projected as noisy
+// points are), then each step decoded alone ('walkStep'); 'walkDone' at the end. A newer walk stops an
+// older one between steps. While the user interacts, it pauses after each piece as the study does.
+let walkSerial = 0;
+async function walk({ serial, a, b, steps, models }) {
+  walkSerial = serial;
+  const t0 = now();
+  const m = await core();
+  const current = () => serial === walkSerial;
+  for (const name of models) {
+    if (!current()) return;
+    const reply = (fields) => post({ type: 'walkPath', serial, model: name, ...fields });
+    try {
+      const md = studiedModel(name);
+      const tPath = now();
+      const { latents, path, shape } = await walkPath(md, a, b, steps);
+      const coords = m.projectLatents(md.entry.name, latents, steps);
+      if (coords.error) throw new Error(`walk: ${coords.error}`);
+      reply({
+        latent: md.variational ? 'mu' : 'latent',
+        image: md.plan.encoder.image,
+        hasDecoder: !!md.decoder,
+        coords,
+        ...path,
+      });
+      await yieldToInterface(now() - tPath);
+      if (!md.decoder) continue;
+      const size = shape[0] * shape[1] * shape[2];
+      for (let k = 0; k < steps && current(); k++) {
+        const z = latents.slice(k * size, (k + 1) * size);
+        const t = now();
+        const image = await exclusive(() => decodeLatents(md, z, shape, 1, null));
+        post({ type: 'walkStep', serial, model: name, step: k, image });
+        await yieldToInterface(now() - t); // the interface first, as the study does (section 1)
+      }
+    } catch (e) {
+      reply({ error: String(e?.message ?? e) });
+    }
+  }
+  if (current()) post({ type: 'walkDone', serial, ms: now() - t0 });
 }
 
 // 7. Dropped files -------------------------------------------------------------------------------------
@@ -1041,6 +1092,7 @@ async function dropFiles(files) {
 // the core alone; {type: 'drop', files: [{name, bytes}]} checks dropped files and adds what is valid;
 // {type: 'tsne', model, k, serial} computes a t-SNE view (serial comes back with the result);
 // {type: 'interpolate', id, model, a, b, steps} and {type: 'neighbours', id, model, index, k} (6c);
+// {type: 'walk', serial, a, b, steps, models} the walk panel's paths, answered step by step (6d);
 // {type: 'input', lastInput} shares the time of the user's last input (yieldToInterface);
 // {type: 'estimate', params} answers the estimated ms of a study with those parameters (4b);
 // {type: 'cancelChannel'} answers the shared memory and index of the cancel flag (null without threads).
@@ -1061,7 +1113,11 @@ self.onmessage = async (e) => {
       else post({ type: 'cancelChannel', memory: null });
     } else if (e.data?.type === 'interpolate') await interpolate(e.data);
     else if (e.data?.type === 'neighbours') await neighbours(e.data);
+    else if (e.data?.type === 'walk') await walk(e.data);
   } catch (err) {
+    // A request that ran while the user cancelled the study (the sample strip's images: their decoder
+    // runs poll the same flag) stops with it; the page asks again when the study reruns.
+    if (err instanceof Cancelled) return;
     post({ type: 'error', message: String(err?.message ?? err) });
   }
 };

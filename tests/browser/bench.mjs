@@ -2,11 +2,13 @@
 // with status 1 when the interface falls below MIN_FPS in its worst second while the study computes.
 //
 //   node tests/browser/bench.mjs [--site build/wasm/site] [--n 300] [--runs 1] [--models a,b,..]
-//                               [--passes untouched,running,repeat,in-use,dragging]
+//                               [--passes untouched,running,repeat,in-use,dragging,walking]
 //
 // Index: 1. arguments  2. frame rates from the frames' times  3. one run: open the page as the
 //        pass says, a user moving the mouse or dragging a panel, the study's figures (timings,
 //        ORT Web's GFLOP/s from bench/model_flops.py, frames, the core alone), the frame-rate gate
+//        3b. the walking pass: after the study, walks of 9 steps for every studied model decode while
+//        the mouse moves over the kernel-PCA view (frames/s while decoding, first decoded step's latency)
 //        4. runs (each: the passes in order)
 //
 // What the figures mean: docs/explorer.md ("Figures"). The machine's other load matters on 2
@@ -22,7 +24,7 @@ const site = path.resolve(arg('site', path.join(repo, 'build/wasm/site')));
 const n = Number(arg('n', 300));
 const runs = Number(arg('runs', 1));
 const models = arg('models', null); // e.g. cae,dae,vae,beta-vae,sparse (default: the page's)
-const passes = arg('passes', 'untouched,running,repeat,in-use,dragging').split(','); // any of these, comma-separated
+const passes = arg('passes', 'untouched,running,repeat,in-use,dragging,walking').split(','); // any of these, comma-separated
 // FLOPs per image (encoder + decoder) of each model, counted from its ONNX graphs by
 // bench/model_flops.py (python3-onnx); null when that cannot run (then no GFLOP/s is printed).
 const flopsPerImage = (() => {
@@ -204,6 +206,48 @@ async function once(url, pass) {
   }
 }
 
+// 3b. Walking: once the study is done, WALKS walks of 9 steps (every studied model, different pairs), one
+// after the other as a user would ask them, while the mouse moves over the kernel-PCA view. The frames
+// built from the first walk's request to the last one's end (at least a second) give the rate; each
+// walk's first decoded step is timed from its request (page clock).
+const WALKS = 4;
+async function walking(url) {
+  const pageUrl = `${url}?n=${n}${models ? `&models=${models}` : ''}`;
+  const browser = await launchChromium(arg('chromium', '/usr/bin/chromium'));
+  try {
+    const page = await openPage(browser, pageUrl, 'walking');
+    const results = await page.evaluate(() => window.strata.ready.then(() => window.strata.results));
+    const stop = moveMouseAlong(page);
+    // The same mouse without a walk first: the rate this machine's load leaves the interface anyway.
+    const calmFrom = await page.evaluate(() => performance.now() + 300);
+    await sleep(1800);
+    const calmTo = await page.evaluate(() => performance.now());
+    const walks = [];
+    for (let i = 0; i < WALKS; i++)
+      walks.push(await page.evaluate(([a, b]) => window.strata.walk(a, b, 9), [i, n - 1 - 3 * i]));
+    const end = Math.max(walks[walks.length - 1].doneMs, walks[0].askedMs + 1000);
+    await page.waitForFunction((t) => performance.now() > t, end);
+    await stop();
+    const frames = await page.evaluate(() => Array.from(window.strata.frameTimes().built));
+    const built = frameRates(frames, walks[0].askedMs, end);
+    const calm = frameRates(frames, calmFrom, calmTo);
+    const first = walks.map((w) => w.firstMs - w.askedMs);
+    const all = walks.map((w) => w.doneMs - w.askedMs);
+    console.log(
+      `walking   | models ${results.models.length} | ${WALKS} walks of 9 steps | first decoded step shown after ` +
+        `${first.map((x) => x.toFixed(0)).join(', ')} ms | every model decoded after ${all.map((x) => x.toFixed(0)).join(', ')} ms | ` +
+        `frames/s while walking: built ${rateText(built)}; the same mouse before the walks: ${rateText(calm)} | ` +
+        `load average ${os.loadavg()[0].toFixed(2)}`,
+    );
+    if (built && built.worst >= MIN_FPS) return [];
+    const why = `walking: frames built in the worst second while decoding: ${built ? built.worst : 'no span of 1 s'} (at least ${MIN_FPS})`;
+    console.log(`FAIL ${why}`);
+    return [why];
+  } finally {
+    await stopAll(null, browser);
+  }
+}
+
 // The gate: dragging, every frame has a new picture, so the presented frames are what the user
 // sees; with the mouse moving, a frame whose picture did not change is built but not presented
 // (the canvas already shows it), so the frames built are the interface's rate.
@@ -229,7 +273,8 @@ try {
     `Strata explorer benchmark: N = ${n}, ${runs} run(s), ${os.cpus().length} CPUs, Chromium headless (SwiftShader)`,
   );
   for (let r = 0; r < runs; r++) {
-    for (const pass of passes) failures.push(...(await once(server.url, pass)));
+    for (const pass of passes)
+      failures.push(...(pass === 'walking' ? await walking(server.url) : await once(server.url, pass)));
   }
 } finally {
   await stopAll(server, null);

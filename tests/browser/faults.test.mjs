@@ -146,8 +146,11 @@ async function staticHost() {
   const panels = await page.evaluate(() => window.strata.panels());
   const diag = panels.find((q) => q.title === 'Kernel diagnostics');
   check(
-    panels.length === 8 && diag !== undefined && panels.some((q) => q.title === 'Messages'),
-    'the eight panels (the Messages panel the eighth) report their places',
+    panels.length === 9 &&
+      diag !== undefined &&
+      panels.some((q) => q.title === 'Messages') &&
+      panels.some((q) => q.title === 'Find, neighbours, walk'),
+    'the nine panels (Messages and Find, neighbours, walk among them) report their places',
   );
   await page.mouse.move(diag.x + 60, diag.y + 8);
   await page.mouse.down();

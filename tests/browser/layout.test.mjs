@@ -74,13 +74,25 @@ async function auditStep(page, size) {
   log(`${size}: ${labelled} labelled items, ${ticks} tick and axis labels audited`);
   check(labelled >= 20 && ticks >= 40, `${size}: the audit saw the interface (${labelled} items, ${ticks} ticks)`);
   check(!bad.length, `${size}: no label, tick or axis text cut (${bad.slice(0, 6).join(' | ')})`);
+  // The find, neighbours and walk panel shows one tab at a time: each is audited.
+  for (const tab of ['neighbours', 'walk', 'find']) {
+    await page.evaluate((t) => window.strata.showTab(t), tab);
+    await sleep(300);
+    const tabItems = await page.evaluate(() => window.strata.audit());
+    const inPanel = tabItems.filter((i) => i.window.startsWith('Find, neighbours, walk')).length;
+    const tabBad = cutItems(tabItems);
+    check(
+      inPanel >= 3 && !tabBad.length,
+      `${size}: the ${tab} tab (${inPanel} items) cuts nothing (${tabBad.slice(0, 6).join(' | ')})`,
+    );
+  }
   // Every text drawn by text_fit shows whole, or cut with "..." (its tooltip has the rest).
   const v = await view(page);
   const panels = await page.evaluate(() => window.strata.panels());
   const [w, h] = size.split('x').map(Number);
   const outside = panels.filter((p) => p.x < -1 || p.y < -1 || p.x + p.w > w + 1 || p.y + p.h > h + 1);
   check(
-    panels.length === 8 && !outside.length,
+    panels.length === 9 && !outside.length,
     `${size}: every panel inside the canvas (${outside.map((p) => p.title)})`,
   );
   return v;
@@ -184,6 +196,15 @@ async function helpStep(page) {
     header_kdiag_h: 'median',
     'header_kdiag_min eig K clean': 'positive definite',
     open_files: 'drop ONNX encoders',
+    find_sample: 'selected sample',
+    find_rule: 'stratum',
+    find_isolate: 'fade',
+    walk_a: 'endpoints',
+    walk_steps: 'K',
+    walk_go: 'mu',
+    walk_pick: 'pick in view',
+    walk_distance: 'Distance to data',
+    neighbours_title: 'Neighbours',
   };
   const missing = Object.entries(want).filter(([k, w]) => !(v.helps[k] ?? '').includes(w));
   check(!missing.length, `help texts for ${Object.keys(want).length} widgets (missing: ${missing.map(([k]) => k)})`);
@@ -342,7 +363,12 @@ async function main() {
     ({ page, consoleErrors } = await openExplorer(browser, `${server.url}?n=${n}`, (p) =>
       p.setViewportSize({ width: 1024, height: 700 }),
     ));
-    await page.evaluate(() => window.strata.ready);
+    await page.evaluate(() => window.strata.ready.then(() => true));
+    // A selected sample and a walk, so the neighbours and walk tabs have their content.
+    await page.evaluate(() => {
+      window.strata.select(5);
+      return window.strata.walk(5, 40, 9).then(() => true);
+    });
     await sleep(500);
     // 2. 1024 x 700
     const v = await auditStep(page, '1024x700');

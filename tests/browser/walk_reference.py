@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """walk_reference.py: interpolation paths and neighbours from saved latents, in numpy.
 
-Index: 1. arguments and latents  2. paths (ranks, distance to data)  3. neighbours (latent metric,
+Index: 1. arguments and latents  2. paths (ranks, distance to data, each step's place in the clean
+       set's kernel-PCA view by out-of-sample projection)  3. neighbours (latent metric,
        kernel-PCA coordinates on the top dim_eta components)  4. output  5. --check
 
     walk_reference.py --latents DIR --mean-latents DIR --models a,b,... --pairs 0-5,3-7 \
@@ -78,7 +79,8 @@ def reference(a):
         D = 0.5 * (D + D.T)
         iu = np.triu_indices(D.shape[0], 1)
         h = float(np.median(np.sqrt(D[iu])))
-        _, mu, V = ref.spectrum(np.exp(-D / (2 * h * h)))
+        K = np.exp(-D / (2 * h * h))
+        _, mu, V = ref.spectrum(K)
         dim = ref.hilbert_dim(mu, 0.95)
 
         # 2. Paths ------------------------------------------------------------------------------------
@@ -91,9 +93,14 @@ def reference(a):
             G = ref.log_features(fac, w, eps) - origin
             Dp = ref.sq_dists(G, F)
             nearest = Dp.argmin(axis=1)  # the first minimum: ties to the smaller index
+            # Out-of-sample projection onto the top two components: the steps' kernel rows against
+            # the clean set, centred as Kc is (docs/method.md section 6).
+            Kt = np.exp(-Dp / (2 * h * h))
+            Kt_c = Kt - Kt.mean(1, keepdims=True) - K.mean(0)[None, :] + K.mean()
+            coords = Kt_c @ V[:, :2] / np.sqrt(mu[:2])
             paths.append({"a": i, "b": j, "ranks": ranks,
                           "distance_to_data": np.sqrt(Dp[np.arange(a.steps), nearest]).tolist(),
-                          "nearest": nearest.tolist()})
+                          "nearest": nearest.tolist(), "coords": coords.tolist()})
 
         # 3. Neighbours -----------------------------------------------------------------------------------
         X = V[:, :dim] * np.sqrt(mu[:dim])

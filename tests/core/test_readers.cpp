@@ -212,8 +212,14 @@ TEST_CASE("parse_view_state: the whole state, round trip through format_view_sta
     const ViewState v = parse_view_state(
         "?n=120&seed=7&vae_latent=mean&models=cae,vae&metric=bures-wasserstein&energy=0.9&rank_rtol=1e-06"
         "&bandwidth=2.5&centered=false&sigma=0.15&sample=17&hide=vae&view=vae&color=stratum&tsne=1"
-        "&layout=0.10.20.300.200,3.5.5.100.80.c");
+        "&find=stratum:7-6-40&isolate=1&walk=3,250&steps=12&layout=0.10.20.300.200,3.5.5.100.80.c");
     CHECK(v.problems.empty());
+    CHECK(v.find == "stratum:7-6-40");
+    CHECK(v.isolate);
+    REQUIRE(v.walk);
+    CHECK((*v.walk)[0] == 3);
+    CHECK((*v.walk)[1] == 250);
+    CHECK(v.steps == 12);
     CHECK(v.n == 120);
     CHECK(v.seed == 7);
     CHECK(v.vae_latent == "mean");
@@ -236,8 +242,10 @@ TEST_CASE("parse_view_state: the whole state, round trip through format_view_sta
     CHECK(q ==
           "n=120&seed=7&vae_latent=mean&models=cae,vae&metric=bures-wasserstein&energy=0.9&rank_rtol=1e-06"
           "&bandwidth=2.5&centered=false&sigma=0.15&sample=17&hide=vae&view=vae&color=stratum&tsne=1"
-          "&layout=0.10.20.300.200,3.5.5.100.80.c");
+          "&find=stratum%3A7-6-40&isolate=1&walk=3,250&steps=12&layout=0.10.20.300.200,3.5.5.100.80.c");
     CHECK(format_view_state(parse_view_state(q)) == q);
+    // The class rule in canonical form (leading zeros dropped); the default steps are left out.
+    CHECK(format_view_state(parse_view_state("find=class:007&walk=0,1&steps=9")) == "find=class%3A7&walk=0,1");
     CHECK(parse_view_state(q).geometry.rank_rtol == 1e-6);
     CHECK(format_view_state(ViewState{}) == "");
     CHECK(parse_view_state("").problems.empty());
@@ -246,7 +254,8 @@ TEST_CASE("parse_view_state: the whole state, round trip through format_view_sta
 TEST_CASE("parse_view_state: absurd values are ignored one by one, each with a reason") {
     const ViewState v = parse_view_state(
         "n=-5&seed=abc&vae_latent=x&models=a b&metric=euclid&energy=2&rank_rtol=nan&bandwidth=-1&centered=yes"
-        "&sigma=1e400&sample=99999999&hide=%ZZ&view=../x&color=red&tsne=2&layout=1.2.3&bogus=1&n=7");
+        "&sigma=1e400&sample=99999999&hide=%ZZ&view=../x&color=red&tsne=2&layout=1.2.3&bogus=1&n=7"
+        "&find=stratum:1-2&isolate=yes&walk=4&steps=2");
     CHECK(v.n == 7);  // the last n wins
     CHECK(v.seed == 0);
     CHECK(v.vae_latent == "sample");
@@ -262,15 +271,37 @@ TEST_CASE("parse_view_state: absurd values are ignored one by one, each with a r
     CHECK(v.color == "set");
     CHECK_FALSE(v.tsne);
     CHECK(v.layout.empty());
+    CHECK(v.find.empty());
+    CHECK_FALSE(v.isolate);
+    CHECK_FALSE(v.walk);
+    CHECK(v.steps == 9);
+    CHECK(parse_view_state("find=class:x").find.empty());
+    CHECK(parse_view_state("find=species:3").problems.size() == 1);
+    CHECK(parse_view_state("walk=1,10000").problems.size() == 1);
     std::string all;
     for (const auto& p : v.problems) all += p + "\n";
     CAPTURE(all);
-    for (const char* part :
-         {"n is given more than once", "seed=abc is not a whole number", "vae_latent=x is not", "models=a b has a name",
-          "metric=euclid is not a metric", "energy=2 is not in (0, 1]", "rank_rtol=nan is not a number",
-          "bandwidth=-1 is not > 0", "centered=yes is not", "sigma=1e400 is not a finite number",
-          "sample=99999999 is out of range", "broken %-escape", "view=../x is not a model name", "color=red is not",
-          "tsne=2 is not", "layout=1.2.3 has a panel", "unknown parameter 'bogus'"})
+    for (const char* part : {"n is given more than once",
+                             "seed=abc is not a whole number",
+                             "vae_latent=x is not",
+                             "models=a b has a name",
+                             "metric=euclid is not a metric",
+                             "energy=2 is not in (0, 1]",
+                             "rank_rtol=nan is not a number",
+                             "bandwidth=-1 is not > 0",
+                             "centered=yes is not",
+                             "sigma=1e400 is not a finite number",
+                             "sample=99999999 is out of range",
+                             "broken %-escape",
+                             "view=../x is not a model name",
+                             "color=red is not",
+                             "tsne=2 is not",
+                             "layout=1.2.3 has a panel",
+                             "unknown parameter 'bogus'",
+                             "find=stratum:1-2 is not class:C or stratum",
+                             "isolate=yes is not 0 or 1",
+                             "walk=4 is not A,B",
+                             "steps=2 is out of range"})
         CHECK(all.find(part) != std::string::npos);
     // A query far too long is ignored as a whole.
     const ViewState big = parse_view_state("n=10&x=" + std::string(20000, 'a'));

@@ -71,25 +71,41 @@ std::map<InputShape, CleanImages>& clean_images() {
     static std::map<InputShape, CleanImages> m;
     return m;
 }
+int generation = 0;
 }  // namespace
+
+int clean_images_generation() { return generation; }
 
 void set_clean_images(const InputShape& shape, std::vector<unsigned char> bytes) {
     CleanImages& c = clean_images()[shape];
     c.bytes = std::move(bytes);
     c.shown = -1;
+    ++generation;
 }
 
-void clear_clean_images() { clean_images().clear(); }
+void clear_clean_images() {
+    clean_images().clear();
+    ++generation;
+}
+
+std::vector<float> clean_image_values(const InputShape& shape, int sample) {
+    auto it = clean_images().find(shape);
+    if (it == clean_images().end()) return {};
+    const CleanImages& c = it->second;
+    const std::size_t size = std::size_t(shape[0]) * std::size_t(shape[1]) * std::size_t(shape[2]);
+    if (sample < 0 || size == 0 || std::size_t(sample + 1) * size > c.bytes.size()) return {};
+    std::vector<float> v(size);
+    for (std::size_t i = 0; i < size; ++i) v[i] = float(c.bytes[std::size_t(sample) * size + i]) / 255.0f;
+    return v;
+}
 
 ImTextureID clean_image_texture(const InputShape& shape, int sample) {
     auto it = clean_images().find(shape);
     if (it == clean_images().end()) return nullptr;
     CleanImages& c = it->second;
-    const std::size_t size = std::size_t(shape[0]) * std::size_t(shape[1]) * std::size_t(shape[2]);
-    if (sample < 0 || size == 0 || std::size_t(sample + 1) * size > c.bytes.size()) return nullptr;
     if (sample != c.shown) {
-        std::vector<float> v(size);
-        for (std::size_t i = 0; i < size; ++i) v[i] = float(c.bytes[std::size_t(sample) * size + i]) / 255.0f;
+        std::vector<float> v = clean_image_values(shape, sample);
+        if (v.empty()) return nullptr;
         c.image.set(std::move(v), shape);
         c.shown = sample;
     }

@@ -48,5 +48,9 @@ void set_clean_images(const InputShape& shape, std::vector<unsigned char> bytes)
 void clear_clean_images();
 // The texture of a sample's clean image at `shape` (uploaded when it changed); 0 if none.
 ImTextureID clean_image_texture(const InputShape& shape, int sample);
+// A sample's clean image at `shape` as values in [0, 1] (empty if none), and a counter that grows
+// whenever the clean images change (so copies made from them know when they are stale).
+std::vector<float> clean_image_values(const InputShape& shape, int sample);
+int clean_images_generation();
 
 }  // namespace app

@@ -6,7 +6,7 @@
 //        strip, colour by set, class or stratum, hover tooltip with the image, click to select), and
 //        its t-SNE view (switch, request, progress)
 //        7. kernel diagnostics  8. messages  9. the finding's line (app_summary.cpp)  10. draw_panels
-//        (the finding on top, three columns below)
+//        (the finding on top, three columns below; find, neighbours and walk in app_walk.cpp)
 //
 // Every panel draws whatever results have arrived so far (clean sets come first), so the page
 // fills in progressively while the worker computes.
@@ -15,6 +15,7 @@
 #include "app_images.hpp"
 #include "app_plot.hpp"
 #include "app_state.hpp"
+#include "app_walk.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"  // FindWindowByName: a panel's place for the URL
 
@@ -684,6 +685,7 @@ void draw_view_points(const plot::Axes& a, const ViewSets& v, const SetView* hl_
             ImU32 c = color_of(set, i);
             const bool member = hl_set && i < hl_set->ranks.size() && hl_set->ranks[i] == s.highlight.ranks;
             if (hl_set && !member) c = (c & 0x00FFFFFF) | 0x40000000;  // dim non-members
+            if (faded(int(i))) c = (c & 0x00FFFFFF) | 0x1C000000;      // isolation: outside the selection
             if (ring) dl->AddCircle(p, 3.0f, c);
             else dl->AddCircleFilled(p, 2.5f, c);
             if (member) dl->AddCircle(p, 5.0f, IM_COL32(255, 255, 255, 230));
@@ -751,7 +753,7 @@ void view_hover(const plot::Axes& a, const ViewSets& v) {
         }
     }
     if (best < 0) {
-        if (a.clicked) s.selected_sample = -1;
+        if (a.clicked && !walk().picking) s.selected_sample = -1;
         return;
     }
     const std::size_t b = std::size_t(best);
@@ -765,7 +767,7 @@ void view_hover(const plot::Axes& a, const ViewSets& v) {
         ImGui::Text("at sigma %s: ranks %s", sigma_text(v.noisy->sigma).c_str(),
                     triple_text(v.noisy->ranks[b]).c_str());
     ImGui::EndTooltip();
-    if (a.clicked) s.selected_sample = best;
+    if (a.clicked) pick_sample(best);
 }
 
 void kpca_view() {
@@ -819,6 +821,7 @@ void kpca_view() {
     s.rects["kpca_plot"] = {a.p0.x, a.p0.y, a.p1.x - a.p0.x, a.p1.y - a.p0.y};
     if (!a.hovered) help("kpca_view", kHelpView);
     draw_view_points(a, v, hl_set);
+    if (!tsne) draw_walk_path(a, m.name);
     if (!legend_above) plot::legend(a, legend);
     view_hover(a, v);
     ImGui::End();
@@ -998,7 +1001,7 @@ void draw_panels(float cw, float ch) {
     };
     const auto left = [&](int i) { return stack({0.34f, 0.33f, 0.33f}, i); };
     const auto middle = [&](int i) { return stack({0.42f, 0.42f, 0.16f}, i); };
-    const auto right = [&](int i) { return stack({0.55f, 0.45f}, i); };
+    const auto right = [&](int i) { return stack({0.46f, 0.20f, 0.34f}, i); };
     // Panel indices are part of shared links (the URL's `layout`): append new panels, never renumber.
     struct Panel {
         const char* title;
@@ -1016,6 +1019,7 @@ void draw_panels(float cw, float ch) {
         {"Kernel-PCA view", kpca_view, c1 + c2 + 3 * g, right(0), c3},
         {"Kernel diagnostics", kernel_diagnostics, c1 + c2 + 3 * g, right(1), c3},
         {"Messages", messages_panel, c1 + 2 * g, middle(2), c2},
+        {"Find, neighbours, walk", find_walk_panel, c1 + c2 + 3 * g, right(2), c3},
     };
     static_assert(sizeof all / sizeof all[0] == std::tuple_size<decltype(AppState::panels)>::value);
     for (int i = 0; i < int(sizeof all / sizeof all[0]); ++i) {

@@ -137,7 +137,7 @@ struct AppState {
         bool seen = false;         // drawn at least once
         bool user_placed = false;  // moved, resized or collapsed by the user (or a link): it stays there
     };
-    std::array<Panel, 8> panels;
+    std::array<Panel, 9> panels;
     struct Place {
         int panel = 0;
         float x = 0, y = 0, w = 0, h = 0;

@@ -7,8 +7,8 @@
 // The query is read and written by the core's view_state.cpp (std only, unit-tested and fuzzed);
 // this file only converts between its ViewState and the plain JS object main.mjs works with:
 //   {n, seed, vae_latent, models: [..], geometry: {metric, energy, rank_rtol|null, bandwidth|null,
-//    centered}, sigma|null, sample, hide: [..], view, color, tsne, layout: [{panel, x, y, w, h,
-//    collapsed}], problems: [..]}
+//    centered}, sigma|null, sample, hide: [..], view, color, tsne, find, isolate, walk: [a, b]|null,
+//    steps, layout: [{panel, x, y, w, h, collapsed}], problems: [..]}
 #include "app_state.hpp"
 #include "js_value.hpp"
 #include "view_state.hpp"
@@ -52,6 +52,15 @@ val parse_view_state(const std::string& query) {
     o.set("view", v.view);
     o.set("color", v.color);
     o.set("tsne", v.tsne);
+    o.set("find", v.find);
+    o.set("isolate", v.isolate);
+    if (v.walk) {
+        val ends = val::array();
+        ends.call<void>("push", (*v.walk)[0]);
+        ends.call<void>("push", (*v.walk)[1]);
+        o.set("walk", ends);
+    } else o.set("walk", val::null());
+    o.set("steps", v.steps);
     val layout = val::array();
     for (const strata::PanelPlace& p : v.layout) {
         val q = val::object();
@@ -89,6 +98,10 @@ std::string format_view_state(const val& o) {
     if (has(o, "view")) v.view = o["view"].as<std::string>();
     if (has(o, "color")) v.color = o["color"].as<std::string>();
     if (has(o, "tsne")) v.tsne = o["tsne"].as<bool>();
+    if (has(o, "find")) v.find = o["find"].as<std::string>();
+    if (has(o, "isolate")) v.isolate = o["isolate"].as<bool>();
+    if (has(o, "walk")) v.walk = std::array<int, 2>{o["walk"][0].as<int>(), o["walk"][1].as<int>()};
+    if (has(o, "steps")) v.steps = o["steps"].as<int>();
     const val layout = o["layout"];
     if (layout.isArray())
         for (unsigned i = 0, n = layout["length"].as<unsigned>(); i < n; ++i) {

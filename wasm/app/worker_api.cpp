@@ -8,7 +8,8 @@
 //        4. noise and VAE sampling (the core's noise.cpp, the file `strata characterize` uses)
 //        5. PSNR and SHA-256
 //        5b. t-SNE of a model's clean set and one noisy set, from the kernel's distances (tsne.cpp)
-//        5e. interpolation between two samples and neighbours of one (interpolation.hpp, neighbours.hpp)
+//        5e. interpolation between two samples and neighbours of one (interpolation.hpp, neighbours.hpp),
+//            and the kernel-PCA place of a path's steps
 //        5c. reading files from anywhere with the core's (fuzzed) readers: models/manifest.json,
 //            the study's images (the sample, dropped .npy, IDX or image files) at a model's shape
 //        5d. models from anywhere: the plan of a model's run (model_plan.hpp) and its normalisation
@@ -503,6 +504,29 @@ val interpolate(const std::string& model, const val& za, const val& zb, double a
     return out;
 }
 
+// The kernel-PCA coordinates of `count` latents (Float32Array, count x C x H x W: a path's steps) in
+// the model's clean view, placed as noisy points are (out-of-sample projection of each one's kernel
+// row against the clean set, CleanAnalysis::add_noisy): Float64Array [x0, y0, x1, y1, ...] or {error}.
+val project_latents(const std::string& model, const val& latents, unsigned count) {
+    val out = val::object();
+    try {
+        const strata::CleanAnalysis& clean = clean_analysis_of(model);
+        const std::vector<float> f = floats_from(latents);
+        strata::LatentSet set;
+        set.name = model + " path";
+        set.shape = clean.clean().shape;
+        set.n = count;
+        if (f.size() != std::size_t(count) * std::size_t(set.shape.size()))
+            throw strata::Error(model + ": the path's latents are not count x C x H x W of the clean set");
+        set.values.assign(f.begin(), f.end());
+        const std::vector<std::array<double, 2>> e = clean.add_noisy(set).embedding_2d;
+        std::vector<double> xy;
+        for (const auto& p : e) xy.insert(xy.end(), {p[0], p[1]});
+        return val::global("Float64Array").new_(emscripten::typed_memory_view(xy.size(), xy.data()));
+    } catch (const std::exception& e) { out.set("error", std::string(e.what())); }
+    return out;
+}
+
 // The k nearest clean samples of clean sample i: to_json(Neighbours) as JSON text, or {"error"}.
 std::string neighbours(const std::string& model, double i, double k) {
     try {
@@ -528,6 +552,7 @@ EMSCRIPTEN_BINDINGS(strata_worker) {
     emscripten::function("tsne", &tsne_embedding);
     emscripten::function("interpolate", &interpolate);
     emscripten::function("neighbours", &neighbours);
+    emscripten::function("projectLatents", &project_latents);
     emscripten::function("parseManifest", &parse_manifest_json);
     emscripten::function("imageSet", &image_set);
     emscripten::function("planModel", &plan_model);

@@ -134,6 +134,40 @@ std::optional<PanelPlace> panel_place(const std::string& t, std::string& why) {
     return PanelPlace{int(*i), int(*x), int(*y), int(*w), int(*h), collapsed};
 }
 
+// "class:C" (C in 0..9999) or "stratum:R1-R2-R3" (each 0..100000), given back in canonical form.
+std::optional<std::string> find_rule(const std::string& t, std::string& why) {
+    const std::string bad = "is not class:C or stratum:R1-R2-R3";
+    std::string sub;
+    if (t.rfind("class:", 0) == 0) {
+        if (auto c = whole(t.substr(6), 0, 9999, sub)) return "class:" + std::to_string(*c);
+        return why = bad, std::nullopt;
+    }
+    if (t.rfind("stratum:", 0) == 0) {
+        std::vector<std::int64_t> r;
+        std::size_t s = 8;
+        while (s <= t.size() && r.size() < 4) {
+            const std::size_t e = std::min(t.find('-', s), t.size());
+            auto x = whole(t.substr(s, e - s), 0, 100000, sub);
+            if (!x) return why = bad, std::nullopt;
+            r.push_back(*x);
+            s = e + 1;
+        }
+        if (r.size() != 3) return why = bad, std::nullopt;
+        return "stratum:" + std::to_string(r[0]) + "-" + std::to_string(r[1]) + "-" + std::to_string(r[2]);
+    }
+    return why = bad, std::nullopt;
+}
+
+// "A,B": two sample indices.
+std::optional<std::array<int, 2>> walk_ends(const std::string& t, std::string& why) {
+    const std::size_t comma = t.find(',');
+    std::string sub;
+    if (comma == std::string::npos) return why = "is not A,B (two sample indices)", std::nullopt;
+    const auto a = whole(t.substr(0, comma), 0, kMaxN - 1, sub), b = whole(t.substr(comma + 1), 0, kMaxN - 1, sub);
+    if (!a || !b) return why = "is not A,B (two sample indices)", std::nullopt;
+    return std::array<int, 2>{int(*a), int(*b)};
+}
+
 }  // namespace
 
 // 3. Reading --------------------------------------------------------------------------------------------------
@@ -170,9 +204,9 @@ ViewState parse_view_state(std::string_view query) {
         const std::string shown = value.size() > 40 ? value.substr(0, 40) + "..." : value;
         v.problems.push_back("URL: " + key + "=" + shown + " " + why + "; ignored");
     };
-    static const std::set<std::string> known = {"n",         "seed",      "vae_latent", "models", "metric", "energy",
-                                                "rank_rtol", "bandwidth", "centered",   "sigma",  "sample", "hide",
-                                                "view",      "color",     "tsne",       "layout"};
+    static const std::set<std::string> known = {
+        "n",      "seed", "vae_latent", "models", "metric", "energy", "rank_rtol", "bandwidth", "centered", "sigma",
+        "sample", "hide", "view",       "color",  "tsne",   "layout", "find",      "isolate",   "walk",     "steps"};
     for (const std::string& key : order) {
         const std::string& t = values[key];
         std::string why;
@@ -229,6 +263,19 @@ ViewState parse_view_state(std::string_view query) {
         } else if (key == "tsne") {
             if (t == "1" || t == "0") v.tsne = t == "1";
             else ignore(key, t, "is not 0 or 1");
+        } else if (key == "find") {
+            if (t.empty()) v.find.clear();
+            else if (auto x = find_rule(t, why)) v.find = *x;
+            else ignore(key, t, why);
+        } else if (key == "isolate") {
+            if (t == "1" || t == "0") v.isolate = t == "1";
+            else ignore(key, t, "is not 0 or 1");
+        } else if (key == "walk") {
+            if (auto x = walk_ends(t, why)) v.walk = *x;
+            else ignore(key, t, why);
+        } else if (key == "steps") {
+            if (auto x = whole(t, 3, 1000, why)) v.steps = int(*x);
+            else ignore(key, t, why);
         } else if (key == "layout") {
             std::vector<PanelPlace> places;
             std::set<int> seen;
@@ -279,6 +326,10 @@ std::string format_view_state(const ViewState& v) {
     if (!v.view.empty()) put("view", v.view);
     if (v.color != d.color) put("color", v.color);
     if (v.tsne) put("tsne", "1");
+    if (!v.find.empty()) put("find", v.find);
+    if (v.isolate) put("isolate", "1");
+    if (v.walk) put("walk", std::to_string((*v.walk)[0]) + "," + std::to_string((*v.walk)[1]));
+    if (v.steps != d.steps) put("steps", std::to_string(v.steps));
     if (!v.layout.empty()) {
         std::string s;
         for (const PanelPlace& p : v.layout) {

@@ -16,6 +16,10 @@
 //   view      sigma (the selected noise level, >= 0), sample (selected sample index),
 //             hide (comma list of models toggled off), view (the model of the kernel-PCA view),
 //             color (set|class|stratum), tsne (1: the t-SNE view instead of kernel PCA)
+//   find      find (the selection set: class:C, a class index 0..9999, or stratum:R1-R2-R3, a rank
+//             triple of the kernel-PCA view's model's clean set), isolate (1: fade every point
+//             outside the selection), walk (the interpolation's endpoints, "A,B", two sample
+//             indices), steps (the interpolation's steps, 3..1000, default 9)
 //   layout    layout: panels the user moved, "i.x.y.w.h" or "i.x.y.w.h.c" (collapsed) per panel
 //             i (0..15), comma-separated, in canvas pixels
 // Model names are 1-64 letters, digits, '.', '_' or '-'. A query longer than 8192 characters is
@@ -23,6 +27,7 @@
 #pragma once
 #include "settings.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +58,11 @@ struct ViewState {
     std::string color = "set";       // kernel-PCA colouring: set | class | stratum
     bool tsne = false;               // the t-SNE view instead of kernel PCA
     std::vector<PanelPlace> layout;  // panels moved or resized by the user
+    // Find and walk: the selection set, its isolation, and the interpolation's endpoints and steps.
+    std::string find;                        // "" (none), "class:C" or "stratum:R1-R2-R3" (canonical form)
+    bool isolate = false;                    // fade the points outside the selection
+    std::optional<std::array<int, 2>> walk;  // endpoints A, B (sample indices)
+    int steps = 9;                           // interpolation steps
     // Lines for the user: each parameter that was ignored, and why.
     std::vector<std::string> problems;
 };
