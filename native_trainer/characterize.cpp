@@ -387,7 +387,7 @@ Json model_json(const ModelEntry& m, const ModelResult& mr, const StudySettings&
     o.set("decoder", m.decoder_path.empty() ? Json() : Json(m.decoder_path));
     o.set("model_settings", m.settings_path.empty() ? Json() : Json(m.settings_path));
     o.set("plan", to_json(mr.encoded.plan));
-    o.set("normalisation", mr.encoded.settings.mean.empty() ? Json() : to_json(mr.encoded.settings));
+    o.set("normalisation", normalisation_json(mr.encoded.settings));
     // From config.json or the manifest entry, else from model.json (null when neither has it).
     o.set("architecture", !m.architecture.empty() ? Json::parse(m.architecture, m.name + " architecture")
                                                   : mr.encoded.settings.architecture);

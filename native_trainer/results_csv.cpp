@@ -101,7 +101,8 @@ std::string bandwidth_scan_csv(const std::vector<CsvSet>& sets) {
 
 std::vector<FileContent> csv_tables(const std::string& dir, const std::vector<CsvSet>& sets) {
     make_directories(dir);
-    std::vector<FileContent> files{{dir + "/summary.csv", summary_csv(sets)}, {dir + "/samples.csv", samples_csv(sets)}};
+    std::vector<FileContent> files{{dir + "/summary.csv", summary_csv(sets)},
+                                   {dir + "/samples.csv", samples_csv(sets)}};
     for (const CsvSet& c : sets)
         if (!c.set->bandwidth_scan.empty()) {
             files.push_back({dir + "/bandwidth_scan.csv", bandwidth_scan_csv(sets)});

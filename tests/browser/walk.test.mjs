@@ -345,6 +345,29 @@ async function walkPanel(page, browser, server, native, pairs, reference, numpyR
     `the panel's dim_eta = ${listed.kernelDim}`,
   );
 
+  // (b2) While picking, a click on the sample strip's image makes the selected sample an endpoint
+  // (picking then waits for B: the click was taken as A's pick).
+  await page.evaluate(() => window.strata.showTab('walk'));
+  await sleep(300);
+  const shown = aim.index; // A stays the walk's A, so the URL below still holds the walk A -> B
+  await page.evaluate((i) => window.strata.select(i), shown);
+  await click(page, ...center(await rect(page, 'walk_pick')));
+  const strip = await page
+    .waitForFunction((k) => window.strata.view().rects[k] ?? null, 'strip_clean', { timeout: 20000 })
+    .then((h) => h.jsonValue())
+    .catch(() => null);
+  check(strip !== null, 'the sample strip shows the selected sample');
+  if (strip) {
+    await click(page, ...center(strip));
+    const picked = await page.evaluate(() => window.strata.walkState());
+    check(
+      picked.picking === 2 && picked.a === shown,
+      `a click on the sample strip while picking sets A = ${picked.a} (the selected sample ${shown})`,
+    );
+  }
+  await click(page, ...center(await rect(page, 'walk_pick')));
+  check((await page.evaluate(() => window.strata.walkState().picking)) === 0, 'the pick button again stops picking');
+
   // (c) A class selected and isolated: the points outside it fade (read from the canvas).
   await page.evaluate(() => window.strata.showTab('find'));
   await page.evaluate(() => window.strata.selectClass(3));

@@ -262,7 +262,8 @@ TEST_SUITE("model plan") {
         CHECK(untouched[0] == 0.3f);
         auto msg = [](const char* text) { return error_of([&] { read_model_json(text, "model.json"); }); };
         CHECK(msg(R"({"stdev": [1]})") ==
-              "model.json: unknown key \"stdev\" (known: kind, mean, std, latent_output, input, architecture; docs/images.md)");
+              "model.json: unknown key \"stdev\" (known: kind, mean, std, latent_output, input, architecture; "
+              "docs/images.md)");
         CHECK(msg(R"({"mean": [0.5]})") == "model.json: give both \"mean\" and \"std\", or neither");
         CHECK(msg(R"({"mean": [0.5], "std": [0]})") == "model.json: \"std\" values must be positive");
         CHECK(msg(R"({"mean": [0.5, 0.5], "std": [1, 1]})").find("1 or 3 values") != std::string::npos);
@@ -288,6 +289,11 @@ TEST_SUITE("model plan") {
                                    R"("latent_activation":"leaky-relu","depth":2,"width":16}})");
         CHECK(read_model_json(R"({"architecture": {}})", "m.json").architecture.is_object());
         CHECK(read_model_json(R"({"kind": "ae"})", "m.json").architecture.is_null());
+        // The results' normalisation: the declared settings without the architecture; null without mean/std.
+        CHECK(normalisation_json(s).is_null());
+        const ModelSettings normed = read_model_json(
+            R"({"kind": "ae", "mean": [0.25], "std": [0.5], "architecture": {"norm": "batch"}})", "model.json");
+        CHECK(normalisation_json(normed).dump() == R"({"kind":"ae","mean":[0.25],"std":[0.5]})");
         auto msg = [](const char* t) { return error_of([&] { read_model_json(t, "model.json"); }); };
         CHECK(msg(R"({"architecture": [1]})") == "model.json: \"architecture\" must be an object");
         CHECK(msg(R"({"architecture": {"layers": 3}})") ==

@@ -170,8 +170,7 @@ TEST_CASE("parse_manifest: the shipped form, and every entry-level problem skips
     // An entry's "architecture" reaches its settings (checked as model.json's); a bad one skips the entry.
     CHECK(m.models[0].settings.architecture.is_null());
     std::string arch = manifest_text();
-    arch.replace(arch.find("\"kind\": \"vae\""), 13,
-                 R"("kind": "vae", "architecture": {"norm": "none", "depth": 2})");
+    arch.replace(arch.find("\"kind\": \"vae\""), 13, R"("kind": "vae", "architecture": {"norm": "none", "depth": 2})");
     const Manifest ma = parse_manifest(arch, "m.json");
     REQUIRE(ma.models.size() == 2);
     CHECK(to_json(ma.models[1].settings).dump() == R"({"architecture":{"norm":"none","depth":2}})");

@@ -587,6 +587,12 @@ void sample_strip_row(const ModelView& m) {
         if (i) ImGui::SameLine();
         ImGui::BeginGroup();
         ImGui::Image(images[i]->texture(), size);
+        if (ImGui::IsItemClicked()) pick_sample(s.selected_sample);  // while picking: this sample is A or B
+        record_rect(std::string("strip_") + captions[i]);
+        help(std::string("strip_") + captions[i],
+             "Sample " + std::to_string(s.selected_sample) + ", " + captions[i] +
+                 ". While the Walk tab picks (\"pick in view\"), a click makes this sample "
+                 "the walk's next endpoint.");
         ImGui::TextDisabled("%s", captions[i]);
         ImGui::EndGroup();
     }

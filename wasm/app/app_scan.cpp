@@ -80,9 +80,8 @@ void bandwidth_scan_tab() {
         const plot::Range r = plot::y_range(ys);
         if (c == 1) ImGui::SameLine();
         const plot::Axes a = plot::begin_plot(c == 0 ? "##scan_dim" : "##scan_angle", ImVec2(w, h), xs.front(),
-                                              xs.back(), c == 0 ? std::max(0.0, r.lo) : 0.0, r.hi,
-                                              "log2 f  (h' = f h)", c == 0 ? "Hilbert dim" : "mean angle (deg)",
-                                              false, true);
+                                              xs.back(), c == 0 ? std::max(0.0, r.lo) : 0.0, r.hi, "log2 f  (h' = f h)",
+                                              c == 0 ? "Hilbert dim" : "mean angle (deg)", false, true);
         record_rect(c == 0 ? "scan_dim_plot" : "scan_angle_plot");
         plot::vline(a, 0.0, IM_COL32(255, 255, 255, 90));  // the results' own bandwidth
         std::vector<std::pair<std::string, ImU32>> leg;

@@ -430,9 +430,9 @@ std::string plan_model(const val& encoder_bytes, const std::string& encoder_name
         strata::Json out = strata::Json::object();
         out.set("encoder", e);
         out.set("plan", strata::to_json(plan));
-        out.set("normalisation", settings.mean.empty() ? strata::Json() : strata::to_json(settings));
+        out.set("normalisation", strata::normalisation_json(settings));
         out.set("architecture", settings.architecture);  // null when the settings name none
-        strata::Json d;  // null: no decoder
+        strata::Json d;                                  // null: no decoder
         if (!decoder_bytes.isNull() && !decoder_bytes.isUndefined()) {
             const std::vector<std::uint8_t> dec = bytes_from(decoder_bytes);
             const strata::DecoderPlan dp =

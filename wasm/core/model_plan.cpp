@@ -311,6 +311,13 @@ void from_model_pixels(float* x, std::size_t count, const ImageShape& shape, con
     per_channel(x, count, shape, s, [](float v, double m, double d) { return float(double(v) * d + m); });
 }
 
+Json normalisation_json(const ModelSettings& s) {
+    if (s.mean.empty()) return Json();
+    ModelSettings declared = s;
+    declared.architecture = Json();
+    return to_json(declared);
+}
+
 // 6. Batches ------------------------------------------------------------------------------------------------------------------
 std::size_t run_batch_size(std::int64_t fixed, std::size_t preferred) {
     return fixed > 0 ? std::size_t(fixed) : std::max<std::size_t>(preferred, 1);

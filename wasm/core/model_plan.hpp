@@ -92,6 +92,9 @@ std::array<int, 3> latent_shape_of(const std::vector<std::int64_t>& shape, std::
 // images of `shape`. No-ops without a declared normalisation.
 void to_model_pixels(float* x, std::size_t count, const ImageShape& shape, const ModelSettings& s);
 void from_model_pixels(float* x, std::size_t count, const ImageShape& shape, const ModelSettings& s);
+// The results' "normalisation": model.json's settings when they declare a mean and std (the
+// architecture left out: results report it on its own), else null.
+Json normalisation_json(const ModelSettings& s);
 
 // 5. Batches: `fixed` > 0 runs exactly that many at a time (the last batch padded by repeating its
 // last image, whose results are dropped), 0 runs up to `preferred`.
